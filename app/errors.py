@@ -1,0 +1,58 @@
+"""Error types of the core. Each carries the Chinese message a user sees.
+
+Errors become dialogs (GUI) or stderr lines (CLI) in exactly one place each; nothing classifies
+errors by searching their text. Subclass ``AppError`` and pass a message that names the file
+(where there is one) and says what to do.
+"""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """Base of every error the user may see. ``message`` is Simplified Chinese."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class GuideError(AppError):
+    """A checklist (guide) data file is malformed: names the file, the key and the reason."""
+
+    def __init__(self, path: str, key: str, reason: str) -> None:
+        super().__init__(f"申报指南文件 {path} 有误：{key}：{reason}")
+        self.path = path
+        self.key = key
+        self.reason = reason
+
+
+class ProjectFileError(AppError):
+    """The project file cannot be opened or written (damaged, newer version, locked, ...)."""
+
+
+class ManifestError(AppError):
+    """A manifest file is malformed or names a missing evidence file."""
+
+
+class IntakeError(AppError):
+    """An evidence file is refused at import. The project is left unchanged."""
+
+    def __init__(self, file_name: str, message: str) -> None:
+        super().__init__(message)
+        self.file_name = file_name
+
+
+class BuildCancelled(AppError):
+    """The user cancelled a long operation; outputs are left as they were."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消，输出文件夹保持原样。")
+
+
+class OutputError(AppError):
+    """An output cannot be written (folder missing, file held open by another program...)."""

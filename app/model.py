@@ -1,0 +1,128 @@
+"""Plain, immutable project data: what the rules, findings, packet plan and renderers read.
+
+The SQLite store (``app.project``) and the manifest (``app.manifest``) both load into and save
+from these types, so every consumer is independent of where the data lives. Values of item
+inputs and table cells are typed by the guide's field type:
+
+=============  =====================================================
+field type     Python value
+=============  =====================================================
+text, choice,  ``str``
+currency,
+business_type,
+certification
+int            ``int``
+money, decimal ``decimal.Decimal``
+bool           ``bool``
+date           ``datetime.date``
+=============  =====================================================
+
+A missing value is simply absent from the mapping (never ``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Union
+
+Value = Union[str, int, bool, Decimal, _dt.date]
+
+EMPTY: Mapping[str, Value] = MappingProxyType({})
+
+COMPANY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "企业全称"),
+    ("credit_code", "统一社会信用代码"),
+    ("district", "所在区"),
+    ("address", "注册地址"),
+    ("legal_rep", "法定代表人"),
+    ("contact", "联系人"),
+    ("phone", "联系电话"),
+    ("email", "电子邮箱"),
+    ("bank", "开户银行"),
+    ("account", "银行账号"),
+)
+"""The company fields, in form order, with their Chinese labels."""
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str = ""
+    credit_code: str = ""
+    district: str = ""
+    address: str = ""
+    legal_rep: str = ""
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+    bank: str = ""
+    account: str = ""
+
+    def get(self, field_id: str) -> str:
+        return str(getattr(self, field_id))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table (a contract, a certification, a person...)."""
+
+    id: str  # stable, unique within the project (uuid4 hex); per-row documents refer to it
+    values: Mapping[str, Value] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Preflight of one stored evidence page, recorded at import."""
+
+    width_pt: float  # of the normalised page as stored (rotation folded in), in PDF points
+    height_pt: float
+    source_rotation: int  # /Rotate or EXIF rotation that was folded in at import (0/90/180/270)
+    dpi: float | None  # effective resolution once fitted to A4 (None for vector/text pages)
+    user_rotation: int = 0  # extra clockwise rotation the user asked for (0/90/180/270)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An attached evidence file. Its bytes live in the project file, not here."""
+
+    id: str
+    document_id: str  # a DocumentSpec id of the guide
+    row_id: str | None  # the Row for per-row documents, else None
+    name: str  # original file name, as the user knew it
+    sha256: str  # of the original bytes
+    size: int  # of the original bytes
+    order: int  # position among the files of the same (document_id, row_id)
+    pages: tuple[PageInfo, ...] = ()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """Everything a project holds except the evidence bytes."""
+
+    guide_id: str
+    company: Company = field(default_factory=Company)
+    selected: tuple[str, ...] = ()  # item ids, in the guide's order
+    inputs: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)  # item id -> field -> v
+    tables: Mapping[str, tuple[Row, ...]] = field(default_factory=dict)  # table id -> rows
+    rates: Mapping[str, Decimal] = field(default_factory=dict)  # currency code -> USD per unit
+    requested: Mapping[str, Decimal] = field(default_factory=dict)  # item id -> CNY asked for
+    evidence: tuple[EvidenceFile, ...] = ()
+
+    def rows(self, table_id: str) -> tuple[Row, ...]:
+        return self.tables.get(table_id, ())
+
+    def item_inputs(self, item_id: str) -> Mapping[str, Value]:
+        return self.inputs.get(item_id, EMPTY)
+
+    def files_for(self, document_id: str, row_id: str | None = None) -> tuple[EvidenceFile, ...]:
+        found = [
+            f for f in self.evidence if f.document_id == document_id and f.row_id == row_id
+        ]
+        return tuple(sorted(found, key=lambda f: f.order))

@@ -1,0 +1,300 @@
+"""The funding guide as typed, immutable data (loaded from a ``checklists/*.toml`` file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from app.model import Value
+
+FieldType = Literal[
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "bool",
+    "date",
+    "choice",
+    "currency",
+    "business_type",
+    "certification",
+]
+FIELD_TYPES: tuple[str, ...] = (
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "bool",
+    "date",
+    "choice",
+    "currency",
+    "business_type",
+    "certification",
+)
+
+DocumentKind = Literal["generated", "scan", "narrative", "proof_set"]
+DOCUMENT_KINDS: tuple[str, ...] = ("generated", "scan", "narrative", "proof_set")
+
+Op = Literal[">=", ">", "<=", "<", "==", "in_period", "present"]
+OPS: tuple[str, ...] = (">=", ">", "<=", "<", "==", "in_period", "present")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """An item input or a table column."""
+
+    id: str
+    label: str
+    type: FieldType
+    required: bool = True
+    default: Value | None = None
+    unit: str | None = None  # fixed currency of a money field ("USD", "CNY")
+    currency_field: str | None = None  # sibling field holding the currency of a money field
+    choices: tuple[tuple[str, str], ...] = ()  # (stored id, Chinese label) for "choice"
+    help: str = ""
+
+    def choice_label(self, value: object) -> str:
+        for key, label in self.choices:
+            if key == value:
+                return label
+        return str(value)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    title: str
+    sheet: str  # the workbook sheet / packet table title
+    row_label: str  # column whose value names a row (headings of per-row document sets)
+    columns: tuple[FieldSpec, ...]
+
+    def column(self, column_id: str) -> FieldSpec:
+        for col in self.columns:
+            if col.id == column_id:
+                return col
+        raise KeyError(column_id)
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    name: str
+    usd_per_unit: Decimal
+
+
+@dataclass(frozen=True)
+class BusinessType:
+    id: str
+    name: str
+    category: Literal["ITO", "BPO", "KPO"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: str
+    date: dt.date
+    title: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Applicant-level condition of the guide (申请对象和条件)."""
+
+    id: str
+    text: str
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A named figure computed from inputs and rows (see docs/guide-format.md)."""
+
+    id: str
+    label: str
+    kind: Literal["sum", "count", "field"]
+    unit: str | None = None  # "USD", "CNY" or None for counts and plain numbers
+    table: str | None = None
+    column: str | None = None
+    where: tuple[tuple[str, Value], ...] = ()
+    period_column: str | None = None  # rows whose date here is outside the period don't count
+    item: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One eligibility condition of an item: compares a measure, an input or a row column."""
+
+    op: Op
+    reason: str
+    measure: str | None = None
+    field: str | None = None
+    column: str | None = None
+    value: Value | None = None
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    kind: Literal["fixed", "tiers", "share", "per_row"]
+    amount: Decimal = Decimal(0)  # fixed
+    measure: str | None = None  # tiers, share
+    tiers: tuple[tuple[Decimal, Decimal], ...] = ()  # (inclusive lower bound, CNY) ascending
+    percent: Decimal = Decimal(100)  # share
+    cap: Decimal | None = None  # share: per item cap (CNY)
+    row_amount: Decimal | None = None  # per_row: fixed CNY per counted row
+    row_share_column: str | None = None  # per_row: percent of this money column...
+    row_share_percent: Decimal = Decimal(100)
+    row_cap: Decimal | None = None  # ...capped per row
+    max_rows: int | None = None  # per_row: best N rows count
+    max_rows_reason: str = ""
+    company_cap: Decimal | None = None  # per_row: cap on the item total
+
+
+@dataclass(frozen=True)
+class CheckTotal:
+    """A consistency check between an entered total and a computed measure."""
+
+    measure: str
+    field: str | None = None  # item input compared with the measure
+    against: str | None = None  # or another measure
+    exact: bool = False  # else a 1 % tolerance
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    id: str
+    title: str
+    kind: DocumentKind
+    per_row: bool = False
+    original: bool = False  # the original itself goes into the packet
+    copy_of_original: bool = False  # a copy: bring the original for checking
+    optional: bool = False
+    generator: str | None = None  # "application_form" or "table:<table id>"
+    set: str | None = None  # proof_set: the document set it stands for
+    headings: tuple[str, ...] = ()  # narrative: the template's headings
+    signatures: tuple[str, ...] = ()  # signatures / seals the document needs
+    note: str = ""
+
+    @property
+    def needs_files(self) -> bool:
+        return self.kind in ("scan", "narrative")
+
+
+@dataclass(frozen=True)
+class DocumentSet:
+    id: str
+    title: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: str
+    number: str  # "（二）1."
+    title: str
+    category: str  # same-type group (同一类型项目)
+    summary: str  # one plain-language line
+    documents: tuple[str, ...]
+    inputs: tuple[FieldSpec, ...] = ()
+    table: str | None = None
+    conditions: tuple[Rule, ...] = ()
+    row_conditions: tuple[Rule, ...] = ()
+    ceiling: Ceiling = field(default_factory=lambda: Ceiling(kind="fixed"))
+    cost_measure: str | None = None  # support never above this actual cost
+    check_total: CheckTotal | None = None
+    exclusive_with: tuple[str, ...] = ()
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.number}{self.title}"
+
+    def input(self, field_id: str) -> FieldSpec:
+        for spec in self.inputs:
+            if spec.id == field_id:
+                return spec
+        raise KeyError(field_id)
+
+
+@dataclass(frozen=True)
+class Guide:
+    id: str
+    year: int
+    title: str
+    short_title: str
+    document_no: str
+    issuer: str
+    form_title: str
+    packet_title: str
+    period_start: dt.date
+    period_end: dt.date
+    districts: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    conditions: tuple[Condition, ...]
+    currencies: tuple[Currency, ...]
+    business_types: tuple[BusinessType, ...]
+    certifications: tuple[str, ...]
+    tables: tuple[TableSpec, ...]
+    measures: tuple[Measure, ...]
+    documents: tuple[DocumentSpec, ...]
+    document_sets: tuple[DocumentSet, ...]
+    base_documents: tuple[str, ...]
+    items: tuple[ItemSpec, ...]
+    declaration: str = ""
+    notes: tuple[str, ...] = ()
+    source: str = ""  # the file it was loaded from
+
+    # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).
+    def item(self, item_id: str) -> ItemSpec:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def document(self, document_id: str) -> DocumentSpec:
+        for doc in self.documents:
+            if doc.id == document_id:
+                return doc
+        raise KeyError(document_id)
+
+    def table(self, table_id: str) -> TableSpec:
+        for tab in self.tables:
+            if tab.id == table_id:
+                return tab
+        raise KeyError(table_id)
+
+    def measure(self, measure_id: str) -> Measure:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise KeyError(measure_id)
+
+    def document_set(self, set_id: str) -> DocumentSet:
+        for s in self.document_sets:
+            if s.id == set_id:
+                return s
+        raise KeyError(set_id)
+
+    def currency(self, code: str) -> Currency:
+        for c in self.currencies:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def business_type(self, type_id: str) -> BusinessType:
+        for b in self.business_types:
+            if b.id == type_id:
+                return b
+        raise KeyError(type_id)
+
+    def deadline(self, deadline_id: str) -> Deadline:
+        for d in self.deadlines:
+            if d.id == deadline_id:
+                return d
+        raise KeyError(deadline_id)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(it.id for it in self.items)

@@ -1,0 +1,1 @@
+"""The packet: plan, drawn pages and the streaming PDF assembler."""

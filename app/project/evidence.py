@@ -1,0 +1,247 @@
+"""SQL for evidence files: metadata, blobs, pages and their order.
+
+Helpers run inside the caller's transaction (see :class:`app.project.store.ProjectStore`) and
+never commit. Files are ordered by ``position`` = 0..n-1 within their (document_id, row_id)
+group; ``row_id IS ?`` matches both a row id and NULL (whole-packet documents).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from app.model import EvidenceFile, PageInfo
+from app.project.snapshots import EvidenceSnapshot
+
+_FILE_COLUMNS = "id, document_id, row_id, name, sha256, size, position"
+
+
+def normal_rotation(degrees: int) -> int:
+    """``degrees`` folded into 0/90/180/270; ValueError unless a multiple of 90."""
+    if isinstance(degrees, bool) or not isinstance(degrees, int) or degrees % 90:
+        raise ValueError(f"rotation must be a multiple of 90 degrees, not {degrees!r}")
+    return degrees % 360
+
+
+def group_of(conn: sqlite3.Connection, file_id: str) -> tuple[str, str | None, int]:
+    """(document_id, row_id, position) of a stored file; KeyError if there is none."""
+    found = conn.execute(
+        "SELECT document_id, row_id, position FROM evidence WHERE id = ?", (file_id,)
+    ).fetchone()
+    if found is None:
+        raise KeyError(f"no evidence file {file_id!r} in this project")
+    return str(found[0]), found[1], int(found[2])
+
+
+def group_count(conn: sqlite3.Connection, document_id: str, row_id: str | None) -> int:
+    (count,) = conn.execute(
+        "SELECT count(*) FROM evidence WHERE document_id = ? AND row_id IS ?",
+        (document_id, row_id),
+    ).fetchone()
+    return int(count)
+
+
+def open_gap(
+    conn: sqlite3.Connection, document_id: str, row_id: str | None, position: int, width: int
+) -> None:
+    """Shift files at ``position`` and after down by ``width`` places."""
+    conn.execute(
+        "UPDATE evidence SET position = position + ?"
+        " WHERE document_id = ? AND row_id IS ? AND position >= ?",
+        (width, document_id, row_id, position),
+    )
+
+
+def close_gap(
+    conn: sqlite3.Connection, document_id: str, row_id: str | None, position: int
+) -> None:
+    """Shift files after ``position`` up by one place (the file there has gone)."""
+    conn.execute(
+        "UPDATE evidence SET position = position - 1"
+        " WHERE document_id = ? AND row_id IS ? AND position > ?",
+        (document_id, row_id, position),
+    )
+
+
+def insert_file(
+    conn: sqlite3.Connection,
+    file: EvidenceFile,
+    original: bytes,
+    pdf: bytes,
+    pdf_sha256: str,
+) -> None:
+    """Insert a file at ``file.order``; the caller has made room there."""
+    conn.execute(
+        f"INSERT INTO evidence ({_FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (file.id, file.document_id, file.row_id, file.name, file.sha256, file.size, file.order),
+    )
+    conn.execute(
+        "INSERT INTO evidence_blobs (file_id, original, pdf, pdf_sha256) VALUES (?, ?, ?, ?)",
+        (file.id, original, pdf, pdf_sha256),
+    )
+    conn.executemany(
+        "INSERT INTO pages (file_id, page_index, width_pt, height_pt, source_rotation, dpi,"
+        " user_rotation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                file.id,
+                index,
+                float(page.width_pt),
+                float(page.height_pt),
+                normal_rotation(page.source_rotation),
+                None if page.dpi is None else float(page.dpi),
+                normal_rotation(page.user_rotation),
+            )
+            for index, page in enumerate(file.pages)
+        ],
+    )
+
+
+def _pages_by_file(
+    conn: sqlite3.Connection, where: str, params: Sequence[object]
+) -> dict[str, list[PageInfo]]:
+    pages: dict[str, list[PageInfo]] = {}
+    rows = conn.execute(
+        "SELECT file_id, width_pt, height_pt, source_rotation, dpi, user_rotation FROM pages"
+        f" WHERE {where} ORDER BY file_id, page_index",
+        tuple(params),
+    )
+    for file_id, width, height, source_rotation, dpi, user_rotation in rows:
+        pages.setdefault(file_id, []).append(
+            PageInfo(
+                width_pt=float(width),
+                height_pt=float(height),
+                source_rotation=int(source_rotation),
+                dpi=None if dpi is None else float(dpi),
+                user_rotation=int(user_rotation),
+            )
+        )
+    return pages
+
+
+def _files(rows: Iterable[tuple[Any, ...]], pages: dict[str, list[PageInfo]]) -> list[EvidenceFile]:
+    files = []
+    for file_id, document_id, row_id, name, sha256, size, position in rows:
+        files.append(
+            EvidenceFile(
+                id=str(file_id),
+                document_id=str(document_id),
+                row_id=None if row_id is None else str(row_id),
+                name=str(name),
+                sha256=str(sha256),
+                size=int(size),
+                order=int(position),
+                pages=tuple(pages.get(str(file_id), ())),
+            )
+        )
+    return files
+
+
+def load_all(conn: sqlite3.Connection) -> tuple[EvidenceFile, ...]:
+    """Every file's metadata and pages (no bytes), by document, row and position."""
+    pages = _pages_by_file(conn, "1", ())
+    rows = conn.execute(
+        f"SELECT {_FILE_COLUMNS} FROM evidence ORDER BY document_id, row_id, position, id"
+    )
+    return tuple(_files(rows, pages))
+
+
+def snapshot(conn: sqlite3.Connection, file_id: str) -> EvidenceSnapshot:
+    """Metadata, pages and bytes of one file; KeyError if there is none."""
+    rows = conn.execute(f"SELECT {_FILE_COLUMNS} FROM evidence WHERE id = ?", (file_id,))
+    files = _files(rows, _pages_by_file(conn, "file_id = ?", (file_id,)))
+    if not files:
+        raise KeyError(f"no evidence file {file_id!r} in this project")
+    blobs = conn.execute(
+        "SELECT original, pdf, pdf_sha256 FROM evidence_blobs WHERE file_id = ?", (file_id,)
+    ).fetchone()
+    original, pdf, pdf_sha256 = blobs if blobs is not None else (b"", b"", "")
+    return EvidenceSnapshot(files[0], bytes(original), bytes(pdf), str(pdf_sha256))
+
+
+def snapshots_of_row(conn: sqlite3.Connection, row_id: str) -> tuple[EvidenceSnapshot, ...]:
+    """Every file attached to a table row, by document and position."""
+    ids = [
+        str(found[0])
+        for found in conn.execute(
+            "SELECT id FROM evidence WHERE row_id = ? ORDER BY document_id, position", (row_id,)
+        )
+    ]
+    return tuple(snapshot(conn, file_id) for file_id in ids)
+
+
+def restore(conn: sqlite3.Connection, snap: EvidenceSnapshot) -> None:
+    """Put a removed file back at its position (clamped to the group's current end)."""
+    file = snap.file
+    if conn.execute("SELECT 1 FROM evidence WHERE id = ?", (file.id,)).fetchone():
+        raise ValueError(f"evidence file {file.id!r} is already in this project")
+    position = min(max(file.order, 0), group_count(conn, file.document_id, file.row_id))
+    open_gap(conn, file.document_id, file.row_id, position, 1)
+    pdf_sha256 = snap.pdf_sha256 or hashlib.sha256(snap.pdf).hexdigest()
+    placed = dataclasses.replace(file, order=position)
+    insert_file(conn, placed, snap.original, snap.pdf, pdf_sha256)
+
+
+def delete(conn: sqlite3.Connection, file_id: str) -> None:
+    """Delete a file (its blobs and pages go with it) and close the gap it leaves."""
+    document_id, row_id, position = group_of(conn, file_id)
+    conn.execute("DELETE FROM evidence WHERE id = ?", (file_id,))
+    close_gap(conn, document_id, row_id, position)
+
+
+def move(conn: sqlite3.Connection, file_id: str, new_position: int) -> None:
+    """Move a file within its group; ``new_position`` is clamped to the group's range."""
+    document_id, row_id, old = group_of(conn, file_id)
+    last = group_count(conn, document_id, row_id) - 1
+    new = min(max(new_position, 0), last)
+    if new == old:
+        return
+    close_gap(conn, document_id, row_id, old)
+    open_gap(conn, document_id, row_id, new, 1)
+    conn.execute("UPDATE evidence SET position = ? WHERE id = ?", (new, file_id))
+
+
+def rotate(conn: sqlite3.Connection, file_id: str, page_index: int, degrees: int) -> None:
+    """Add ``degrees`` (a multiple of 90, clockwise) to one page's user rotation."""
+    turn = normal_rotation(degrees)
+    group_of(conn, file_id)  # KeyError for an unknown file
+    cursor = conn.execute(
+        "UPDATE pages SET user_rotation = (user_rotation + ?) % 360"
+        " WHERE file_id = ? AND page_index = ?",
+        (turn, file_id, page_index),
+    )
+    if cursor.rowcount != 1:
+        raise IndexError(f"evidence file {file_id!r} has no page {page_index}")
+
+
+def blob(conn: sqlite3.Connection, file_id: str, column: str) -> bytes:
+    """The ``original`` or ``pdf`` bytes of a file; KeyError if there is no such file."""
+    if column not in ("original", "pdf"):
+        raise ValueError(column)
+    found = conn.execute(
+        f"SELECT {column} FROM evidence_blobs WHERE file_id = ?", (file_id,)
+    ).fetchone()
+    if found is None:
+        raise KeyError(f"no evidence file {file_id!r} in this project")
+    return bytes(found[0])
+
+
+def bad_files(conn: sqlite3.Connection) -> list[str]:
+    """Ids of files whose original or PDF bytes no longer match their SHA-256 (or are gone)."""
+    bad = []
+    rows = conn.execute(
+        "SELECT e.id, e.sha256, b.original, b.pdf_sha256, b.pdf FROM evidence AS e"
+        " LEFT JOIN evidence_blobs AS b ON b.file_id = e.id"
+        " ORDER BY e.document_id, e.row_id, e.position, e.id"
+    )
+    for file_id, sha256, original, pdf_sha256, pdf in rows:
+        if not _matches(original, sha256) or not _matches(pdf, pdf_sha256):
+            bad.append(str(file_id))
+    return bad
+
+
+def _matches(data: bytes | None, sha256: str | None) -> bool:
+    return data is not None and hashlib.sha256(data).hexdigest() == sha256

@@ -1,0 +1,110 @@
+"""Upgrading older project files, one version step at a time.
+
+``MIGRATIONS[n - 1]`` turns a version-``n`` file into a version-``n + 1`` file. Each step runs
+inside the single transaction that :func:`migrate` is called in, so an interrupted upgrade leaves
+the file at its old version, untouched.
+
+Version history:
+
+1. First release (:data:`V1_DDL`).
+2. Adds ``pages.user_rotation`` (the user's extra clockwise turn of a page), the ``options``
+   table (free JSON settings such as duplex printing or the binding gutter) and
+   ``evidence_blobs.pdf_sha256`` so that ``verify()`` checks the normalised PDF as well as the
+   original. The step computes ``pdf_sha256`` for every stored file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+
+from app.project.schema import SCHEMA_VERSION, stamp
+
+Migration = Callable[[sqlite3.Connection], None]
+
+V1_DDL: tuple[str, ...] = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE company (field_id TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE selected_items (item_id TEXT PRIMARY KEY, position INTEGER NOT NULL)",
+    """CREATE TABLE item_inputs (
+        item_id TEXT NOT NULL,
+        field_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (item_id, field_id)
+    )""",
+    "CREATE TABLE requested (item_id TEXT PRIMARY KEY, amount TEXT NOT NULL)",
+    "CREATE TABLE rates (currency TEXT PRIMARY KEY, usd_per_unit TEXT NOT NULL)",
+    """CREATE TABLE table_rows (
+        id TEXT PRIMARY KEY,
+        table_id TEXT NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    "CREATE INDEX table_rows_order ON table_rows (table_id, position)",
+    """CREATE TABLE cells (
+        row_id TEXT NOT NULL REFERENCES table_rows (id) ON DELETE CASCADE,
+        field_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (row_id, field_id)
+    )""",
+    """CREATE TABLE evidence (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL,
+        row_id TEXT REFERENCES table_rows (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    "CREATE INDEX evidence_order ON evidence (document_id, row_id, position)",
+    "CREATE INDEX evidence_row ON evidence (row_id)",
+    """CREATE TABLE evidence_blobs (
+        file_id TEXT PRIMARY KEY REFERENCES evidence (id) ON DELETE CASCADE,
+        original BLOB NOT NULL,
+        pdf BLOB NOT NULL
+    )""",
+    """CREATE TABLE pages (
+        file_id TEXT NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
+        page_index INTEGER NOT NULL,
+        width_pt REAL NOT NULL,
+        height_pt REAL NOT NULL,
+        source_rotation INTEGER NOT NULL,
+        dpi REAL,
+        PRIMARY KEY (file_id, page_index)
+    )""",
+)
+"""The first release's tables. Kept verbatim: tests build version-1 files from it."""
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "ALTER TABLE pages ADD COLUMN user_rotation INTEGER NOT NULL DEFAULT 0"
+        " CHECK (user_rotation IN (0, 90, 180, 270))"
+    )
+    conn.execute("CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("ALTER TABLE evidence_blobs ADD COLUMN pdf_sha256 TEXT NOT NULL DEFAULT ''")
+    # One file at a time: a project may hold hundreds of megabytes of PDFs.
+    ids = [row[0] for row in conn.execute("SELECT file_id FROM evidence_blobs")]
+    for file_id in ids:
+        (pdf,) = conn.execute(
+            "SELECT pdf FROM evidence_blobs WHERE file_id = ?", (file_id,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE evidence_blobs SET pdf_sha256 = ? WHERE file_id = ?",
+            (hashlib.sha256(pdf).hexdigest(), file_id),
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2,)
+
+assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
+
+
+def migrate(conn: sqlite3.Connection, from_version: int) -> None:
+    """Upgrade a file from ``from_version`` to :data:`SCHEMA_VERSION` inside the caller's
+    transaction, then stamp the new version. ``from_version`` must be 1..SCHEMA_VERSION."""
+    if not 1 <= from_version <= SCHEMA_VERSION:
+        raise ValueError(f"cannot migrate from schema version {from_version}")
+    for version in range(from_version, SCHEMA_VERSION):
+        MIGRATIONS[version - 1](conn)
+    stamp(conn, SCHEMA_VERSION)

@@ -1,0 +1,136 @@
+"""Creating and opening project files: identity, version, integrity and upgrade checks.
+
+Both functions return an open connection in autocommit mode (``isolation_level=None``: the store
+issues ``BEGIN IMMEDIATE`` / ``COMMIT`` itself) with the settings every project connection uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import sqlite3
+from pathlib import Path
+
+from app.project import failures
+from app.project.migrations import migrate
+from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create_schema
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open an existing file read-write (never creating it), autocommit, usable from threads
+    (the store serialises calls with a lock)."""
+    uri = path.absolute().as_uri() + "?mode=rw"
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = DELETE")  # a closed project is one file
+        conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection:
+    """Create a new project file; refuses to overwrite anything. Cleans up after a failure."""
+    if path.exists():
+        raise failures.already_exists(path)
+    try:
+        # O_EXCL: refuse to overwrite, even a file that appeared a moment ago. SQLite treats an
+        # empty file as an empty database.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise failures.from_os(exc, path) from exc
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = connect(path, timeout)
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before the first table
+        conn.execute("BEGIN IMMEDIATE")
+        create_schema(conn)
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("guide_id", guide_id),
+                ("created_at", _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
+                ("created_by", "申报材料助手"),
+            ],
+        )
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        for leftover in (path, path.with_name(path.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        if isinstance(exc, sqlite3.Error):
+            raise failures.from_sqlite(exc, path) from exc
+        if isinstance(exc, OSError):
+            raise failures.from_os(exc, path) from exc
+        raise
+    return conn
+
+
+def open_file(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
+    """Open, check and (if older) upgrade a project file. Returns the connection and guide id."""
+    check_header(path)
+    if not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK):
+        raise failures.read_only(path)
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = connect(path, timeout)
+        guide_id = check_and_upgrade(conn, path)
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise failures.from_sqlite(exc, path, opening=True) from exc
+        raise
+    return conn, guide_id
+
+
+def check_header(path: Path) -> None:
+    """Refuse a missing file, a folder, or a file that does not start like a SQLite database."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError as exc:
+        raise failures.not_found(path) from exc
+    except IsADirectoryError as exc:
+        raise failures.not_a_project(path) from exc
+    except OSError as exc:
+        raise failures.from_os(exc, path) from exc
+    if header != _SQLITE_MAGIC:
+        raise failures.not_a_project(path)
+
+
+def check_and_upgrade(conn: sqlite3.Connection, path: Path) -> str:
+    """Identity, version and integrity checks on a freshly opened file; migrates an older file
+    in one transaction. Returns the guide id."""
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    if app_id != APPLICATION_ID:
+        raise failures.not_a_project(path)
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise failures.newer_version(path)
+    if version < 1:
+        raise failures.damaged(path)
+    if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+        raise failures.damaged(path)
+    if version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrate(conn, version)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    found = conn.execute("SELECT value FROM meta WHERE key = 'guide_id'").fetchone()
+    if found is None or not isinstance(found[0], str) or not found[0]:
+        raise failures.damaged(path)
+    return found[0]

@@ -1,0 +1,103 @@
+"""The current (version 2) layout of a project file and its fixed identity.
+
+A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
+any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
+the schema version. Older files are upgraded by :mod:`app.project.migrations`.
+
+Tables (version 2):
+
+- ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
+- ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
+- ``selected_items``: item ids with their position.
+- ``item_inputs``, ``cells``: values encoded by :mod:`app.project.codec`.
+- ``requested``, ``rates``: exact decimal text.
+- ``table_rows``: row id, table id, position (0..n-1 within the table).
+- ``evidence``: file metadata and position within (document_id, row_id); per-row files are
+  deleted with their row (foreign key ``ON DELETE CASCADE``).
+- ``evidence_blobs``: the original and the normalised PDF bytes, kept apart from the metadata so
+  listing files never reads megabytes; ``pdf_sha256`` added in version 2.
+- ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2.
+- ``options``: free JSON settings (version 2).
+
+Columns added by a migration come last, in the same order as ``ALTER TABLE`` appends them, so a
+fresh file and an upgraded file have identical tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
+SCHEMA_VERSION = 2
+FILE_SUFFIX = ".sbproj"
+PAGE_SIZE = 16384
+
+SCHEMA_DDL: tuple[str, ...] = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE company (field_id TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE selected_items (item_id TEXT PRIMARY KEY, position INTEGER NOT NULL)",
+    """CREATE TABLE item_inputs (
+        item_id TEXT NOT NULL,
+        field_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (item_id, field_id)
+    )""",
+    "CREATE TABLE requested (item_id TEXT PRIMARY KEY, amount TEXT NOT NULL)",
+    "CREATE TABLE rates (currency TEXT PRIMARY KEY, usd_per_unit TEXT NOT NULL)",
+    """CREATE TABLE table_rows (
+        id TEXT PRIMARY KEY,
+        table_id TEXT NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    "CREATE INDEX table_rows_order ON table_rows (table_id, position)",
+    """CREATE TABLE cells (
+        row_id TEXT NOT NULL REFERENCES table_rows (id) ON DELETE CASCADE,
+        field_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (row_id, field_id)
+    )""",
+    """CREATE TABLE evidence (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL,
+        row_id TEXT REFERENCES table_rows (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    "CREATE INDEX evidence_order ON evidence (document_id, row_id, position)",
+    "CREATE INDEX evidence_row ON evidence (row_id)",
+    """CREATE TABLE evidence_blobs (
+        file_id TEXT PRIMARY KEY REFERENCES evidence (id) ON DELETE CASCADE,
+        original BLOB NOT NULL,
+        pdf BLOB NOT NULL,
+        pdf_sha256 TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE pages (
+        file_id TEXT NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
+        page_index INTEGER NOT NULL,
+        width_pt REAL NOT NULL,
+        height_pt REAL NOT NULL,
+        source_rotation INTEGER NOT NULL,
+        dpi REAL,
+        user_rotation INTEGER NOT NULL DEFAULT 0 CHECK (user_rotation IN (0, 90, 180, 270)),
+        PRIMARY KEY (file_id, page_index)
+    )""",
+    "CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+"""Statements creating a fresh version-:data:`SCHEMA_VERSION` file, run one by one inside the
+caller's transaction (``executescript`` would commit on its own)."""
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create the current tables and stamp the file. Runs inside the caller's transaction."""
+    for statement in SCHEMA_DDL:
+        conn.execute(statement)
+    stamp(conn, SCHEMA_VERSION)
+
+
+def stamp(conn: sqlite3.Connection, version: int) -> None:
+    """Write our application id and ``version`` into the database header."""
+    # PRAGMA arguments cannot be bound parameters; both are ints we control.
+    conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+    conn.execute(f"PRAGMA user_version = {int(version)}")

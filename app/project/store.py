@@ -1,0 +1,476 @@
+"""The project file: one SQLite database holding a whole application, evidence bytes included.
+
+Every mutating method is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any
+error), so there is no Save button and a crash loses at most the action in progress.
+
+Errors:
+
+- :class:`app.errors.ProjectFileError` (Chinese message naming the file): the file cannot be
+  created, opened, read or written (missing, not a project, newer version, damaged, locked,
+  read-only, disk full, I/O error). Raised only from here and :mod:`app.project.failures`.
+- ``KeyError``: an unknown row id, file id, or a row id used with the wrong table. These are
+  caller bugs (the UI only offers ids it got from :meth:`ProjectStore.load`).
+- ``IndexError``: :meth:`ProjectStore.rotate_page` with a page the file does not have.
+- ``ValueError`` / ``TypeError``: a bad argument (unknown company field, a value that is not an
+  :data:`app.model.Value`, a rotation that is not a multiple of 90, a duplicate id, a SHA-256
+  that does not match the bytes, a negative position).
+
+A failed call leaves the file exactly as it was.
+
+Threads: one store may be used from several threads, one call at a time (calls are serialised by
+a lock). ``on_change`` callbacks run in the thread that made the change, after it committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+from typing import Any
+
+from app.model import Company, EvidenceFile, ProjectData, Row, Value
+from app.project import codec, evidence, failures, records
+from app.project.opening import create_file, open_file
+from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
+
+ChangeCallback = Callable[[str], None]
+"""Called with a topic after each committed change: ``"company"``, ``"selected"``,
+``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"`` or ``"options"``."""
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _check_position(position: int | None) -> None:
+    if position is not None and (isinstance(position, bool) or position < 0):
+        raise ValueError(f"position must be 0 or more, not {position!r}")
+
+
+def _encode_all(values: Mapping[str, Value]) -> dict[str, str]:
+    return {field_id: codec.encode_value(value) for field_id, value in values.items()}
+
+
+class ProjectStore:
+    """An open project file. Create with :meth:`create`, open with :meth:`open`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, guide_id: str) -> None:
+        """Internal: use :meth:`create` or :meth:`open`."""
+        self.path = path
+        self._conn: sqlite3.Connection | None = conn
+        self._guide_id = guide_id
+        self._lock = threading.RLock()
+        self.on_change: list[ChangeCallback] = []
+
+    # -- opening and closing -------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, guide_id: str, *, timeout: float = 5.0) -> ProjectStore:
+        """Create a new, empty project for ``guide_id``. Refuses to overwrite any existing file.
+
+        ``timeout``: seconds to wait for another program's lock before giving up."""
+        if not isinstance(guide_id, str) or not guide_id:
+            raise ValueError("guide_id must be a non-empty string")
+        path = Path(path)
+        return cls(path, create_file(path, guide_id, timeout), guide_id)
+
+    @classmethod
+    def open(cls, path: Path, *, timeout: float = 5.0) -> ProjectStore:
+        """Open a project file, upgrading an older one in place (one transaction).
+
+        Refuses, with a :class:`ProjectFileError` naming the file: a missing file, a file that is
+        not SQLite or is another program's SQLite file, a file written by a newer version, a
+        damaged file (``PRAGMA quick_check``), a read-only or locked file.
+        """
+        path = Path(path)
+        conn, guide_id = open_file(path, timeout)
+        return cls(path, conn, guide_id)
+
+    def close(self) -> None:
+        """Close the file (everything is already saved). Closing twice is harmless."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def guide_id(self) -> str:
+        return self._guide_id
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self, *topics: str) -> Iterator[sqlite3.Connection]:
+        """One committed transaction, rolled back on any exception; then ``on_change`` once per
+        topic."""
+        with self._lock:
+            conn = self._open_conn()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise failures.from_sqlite(exc, self.path) from exc
+                raise
+        for topic in topics:
+            for callback in list(self.on_change):
+                callback(topic)
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read (one read transaction) with SQLite errors mapped."""
+        with self._lock:
+            conn = self._open_conn()
+            try:
+                conn.execute("BEGIN")
+                yield conn
+            except sqlite3.Error as exc:
+                raise failures.from_sqlite(exc, self.path) from exc
+            finally:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+
+    def _open_conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise failures.closed(self.path)
+        return self._conn
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def load(self) -> ProjectData:
+        """A snapshot of everything except evidence bytes."""
+        with self._read() as conn:
+            try:
+                return records.load(conn, self._guide_id)
+            except (ValueError, TypeError) as exc:  # undecodable content
+                raise failures.damaged(self.path) from exc
+
+    # -- company ---------------------------------------------------------------------------------
+
+    def set_company_field(self, field_id: str, value: str) -> None:
+        """Set one company field (ids: :data:`app.model.COMPANY_FIELDS`)."""
+        self.set_company_fields({field_id: value})
+
+    def set_company(self, company: Company) -> None:
+        """Replace every company field at once."""
+        self.set_company_fields(
+            {field_id: company.get(field_id) for field_id in records.COMPANY_IDS}
+        )
+
+    def set_company_fields(self, values: Mapping[str, str]) -> None:
+        """Set several company fields in one transaction."""
+        for field_id, value in values.items():
+            if field_id not in records.COMPANY_IDS:
+                raise ValueError(f"unknown company field {field_id!r}")
+            if not isinstance(value, str):
+                raise TypeError(f"company field {field_id!r} must be str, not {value!r}")
+        with self._write("company") as conn:
+            conn.executemany(
+                "INSERT INTO company (field_id, value) VALUES (?, ?)"
+                " ON CONFLICT (field_id) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def set_selected(self, item_ids: Sequence[str]) -> None:
+        """Replace the selected items; their order is kept as given. Inputs are kept."""
+        ids = list(item_ids)
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate item ids in {ids!r}")
+        with self._write("selected") as conn:
+            records.write_selected(conn, ids)
+
+    def set_item_selected(self, item_id: str, selected: bool, order_hint: Sequence[str]) -> None:
+        """Select or deselect one item. The selection is then ordered as in ``order_hint`` (the
+        guide's item order); ids missing from it go last, in their previous order."""
+        rank = {hinted: index for index, hinted in enumerate(order_hint)}
+        with self._write("selected") as conn:
+            ids = records.read_selected(conn)
+            if selected and item_id not in ids:
+                ids.append(item_id)
+            elif not selected and item_id in ids:
+                ids.remove(item_id)
+            ids.sort(key=lambda i: rank.get(i, len(rank)))
+            records.write_selected(conn, ids)
+
+    def set_input(self, item_id: str, field_id: str, value: Value | None) -> None:
+        """Set an item's input field; ``None`` deletes it."""
+        encoded = None if value is None else codec.encode_value(value)
+        with self._write("inputs") as conn:
+            if encoded is None:
+                conn.execute(
+                    "DELETE FROM item_inputs WHERE item_id = ? AND field_id = ?",
+                    (item_id, field_id),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO item_inputs (item_id, field_id, value) VALUES (?, ?, ?)"
+                    " ON CONFLICT (item_id, field_id) DO UPDATE SET value = excluded.value",
+                    (item_id, field_id, encoded),
+                )
+
+    def set_requested(self, item_id: str, amount: Decimal | None) -> None:
+        """Set the CNY amount asked for an item; ``None`` deletes it."""
+        self._set_decimal("requested", "requested", "item_id", "amount", item_id, amount)
+
+    def set_rate(self, currency: str, usd_per_unit: Decimal | None) -> None:
+        """Set a currency's USD-per-unit rate; ``None`` deletes it."""
+        self._set_decimal("rates", "rates", "currency", "usd_per_unit", currency, usd_per_unit)
+
+    def _set_decimal(
+        self, topic: str, table: str, key_column: str, column: str, key: str, amount: Decimal | None
+    ) -> None:
+        # Table and column names are our constants, never user input.
+        encoded = None if amount is None else codec.encode_decimal(amount)
+        with self._write(topic) as conn:
+            if encoded is None:
+                conn.execute(f"DELETE FROM {table} WHERE {key_column} = ?", (key,))
+            else:
+                conn.execute(
+                    f"INSERT INTO {table} ({key_column}, {column}) VALUES (?, ?)"
+                    f" ON CONFLICT ({key_column}) DO UPDATE SET {column} = excluded.{column}",
+                    (key, encoded),
+                )
+
+    # -- tables --------------------------------------------------------------------------------
+
+    def add_row(
+        self,
+        table_id: str,
+        values: Mapping[str, Value],
+        position: int | None = None,
+        row_id: str | None = None,
+    ) -> str:
+        """Add a row (at the end, or before ``position``; beyond the end means at the end) and
+        return its id (a new uuid4 hex unless ``row_id`` is given; ValueError if that exists)."""
+        _check_position(position)
+        encoded = _encode_all(values)
+        new_id = _new_id() if row_id is None else row_id
+        with self._write("tables") as conn:
+            records.insert_row(conn, table_id, new_id, position, encoded)
+        return new_id
+
+    def update_cell(self, table_id: str, row_id: str, field_id: str, value: Value | None) -> None:
+        """Set one cell; ``None`` empties it."""
+        encoded = None if value is None else codec.encode_value(value)
+        with self._write("tables") as conn:
+            records.row_position(conn, table_id, row_id)
+            if encoded is None:
+                conn.execute(
+                    "DELETE FROM cells WHERE row_id = ? AND field_id = ?", (row_id, field_id)
+                )
+            else:
+                records.write_cells(conn, row_id, {field_id: encoded})
+
+    def update_row(self, table_id: str, row_id: str, values: Mapping[str, Value]) -> None:
+        """Replace all of a row's values with ``values`` (fields not in it become empty)."""
+        encoded = _encode_all(values)
+        with self._write("tables") as conn:
+            records.row_position(conn, table_id, row_id)
+            conn.execute("DELETE FROM cells WHERE row_id = ?", (row_id,))
+            records.write_cells(conn, row_id, encoded)
+
+    def delete_row(self, table_id: str, row_id: str) -> RowSnapshot:
+        """Delete a row and its per-row evidence; the snapshot restores both exactly."""
+        with self._write("tables", "evidence") as conn:
+            position = records.row_position(conn, table_id, row_id)
+            values = records.row_values(conn, row_id)
+            files = evidence.snapshots_of_row(conn, row_id)
+            records.delete_row(conn, table_id, row_id, position)
+        row = Row(id=row_id, values=MappingProxyType(values))
+        return RowSnapshot(table_id=table_id, row=row, position=position, evidence=files)
+
+    def restore_row(self, snap: RowSnapshot) -> None:
+        """Undo :meth:`delete_row`: same id, position, values and evidence files.
+        ValueError if the row id is in use."""
+        _check_position(snap.position)
+        encoded = _encode_all(snap.row.values)
+        with self._write("tables", "evidence") as conn:
+            records.insert_row(conn, snap.table_id, snap.row.id, snap.position, encoded)
+            for file_snap in sorted(
+                snap.evidence, key=lambda s: (s.file.document_id, s.file.order)
+            ):
+                evidence.restore(conn, file_snap)
+
+    def move_row(self, table_id: str, row_id: str, new_position: int) -> None:
+        """Move a row within its table (``new_position`` is clamped to the table's range)."""
+        _check_position(new_position)
+        with self._write("tables") as conn:
+            records.move_row(conn, table_id, row_id, new_position)
+
+    # -- evidence ------------------------------------------------------------------------------
+
+    def add_evidence(
+        self,
+        document_id: str,
+        row_id: str | None,
+        imported: ImportedLike,
+        position: int | None = None,
+    ) -> str:
+        """Store one imported file (before ``position``, default at the end); returns its id."""
+        return self.add_evidence_many(document_id, row_id, [imported], position)[0]
+
+    def add_evidence_many(
+        self,
+        document_id: str,
+        row_id: str | None,
+        imported: Sequence[ImportedLike],
+        position: int | None = None,
+    ) -> list[str]:
+        """Store several imported files, in order, in ONE transaction: all or none are kept.
+
+        ``row_id`` is the table row of a per-row document (KeyError if unknown), else None.
+        ValueError if a file's ``sha256`` does not match its ``original`` bytes.
+        """
+        _check_position(position)
+        ids: list[str] = []
+        with self._write("evidence") as conn:
+            if (
+                row_id is not None
+                and not conn.execute("SELECT 1 FROM table_rows WHERE id = ?", (row_id,)).fetchone()
+            ):
+                raise KeyError(f"no row {row_id!r} in this project")
+            count = evidence.group_count(conn, document_id, row_id)
+            at = count if position is None else min(position, count)
+            evidence.open_gap(conn, document_id, row_id, at, len(imported))
+            for offset, item in enumerate(imported):
+                original = bytes(item.original)
+                if hashlib.sha256(original).hexdigest() != item.sha256.lower():
+                    raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
+                pdf = bytes(item.pdf)
+                file = EvidenceFile(
+                    id=_new_id(),
+                    document_id=document_id,
+                    row_id=row_id,
+                    name=item.name,
+                    sha256=item.sha256.lower(),
+                    size=len(original),
+                    order=at + offset,
+                    pages=tuple(item.pages),
+                )
+                evidence.insert_file(conn, file, original, pdf, hashlib.sha256(pdf).hexdigest())
+                ids.append(file.id)
+        return ids
+
+    def remove_evidence(self, file_id: str) -> EvidenceSnapshot:
+        """Remove a file; the snapshot (bytes included) restores it exactly."""
+        with self._write("evidence") as conn:
+            snap = evidence.snapshot(conn, file_id)
+            evidence.delete(conn, file_id)
+        return snap
+
+    def restore_evidence(self, snap: EvidenceSnapshot) -> None:
+        """Undo :meth:`remove_evidence`: same id, position, pages and bytes.
+
+        KeyError if the file's row no longer exists; ValueError if the id is in use."""
+        with self._write("evidence") as conn:
+            row_id = snap.file.row_id
+            if (
+                row_id is not None
+                and not conn.execute("SELECT 1 FROM table_rows WHERE id = ?", (row_id,)).fetchone()
+            ):
+                raise KeyError(f"no row {row_id!r} in this project")
+            evidence.restore(conn, snap)
+
+    def move_evidence(self, file_id: str, new_position: int) -> None:
+        """Move a file within its (document, row) group; the position is clamped to the group."""
+        _check_position(new_position)
+        with self._write("evidence") as conn:
+            evidence.move(conn, file_id, new_position)
+
+    def rotate_page(self, file_id: str, page_index: int, degrees: int) -> None:
+        """Turn one page by ``degrees`` clockwise (a multiple of 90; negative turns left)."""
+        with self._write("evidence") as conn:
+            evidence.rotate(conn, file_id, page_index, degrees)
+
+    def evidence_pdf(self, file_id: str) -> bytes:
+        """The normalised PDF bytes of a file (not verified; see :meth:`verify`)."""
+        with self._read() as conn:
+            return evidence.blob(conn, file_id, "pdf")
+
+    def evidence_original(self, file_id: str) -> bytes:
+        """The original bytes of a file, as imported."""
+        with self._read() as conn:
+            return evidence.blob(conn, file_id, "original")
+
+    def verify(self) -> list[str]:
+        """Ids of the files whose stored bytes no longer match their SHA-256 (empty if all good)."""
+        with self._read() as conn:
+            return evidence.bad_files(conn)
+
+    # -- options -------------------------------------------------------------------------------
+
+    def get_options(self) -> dict[str, Any]:
+        """All options and free metadata, e.g. ``{"duplex": False, "gutter_mm": 25}``."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT key, value FROM options ORDER BY key").fetchall()
+        try:
+            return {str(key): codec.decode_json(value) for key, value in rows}
+        except ValueError as exc:
+            raise failures.damaged(self.path) from exc
+
+    def set_option(self, key: str, value: Any) -> None:
+        """Set one option to a JSON-able value (Decimal and date allowed); None removes it."""
+        if not isinstance(key, str) or not key:
+            raise ValueError("option key must be a non-empty string")
+        encoded = None if value is None else codec.encode_json(value)
+        with self._write("options") as conn:
+            if encoded is None:
+                conn.execute("DELETE FROM options WHERE key = ?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO options (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, encoded),
+                )
+
+    # -- backup --------------------------------------------------------------------------------
+
+    def backup(self, dest: Path) -> None:
+        """Write a compact, consistent copy to ``dest`` (``VACUUM INTO``), replacing it if it
+        exists. The copy is written beside ``dest`` first, so a failure leaves ``dest`` as it was.
+        """
+        dest = Path(dest)
+        if dest.absolute() == self.path.absolute():
+            raise ValueError("cannot back a project up onto itself")
+        temp = dest.with_name(f".{dest.name}.{_new_id()}.tmp")
+        with self._lock:
+            conn = self._open_conn()
+            try:
+                conn.execute("VACUUM INTO ?", (str(temp),))
+                # VACUUM INTO does not sync its output; do it before the file takes dest's place.
+                with open(temp, "rb+") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(temp, dest)
+            except (sqlite3.Error, OSError) as exc:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                raise failures.backup_failed(dest) from exc

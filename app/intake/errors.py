@@ -1,0 +1,183 @@
+"""Refusals of evidence files, with their user messages, and the one place that maps library
+exceptions (pypdf, Pillow, img2pdf, zlib, OSError...) to them.
+
+Every message is Simplified Chinese, names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import img2pdf
+from PIL import Image, UnidentifiedImageError
+from pypdf import errors as pdf_errors
+
+from app.errors import IntakeError
+
+_log = logging.getLogger(__name__)
+
+SUPPORTED = "PDF、JPG、PNG、TIFF、BMP、WebP、GIF"
+
+
+class ReadError(IntakeError):
+    """The file cannot be read from disk (missing, no permission, locked...)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"无法读取“{name}”：文件不存在、无访问权限或正被其他程序占用。"
+            "请确认文件仍在原位置并已关闭后重试。",
+        )
+
+
+class EmptyFileError(IntakeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”是空文件（0 字节），无法添加。请重新复制或重新导出该文件后再添加。",
+        )
+
+
+class UnsupportedFormatError(IntakeError):
+    def __init__(self, name: str, what: str = "") -> None:
+        kind = f"是{what}，" if what else "不是 PDF 或图片文件，"
+        super().__init__(
+            name,
+            f"“{name}”{kind}无法添加（支持的格式：{SUPPORTED}）。请先转换为 PDF 或图片后再添加。",
+        )
+        self.what = what
+
+
+class OfficeDocumentError(UnsupportedFormatError):
+    """A Word / Excel / PowerPoint document: must be saved as PDF first."""
+
+    def __init__(self, name: str, program: str) -> None:
+        IntakeError.__init__(
+            self,
+            name,
+            f"“{name}”是{program}文档，不能直接添加。请先在{program}中“另存为PDF”再添加。",
+        )
+        self.what = program
+
+
+class OfdDocumentError(UnsupportedFormatError):
+    """An OFD file (the Chinese fixed-layout format of e-invoices)."""
+
+    def __init__(self, name: str) -> None:
+        IntakeError.__init__(
+            self,
+            name,
+            f"“{name}”是 OFD 版式文件（电子发票常用），不能直接添加。"
+            "请用 OFD 阅读器打开后“另存为PDF”或打印为PDF再添加。",
+        )
+        self.what = "OFD"
+
+
+class HeicError(UnsupportedFormatError):
+    def __init__(self, name: str) -> None:
+        IntakeError.__init__(
+            self,
+            name,
+            f"“{name}”是 HEIC/HEIF 照片（苹果手机默认格式），本程序无法读取。"
+            "请在手机或电脑上转换为JPG后再添加（iPhone 可在“设置 > 相机 > 格式”中选“兼容性最佳”）。",
+        )
+        self.what = "HEIC"
+
+
+class DamagedFileError(IntakeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”已损坏或不完整（可能下载或复制未完成），无法读取。"
+            "请重新获取或重新导出原文件后再添加。",
+        )
+
+
+class ZeroPagesError(IntakeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”中没有任何页面。请检查该 PDF 是否导出完整，重新导出后再添加。",
+        )
+
+
+class TooLargeImageError(IntakeError):
+    def __init__(self, name: str, size: tuple[int, int] | None = None) -> None:
+        dims = f"（{size[0]}×{size[1]} 像素）" if size else ""
+        super().__init__(
+            name,
+            f"“{name}”图片像素过大{dims}，无法安全处理。"
+            "请用图片工具缩小尺寸（例如按 300 dpi 重新扫描或导出）后再添加。",
+        )
+
+
+class PasswordRequiredError(IntakeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”需要打开密码，未能打开。"
+            "请在添加时输入正确的打开密码，或先在 PDF 阅读器中去除密码后再添加。",
+        )
+
+
+class WrongPasswordError(IntakeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”的打开密码不正确。请向文件提供方确认密码后重新添加。",
+        )
+
+
+def map_exception(name: str, exc: BaseException) -> IntakeError:
+    """Translate an exception raised while reading ``name`` into the refusal the user sees."""
+    if isinstance(exc, IntakeError):
+        return exc
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return TooLargeImageError(name)
+    if isinstance(exc, MemoryError):
+        return TooLargeImageError(name)
+    if isinstance(exc, pdf_errors.FileNotDecryptedError):
+        return PasswordRequiredError(name)
+    if isinstance(exc, pdf_errors.EmptyFileError):
+        return EmptyFileError(name)
+    if isinstance(exc, UnidentifiedImageError):
+        return UnsupportedFormatError(name)
+    if isinstance(
+        exc,
+        pdf_errors.PyPdfError
+        | pdf_errors.DependencyError
+        | img2pdf.ImageOpenError
+        | img2pdf.PdfTooLargeError
+        | img2pdf.NegativeDimensionError
+        | img2pdf.UnsupportedColorspaceError
+        | img2pdf.JpegColorspaceError
+        | img2pdf.AlphaChannelError
+        | img2pdf.ExifOrientationError
+        | OSError
+        | EOFError
+        | SyntaxError
+        | ValueError
+        | zlib.error
+        | struct.error,
+    ):
+        return DamagedFileError(name)
+    # Malformed files drive parsers into odd corners (KeyError, IndexError, TypeError,
+    # RecursionError...). The user must still get a refusal, never a traceback; the log keeps
+    # the details for us.
+    _log.warning("unexpected %s while importing %r", type(exc).__name__, name, exc_info=exc)
+    return DamagedFileError(name)
+
+
+@contextmanager
+def refusals(name: str) -> Iterator[None]:
+    """Run a block that reads ``name``; any exception leaves as an ``IntakeError``."""
+    try:
+        yield
+    except IntakeError:
+        raise
+    except Exception as exc:
+        raise map_exception(name, exc) from exc

@@ -1,0 +1,246 @@
+"""Image evidence -> PDF pages with img2pdf (lossless; JPEG bytes embedded as they are).
+
+Pillow opens and fully decodes every frame first (``load()`` is what notices a truncated file),
+reads its resolution and EXIF orientation, and re-encodes only what img2pdf cannot embed
+as it is: mirrored orientations, alpha (flattened onto white), 16-bit TIFF, BMP, WebP, GIF.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import img2pdf
+from PIL import Image, ImageOps
+
+from app.intake import errors, geometry
+from app.intake.sniff import Kind
+
+MAX_PIXELS = 89_478_485
+"""Pillow's default decompression-bomb limit, applied to every frame (Pillow checks only the
+first one when the file is opened)."""
+
+MAX_PAGE_PT = 14_400.0
+"""Largest page side a PDF allows without /UserUnit (200 inches)."""
+
+JPEG_REENCODE_QUALITY = 95
+"""For a mirrored JPEG that must be decoded and turned: high, so the second generation of JPEG
+loss is not visible."""
+
+WEBP_LOSSY_QUALITY = 90
+"""A lossy WebP is a photo already degraded once; PNG would make it 5-10 times larger without
+making it any sharper, so it becomes a JPEG of quality 90."""
+
+_PILLOW_FORMATS = {
+    Kind.JPEG: ["JPEG", "MPO"],
+    Kind.PNG: ["PNG"],
+    Kind.TIFF: ["TIFF"],
+    Kind.BMP: ["BMP", "DIB"],
+    Kind.WEBP: ["WEBP"],
+    Kind.GIF: ["GIF"],
+}
+
+_EXIF_ORIENTATION = 0x0112
+_EXIF_X_RESOLUTION = 0x011A
+_EXIF_Y_RESOLUTION = 0x011B
+_ROTATION_OF_ORIENTATION = {1: 0, 2: 0, 3: 180, 4: 180, 5: 270, 6: 90, 7: 90, 8: 270}
+_PASSTHROUGH_ORIENTATIONS = {1, 3, 6, 8}
+_PASSTHROUGH_MODES = {
+    Kind.JPEG: {"L", "RGB", "CMYK"},
+    Kind.PNG: {"1", "L", "P", "RGB", "I;16", "I;16B", "I;16L", "I"},
+    Kind.TIFF: {"1", "L", "P", "RGB", "CMYK"},
+}
+_ALPHA_MODES = {"RGBA", "LA", "PA", "La", "RGBa"}
+
+
+@dataclass(frozen=True)
+class _Frame:
+    size: tuple[int, int]  # stored pixels
+    dpi: tuple[float, float]
+    orientation: int
+    mode: str
+    alpha: bool
+    bits: int  # most bits per sample (TIFF; 8 for the others)
+
+
+@dataclass(frozen=True)
+class ImagePdf:
+    pdf: bytes  # one page per frame, possibly with /Rotate: still to be normalised
+    rotations: tuple[int, ...]  # the EXIF rotation folded in, per page
+    warnings: tuple[str, ...]
+
+
+def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
+    """Convert an image file (every frame of a TIFF) into a PDF. Library exceptions are left
+    to the caller to map."""
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[kind]) as image:
+            frame_count = int(getattr(image, "n_frames", 1))
+            count = frame_count if kind is Kind.TIFF else 1
+            if kind in (Kind.GIF, Kind.WEBP) and frame_count > 1:
+                notes.append(
+                    f"“{name}”是动图（共 {frame_count} 帧），只添加了第一帧。"
+                    "如需其他画面，请截图保存为 JPG 或 PNG 后添加。"
+                )
+            frames = list(_frames(name, image, count))
+            passthrough = _can_pass_through(kind, data, frames)
+            if passthrough:
+                payloads = [data]
+                rotation = img2pdf.Rotation.auto
+            else:
+                payloads = [_reencode(name, image, i, kind, data) for i in range(count)]
+                rotation = img2pdf.Rotation.none
+    dpis = iter([frame.dpi for frame in frames])
+
+    def layout(px_w: int, px_h: int, _claimed: object) -> tuple[float, float, float, float]:
+        dpi_x, dpi_y = next(dpis)
+        width, height = px_w * 72 / dpi_x, px_h * 72 / dpi_y
+        shrink = max(1.0, width / MAX_PAGE_PT, height / MAX_PAGE_PT)
+        width, height = width / shrink, height / shrink
+        return width, height, width, height
+
+    pdf = img2pdf.convert(
+        *payloads,
+        layout_fun=layout,
+        rotation=rotation,
+        first_frame_only=kind is not Kind.TIFF,
+        engine=img2pdf.Engine.internal,
+        nodate=True,
+    )
+    rotations = tuple(_ROTATION_OF_ORIENTATION.get(f.orientation, 0) for f in frames)
+    return ImagePdf(bytes(pdf), rotations, tuple(notes))
+
+
+def _frames(name: str, image: Image.Image, count: int) -> Iterator[_Frame]:
+    for index in range(count):
+        image.seek(index)
+        width, height = image.size
+        if width <= 0 or height <= 0:
+            raise errors.DamagedFileError(name)
+        if width * height > MAX_PIXELS:
+            raise errors.TooLargeImageError(name, (width, height))
+        image.load()
+        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+        if orientation not in _ROTATION_OF_ORIENTATION:
+            orientation = 1
+        dpi = _claimed_dpi(image)
+        tags = getattr(image, "tag_v2", None)
+        bits = max(tags.get(258, (8,))) if tags is not None else 8
+        yield _Frame(
+            (width, height),
+            geometry.plausible_dpi(dpi),
+            orientation,
+            image.mode,
+            _has_alpha(image),
+            int(bits),
+        )
+
+
+def _claimed_dpi(image: Image.Image) -> tuple[float, float] | None:
+    """The resolution the file states, if it states one. Pillow reports 72 dpi for a JPEG
+    whose EXIF block has no resolution; that is not a claim."""
+    dpi = image.info.get("dpi")
+    if not (isinstance(dpi, tuple) and len(dpi) == 2):
+        return None
+    if image.format in ("JPEG", "MPO") and image.info.get("jfif_unit") not in (1, 2):
+        exif = image.getexif()
+        if _EXIF_X_RESOLUTION not in exif or _EXIF_Y_RESOLUTION not in exif:
+            return None
+    try:
+        return float(dpi[0]), float(dpi[1])
+    except (TypeError, ValueError):
+        return None
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in _ALPHA_MODES or "transparency" in image.info
+
+
+def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
+    modes = _PASSTHROUGH_MODES.get(kind)
+    if modes is None:
+        return False
+    for frame in frames:
+        if (
+            frame.alpha
+            or frame.mode not in modes
+            or frame.orientation not in _PASSTHROUGH_ORIENTATIONS
+        ):
+            return False
+    if kind is Kind.TIFF:
+        # Turned TIFF frames are rare; re-encoding them keeps one code path for orientation.
+        # img2pdf refuses samples over 8 bits (Pillow cannot keep them).
+        return all(f.orientation == 1 and f.bits <= 8 for f in frames)
+    if kind is Kind.PNG and frames[0].mode.startswith("I"):
+        # img2pdf embeds a 16-bit grey PNG's data as it is, but only when not interlaced and
+        # really grey (colour type 0).
+        return data[28] == 0 and data[25] == 0
+    return True
+
+
+def _reencode(name: str, image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
+    """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF."""
+    image.seek(index)
+    frame = ImageOps.exif_transpose(image)
+    frame = _flatten(_to_8bit(frame))
+    if frame.mode not in ("1", "L", "P", "RGB"):
+        frame = frame.convert("RGB")
+    out = io.BytesIO()
+    if kind is Kind.JPEG or (kind is Kind.WEBP and not _webp_lossless(data)):
+        if frame.mode not in ("L", "RGB"):
+            frame = frame.convert("RGB")
+        quality = JPEG_REENCODE_QUALITY if kind is Kind.JPEG else WEBP_LOSSY_QUALITY
+        frame.save(out, format="JPEG", quality=quality)
+    else:
+        frame.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """Deep greyscale (16-bit integer, 32-bit integer or float) to 8-bit L, scaled, not
+    clipped: a plain convert("L") turns most 16-bit images white."""
+    if image.mode.startswith("I;16"):
+        image = image.convert("I")
+    if image.mode not in ("I", "F"):
+        return image
+    low, high = image.getextrema()
+    high = float(high)  # type: ignore[arg-type]
+    if image.mode == "F" and high <= 1.0:
+        factor = 255.0
+    elif high <= 255:
+        factor = 1.0
+    elif high <= 65535:
+        factor = 1 / 256
+    else:
+        factor = 255 / high
+    del low
+    return image.point(lambda v: v * factor).convert("L")
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Composite any transparency onto white (a printed page is white)."""
+    if not _has_alpha(image):
+        return image
+    grey = image.mode in ("LA", "La") or (image.mode == "L" and "transparency" in image.info)
+    rgba = image.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    flat = Image.alpha_composite(white, rgba).convert("RGB")
+    return flat.convert("L") if grey else flat
+
+
+def _webp_lossless(data: bytes) -> bool:
+    """Whether a WebP holds a lossless (VP8L) image: walk its RIFF chunks."""
+    pos = 12
+    while pos + 8 <= len(data):
+        tag = data[pos : pos + 4]
+        if tag == b"VP8L":
+            return True
+        if tag == b"VP8 ":
+            return False
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        pos += 8 + size + (size & 1)
+    return True

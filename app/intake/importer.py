@@ -1,0 +1,126 @@
+"""Import one evidence file: sniff, convert or normalise, preflight; or refuse with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import BuildCancelled, IntakeError
+from app.intake import errors, geometry
+from app.intake.images import image_to_pdf
+from app.intake.pdfs import PasswordCallback, normalise_pdf
+from app.intake.sniff import Kind, sniff
+from app.model import PageInfo
+
+ProgressCallback = Callable[[int, int, str], None]
+"""(done, total, label): called before each file (label = its name) and once at the end."""
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    name: str  # original file name (basename)
+    original: bytes  # the original bytes, unchanged
+    sha256: str  # hex of original
+    pdf: bytes  # the normalised PDF: one upright page per evidence page, no /Rotate
+    pages: tuple[PageInfo, ...]  # same order as the pages of pdf
+    warnings: tuple[str, ...]  # Chinese, for the user
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def import_bytes(name: str, data: bytes, password: PasswordCallback | None = None) -> ImportedFile:
+    """Normalise one evidence file given as bytes, or raise ``IntakeError`` naming it."""
+    with errors.refusals(name):
+        kind = sniff(name, data)
+        notes: list[str] = []
+        if kind is Kind.PDF:
+            normal = normalise_pdf(name, data, password)
+            rotations = tuple(p.source_rotation for p in normal.pages)
+        else:
+            converted = image_to_pdf(name, data, kind)
+            notes.extend(converted.warnings)
+            normal = normalise_pdf(name, converted.pdf)
+            rotations = converted.rotations
+            if len(rotations) != len(normal.pages):
+                raise errors.DamagedFileError(name)
+        pages = tuple(
+            PageInfo(
+                width_pt=page.width_pt,
+                height_pt=page.height_pt,
+                source_rotation=rotation,
+                dpi=None if page.dpi is None else round(page.dpi, 1),
+            )
+            for page, rotation in zip(normal.pages, rotations, strict=True)
+        )
+    notes.extend(_resolution_warnings(name, pages))
+    return ImportedFile(
+        name=name,
+        original=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        pdf=normal.pdf,
+        pages=pages,
+        warnings=tuple(notes),
+    )
+
+
+def _resolution_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
+    low = [(i, p.dpi) for i, p in enumerate(pages, 1) if p.dpi is not None]
+    low = [(i, dpi) for i, dpi in low if dpi < geometry.LOW_DPI]
+    notes = []
+    for number, dpi in low:
+        where = f"第 {number} 页" if len(pages) > 1 else ""
+        notes.append(
+            f"“{name}”{where}分辨率偏低（放到 A4 页面上约 {dpi:.0f} dpi，"
+            f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。"
+            "如有条件，请用 300 dpi 重新扫描后替换。"
+        )
+    return notes
+
+
+def import_file(path: Path, password: PasswordCallback | None = None) -> ImportedFile:
+    """Read and normalise one evidence file, or raise ``IntakeError`` naming it."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise errors.ReadError(name) from exc
+    return import_bytes(name, data, password)
+
+
+def import_files(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[ImportedFile]:
+    """Import several files, all or nothing: the first refusal raises ``IntakeError`` naming
+    its file and nothing is returned; ``cancel()`` returning True raises ``BuildCancelled``.
+    Folders are not expanded here (see ``expand_paths``)."""
+    total = len(paths)
+    imported: list[ImportedFile] = []
+    for done, path in enumerate(paths):
+        if cancel is not None and cancel():
+            raise BuildCancelled()
+        if progress is not None:
+            progress(done, total, path.name)
+        imported.append(import_file(path, password))
+    if cancel is not None and cancel():
+        raise BuildCancelled()
+    if progress is not None:
+        progress(total, total, "")
+    return imported
+
+
+__all__ = [
+    "ImportedFile",
+    "IntakeError",
+    "PasswordCallback",
+    "ProgressCallback",
+    "import_bytes",
+    "import_file",
+    "import_files",
+]

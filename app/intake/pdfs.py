@@ -1,0 +1,224 @@
+"""PDF evidence -> normalised PDF: upright pages (no /Rotate), MediaBox at the origin, nothing
+active (no JavaScript, actions, annotations, forms, attachments).
+
+The content streams are never parsed: each page's content is wrapped in a small prefix that
+transforms and clips it, and a suffix that restores the graphics state.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    RectangleObject,
+)
+
+from app.intake import errors, geometry
+
+PasswordCallback = Callable[[str], str | None]
+
+MAX_PASSWORD_TRIES = 3
+
+# Dropped from each page before it is copied: annotations of every kind (links, widgets,
+# attachments, media), page actions, associated files, article beads, structure references.
+_PAGE_KEYS_DROPPED = (
+    "/Annots",
+    "/AA",
+    "/AF",
+    "/B",
+    "/StructParents",
+    "/PieceInfo",
+    "/Tabs",
+    "/CropBox",
+    "/BleedBox",
+    "/TrimBox",
+    "/ArtBox",
+    "/BoxColorInfo",
+    "/Rotate",
+    "/VP",
+    "/PresSteps",
+    "/Trans",
+    "/Dur",
+)
+
+# Dropped wherever they occur in what a page references (resources, XObjects...).
+_ACTIVE_KEYS = frozenset(
+    {"/AA", "/A", "/OpenAction", "/JS", "/JavaScript", "/AF", "/EF", "/EmbeddedFiles", "/Annots"}
+)
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width_pt: float
+    height_pt: float
+    source_rotation: int
+    dpi: float | None
+
+
+@dataclass(frozen=True)
+class NormalisedPdf:
+    pdf: bytes
+    pages: tuple[PdfPage, ...]
+
+
+def open_pdf(name: str, data: bytes, password: PasswordCallback | None) -> PdfReader:
+    """Open (and decrypt) a PDF, asking ``password`` for a user password when one is needed."""
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if not reader.is_encrypted or reader.decrypt("") != PasswordType.NOT_DECRYPTED:
+        return reader
+    if password is None:
+        raise errors.PasswordRequiredError(name)
+    for _ in range(MAX_PASSWORD_TRIES):
+        answer = password(name)
+        if answer is None:
+            raise errors.PasswordRequiredError(name)
+        if reader.decrypt(answer) != PasswordType.NOT_DECRYPTED:
+            return reader
+    raise errors.WrongPasswordError(name)
+
+
+def normalise_pdf(
+    name: str, data: bytes, password: PasswordCallback | None = None
+) -> NormalisedPdf:
+    """Normalise every page of a PDF. Library exceptions are left to the caller to map."""
+    reader = open_pdf(name, data, password)
+    source_pages = list(reader.pages)
+    if not source_pages:
+        raise errors.ZeroPagesError(name)
+    writer = PdfWriter()
+    infos: list[PdfPage] = []
+    for source in source_pages:
+        infos.append(_copy_page(name, writer, source))
+    _strip_active(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return NormalisedPdf(out.getvalue(), tuple(infos))
+
+
+def _visible_box(name: str, page: PageObject) -> tuple[float, float, float, float]:
+    media = _box(page.mediabox)
+    if media is None:
+        raise errors.DamagedFileError(name)
+    crop = _box(page.cropbox) if "/CropBox" in page else None
+    if crop is not None:
+        x0, y0 = max(crop[0], media[0]), max(crop[1], media[1])
+        x1, y1 = min(crop[2], media[2]), min(crop[3], media[3])
+        if x1 - x0 >= 1 and y1 - y0 >= 1:
+            return x0, y0, x1, y1
+    return media
+
+
+def _box(rect: RectangleObject) -> tuple[float, float, float, float] | None:
+    x0, x1 = sorted((float(rect.left), float(rect.right)))
+    y0, y1 = sorted((float(rect.bottom), float(rect.top)))
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    return x0, y0, x1, y1
+
+
+def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
+    box = _visible_box(name, source)
+    rotation = geometry.normal_rotation(source.get("/Rotate", 0))
+    dpi = _scan_dpi(source, box)
+    for key in _PAGE_KEYS_DROPPED:
+        if key in source:
+            del source[key]
+    page = writer.add_page(source, excluded_keys=sorted(_ACTIVE_KEYS))
+    matrix, width, height = geometry.fold_matrix(box, rotation)
+    _wrap_contents(writer, page, matrix, box)
+    page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
+    return PdfPage(width, height, rotation, dpi)
+
+
+def _num(value: float) -> float | int:
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _wrap_contents(
+    writer: PdfWriter,
+    page: PageObject,
+    matrix: tuple[float, float, float, float, float, float],
+    box: tuple[float, float, float, float],
+) -> None:
+    x0, y0, x1, y1 = box
+    cm = " ".join(_fmt(v) for v in matrix)
+    clip = f"{_fmt(x0)} {_fmt(y0)} {_fmt(x1 - x0)} {_fmt(y1 - y0)}"
+    prefix = DecodedStreamObject()
+    prefix.set_data(f"q {cm} cm {clip} re W n\n".encode("ascii"))
+    suffix = DecodedStreamObject()
+    suffix.set_data(b"\nQ\n")
+    parts: list[PdfObject] = [writer._add_object(prefix)]  # no public API adds a stream
+    existing = page.get("/Contents")
+    if existing is not None:
+        resolved = existing.get_object()
+        if isinstance(resolved, ArrayObject):
+            parts.extend(item for item in resolved if isinstance(item, IndirectObject))
+        elif isinstance(existing, IndirectObject):
+            parts.append(existing)
+        elif resolved is not None:
+            parts.append(writer._add_object(resolved))
+    parts.append(writer._add_object(suffix))
+    page[NameObject("/Contents")] = ArrayObject(parts)
+
+
+def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float | None:
+    """Effective resolution of a scanned page: one image and no fonts, assumed to fill the
+    visible area. None for anything else (vector or text pages)."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, DictionaryObject) or "/Font" in resources:
+        return None
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject) or len(xobjects) != 1:
+        return None
+    image = next(iter(xobjects.values())).get_object()
+    if not isinstance(image, DictionaryObject) or image.get("/Subtype") != "/Image":
+        return None
+    try:
+        px_w, px_h = int(str(image["/Width"])), int(str(image["/Height"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if px_w <= 0 or px_h <= 0:
+        return None
+    return geometry.effective_dpi(px_w, px_h, box[2] - box[0], box[3] - box[1])
+
+
+def _strip_active(writer: PdfWriter) -> None:
+    """Remove any action, script or attachment reachable from the pages (defence in depth:
+    the copy already leaves them out)."""
+    seen: set[int] = set()
+    stack: list[PdfObject] = [writer.root_object]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                continue
+            seen.add(obj.idnum)
+            resolved = obj.get_object()
+            if resolved is None:
+                continue
+            obj = resolved
+        if isinstance(obj, DictionaryObject):
+            for key in [k for k in obj if k in _ACTIVE_KEYS]:
+                del obj[key]
+            for key, value in obj.items():
+                if key not in ("/Parent", "/P"):
+                    stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)

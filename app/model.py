@@ -27,9 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Union
 
-Value = Union[str, int, bool, Decimal, _dt.date]
+Value = str | int | bool | Decimal | _dt.date
 
 EMPTY: Mapping[str, Value] = MappingProxyType({})
 
@@ -122,7 +121,5 @@ class ProjectData:
         return self.inputs.get(item_id, EMPTY)
 
     def files_for(self, document_id: str, row_id: str | None = None) -> tuple[EvidenceFile, ...]:
-        found = [
-            f for f in self.evidence if f.document_id == document_id and f.row_id == row_id
-        ]
+        found = [f for f in self.evidence if f.document_id == document_id and f.row_id == row_id]
         return tuple(sorted(found, key=lambda f: f.order))

@@ -7,6 +7,7 @@ unknown keys, wrong types, duplicate ids and dangling references all fail at loa
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -67,7 +68,7 @@ class _Node:
             return None
         return self.data[name]
 
-    def str(self, name: str, required: bool = True, default: str = "") -> str:
+    def text(self, name: str, required: bool = True, default: str = "") -> str:
         v = self._get(name, required)
         if v is None:
             return default
@@ -83,7 +84,7 @@ class _Node:
             raise self.fail(name, "应为非空字符串")
         return v
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def flag(self, name: str, default: bool = False) -> bool:
         v = self._get(name, False)
         if v is None:
             return default
@@ -91,7 +92,7 @@ class _Node:
             raise self.fail(name, "应为 true 或 false")
         return v
 
-    def int(self, name: str, required: bool = True) -> int | None:
+    def integer(self, name: str, required: bool = True) -> int | None:
         v = self._get(name, required)
         if v is None:
             return None
@@ -174,15 +175,15 @@ def _unique(node: _Node, name: str, ids: list[str]) -> None:
 
 
 def _field(node: _Node, currencies: set[str]) -> FieldSpec:
-    fid = node.str("id")
-    ftype = node.str("type")
+    fid = node.text("id")
+    ftype = node.text("type")
     if ftype not in FIELD_TYPES:
         raise node.fail("type", f"未知类型 {ftype}，可用：{'、'.join(FIELD_TYPES)}")
     choices: tuple[tuple[str, str], ...] = ()
     raw_choices = node.raw("choices")
     if ftype == "choice":
         if not isinstance(raw_choices, Mapping) or not raw_choices:
-            raise node.fail("choices", "选择题字段须列出选项 { 编号 = \"名称\" }")
+            raise node.fail("choices", '选择题字段须列出选项 { 编号 = "名称" }')
         if not all(isinstance(v, str) for v in raw_choices.values()):
             raise node.fail("choices", "选项名称应为字符串")
         choices = tuple((str(k), str(v)) for k, v in raw_choices.items())
@@ -199,14 +200,14 @@ def _field(node: _Node, currencies: set[str]) -> FieldSpec:
     default = _field_default(node, ftype, choices, currencies)
     spec = FieldSpec(
         id=fid,
-        label=node.str("label"),
+        label=node.text("label"),
         type=ftype,  # type: ignore[arg-type]
-        required=node.bool("required", True),
+        required=node.flag("required", True),
         default=default,
         unit=unit,
         currency_field=currency_field,
         choices=choices,
-        help=node.str("help", required=False),
+        help=node.text("help", required=False),
     )
     node.done()
     return spec
@@ -242,11 +243,13 @@ def _check_currency_fields(node: _Node, name: str, fields: tuple[FieldSpec, ...]
         if f.currency_field is not None:
             cur = by_id.get(f.currency_field)
             if cur is None or cur.type != "currency":
-                raise node.fail(name, f"{f.id} 的 currency_field {f.currency_field} 须为同表的币种字段")
+                raise node.fail(
+                    name, f"{f.id} 的 currency_field {f.currency_field} 须为同表的币种字段"
+                )
 
 
 def _rule(node: _Node, scalar_ok: bool = True) -> Rule:
-    op = node.str("op")
+    op = node.text("op")
     if op not in OPS:
         raise node.fail("op", f"未知比较 {op}，可用：{' '.join(OPS)}")
     value = node.raw("value")
@@ -264,7 +267,7 @@ def _rule(node: _Node, scalar_ok: bool = True) -> Rule:
         raise node.fail("value", "应为数字、布尔值或字符串")
     rule = Rule(
         op=op,  # type: ignore[arg-type]
-        reason=node.str("reason"),
+        reason=node.text("reason"),
         measure=node.opt_str("measure"),
         field=node.opt_str("field"),
         column=node.opt_str("column"),
@@ -278,7 +281,7 @@ def _rule(node: _Node, scalar_ok: bool = True) -> Rule:
 
 
 def _ceiling(node: _Node) -> Ceiling:
-    kind = node.str("kind")
+    kind = node.text("kind")
     if kind == "fixed":
         c = Ceiling(kind="fixed", amount=node.decimal("amount") or Decimal(0))
     elif kind == "tiers":
@@ -290,13 +293,13 @@ def _ceiling(node: _Node) -> Ceiling:
             if not isinstance(t, list) or len(t) != 2:
                 raise node.fail("tiers", "每档应为 [下限（含）, 金额]")
             tiers.append((_decimal(node, "tiers", t[0]), _decimal(node, "tiers", t[1])))
-        if any(a[0] >= b[0] for a, b in zip(tiers, tiers[1:], strict=False)):
+        if any(a[0] >= b[0] for a, b in itertools.pairwise(tiers)):
             raise node.fail("tiers", "各档下限须从小到大排列")
-        c = Ceiling(kind="tiers", measure=node.str("measure"), tiers=tuple(tiers))
+        c = Ceiling(kind="tiers", measure=node.text("measure"), tiers=tuple(tiers))
     elif kind == "share":
         c = Ceiling(
             kind="share",
-            measure=node.str("measure"),
+            measure=node.text("measure"),
             percent=node.decimal("percent") or Decimal(0),
             cap=node.decimal("cap", required=False),
         )
@@ -307,7 +310,7 @@ def _ceiling(node: _Node) -> Ceiling:
             raise node.fail("kind", "per_row 须有 row_amount 或 row_share 之一")
         column, percent, row_cap = None, Decimal(100), None
         if share is not None:
-            column = share.str("column")
+            column = share.text("column")
             percent = share.decimal("percent") or Decimal(0)
             row_cap = share.decimal("cap", required=False)
             share.done()
@@ -317,8 +320,8 @@ def _ceiling(node: _Node) -> Ceiling:
             row_share_column=column,
             row_share_percent=percent,
             row_cap=row_cap,
-            max_rows=node.int("max_rows", required=False),
-            max_rows_reason=node.str("max_rows_reason", required=False),
+            max_rows=node.integer("max_rows", required=False),
+            max_rows_reason=node.text("max_rows_reason", required=False),
             company_cap=node.decimal("company_cap", required=False),
         )
     else:
@@ -343,19 +346,21 @@ def load_guide(path: Path | str) -> Guide:
     return parse_guide(data, source)
 
 
-def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (one pass, in order)
+def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     root = _Node(source, "", data)
-    fmt = root.int("format")
+    fmt = root.integer("format")
     if fmt != FORMAT_VERSION:
-        raise root.fail("format", f"本程序只支持格式 {FORMAT_VERSION}，此文件为 {fmt}，请升级本程序")
+        raise root.fail(
+            "format", f"本程序只支持格式 {FORMAT_VERSION}，此文件为 {fmt}，请升级本程序"
+        )
 
     currencies = []
     for n in root.nodes("currencies"):
-        code = n.str("code")
+        code = n.text("code")
         rate = n.decimal("usd_per_unit") or Decimal(0)
         if rate <= 0:
             raise n.fail("usd_per_unit", "汇率须大于 0")
-        currencies.append(Currency(code=code, name=n.str("name"), usd_per_unit=rate))
+        currencies.append(Currency(code=code, name=n.text("name"), usd_per_unit=rate))
         n.done()
     _unique(root, "currencies", [c.code for c in currencies])
     codes = {c.code for c in currencies}
@@ -365,10 +370,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
 
     business_types = []
     for n in root.nodes("business_types"):
-        cat = n.str("category")
+        cat = n.text("category")
         if cat not in ("ITO", "BPO", "KPO"):
             raise n.fail("category", "应为 ITO、BPO 或 KPO")
-        business_types.append(BusinessType(id=n.str("id"), name=n.str("name"), category=cat))  # type: ignore[arg-type]
+        business_types.append(BusinessType(id=n.text("id"), name=n.text("name"), category=cat))  # type: ignore[arg-type]
         n.done()
     _unique(root, "business_types", [b.id for b in business_types])
 
@@ -378,33 +383,39 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
         if not cols:
             raise n.fail("columns", "表至少要有一列")
         _check_currency_fields(n, "columns", cols)
-        row_label = n.str("row_label")
+        row_label = n.text("row_label")
         if row_label not in {c.id for c in cols}:
             raise n.fail("row_label", f"{row_label} 不是本表的列")
         tables.append(
-            TableSpec(id=tid, title=n.str("title"), sheet=n.str("sheet"), row_label=row_label, columns=cols)
+            TableSpec(
+                id=tid,
+                title=n.text("title"),
+                sheet=n.text("sheet"),
+                row_label=row_label,
+                columns=cols,
+            )
         )
         n.done()
     table_by_id = {t.id: t for t in tables}
 
     documents = []
     for did, n in root.named_nodes("documents"):
-        kind = n.str("kind")
+        kind = n.text("kind")
         if kind not in DOCUMENT_KINDS:
             raise n.fail("kind", f"未知的材料类型 {kind}，可用：{'、'.join(DOCUMENT_KINDS)}")
         doc = DocumentSpec(
             id=did,
-            title=n.str("title"),
+            title=n.text("title"),
             kind=kind,  # type: ignore[arg-type]
-            per_row=n.bool("per_row"),
-            original=n.bool("original"),
-            copy_of_original=n.bool("copy_of_original"),
-            optional=n.bool("optional"),
+            per_row=n.flag("per_row"),
+            original=n.flag("original"),
+            copy_of_original=n.flag("copy_of_original"),
+            optional=n.flag("optional"),
             generator=n.opt_str("generator"),
             set=n.opt_str("set"),
             headings=n.str_list("headings", required=False),
             signatures=n.str_list("signatures", required=False),
-            note=n.str("note", required=False),
+            note=n.text("note", required=False),
         )
         if kind == "generated":
             gen = doc.generator
@@ -432,7 +443,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
             for m in members:
                 if m not in doc_by_id:
                     raise n.fail("documents", f"未知的材料 {m}")
-            document_sets.append(DocumentSet(id=sid, title=n.str("title"), documents=members))
+            document_sets.append(DocumentSet(id=sid, title=n.text("title"), documents=members))
             n.done()
         sets_node.used.update(sets_node.data.keys())
         sets_node.done()
@@ -454,11 +465,11 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
         raise root.fail("items", "至少要有一个申报项目")
     inputs_by_item: dict[str, tuple[FieldSpec, ...]] = {}
     for n in item_nodes:
-        iid = n.str("id")
+        iid = n.text("id")
         fields = tuple(_field(f, codes) for f in n.nodes("inputs", required=False))
         _check_currency_fields(n, "inputs", fields)
         inputs_by_item[iid] = fields
-    _unique(root, "items", [n.str("id") for n in item_nodes])
+    _unique(root, "items", [n.text("id") for n in item_nodes])
 
     measures = []
     for mid, n in root.named_nodes("measures"):
@@ -476,7 +487,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
 
     conditions = []
     for n in root.nodes("conditions"):
-        cond = Condition(id=n.str("id"), text=n.str("text"), document=n.opt_str("document"))
+        cond = Condition(id=n.text("id"), text=n.text("text"), document=n.opt_str("document"))
         if cond.document is not None and cond.document not in doc_by_id:
             raise n.fail("document", f"未知的材料 {cond.document}")
         conditions.append(cond)
@@ -485,7 +496,12 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
     deadlines = []
     for n in root.nodes("deadlines"):
         deadlines.append(
-            Deadline(id=n.str("id"), date=n.date("date"), title=n.str("title"), detail=n.str("detail", required=False))
+            Deadline(
+                id=n.text("id"),
+                date=n.date("date"),
+                title=n.text("title"),
+                detail=n.text("detail", required=False),
+            )
         )
         n.done()
 
@@ -493,14 +509,14 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
     if period_end < period_start:
         raise root.fail("period_end", "支持期间的结束日期早于开始日期")
     guide = Guide(
-        id=root.str("id"),
-        year=root.int("year") or 0,
-        title=root.str("title"),
-        short_title=root.str("short_title"),
-        document_no=root.str("document_no", required=False),
-        issuer=root.str("issuer"),
-        form_title=root.str("form_title"),
-        packet_title=root.str("packet_title"),
+        id=root.text("id"),
+        year=root.integer("year") or 0,
+        title=root.text("title"),
+        short_title=root.text("short_title"),
+        document_no=root.text("document_no", required=False),
+        issuer=root.text("issuer"),
+        form_title=root.text("form_title"),
+        packet_title=root.text("packet_title"),
         period_start=period_start,
         period_end=period_end,
         districts=root.str_list("districts"),
@@ -515,7 +531,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:  # noqa: C901 (o
         document_sets=tuple(document_sets),
         base_documents=base_documents,
         items=tuple(items),
-        declaration=root.str("declaration", required=False),
+        declaration=root.text("declaration", required=False),
         notes=root.str_list("notes", required=False),
         source=source,
     )
@@ -530,7 +546,7 @@ def _measure(
     inputs_by_item: Mapping[str, tuple[FieldSpec, ...]],
     codes: set[str],
 ) -> Measure:
-    kind = n.str("kind")
+    kind = n.text("kind")
     unit = n.opt_str("unit")
     if unit is not None and unit not in codes:
         raise n.fail("unit", f"未知币种 {unit}")
@@ -542,7 +558,7 @@ def _measure(
     where_raw = n.raw("where")
     where: tuple[tuple[str, Value], ...] = ()
     if kind in ("sum", "count"):
-        if table not in tables:
+        if table is None or table not in tables:
             raise n.fail("table", f"未知的表 {table}")
         spec = tables[table]
         cols = {c.id: c for c in spec.columns}
@@ -565,7 +581,7 @@ def _measure(
         ):
             raise n.fail("period_column", f"{period_column} 须为表 {table} 的日期列")
     elif kind == "field":
-        if item not in inputs_by_item:
+        if item is None or item not in inputs_by_item:
             raise n.fail("item", f"未知的项目 {item}")
         fields = {f.id: f for f in inputs_by_item[item]}
         if field_id not in fields or fields[field_id].type not in ("money", "int", "decimal"):
@@ -576,7 +592,7 @@ def _measure(
         raise n.fail("kind", f"未知的计算方式 {kind}，可用：sum count field")
     m = Measure(
         id=mid,
-        label=n.str("label"),
+        label=n.text("label"),
         kind=kind,  # type: ignore[arg-type]
         unit=unit,
         table=table,
@@ -597,7 +613,7 @@ def _item(
     docs: Mapping[str, DocumentSpec],
     measure_ids: set[str],
 ) -> ItemSpec:
-    iid = n.str("id")
+    iid = n.text("id")
     inputs = inputs_by_item[iid]
     input_ids = {f.id for f in inputs}
     table = n.opt_str("table")
@@ -651,10 +667,10 @@ def _item(
     ct = n.node("check_total", required=False)
     if ct is not None:
         check_total = CheckTotal(
-            measure=ct.str("measure"),
+            measure=ct.text("measure"),
             field=ct.opt_str("field"),
             against=ct.opt_str("against"),
-            exact=ct.bool("exact"),
+            exact=ct.flag("exact"),
         )
         ct.done()
         if check_total.measure not in measure_ids:
@@ -668,10 +684,10 @@ def _item(
     n.used.add("inputs")
     item = ItemSpec(
         id=iid,
-        number=n.str("number"),
-        title=n.str("title"),
-        category=n.str("category"),
-        summary=n.str("summary"),
+        number=n.text("number"),
+        title=n.text("title"),
+        category=n.text("category"),
+        summary=n.text("summary"),
         documents=doc_ids,
         inputs=inputs,
         table=table,

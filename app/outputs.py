@@ -1,0 +1,90 @@
+"""Output file names and atomic writes (Windows-safe)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from app.errors import OutputError
+
+# Characters Windows forbids in file names, and the full-width forms we put in their place.
+FORBIDDEN = {
+    "\\": "＼",
+    "/": "／",
+    ":": "：",
+    "*": "＊",
+    "?": "？",
+    '"': "＂",
+    "<": "＜",
+    ">": "＞",
+    "|": "｜",
+}
+RESERVED = (
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
+MAX_NAME = 120  # characters of the stem: keeps whole paths well under Windows' 260 limit
+
+
+def safe_file_stem(name: str) -> tuple[str, bool]:
+    """A file-name stem for ``name`` (e.g. the company's full name) and whether it changed.
+
+    Only what Windows forbids is replaced: \\ / : * ? " < > | by their full-width forms;
+    control characters removed; trailing dots and spaces stripped; reserved device names
+    (CON, PRN, AUX, NUL, COM1…, LPT1…) get a full-width underscore appended.
+    """
+    out = "".join(FORBIDDEN.get(c, c) for c in name)
+    out = "".join(c for c in out if unicodedata.category(c) != "Cc")
+    out = out.strip().rstrip(". ")
+    if out.split(".")[0].upper() in RESERVED:
+        out += "＿"
+    if len(out) > MAX_NAME:
+        out = out[:MAX_NAME].rstrip(". ")
+    if not out:
+        out = "未命名企业"
+    return out, out != name
+
+
+def replace_with_retry(src: Path, dest: Path, attempts: int = 5, delay: float = 0.2) -> None:
+    """os.replace, retried while another program (Excel, Acrobat) holds ``dest`` open."""
+    for i in range(attempts):
+        try:
+            os.replace(src, dest)
+            return
+        except PermissionError:
+            if i == attempts - 1:
+                with contextlib.suppress(OSError):
+                    src.unlink()
+                raise OutputError(
+                    f"文件“{dest.name}”正被其他程序（如 Excel 或 PDF 阅读器）占用，"
+                    f"请关闭该文件后重试，或选择另一个输出文件夹。"
+                ) from None
+            time.sleep(delay)
+
+
+@contextlib.contextmanager
+def atomic_path(dest: Path) -> Iterator[Path]:
+    """Yields a temporary path beside ``dest``; on success it replaces ``dest`` atomically,
+    on any error it is removed and ``dest`` is left as it was."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=dest.suffix + ".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    replace_with_retry(tmp, dest)
+
+
+def write_atomic(dest: Path, writer: Callable[[Path], None]) -> None:
+    with atomic_path(dest) as tmp:
+        writer(tmp)

@@ -63,6 +63,13 @@ def folder_missing(path: Path) -> ProjectFileError:
     )
 
 
+def folder_not_writable(path: Path) -> ProjectFileError:
+    return ProjectFileError(
+        f"无法在 {path.parent} 中创建项目文件 {path.name}：该文件夹不允许写入。"
+        "请选择其他文件夹（如“文档”）。"
+    )
+
+
 def read_only(path: Path) -> ProjectFileError:
     return ProjectFileError(
         f"项目文件 {path} 是只读的（或所在文件夹不允许写入），修改无法保存。"
@@ -120,14 +127,14 @@ def from_sqlite(exc: sqlite3.Error, path: Path, *, opening: bool = False) -> Pro
     return io_error(path)
 
 
-def from_os(exc: OSError, path: Path) -> ProjectFileError:
+def from_os(exc: OSError, path: Path, *, creating: bool = False) -> ProjectFileError:
     """Map an ``OSError`` raised while creating or reading ``path``."""
     if isinstance(exc, FileExistsError):
         return already_exists(path)
     if isinstance(exc, FileNotFoundError):
         return folder_missing(path) if not path.parent.exists() else not_found(path)
-    if isinstance(exc, PermissionError):
-        return read_only(path)
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return folder_not_writable(path) if creating else read_only(path)
     if exc.errno == errno.ENOSPC:
         return disk_full(path)
     return io_error(path)

@@ -45,7 +45,7 @@ def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection
         # empty file as an empty database.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except OSError as exc:
-        raise failures.from_os(exc, path) from exc
+        raise failures.from_os(exc, path, creating=True) from exc
     conn: sqlite3.Connection | None = None
     try:
         conn = connect(path, timeout)
@@ -70,7 +70,7 @@ def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection
         if isinstance(exc, sqlite3.Error):
             raise failures.from_sqlite(exc, path) from exc
         if isinstance(exc, OSError):
-            raise failures.from_os(exc, path) from exc
+            raise failures.from_os(exc, path, creating=True) from exc
         raise
     return conn
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -397,3 +398,26 @@ def test_a_closed_store_refuses_work(path: Path) -> None:
     assert str(path) in excinfo.value.message
     with pytest.raises(ProjectFileError):
         store.set_option("x", 1)
+
+
+def test_one_store_can_be_used_from_a_worker_thread(store: ProjectStore) -> None:
+    errors: list[BaseException] = []
+
+    def work(table: str) -> None:
+        try:
+            for n in range(20):
+                store.add_row(table, {"n": n}, position=0)
+                store.load()
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(f"t{k}",)) for k in range(2)]
+    for worker in workers:
+        worker.start()
+    work("main")
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    data = store.load()
+    for table in ("t0", "t1", "main"):
+        assert [r.values["n"] for r in data.rows(table)] == list(range(19, -1, -1))

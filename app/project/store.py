@@ -353,10 +353,7 @@ class ProjectStore:
         _check_position(position)
         ids: list[str] = []
         with self._write("evidence") as conn:
-            if (
-                row_id is not None
-                and not conn.execute("SELECT 1 FROM table_rows WHERE id = ?", (row_id,)).fetchone()
-            ):
+            if row_id is not None and not records.row_exists(conn, row_id):
                 raise KeyError(f"no row {row_id!r} in this project")
             count = evidence.group_count(conn, document_id, row_id)
             at = count if position is None else min(position, count)
@@ -393,10 +390,7 @@ class ProjectStore:
         KeyError if the file's row no longer exists; ValueError if the id is in use."""
         with self._write("evidence") as conn:
             row_id = snap.file.row_id
-            if (
-                row_id is not None
-                and not conn.execute("SELECT 1 FROM table_rows WHERE id = ?", (row_id,)).fetchone()
-            ):
+            if row_id is not None and not records.row_exists(conn, row_id):
                 raise KeyError(f"no row {row_id!r} in this project")
             evidence.restore(conn, snap)
 

@@ -1,0 +1,134 @@
+"""Turning what a user typed (or a manifest, or a pasted Excel cell) into typed values.
+
+``coerce(spec, raw)`` is the one place that knows how each guide field type is written:
+GUI editors, row paste/import and the manifest all use it, so they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from app.guide.model import FieldSpec, Guide
+from app.model import Value
+
+_TRUE = {"true", "1", "是", "yes", "y", "√", "✓", "对", "有"}
+_FALSE = {"false", "0", "否", "no", "n", "×", "无", ""}
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be read as its field's type; the message is Chinese."""
+
+
+def parse_decimal(raw: object, label: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueProblem(f"{label}应为数字")
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    text = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
+    text = text.replace("¥", "").replace("￥", "").replace("$", "").replace("元", "")
+    multiplier = Decimal(1)
+    if text.endswith("万"):
+        text, multiplier = text[:-1], Decimal(10000)
+    try:
+        value = Decimal(text) * multiplier
+    except InvalidOperation:
+        raise ValueProblem(f"{label}“{raw}”不是有效的数字") from None
+    if not value.is_finite():
+        raise ValueProblem(f"{label}“{raw}”不是有效的数字")
+    return value
+
+
+def parse_date(raw: object, label: str) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    m = _DATE_RE.match(str(raw))
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    raise ValueProblem(f"{label}“{raw}”不是有效的日期，请写成 2018-06-30 的形式")
+
+
+def coerce(spec: FieldSpec, raw: object, guide: Guide | None = None) -> Value | None:
+    """The typed value for ``raw``; None for an empty entry. Raises ValueProblem."""
+    label = spec.label
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    t = spec.type
+    if t == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueProblem(f"{label}应填“是”或“否”")
+    if t in ("money", "decimal"):
+        value = parse_decimal(raw, label)
+        if value < 0:
+            raise ValueProblem(f"{label}不能为负数")
+        return value
+    if t == "int":
+        value = parse_decimal(raw, label)
+        if value != value.to_integral_value():
+            raise ValueProblem(f"{label}应为整数")
+        if value < 0:
+            raise ValueProblem(f"{label}不能为负数")
+        return int(value)
+    if t == "date":
+        return parse_date(raw, label)
+    text = str(raw).strip()
+    if t == "choice":
+        for key, choice_label in spec.choices:
+            if text in (key, choice_label):
+                return key
+        options = "、".join(lbl for _, lbl in spec.choices)
+        raise ValueProblem(f"{label}“{text}”不是可选项，可选：{options}")
+    if t == "currency":
+        code = text.upper()
+        if guide is not None:
+            for c in guide.currencies:
+                if code == c.code or text == c.name:
+                    return c.code
+            raise ValueProblem(f"{label}“{text}”不是已知币种，请在汇率表中添加")
+        return code
+    if t == "business_type" and guide is not None:
+        for b in guide.business_types:
+            if text in (b.id, b.name):
+                return b.id
+        raise ValueProblem(f"{label}“{text}”不在《服务外包产业重点发展领域指导目录（2018年版）》中")
+    return text
+
+
+def display(spec: FieldSpec, value: Value | None, guide: Guide | None = None) -> str:
+    """How a value is shown to a user (tables, forms, the workbook's text cells)."""
+    if value is None or value == "":
+        return ""
+    if spec.type == "bool":
+        return "是" if value else "否"
+    if spec.type == "choice":
+        return spec.choice_label(value)
+    if spec.type == "business_type" and guide is not None:
+        for b in guide.business_types:
+            if b.id == value:
+                return f"{b.name}（{b.category}）"
+    if spec.type == "currency" and guide is not None:
+        for c in guide.currencies:
+            if c.code == value:
+                return f"{c.name}（{c.code}）"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if spec.type == "money" else f"{value:,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -56,6 +56,9 @@ _ACTIVE_KEYS = frozenset(
 )
 
 
+_SHAPE_TOLERANCE = 0.03
+
+
 @dataclass(frozen=True)
 class PdfPage:
     width_pt: float
@@ -177,11 +180,12 @@ def _wrap_contents(
 
 
 def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float | None:
-    """Effective resolution of a scanned page: one image and no fonts, assumed to fill the
-    visible area. None for anything else (vector or text pages)."""
+    """Effective resolution of a scanned page, known without parsing the content: the page
+    uses exactly one image, whose shape matches the visible area (a scan fills its page).
+    None for anything else (vector or text pages)."""
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else None
-    if not isinstance(resources, DictionaryObject) or "/Font" in resources:
+    if not isinstance(resources, DictionaryObject):
         return None
     xobjects = resources.get("/XObject")
     xobjects = xobjects.get_object() if xobjects is not None else None
@@ -194,9 +198,10 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
         px_w, px_h = int(str(image["/Width"])), int(str(image["/Height"]))
     except (KeyError, TypeError, ValueError):
         return None
-    if px_w <= 0 or px_h <= 0:
+    width, height = box[2] - box[0], box[3] - box[1]
+    if px_w <= 0 or px_h <= 0 or abs((px_w / px_h) / (width / height) - 1) > _SHAPE_TOLERANCE:
         return None
-    return geometry.effective_dpi(px_w, px_h, box[2] - box[0], box[3] - box[1])
+    return geometry.effective_dpi(px_w, px_h, width, height)
 
 
 def _strip_active(writer: PdfWriter) -> None:

@@ -343,6 +343,8 @@ def load_guide(path: Path | str) -> Guide:
         raise GuideError(source, "（文件）", f"无法读取（{exc.strerror}）") from None
     except tomllib.TOMLDecodeError as exc:
         raise GuideError(source, "（文件）", f"TOML 语法错误：{exc}") from None
+    except UnicodeDecodeError:
+        raise GuideError(source, "（文件）", "不是 UTF-8 编码，请以 UTF-8 编码另存后重试") from None
     return parse_guide(data, source)
 
 
@@ -575,6 +577,11 @@ def _measure(
                     raise n.fail("where", f"{k} 不是表 {table} 的列")
                 if not isinstance(v, str | bool | int):
                     raise n.fail("where", f"{k} 的值应为字符串、布尔值或整数")
+                col = cols[k]
+                if col.type == "choice" and v not in dict(col.choices):
+                    raise n.fail("where", f"{k} 的值 {v} 不在该列的选项中")
+                if (col.type == "bool") != isinstance(v, bool):
+                    raise n.fail("where", f"{k} 的值与该列的类型 {col.type} 不符")
             where = tuple((str(k), v) for k, v in where_raw.items())
         if period_column is not None and (
             period_column not in cols or cols[period_column].type != "date"

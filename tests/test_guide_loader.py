@@ -1,0 +1,529 @@
+"""The guide loader: the shipped 2019 file against the guide, a second year's file, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.errors import GuideError
+from app.guide import Guide, available_guides, guide_by_id, load_guide
+from app.guide.loader import parse_guide
+
+ITEM_IDS = (
+    "service_trade_statistics",
+    "outsourcing_onshore",
+    "outsourcing_offshore",
+    "technology_trade",
+    "culture_translation",
+    "culture_service_export",
+    "tcm_projects",
+    "tcm_general_export",
+    "international_certification",
+    "talent_introduction",
+    "talent_training",
+    "public_service_center",
+    "export_credit_insurance",
+)
+
+# GUIDE-2019.md "Item documents", in the guide's order (ids canonical).
+ITEM_DOCUMENTS = {
+    "service_trade_statistics": (
+        "sts_platform_screenshot",
+        "sts_contracts",
+        "sts_fx_receipts",
+        "sts_audit_report",
+    ),
+    "outsourcing_onshore": (
+        "oso_platform_screenshot",
+        "oso_execution_summary",
+        "oso_audit_report",
+        "oso_contracts",
+        "oso_invoices",
+    ),
+    "outsourcing_offshore": (
+        "oso_platform_screenshot",
+        "oso_execution_summary",
+        "oso_audit_report",
+        "oso_contracts",
+        "oso_fx_receipts",
+    ),
+    "technology_trade": (
+        "tt_registration_certificate",
+        "tt_award_or_patent",
+        "tt_payment_voucher",
+        "tt_advancement_statement",
+        "tt_funding_proof",
+    ),
+    "culture_translation": ("ct_contracts", "ct_payment_vouchers"),
+    "culture_service_export": ("cse_contracts", "cse_income_vouchers"),
+    "tcm_projects": ("tcm_contracts", "tcm_project_description", "tcm_income_vouchers"),
+    "tcm_general_export": ("tge_customs_certificate", "tge_income_vouchers"),
+    "international_certification": (
+        "ic_outsourcing_proof",
+        "ic_application_report",
+        "ic_certificate",
+        "ic_consulting_contract",
+        "ic_fee_vouchers",
+    ),
+    "talent_introduction": (
+        "ti_outsourcing_proof",
+        "ti_identity_degree",
+        "ti_labour_contract",
+        "ti_income_tax",
+        "ti_social_security",
+    ),
+    "talent_training": (
+        "tr_application_report",
+        "tr_institution_proof",
+        "tr_roster",
+        "tr_certificates",
+        "tr_agreements",
+    ),
+    "public_service_center": (
+        "psc_application_report",
+        "psc_construction_contract",
+        "psc_business_contracts",
+        "psc_cost_vouchers",
+        "psc_other",
+    ),
+    "export_credit_insurance": ("eci_policy_list", "eci_premium_notices", "eci_premium_invoices"),
+}
+
+PER_ROW = {
+    "tcm_contracts",
+    "tcm_project_description",
+    "tcm_income_vouchers",
+    "ic_certificate",
+    "ic_consulting_contract",
+    "ic_fee_vouchers",
+    "ti_identity_degree",
+    "ti_labour_contract",
+    "ti_income_tax",
+    "ti_social_security",
+}
+
+
+# --------------------------------------------------------------------------- the shipped file
+
+
+def test_shipped_file_is_found_and_loads(guide: Guide) -> None:
+    assert guide.id == "zhuhai-service-trade-2019"
+    assert guide.year == 2019
+    assert guide.document_no == "珠商〔2019〕28号"
+    assert (guide.period_start, guide.period_end) == (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+    assert any(p.name == "zhuhai-2019.toml" for p in available_guides())
+    assert guide_by_id("zhuhai-service-trade-2019").item_ids == guide.item_ids
+
+
+def test_items_in_guide_order_with_canonical_ids(guide: Guide) -> None:
+    assert guide.item_ids == ITEM_IDS
+    numbers = [it.number for it in guide.items]
+    assert numbers[0] == "（一）" and numbers[-1] == "（九）"
+    assert guide.item("outsourcing_offshore").full_title == "（二）2.服务外包离岸业务"
+
+
+def test_base_documents(guide: Guide) -> None:
+    assert guide.base_documents == ("application_form", "business_license", "credit_record")
+    assert guide.document("application_form").kind == "generated"
+    assert guide.document("application_form").generator == "application_form"
+    assert guide.document("business_license").kind == "scan"
+    assert guide.document("credit_record").kind == "scan"
+
+
+@pytest.mark.parametrize("item_id", ITEM_IDS)
+def test_item_documents_equal_the_guide_list(guide: Guide, item_id: str) -> None:
+    assert guide.item(item_id).documents == ITEM_DOCUMENTS[item_id]
+
+
+def test_business_types_23_in_three_categories(guide: Guide) -> None:
+    assert len(guide.business_types) == 23
+    counts = {c: sum(1 for b in guide.business_types if b.category == c) for c in ("ITO", "BPO")}
+    counts["KPO"] = sum(1 for b in guide.business_types if b.category == "KPO")
+    assert counts == {"ITO": 8, "BPO": 6, "KPO": 9}
+    assert guide.business_type("software_rd").name == "软件研发服务"
+    assert guide.business_type("new_energy_rd").category == "KPO"
+
+
+def test_certifications_districts_deadlines(guide: Guide) -> None:
+    assert len(guide.certifications) == 14
+    assert guide.certifications[0] == "CMMI" and "ISO27001/BS7799" in guide.certifications
+    assert guide.districts == (
+        "横琴新区",
+        "香洲区",
+        "金湾区",
+        "斗门区",
+        "高新区",
+        "万山区",
+        "高栏港区",
+        "富山工业区",
+    )
+    assert [(d.id, d.date) for d in guide.deadlines] == [
+        ("district_review", dt.date(2019, 2, 18)),
+        ("final_submission", dt.date(2019, 2, 28)),
+    ]
+
+
+def test_per_row_flags(guide: Guide) -> None:
+    flagged = {d.id for d in guide.documents if d.per_row}
+    assert flagged == PER_ROW
+    assert not guide.document("ti_outsourcing_proof").per_row
+    assert not guide.document("tge_customs_certificate").per_row
+
+
+def test_original_and_copies(guide: Guide) -> None:
+    assert guide.document("tge_customs_certificate").original is True
+    assert [d.id for d in guide.documents if d.original] == ["tge_customs_certificate"]
+    assert guide.document("business_license").copy_of_original is True
+
+
+def test_narratives_have_headings_and_proof_sets_resolve(guide: Guide) -> None:
+    narratives = [d for d in guide.documents if d.kind == "narrative"]
+    assert {d.id for d in narratives} == {
+        "tt_advancement_statement",
+        "tcm_project_description",
+        "ic_application_report",
+        "tr_application_report",
+        "psc_application_report",
+    }
+    for doc in narratives:
+        assert doc.headings and all(h.strip() for h in doc.headings), doc.id
+    proof = guide.document_set("outsourcing_proof")
+    assert proof.documents == (
+        "oso_platform_screenshot",
+        "oso_execution_summary",
+        "oso_audit_report",
+        "oso_contracts",
+    )
+    assert guide.document("ic_outsourcing_proof").set == "outsourcing_proof"
+    assert guide.document("ti_outsourcing_proof").set == "outsourcing_proof"
+    assert guide.document("psc_other").optional is True
+
+
+def test_exclusive_and_rates(guide: Guide) -> None:
+    assert guide.item("tcm_projects").exclusive_with == ("tcm_general_export",)
+    assert guide.item("tcm_general_export").exclusive_with == ("tcm_projects",)
+    assert guide.currency("USD").usd_per_unit == Decimal(1)
+    assert guide.currency("CNY").usd_per_unit == Decimal("0.145704")
+
+
+def test_guide_is_immutable(guide: Guide) -> None:
+    with pytest.raises(AttributeError):
+        guide.year = 2020  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- a second year
+
+
+def test_second_guide_loads_with_the_same_code(mini_guide: Guide) -> None:
+    assert mini_guide.id == "mini-service-trade-2020"
+    assert mini_guide.year == 2020
+    assert mini_guide.item_ids == ("training_scale", "overseas_fairs")
+    assert mini_guide.period_start == dt.date(2019, 1, 1)
+    assert mini_guide.districts == ("甲区", "乙区")
+    assert mini_guide.business_types == ()
+    assert mini_guide.item("training_scale").ceiling.tiers == (
+        (Decimal(50), Decimal(20000)),
+        (Decimal(100), Decimal(40000)),
+    )
+    assert {d.id for d in mini_guide.documents if d.per_row} == {"fair_invoice", "fair_photos"}
+
+
+def test_guide_by_id_refuses_an_unknown_year(tmp_path: Path) -> None:
+    with pytest.raises(GuideError) as info:
+        guide_by_id("zhuhai-service-trade-2099")
+    assert "2099" in info.value.reason
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def _write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"edit anchor not unique: {old!r}"
+    return text.replace(old, new)
+
+
+def _refused(path: Path) -> GuideError:
+    with pytest.raises(GuideError) as info:
+        load_guide(path)
+    err = info.value
+    assert err.path == str(path)
+    assert str(path) in err.message and err.key in err.message and err.reason in err.message
+    return err
+
+
+# (anchor in the shipped text, replacement, expected key path, a word of the reason)
+REFUSALS = {
+    "syntax_error": ("format = 1\n", "format = = 1\n", "（文件）", "TOML"),
+    "unknown_top_level_key": (
+        'short_title = "2019年服务贸易发展事项"\n',
+        'short_title = "2019年服务贸易发展事项"\nshort_titel = "x"\n',
+        "short_titel",
+        "未知的键",
+    ),
+    "unknown_item_key": (
+        'cost_measure = "tt_cost_cny"',
+        'cost_measur = "tt_cost_cny"',
+        "items[3].cost_measur",
+        "未知的键",
+    ),
+    "unknown_column_key": (
+        '{ id = "affiliated", label = "集团关联公司", type = "bool", required = false,',
+        '{ id = "affiliated", label = "集团关联公司", type = "bool", requird = false,',
+        "tables.contracts.columns[5].requird",
+        "未知的键",
+    ),
+    "unknown_document_key": (
+        'title = "项目简单说明"\n',
+        'title = "项目简单说明"\nper_rows = true\n',
+        "documents.tcm_project_description.per_rows",
+        "未知的键",
+    ),
+    "wrong_type_year": ("year = 2019\n", 'year = "2019"\n', "year", "整数"),
+    "wrong_type_flag": (
+        'kind = "scan"\noriginal = true\n',
+        'kind = "scan"\noriginal = "yes"\n',
+        "documents.tge_customs_certificate.original",
+        "true 或 false",
+    ),
+    "wrong_type_date": (
+        "period_start = 2018-01-01",
+        'period_start = "2018"',
+        "period_start",
+        "日期",
+    ),
+    "unknown_field_type": (
+        '{ id = "course_months", label = "培训时长（月）", type = "decimal" }',
+        '{ id = "course_months", label = "培训时长（月）", type = "float" }',
+        "items[10].inputs[2].type",
+        "float",
+    ),
+    "duplicate_item_id": (
+        'id = "culture_service_export"',
+        'id = "culture_translation"',
+        "items",
+        "culture_translation 重复",
+    ),
+    "dangling_document": (
+        'documents = ["ct_contracts", "ct_payment_vouchers"]',
+        'documents = ["ct_contracts", "ct_payment_voucher"]',
+        "items[4].documents",
+        "ct_payment_voucher",
+    ),
+    "dangling_base_document": (
+        'base_documents = ["application_form", "business_license", "credit_record"]',
+        'base_documents = ["application_form", "business_licence", "credit_record"]',
+        "base_documents",
+        "business_licence",
+    ),
+    "dangling_condition_measure": (
+        '{ measure = "sts_amount_usd", op = ">="',
+        '{ measure = "sts_amount_eur", op = ">="',
+        "items[0].conditions[1]",
+        "sts_amount_eur",
+    ),
+    "dangling_ceiling_measure": (
+        'measure = "onshore_execution_usd", tiers',
+        'measure = "onshore_total_usd", tiers',
+        "items[1].ceiling.measure",
+        "onshore_total_usd",
+    ),
+    "dangling_cost_measure": (
+        'cost_measure = "tt_cost_cny"',
+        'cost_measure = "tt_costs_cny"',
+        "items[3].cost_measure",
+        "tt_costs_cny",
+    ),
+    "tiers_not_ascending": (
+        "[[1000000, 50000], [5000000, 100000], [10000000, 150000]]",
+        "[[1000000, 50000], [10000000, 150000], [5000000, 100000]]",
+        "items[1].ceiling.tiers",
+        "从小到大",
+    ),
+    "tiers_equal_bounds": (
+        "[[200, 50000], [500, 100000], [1000, 150000]]",
+        "[[200, 50000], [500, 100000], [500, 150000]]",
+        "items[10].ceiling.tiers",
+        "从小到大",
+    ),
+    "per_row_document_without_table": (
+        'documents = ["ct_contracts", "ct_payment_vouchers"]',
+        'documents = ["ct_contracts", "ct_payment_vouchers", "tcm_contracts"]',
+        "items[4].documents",
+        "tcm_contracts",
+    ),
+    "money_without_unit": (
+        '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "CNY" }',
+        '{ id = "annual_salary", label = "年薪（元）", type = "money" }',
+        "tables.persons.columns[6].type",
+        "unit 或 currency_field",
+    ),
+    "money_with_unit_and_currency_field": (
+        '{ id = "cost", label = "认证费用", type = "money", currency_field = "currency" }',
+        '{ id = "cost", label = "认证费用", type = "money", currency_field = "currency", unit = "CNY" }',
+        "tables.certifications.columns[6].type",
+        "unit 或 currency_field",
+    ),
+    "unknown_currency_unit": (
+        '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "CNY" }',
+        '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "RMB" }',
+        "tables.persons.columns[6].unit",
+        "RMB",
+    ),
+    "unknown_currency_default": (
+        '{ id = "currency", label = "币种", type = "currency", default = "CNY" }',
+        '{ id = "currency", label = "币种", type = "currency", default = "RMB" }',
+        "tables.certifications.columns[5].default",
+        "RMB",
+    ),
+    "format_too_new": ("format = 1\n", "format = 2\n", "format", "升级"),
+    "where_choice_typo": (
+        'where = { scope = "offshore" }',
+        'where = { scope = "ofshore" }',
+        "measures.offshore_execution_usd.where",
+        "ofshore",
+    ),
+    "where_bool_as_text": (
+        'where = { scope = "onshore", affiliated = true }',
+        'where = { scope = "onshore", affiliated = "true" }',
+        "measures.onshore_affiliated_usd.where",
+        "affiliated",
+    ),
+    "where_unknown_column": (
+        'where = { scope = "offshore" }',
+        'where = { scop = "offshore" }',
+        "measures.offshore_execution_usd.where",
+        "scop",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_refusal_names_file_key_and_reason(tmp_path: Path, guide_text: str, case: str) -> None:
+    old, new, key, word = REFUSALS[case]
+    err = _refused(_write(tmp_path, _edit(guide_text, old, new)))
+    assert err.key == key
+    assert word in err.reason
+
+
+def test_refusal_missing_file(tmp_path: Path) -> None:
+    err = _refused(tmp_path / "nowhere.toml")
+    assert err.key == "（文件）"
+    assert "不存在" in err.reason
+
+
+def test_refusal_of_an_unreadable_encoding(tmp_path: Path, guide_text: str) -> None:
+    path = tmp_path / "gbk.toml"
+    path.write_bytes(guide_text.encode("gbk"))
+    err = _refused(path)
+    assert err.key == "（文件）"
+    assert "UTF-8" in err.reason
+
+
+def test_the_edited_copy_of_the_shipped_file_still_loads(tmp_path: Path, guide_text: str) -> None:
+    """The refusal tests edit the shipped text: an unedited copy must load, so each refusal
+    is due to its edit alone."""
+    assert load_guide(_write(tmp_path, guide_text)).item_ids == ITEM_IDS
+
+
+def _minimal() -> dict[str, object]:
+    """The smallest valid guide, as the dict tomllib would produce."""
+    return {
+        "format": 1,
+        "id": "tiny",
+        "year": 2021,
+        "title": "标题",
+        "short_title": "短标题",
+        "issuer": "发文机关",
+        "form_title": "申请表",
+        "packet_title": "申报材料",
+        "period_start": dt.date(2020, 1, 1),
+        "period_end": dt.date(2020, 12, 31),
+        "districts": ["甲区"],
+        "base_documents": ["form"],
+        "currencies": [
+            {"code": "USD", "name": "美元", "usd_per_unit": "1"},
+            {"code": "CNY", "name": "人民币", "usd_per_unit": "0.14"},
+        ],
+        "business_types": [],
+        "conditions": [],
+        "deadlines": [],
+        "tables": {
+            "rows": {
+                "title": "明细",
+                "sheet": "明细表",
+                "row_label": "name",
+                "columns": [
+                    {"id": "name", "label": "名称", "type": "text"},
+                    {"id": "amount", "label": "金额", "type": "money", "unit": "CNY"},
+                ],
+            }
+        },
+        "measures": {
+            "total": {
+                "label": "合计",
+                "kind": "sum",
+                "table": "rows",
+                "column": "amount",
+                "unit": "CNY",
+            }
+        },
+        "documents": {
+            "form": {"title": "申请表", "kind": "generated", "generator": "application_form"},
+            "scan": {"title": "复印件", "kind": "scan", "per_row": True},
+        },
+        "items": [
+            {
+                "id": "only",
+                "number": "一、",
+                "title": "唯一项目",
+                "category": "类",
+                "summary": "概要",
+                "table": "rows",
+                "documents": ["scan"],
+                "conditions": [
+                    {"measure": "total", "op": ">", "value": 0, "reason": "合计须大于0。"}
+                ],
+                "ceiling": {"kind": "share", "measure": "total", "percent": 50, "cap": 1000},
+            }
+        ],
+    }
+
+
+def test_minimal_dict_parses() -> None:
+    g = parse_guide(_minimal(), "tiny.toml")
+    assert g.item_ids == ("only",)
+    assert g.item("only").ceiling.cap == Decimal(1000)
+
+
+def test_minimal_dict_refusals() -> None:
+    data = _minimal()
+    items = data["items"]
+    assert isinstance(items, list)
+    items[0]["table"] = 5  # not a string
+    with pytest.raises(GuideError) as info:
+        parse_guide(data, "tiny.toml")
+    assert info.value.path == "tiny.toml"
+    assert info.value.key == "items[0].table"
+
+    data = _minimal()
+    data["currencies"] = [{"code": "USD", "name": "美元", "usd_per_unit": "1"}]
+    with pytest.raises(GuideError) as info:
+        parse_guide(data, "tiny.toml")
+    assert info.value.key == "currencies" and "CNY" in info.value.reason
+
+    data = _minimal()
+    items = data["items"]
+    assert isinstance(items, list)
+    del items[0]["table"]  # a per-row document in an item without a table
+    with pytest.raises(GuideError) as info:
+        parse_guide(data, "tiny.toml")
+    assert info.value.key == "items[0].documents" and "scan" in info.value.reason

@@ -304,3 +304,15 @@ def test_refusals_name_the_file() -> None:
     with pytest.raises(IntakeError) as caught:
         import_bytes("没有页面.pdf", out.getvalue())
     assert "没有页面.pdf" in caught.value.message and "没有任何页面" in caught.value.message
+
+
+def test_pages_stay_independent_when_a_later_step_merges_onto_one() -> None:
+    source = marked_pdf(letter, pages=3)
+    stored = import_bytes("three.pdf", source).pdf
+    stamp = marked_pdf(letter)
+    writer = PdfWriter(clone_from=io.BytesIO(stored))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(stamp)).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    for number in (2, 3):
+        assert mean_difference(render(out.getvalue(), number), render(source, number)) < 1.0

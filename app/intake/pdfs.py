@@ -98,9 +98,10 @@ def normalise_pdf(
     if not source_pages:
         raise errors.ZeroPagesError(name)
     writer = PdfWriter()
+    wrappers = _Wrappers(writer)
     infos: list[PdfPage] = []
     for source in source_pages:
-        infos.append(_copy_page(name, writer, source))
+        infos.append(_copy_page(name, writer, wrappers, source))
     _strip_active(writer)
     out = io.BytesIO()
     writer.write(out)
@@ -128,7 +129,7 @@ def _box(rect: RectangleObject) -> tuple[float, float, float, float] | None:
     return x0, y0, x1, y1
 
 
-def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
+def _copy_page(name: str, writer: PdfWriter, wrappers: _Wrappers, source: PageObject) -> PdfPage:
     box = _visible_box(name, source)
     rotation = geometry.normal_rotation(source.get("/Rotate", 0))
     dpi = _scan_dpi(source, box)
@@ -137,7 +138,7 @@ def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
             del source[key]
     page = writer.add_page(source, excluded_keys=sorted(_ACTIVE_KEYS))
     matrix, width, height = geometry.fold_matrix(box, rotation)
-    _wrap_contents(writer, page, matrix, box)
+    _wrap_contents(writer, wrappers, page, matrix, box)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
     return PdfPage(width, height, rotation, dpi)
 
@@ -152,8 +153,23 @@ def _fmt(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+class _Wrappers:
+    """Adds the small streams that wrap page contents. Each page gets its own, so every stored
+    page stays self-contained and a later step may edit one page's contents without touching
+    another; the cost is about 150 bytes a page."""
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self._writer = writer
+
+    def stream(self, data: bytes) -> IndirectObject:
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self._writer._add_object(stream)  # no public API adds a stream
+
+
 def _wrap_contents(
     writer: PdfWriter,
+    wrappers: _Wrappers,
     page: PageObject,
     matrix: tuple[float, float, float, float, float, float],
     box: tuple[float, float, float, float],
@@ -161,11 +177,7 @@ def _wrap_contents(
     x0, y0, x1, y1 = box
     cm = " ".join(_fmt(v) for v in matrix)
     clip = f"{_fmt(x0)} {_fmt(y0)} {_fmt(x1 - x0)} {_fmt(y1 - y0)}"
-    prefix = DecodedStreamObject()
-    prefix.set_data(f"q {cm} cm {clip} re W n\n".encode("ascii"))
-    suffix = DecodedStreamObject()
-    suffix.set_data(b"\nQ\n")
-    parts: list[PdfObject] = [writer._add_object(prefix)]  # no public API adds a stream
+    parts: list[PdfObject] = [wrappers.stream(f"q {cm} cm {clip} re W n\n".encode("ascii"))]
     existing = page.get("/Contents")
     if existing is not None:
         resolved = existing.get_object()
@@ -175,7 +187,7 @@ def _wrap_contents(
             parts.append(existing)
         elif resolved is not None:
             parts.append(writer._add_object(resolved))
-    parts.append(writer._add_object(suffix))
+    parts.append(wrappers.stream(b"\nQ\n"))
     page[NameObject("/Contents")] = ArrayObject(parts)
 
 

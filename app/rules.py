@@ -304,7 +304,7 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:  # noqa: C901
                 reasons.append(f"请填写{guide.measure(item.cost_measure).label}：支持金额不得超过项目实际开销。")
         elif cost < ceiling:
             ceiling = cost
-            if c.kind == "fixed":
+            if c.kind == "fixed" and eligible:
                 reasons.append("支持金额不得超过项目实际开销，上限按实际开销计算。")
 
     ceiling = _round_down(max(ceiling, ZERO)) if eligible else ZERO

@@ -1,0 +1,542 @@
+"""Word templates (python-docx) for the narrative documents of the selected items.
+
+Each template is an A4 ``.docx`` that the company completes, signs and scans back: the document
+title, the company data (and, for per-row documents, the row's data), the guide's headings each
+followed by a grey italic prompt saying what to write, facts we already know filled in under the
+headings they belong to (certifications, amounts, figures), and the signature lines at the end.
+
+Chinese text uses 宋体 (body) and 黑体 (title, headings), set as the East Asian font
+(``w:eastAsia``) with the theme fonts removed, so Word shows them as intended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from app.errors import OutputError
+from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
+from app.model import ProjectData, Row, Value
+from app.outputs import safe_file_stem, write_atomic
+from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+PROMPT_COLOR = RGBColor(0x80, 0x80, 0x80)
+DEFAULT_SIGNATURES: tuple[str, ...] = ("法定代表人签名", "企业盖章")
+
+_COMPANY_LINES: tuple[tuple[str, str], ...] = (
+    ("name", "企业全称"),
+    ("credit_code", "统一社会信用代码"),
+    ("address", "注册地址"),
+    ("legal_rep", "法定代表人"),
+    ("contact", "联系人"),
+    ("phone", "联系电话"),
+)
+
+# What to write under a heading, by a key word of the heading (first match wins).
+_HINTS: tuple[tuple[str, str], ...] = (
+    ("引进技术基本情况", "引进技术的名称、来源国家（地区）和供方、合同金额、引进时间及用途。"),
+    ("技术先进性", "与国内外同类技术比较的先进性，获得的科学技术奖或专利情况。"),
+    ("消化吸收再创新", "对引进技术消化吸收、再创新的过程和取得的成果。"),
+    ("资金支持", "获得国家或省级资金支持的文件名称、文号、支持金额和时间。"),
+    ("项目基本情况", "项目的内容、开展时间、地点和服务对象。"),
+    ("合作方及服务内容", "合作方的基本情况、合作方式和提供的服务内容。"),
+    ("业绩收入", "2018年度项目取得的业绩收入及收款情况（与收入凭证对应）。"),
+    ("企业基本情况", "企业成立时间、主营业务、人员规模和经营情况。"),
+    ("开展服务贸易业务情况", "企业开展服务贸易和服务外包业务的主要领域、客户和业绩。"),
+    ("资质认证", "各项国际资质认证的取得（维护、升级）过程、作用和费用情况。"),
+    ("申请奖励金额", "申请奖励的金额及计算依据。"),
+    ("教学计划", "2018年度的教学计划安排。"),
+    ("培训课程", "开设的服务外包培训课程、课时和时长（须1个月以上）。"),
+    ("培训规模", "2018年度培训人数、结业（合格）人数及就业情况。"),
+    ("功能说明", "平台的主要功能和服务内容。"),
+    ("与服务贸易业务的关联", "平台与服务贸易、服务外包业务的关联及作用。"),
+    ("服务客户名单", "部分服务客户的名称及服务内容。"),
+    ("运营及维护费用", "支持期间运营及维护费用的构成（与费用单据对应）。"),
+)
+
+
+@dataclass(frozen=True)
+class _Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+_Fact = str | _Table
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def narrative_documents(
+    guide: Guide, project: ProjectData
+) -> list[tuple[DocumentSpec, str | None]]:
+    """(document, row id) for each narrative document of the selected items, in guide order;
+    per-row documents once for each row of the item's table."""
+    out: list[tuple[DocumentSpec, str | None]] = []
+    for item in _selected(guide, project):
+        for doc_id in item.documents:
+            doc = guide.document(doc_id)
+            if doc.kind != "narrative":
+                continue
+            keys: list[str | None] = (
+                [row.id for row in project.rows(item.table or "")] if doc.per_row else [None]
+            )
+            for key in keys:
+                if (doc, key) not in out:
+                    out.append((doc, key))
+    return out
+
+
+def template_file_name(
+    guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str | None
+) -> str:
+    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names)."""
+    stem = doc.title.strip().strip("《》")
+    if row_id is not None:
+        table, row, n = _find_row(guide, project, doc, row_id)
+        label = _row_label(table, row, n)
+        same = [
+            r for i, r in enumerate(project.rows(table.id), 1) if _row_label(table, r, i) == label
+        ]
+        if len(same) > 1:
+            label = f"{label}（第{n}行）"
+        stem = f"{stem}-{label}"
+    safe, _ = safe_file_stem(stem)
+    return f"{safe}.docx"
+
+
+def write_template(
+    path: Path, guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str | None
+) -> None:
+    """Write the template of ``doc`` (for the row ``row_id``) to ``path`` atomically."""
+    if doc.kind != "narrative":
+        raise ValueError(f"{doc.id} is not a narrative document")
+    document = _build(guide, project, evaluate(guide, project), doc, row_id)
+    _save(path, document)
+
+
+def write_templates(out_dir: Path, guide: Guide, project: ProjectData) -> list[Path]:
+    """Write every template of the selection into ``out_dir``; returns the files written."""
+    ev = evaluate(guide, project)
+    written: list[Path] = []
+    for doc, row_id in narrative_documents(guide, project):
+        path = out_dir / template_file_name(guide, project, doc, row_id)
+        _save(path, _build(guide, project, ev, doc, row_id))
+        written.append(path)
+    return written
+
+
+def narrative_signatures(doc: DocumentSpec) -> tuple[str, ...]:
+    """The signature and seal lines a narrative document ends with (the guide's first)."""
+    return tuple(dict.fromkeys((*doc.signatures, *DEFAULT_SIGNATURES)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-ups and formatting
+
+
+def _selected(guide: Guide, project: ProjectData) -> list[ItemSpec]:
+    return [it for it in guide.items if it.id in project.selected]
+
+
+def _owner(guide: Guide, project: ProjectData, doc: DocumentSpec) -> ItemSpec:
+    for item in _selected(guide, project):
+        if doc.id in item.documents:
+            return item
+    for item in guide.items:
+        if doc.id in item.documents:
+            return item
+    raise KeyError(doc.id)
+
+
+def _find_row(
+    guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str
+) -> tuple[TableSpec, Row, int]:
+    item = _owner(guide, project, doc)
+    table = guide.table(item.table or "")
+    for n, row in enumerate(project.rows(table.id), start=1):
+        if row.id == row_id:
+            return table, row, n
+    raise KeyError(row_id)
+
+
+def _row_label(table: TableSpec, row: Row, n: int) -> str:
+    return str(cell(table.column(table.row_label), row.values) or f"第{n}行")
+
+
+def _currency_name(guide: Guide, code: str) -> str:
+    try:
+        return guide.currency(code).name
+    except KeyError:
+        return code
+
+
+def _money_text(guide: Guide, amount: Decimal, code: str) -> str:
+    return f"{fmt_money(amount)} {'元' if code == 'CNY' else _currency_name(guide, code)}"
+
+
+def _fmt(guide: Guide, spec: FieldSpec, values: Any, fields: dict[str, FieldSpec]) -> str:
+    """A field's value as text (money with its currency, labels for ids)."""
+    v: Value | None = cell(spec, values)
+    if spec.type == "bool":
+        return "是" if v is True else "否"
+    if v is None or v == "":
+        return "（未填写）"
+    if spec.type == "choice":
+        return spec.choice_label(v)
+    if spec.type == "currency":
+        return _currency_name(guide, str(v))
+    if spec.type == "business_type":
+        try:
+            bt = guide.business_type(str(v))
+        except KeyError:
+            return str(v)
+        return f"{bt.name}（{bt.category}）"
+    if isinstance(v, dt.date):
+        return f"{v.year}年{v.month}月{v.day}日"
+    if spec.type == "money" and isinstance(v, int | Decimal) and not isinstance(v, bool):
+        code = spec.unit
+        if code is None and spec.currency_field is not None:
+            code = str(cell(fields[spec.currency_field], values) or "USD")
+        return _money_text(guide, Decimal(v), code or "CNY")
+    if isinstance(v, Decimal):
+        return fmt_number(v)
+    return str(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts we already know, by heading
+
+
+class _Facts:
+    def __init__(
+        self,
+        guide: Guide,
+        project: ProjectData,
+        ev: Evaluation,
+        item: ItemSpec,
+        row: Row | None,
+    ) -> None:
+        self.guide, self.project, self.ev, self.item, self.row = guide, project, ev, item, row
+        self.result = ev.items[item.id]
+        self.rates = Rates(guide, project.rates)
+
+    def for_heading(self, heading: str) -> list[_Fact]:
+        rules: tuple[tuple[str, Callable[[], list[_Fact]]], ...] = (
+            ("企业基本情况", self.company),
+            ("业务情况", self.basis),
+            ("资质认证", self.table_rows),
+            ("申请", self.requested),
+            ("项目基本情况", lambda: self.row_fields(("name", "kind", "country"))),
+            ("合作方", lambda: self.row_fields(("partner", "country"))),
+            ("业绩收入", self.revenue),
+            ("培训规模", self.training_size),
+            ("培训课程", self.courses),
+            ("资金支持", lambda: self.inputs(("funding_received", "funding_level"))),
+            ("引进技术", lambda: self.inputs(("import_amount", "actual_cost"))),
+            ("功能说明", lambda: self.inputs(("center",))),
+            ("运营及维护费用", self.costs),
+        )
+        for key, make in rules:
+            if key in heading:
+                return make()
+        return []
+
+    def company(self) -> list[_Fact]:
+        c = self.project.company
+        return [
+            f"{c.name or '（企业全称）'}，统一社会信用代码 {c.credit_code or '（未填写）'}，"
+            f"注册地址：{c.address or '（未填写）'}，法定代表人：{c.legal_rep or '（未填写）'}，"
+            f"所在区：{c.district or '（未填写）'}。"
+        ]
+
+    def basis(self) -> list[_Fact]:
+        return [f"{label}：{figure}。" for label, figure in self.result.basis]
+
+    def requested(self) -> list[_Fact]:
+        if self.row is not None:
+            return []
+        res = self.result
+        return [
+            f"申请金额：人民币 {fmt_money(res.requested_cny)} 元（{self.item.full_title}，"
+            f"按申报指南计算的支持上限为 {fmt_money(res.ceiling_cny)} 元）。"
+        ]
+
+    def inputs(self, ids: Sequence[str]) -> list[_Fact]:
+        values = self.project.item_inputs(self.item.id)
+        fields = {f.id: f for f in self.item.inputs}
+        return [
+            f"{fields[i].label}：{_fmt(self.guide, fields[i], values, fields)}。"
+            for i in ids
+            if i in fields
+        ]
+
+    def _table(self) -> TableSpec | None:
+        return self.guide.table(self.item.table) if self.item.table else None
+
+    def row_fields(self, ids: Sequence[str]) -> list[_Fact]:
+        table = self._table()
+        if table is None or self.row is None:
+            return []
+        fields = {c.id: c for c in table.columns}
+        return [
+            f"{fields[i].label}：{_fmt(self.guide, fields[i], self.row.values, fields)}。"
+            for i in ids
+            if i in fields
+        ]
+
+    def revenue(self) -> list[_Fact]:
+        table = self._table()
+        if table is None or self.row is None:
+            return self.basis()
+        out = self.row_fields(("revenue",))
+        fields = {c.id: c for c in table.columns}
+        spec = fields.get("revenue")
+        amount = self.row.values.get("revenue")
+        if spec is not None and isinstance(amount, Decimal | int) and not isinstance(amount, bool):
+            code = (
+                str(cell(fields["currency"], self.row.values) or "USD")
+                if "currency" in fields
+                else "USD"
+            )
+            if code != "USD" and self.rates.known(code):
+                usd = self.rates.convert(Decimal(amount), code, "USD")
+                out.append(f"折合美元：{fmt_money(usd)} 美元。")
+        out.extend(self.basis())
+        for rr in self.result.rows:
+            if rr.row_id == self.row.id:
+                out.append(f"本项目计入支持金额：{fmt_money(rr.amount_cny)} 元。")
+        return out
+
+    def table_rows(self) -> list[_Fact]:
+        table = self._table()
+        if table is None:
+            return []
+        fields = {c.id: c for c in table.columns}
+        shown = [c for c in table.columns if c.type != "currency"]
+        amounts = {rr.row_id: rr for rr in self.result.rows}
+        rows: list[tuple[str, ...]] = []
+        for row in self.project.rows(table.id):
+            line = [_fmt(self.guide, c, row.values, fields) for c in shown]
+            rr = amounts.get(row.id)
+            line.append(fmt_money(rr.amount_cny) if rr is not None else "")
+            rows.append(tuple(line))
+        headers = (*(c.label for c in shown), "计入支持金额（元）")
+        return [_Table(headers, tuple(rows))] if rows else []
+
+    def training_size(self) -> list[_Fact]:
+        out = self.inputs(("trainee_count", "course_months"))
+        count = self.ev.measures.get("roster_count")
+        if count is not None and "trainees" in {self.item.table}:
+            out.append(f"培训花名册人数：{fmt_number(count)} 人。")
+        return out
+
+    def courses(self) -> list[_Fact]:
+        table = self._table()
+        if table is None or "course" not in {c.id for c in table.columns}:
+            return []
+        names = [
+            str(r.values["course"]) for r in self.project.rows(table.id) if r.values.get("course")
+        ]
+        unique = list(dict.fromkeys(names))
+        return [f"培训课程：{'、'.join(unique)}。"] if unique else []
+
+    def costs(self) -> list[_Fact]:
+        table = self._table()
+        if table is None or "amount" not in {c.id for c in table.columns}:
+            return self.requested()
+        spec = table.column("category") if "category" in {c.id for c in table.columns} else None
+        sums: dict[str, Decimal] = {}
+        for row in self.project.rows(table.id):
+            amount = row.values.get("amount")
+            if not isinstance(amount, Decimal | int) or isinstance(amount, bool):
+                continue
+            key = spec.choice_label(row.values.get("category", "")) if spec else "费用"
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(amount)
+        out: list[_Fact] = []
+        if sums:
+            rows = tuple((k, fmt_money(v)) for k, v in sums.items())
+            out.append(_Table(("费用类别", "金额（元）"), rows))
+        out.extend(self.basis())
+        out.extend(self.requested())
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Document building
+
+
+def _set_fonts(rpr: Any, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """Explicit fonts on a ``w:rPr``: Latin and East Asian; theme fonts (which would win) removed."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _setup_styles(document: Any) -> None:
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_fonts(rpr, BODY_FONT)
+            lang = rpr.find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:eastAsia"), "zh-CN")
+    normal = styles["Normal"]
+    normal.font.size = Pt(12)
+    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.5
+    for name, size in (("Title", 20), ("Heading 1", 15)):
+        style = styles[name]
+        _set_fonts(style.element.get_or_add_rPr(), HEADING_FONT)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(6)
+    title = styles["Title"]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ppr = title.element.pPr
+    if ppr is not None:
+        border = ppr.find(qn("w:pBdr"))
+        if border is not None:
+            ppr.remove(border)
+
+
+def _run(paragraph: Any, text: str, *, bold: bool = False, font: str = BODY_FONT) -> Any:
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    _set_fonts(run.element.get_or_add_rPr(), font)
+    return run
+
+
+def _prompt(document: Any, text: str) -> None:
+    run = _run(document.add_paragraph(), text)
+    run.italic = True
+    run.font.color.rgb = PROMPT_COLOR
+
+
+def _table(document: Any, headers: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> None:
+    ncols = len(headers) if headers else len(rows[0])
+    table = document.add_table(rows=0, cols=ncols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    all_rows: list[tuple[Sequence[str], bool]] = [(headers, True)] if headers else []
+    all_rows += [(r, False) for r in rows]
+    for values, bold in all_rows:
+        cells = table.add_row().cells
+        for c, text in zip(cells, values, strict=True):
+            p = c.paragraphs[0]
+            p.paragraph_format.line_spacing = 1.0
+            p.paragraph_format.space_after = Pt(0)
+            _run(p, text, bold=bold, font=HEADING_FONT if bold else BODY_FONT).font.size = Pt(10.5)
+    document.add_paragraph()
+
+
+def _hint(heading: str) -> str:
+    core = heading.split("、", 1)[-1] if "、" in heading[:4] else heading
+    for key, hint in _HINTS:
+        if key in heading:
+            return f"【请在此填写{core}：{hint}填写完成后删除本段提示。】"
+    return f"【请在此填写{core}。填写完成后删除本段提示。】"
+
+
+def _build(
+    guide: Guide, project: ProjectData, ev: Evaluation, doc: DocumentSpec, row_id: str | None
+) -> Any:
+    item = _owner(guide, project, doc)
+    row: Row | None = None
+    table: TableSpec | None = None
+    if row_id is not None:
+        table, row, _ = _find_row(guide, project, doc, row_id)
+    company = project.company
+
+    document = Document()
+    _setup_styles(document)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(25)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    props = document.core_properties
+    props.title = doc.title.strip("《》")
+    props.author = company.name or "申报材料助手"
+    props.subject = guide.title
+
+    document.add_paragraph(doc.title.strip("《》"), style="Title")
+    if row is not None and table is not None:
+        subtitle = document.add_paragraph()
+        subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(subtitle, f"（{table.column(table.row_label).label}：{_row_label(table, row, 0)}）")
+
+    info: list[tuple[str, str]] = [
+        (label, company.get(fid) or "（未填写）") for fid, label in _COMPANY_LINES
+    ]
+    info.append(("申报项目", f"{item.full_title}（{guide.short_title}）"))
+    if row is None:
+        info.append(("申请金额", f"人民币 {fmt_money(ev.items[item.id].requested_cny)} 元"))
+    _table(document, None, info)
+
+    if row is not None and table is not None:
+        fields = {c.id: c for c in table.columns}
+        data = [
+            (c.label, _fmt(guide, c, row.values, fields))
+            for c in table.columns
+            if c.type != "currency"
+        ]
+        p = document.add_paragraph()
+        _run(p, f"{table.title}信息", bold=True, font=HEADING_FONT)
+        _table(document, None, data)
+
+    facts = _Facts(guide, project, ev, item, row)
+    for heading in doc.headings:
+        document.add_paragraph(heading, style="Heading 1")
+        for fact in facts.for_heading(heading):
+            if isinstance(fact, _Table):
+                _table(document, fact.headers, fact.rows)
+            else:
+                _run(document.add_paragraph(), fact)
+        _prompt(document, _hint(heading))
+
+    document.add_paragraph()
+    for sig in (*narrative_signatures(doc), "日期"):
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.space_before = Pt(12)
+        text = "日期：        年      月      日" if sig == "日期" else f"{sig}：" + "_" * 16
+        _run(p, text)
+    return document
+
+
+def _save(path: Path, document: Any) -> None:
+    def save(tmp: Path) -> None:
+        document.save(str(tmp))
+
+    try:
+        write_atomic(path, save)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(
+            f"无法写入 Word 模板“{path.name}”（{exc.strerror or exc}），"
+            "请检查输出文件夹是否存在、可写且磁盘空间充足，或选择另一个输出文件夹。"
+        ) from exc

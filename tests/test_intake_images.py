@@ -232,3 +232,42 @@ def test_imported_file_keeps_original_bytes_and_hash() -> None:
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.name == "keep.png"
     assert PdfReader(io.BytesIO(result.pdf)).pages[0].get("/Rotate") is None
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8, 5])
+def test_tiff_and_png_orientation(orientation: int) -> None:
+    show = _SHOW[orientation]
+    assert show is not None
+    stored = upright_image((400, 600)).transpose(_INVERSE.get(show, show))
+    frames = encode(
+        stored, "TIFF", tiffinfo={0x0112: orientation}, save_all=True, append_images=[stored]
+    )
+    result = import_bytes("turned.tif", frames)
+    assert [(p.width_pt, p.height_pt) for p in result.pages] == [(144.0, 216.0)] * 2
+    for number in (1, 2):
+        colours = corner_colours(render(result.pdf, page=number, dpi=50))
+        assert near(colours["top-left"], RED) and near(colours["top-right"], BLUE), colours
+
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    result = import_bytes("turned.png", encode(stored, "PNG", exif=exif.tobytes()))
+    assert [(p.width_pt, p.height_pt) for p in result.pages] == [(144.0, 216.0)]
+    _assert_upright(result.pdf)
+
+
+def test_mpo_camera_jpeg_is_embedded_as_a_jpeg() -> None:
+    image = upright_image()
+    data = encode(image, "MPO", save_all=True, append_images=[image.copy()])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    result = import_bytes("camera.jpg", data)
+    assert len(result.pages) == 1
+    assert b"/DCTDecode" in result.pdf
+    _assert_upright(result.pdf)
+
+
+def test_gif_with_transparency_and_cmyk_tiff() -> None:
+    gif = encode(upright_image().convert("P"), "GIF", transparency=0)
+    _assert_upright(import_bytes("t.gif", gif).pdf)
+    cmyk = encode(Image.new("CMYK", (200, 300), (0, 255, 255, 0)), "TIFF", compression="tiff_lzw")
+    colour = render(import_bytes("cmyk.tif", cmyk).pdf).getpixel((5, 5))
+    assert colour[0] > 180 and colour[1] < 90 and colour[2] < 90, colour  # type: ignore[index]

@@ -316,3 +316,31 @@ def test_pages_stay_independent_when_a_later_step_merges_onto_one() -> None:
     writer.write(out)
     for number in (2, 3):
         assert mean_difference(render(out.getvalue(), number), render(source, number)) < 1.0
+
+
+def test_odd_but_readable_page_dictionaries() -> None:
+    def edit(writer: PdfWriter) -> None:
+        first, second, third = writer.pages
+        del first["/MediaBox"]  # viewers assume Letter
+        second[NameObject("/Rotate")] = writer._add_object(NumberObject(90))  # indirect
+        third[NameObject("/Rotate")] = FloatObject(180.0)
+        third[NameObject("/Contents")] = writer._add_object(
+            ArrayObject([third.raw_get("/Contents")])
+        )
+
+    source = _rewrite(marked_pdf(letter, pages=3), edit)
+    result = import_bytes("odd.pdf", source)
+    assert _pages(result.pdf) == [(612.0, 792.0), (792.0, 612.0), (612.0, 792.0)]
+    assert [p.source_rotation for p in result.pages] == [0, 90, 180]
+    _assert_normalised(source, result.pdf)
+
+
+def test_cyclic_page_tree_is_refused_as_damaged() -> None:
+    def loop(writer: PdfWriter) -> None:
+        pages = writer.root_object["/Pages"].get_object()
+        pages["/Kids"].append(writer.root_object.raw_get("/Pages"))
+        pages[NameObject("/Count")] = NumberObject(2)
+
+    with pytest.raises(IntakeError) as caught:
+        import_bytes("loop.pdf", _rewrite(marked_pdf(), loop))
+    assert "loop.pdf" in caught.value.message and "损坏" in caught.value.message

@@ -194,3 +194,23 @@ def test_password_callback_reaches_import_files(tmp_path: Path) -> None:
     asked: list[str] = []
     result = import_files([path], password=lambda n: asked.append(n) or "pw")
     assert asked == ["locked.pdf"] and len(result[0].pages) == 1
+
+
+def test_image_signature_with_garbage_after_it_is_damaged() -> None:
+    for name, head in [("bad.jpg", b"\xff\xd8\xff\xe0"), ("bad.png", b"\x89PNG\r\n\x1a\n")]:
+        error = _refusal(name, head + b"\x00garbage" * 50)
+        assert isinstance(error, intake_errors.DamagedFileError)
+
+
+def test_pdf_inside_a_zip_is_not_taken_for_a_pdf() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("inner.pdf", marked_pdf())
+    data = out.getvalue()
+    assert b"%PDF-" in data[:1024]
+    assert isinstance(_refusal("archive.pdf", data), intake_errors.UnsupportedFormatError)
+
+
+def test_junk_before_the_pdf_header_is_tolerated() -> None:
+    result = import_bytes("prefixed.pdf", b"\r\n\r\n" + marked_pdf())
+    assert len(result.pages) == 1

@@ -145,7 +145,8 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
     if isinstance(exc, pdf_errors.EmptyFileError):
         return EmptyFileError(name)
     if isinstance(exc, UnidentifiedImageError):
-        return UnsupportedFormatError(name)
+        # Pillow only gets what the sniffer recognised as an image: it is damaged.
+        return DamagedFileError(name)
     if isinstance(
         exc,
         pdf_errors.PyPdfError

@@ -123,8 +123,12 @@ def _frames(name: str, image: Image.Image, count: int) -> Iterator[_Frame]:
             raise errors.DamagedFileError(name)
         if width * height > MAX_PIXELS:
             raise errors.TooLargeImageError(name, (width, height))
+        # Read before load(): Pillow turns a TIFF frame upright while loading it and drops the
+        # tag; a PNG's eXIf chunk may follow the pixels, so look again after.
+        orientation = image.getexif().get(_EXIF_ORIENTATION)
         image.load()
-        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+        if orientation is None:
+            orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
         if orientation not in _ROTATION_OF_ORIENTATION:
             orientation = 1
         dpi = _claimed_dpi(image)
@@ -161,20 +165,19 @@ def _has_alpha(image: Image.Image) -> bool:
 
 
 def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
+    """Whether img2pdf can embed the file as it is and get it right."""
     modes = _PASSTHROUGH_MODES.get(kind)
     if modes is None:
         return False
+    # img2pdf turns 3/6/8 into /Rotate (folded later) and refuses mirrored orientations. It is
+    # trusted with orientation for JPEG only: Pillow turns a TIFF frame upright while loading
+    # it, and a PNG's eXIf chunk may come after the pixels, where img2pdf does not look.
+    turns = _PASSTHROUGH_ORIENTATIONS if kind is Kind.JPEG else {1}
     for frame in frames:
-        if (
-            frame.alpha
-            or frame.mode not in modes
-            or frame.orientation not in _PASSTHROUGH_ORIENTATIONS
-        ):
+        if frame.alpha or frame.mode not in modes or frame.orientation not in turns:
             return False
-    if kind is Kind.TIFF:
-        # Turned TIFF frames are rare; re-encoding them keeps one code path for orientation.
-        # img2pdf refuses samples over 8 bits (Pillow cannot keep them).
-        return all(f.orientation == 1 and f.bits <= 8 for f in frames)
+        if frame.bits > 8 and kind is Kind.TIFF:  # img2pdf refuses deep TIFF samples
+            return False
     if kind is Kind.PNG and frames[0].mode.startswith("I"):
         # img2pdf embeds a 16-bit grey PNG's data as it is, but only when not interlaced and
         # really grey (colour type 0).
@@ -185,6 +188,7 @@ def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
 def _reencode(name: str, image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
     """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF."""
     image.seek(index)
+    image.load()  # a TIFF frame is turned upright here already, and loses its orientation tag
     frame = ImageOps.exif_transpose(image)
     frame = _flatten(_to_8bit(frame))
     if frame.mode not in ("1", "L", "P", "RGB"):

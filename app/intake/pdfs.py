@@ -108,11 +108,18 @@ def normalise_pdf(
     return NormalisedPdf(out.getvalue(), tuple(infos))
 
 
+_LETTER = (0.0, 0.0, 612.0, 792.0)
+"""What viewers assume for a page that lacks its (required) MediaBox."""
+
+
 def _visible_box(name: str, page: PageObject) -> tuple[float, float, float, float]:
-    media = _box(page.mediabox)
-    if media is None:
-        raise errors.DamagedFileError(name)
     crop = _box(page.cropbox) if "/CropBox" in page else None
+    if "/MediaBox" in page:
+        media = _box(page.mediabox)
+        if media is None:
+            raise errors.DamagedFileError(name)
+    else:
+        media = crop or _LETTER
     if crop is not None:
         x0, y0 = max(crop[0], media[0]), max(crop[1], media[1])
         x1, y1 = min(crop[2], media[2]), min(crop[3], media[3])

@@ -44,6 +44,8 @@ def sniff(name: str, data: bytes) -> Kind:
     if not data:
         raise errors.EmptyFileError(name)
     head = data[:_PDF_HEADER_WINDOW]
+    if data.startswith(b"%PDF-"):
+        return Kind.PDF
     if data.startswith(b"\xff\xd8\xff"):
         return Kind.JPEG
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -56,8 +58,6 @@ def sniff(name: str, data: bytes) -> Kind:
         return Kind.WEBP
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return Kind.GIF
-    if b"%PDF-" in head:
-        return Kind.PDF
     if data[4:8] == b"ftyp" and _ftyp_brands(data) & _HEIF_BRANDS:
         raise errors.HeicError(name)
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
@@ -68,6 +68,8 @@ def sniff(name: str, data: bytes) -> Kind:
         raise errors.OfficeDocumentError(name, program)
     if data.startswith(b"{\\rtf"):
         raise errors.OfficeDocumentError(name, "Word")
+    if b"%PDF-" in head:  # some producers put junk before the header; readers allow it
+        return Kind.PDF
     if _looks_like_html(head):
         raise errors.UnsupportedFormatError(name, "网页文件（HTML）而不是 PDF 或图片")
     raise errors.UnsupportedFormatError(name)

@@ -1,0 +1,63 @@
+"""Starting the GUI: the application object, the bundled CJK font, the last-resort error hook."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+BUNDLED_FAMILY = "WenQuanYi Micro Hei"
+
+
+def register_font(app: QApplication) -> str:
+    """Register the bundled CJK font so Chinese renders on any machine; prefer the system's
+    Microsoft YaHei UI where it exists (Windows), else the bundled face."""
+    QFontDatabase.addApplicationFont(str(FONT_FILE))
+    families = set(QFontDatabase.families())
+    preferred = ["Microsoft YaHei UI", "Microsoft YaHei", BUNDLED_FAMILY]
+    family = next((f for f in preferred if f in families), BUNDLED_FAMILY)
+    font = QFont(family)
+    font.setPointSizeF(10)
+    font.setFamilies([family, BUNDLED_FAMILY])
+    app.setFont(font)
+    return family
+
+
+def make_app(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv or sys.argv))
+    app.setApplicationName("申报材料助手")
+    app.setOrganizationName("PacketAssembler")
+    app.setApplicationDisplayName("申报材料助手")
+    register_font(app)
+    return app
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Anything unexpected on the UI thread: log it and tell the user where, never a traceback."""
+    from widgets.errors import show_error
+
+    exc.__traceback__ = tb
+    try:
+        show_error(None, exc)
+    except Exception:  # pragma: no cover - last resort
+        sys.__excepthook__(kind, exc, tb)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    app = make_app(argv)
+    sys.excepthook = _excepthook
+    from widgets.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    args = [a for a in argv[1:] if a.lower().endswith(".sbproj")]
+    if args:
+        window.open_project(Path(args[0]))
+    return app.exec()

@@ -1,0 +1,91 @@
+"""Errors become messages in exactly one place; dialogs go through small functions that tests
+can replace (``ask``, ``inform``, ``choose_*``)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from app.errors import AppError
+from app.logs import log_exception
+
+
+def message_for(exc: BaseException) -> str:
+    if isinstance(exc, AppError):
+        return exc.message
+    if isinstance(exc, MemoryError):
+        return "内存不足，请关闭其他程序后重试。"
+    where = log_exception(exc)
+    return (
+        f"程序遇到意外错误（{type(exc).__name__}），您的项目已自动保存，没有丢失。\n"
+        f"详细信息已记录到：{where}\n请将该文件发给技术支持。"
+    )
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错了") -> None:
+    """The one place an exception becomes a dialog."""
+    inform(parent, title, message_for(exc), error=True)
+
+
+def inform(parent: QWidget | None, title: str, text: str, error: bool = False) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.exec()
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes/No question; True for yes."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_password(parent: QWidget | None, file_name: str) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, "需要密码", f"“{file_name}”已加密，请输入打开密码：", QLineEdit.EchoMode.Password
+    )
+    return text if ok and text else None
+
+
+PROJECT_FILTER = "申报项目文件 (*.sbproj)"
+
+
+def choose_open_project(parent: QWidget | None, start: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "打开申报项目", start, PROJECT_FILTER)
+    return path or None
+
+
+def choose_new_project(parent: QWidget | None, start: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "新建申报项目", start, PROJECT_FILTER)
+    if path and not path.lower().endswith(".sbproj"):
+        path += ".sbproj"
+    return path or None
+
+
+def choose_files(parent: QWidget | None, title: str = "添加证明文件") -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent,
+        title,
+        "",
+        "扫描件和PDF (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp);;所有文件 (*)",
+    )
+    return list(paths)
+
+
+def choose_directory(parent: QWidget | None, title: str, start: str = "") -> str | None:
+    path = QFileDialog.getExistingDirectory(parent, title, start)
+    return path or None
+
+
+def choose_open_file(parent: QWidget | None, title: str, filter_: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_)
+    return path or None

@@ -1,0 +1,43 @@
+"""What every wizard page offers the main window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from widgets.session import ProjectSession
+
+
+class Page(QWidget):
+    """A wizard page. Subclasses rebuild from ``self.session`` in ``refresh``."""
+
+    title = ""
+    needs_project = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: ProjectSession | None = None
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        if self.session is not None:
+            try:
+                self.session.changed.disconnect(self.on_changed)
+            except (RuntimeError, TypeError):
+                pass
+        self.session = session
+        if session is not None:
+            session.changed.connect(self.on_changed)
+        self.refresh()
+
+    def on_changed(self, topic: str) -> None:
+        """A committed change; the default is a full refresh."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the page from the session."""
+
+    def focus_where(self, where: str) -> bool:
+        """Show the field / row / document named by a finding's ``where``; True if handled."""
+        return False
+
+    def entering(self) -> None:
+        """Called when the page becomes visible."""

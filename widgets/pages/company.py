@@ -1,0 +1,164 @@
+"""企业信息: the company's data, checked as typed, messages inline next to each field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.company import check_credit_code, check_email, check_phone, normalise_credit_code
+from app.model import COMPANY_FIELDS
+from app.outputs import safe_file_stem
+from widgets.pages.base import Page
+
+HINTS = {
+    "name": "与营业执照一致的企业全称；Excel 文件将以它命名",
+    "credit_code": "18位，见营业执照",
+    "address": "注册地址",
+    "phone": "手机或带区号的固定电话",
+    "account": "收款账号",
+}
+
+
+class CompanyPage(Page):
+    title = "企业信息"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        form = QFormLayout(body)
+        form.setContentsMargins(24, 24, 24, 24)
+        form.setVerticalSpacing(6)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.editors: dict[str, QLineEdit | QComboBox] = {}
+        self.messages: dict[str, QLabel] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(400)
+        self._timer.timeout.connect(self._save_all)
+        self._loading = False
+        for fid, label in COMPANY_FIELDS:
+            editor: QLineEdit | QComboBox
+            if fid == "district":
+                editor = QComboBox()
+                editor.setEditable(False)
+                editor.currentIndexChanged.connect(lambda _i, f=fid: self._save(f))
+            else:
+                editor = QLineEdit()
+                editor.setPlaceholderText(HINTS.get(fid, ""))
+                editor.textEdited.connect(lambda _t, f=fid: self._edited(f))
+                editor.editingFinished.connect(lambda f=fid: self._save(f))
+            editor.setObjectName(f"company_{fid}")
+            editor.setAccessibleName(label)
+            message = QLabel()
+            message.setObjectName(f"company_{fid}_message")
+            message.setWordWrap(True)
+            message.setStyleSheet("color: #b3261e;")
+            message.hide()
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(message)
+            star = (
+                "<span style='color:#b3261e'>*</span>"
+                if fid not in ("email", "bank", "account")
+                else ""
+            )
+            form.addRow(QLabel(f"{label}{star}："), box)
+            self.editors[fid] = editor
+            self.messages[fid] = message
+
+    # -- data -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.session is None:
+            return
+        self._loading = True
+        try:
+            company = self.session.data.company
+            combo = self.editors["district"]
+            assert isinstance(combo, QComboBox)
+            if combo.count() == 0:
+                combo.addItem("（请选择）", "")
+                for d in self.session.guide.districts:
+                    combo.addItem(d, d)
+            for fid, editor in self.editors.items():
+                value = company.get(fid)
+                if isinstance(editor, QLineEdit):
+                    if editor.text() != value and not editor.hasFocus():
+                        editor.setText(value)
+                else:
+                    index = editor.findData(value)
+                    editor.setCurrentIndex(max(index, 0))
+            for fid in self.editors:
+                self._check(fid)
+        finally:
+            self._loading = False
+
+    def _value(self, fid: str) -> str:
+        editor = self.editors[fid]
+        if isinstance(editor, QComboBox):
+            return str(editor.currentData() or "")
+        text = editor.text().strip()
+        return normalise_credit_code(text) if fid == "credit_code" else text
+
+    def _edited(self, fid: str) -> None:
+        self._check(fid, typing=True)
+        self._timer.start()
+
+    def _save_all(self) -> None:
+        for fid in self.editors:
+            self._save(fid)
+
+    def _save(self, fid: str) -> None:
+        if self._loading or self.session is None:
+            return
+        self.session.set_company_field(fid, self._value(fid))
+        self._check(fid)
+
+    def _check(self, fid: str, typing: bool = False) -> None:
+        value = self._value(fid)
+        msg: str | None = None
+        if fid == "credit_code":
+            if value and not (typing and len(value) < 18):
+                msg = check_credit_code(value)
+        elif fid == "phone" and value:
+            msg = check_phone(value)
+        elif fid == "email":
+            msg = check_email(value)
+        elif fid == "name" and value:
+            stem, changed = safe_file_stem(value)
+            if changed:
+                msg = f"名称中含有 Windows 文件名不允许的字符，Excel 文件将命名为“{stem}.xlsx”。"
+        label = self.messages[fid]
+        label.setText(msg or "")
+        label.setVisible(bool(msg))
+
+    def focus_where(self, where: str) -> bool:
+        if where.startswith("company."):
+            fid = where.split(".", 1)[1]
+            editor = self.editors.get(fid)
+            if editor is not None:
+                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                if isinstance(editor, QLineEdit):
+                    editor.selectAll()
+                return True
+        return False
+
+    def flush(self) -> None:
+        """Save whatever is being typed (before leaving the page or closing)."""
+        if self._timer.isActive():
+            self._timer.stop()
+        self._save_all()

@@ -1,0 +1,272 @@
+"""The open project as the GUI sees it: the store, the guide, the undo stack, and cached
+derived data (ProjectData, Evaluation, findings) refreshed after every committed change.
+
+Every edit goes through the store (one transaction each, saved at once). Edits that users
+expect to undo (attaching, removing, reordering files, table edits, item selection) are
+QUndoCommands on ``undo_stack``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.findings import Finding, validate
+from app.guide import guide_by_id
+from app.guide.model import Guide
+from app.model import Company, ProjectData, Value
+from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot
+from app.rules import Evaluation, evaluate
+
+
+class _Command(QUndoCommand):
+    def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._do = do
+        self._undo = undo
+
+    def redo(self) -> None:
+        self._do()
+
+    def undo(self) -> None:
+        self._undo()
+
+
+class ProjectSession(QObject):
+    """One open project. ``changed`` fires (on the main thread) after every committed edit."""
+
+    changed = Signal(str)  # topic: company/selected/inputs/requested/rates/tables/evidence/options
+
+    def __init__(self, store: ProjectStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.guide: Guide = guide_by_id(store.guide_id)
+        self.undo_stack = QUndoStack(self)
+        self._data: ProjectData | None = None
+        self._evaluation: Evaluation | None = None
+        self._findings: list[Finding] | None = None
+        self._pending: set[str] = set()
+        store.on_change.append(self._on_store_change)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, guide_id: str) -> ProjectSession:
+        return cls(ProjectStore.create(path, guide_id))
+
+    @classmethod
+    def open(cls, path: Path) -> ProjectSession:
+        return cls(ProjectStore.open(path))
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        if self._on_store_change in self.store.on_change:
+            self.store.on_change.remove(self._on_store_change)
+        self.store.close()
+
+    # -- derived data (cached until the next change) --------------------------------------------
+    def _on_store_change(self, topic: str) -> None:
+        # May run in a worker thread (imports): only note it and let the timer emit on the
+        # main thread.
+        self._data = None
+        self._evaluation = None
+        self._findings = None
+        self._pending.add(topic)
+        QTimer.singleShot(0, self, self._emit_pending)
+
+    def _emit_pending(self) -> None:
+        topics, self._pending = self._pending, set()
+        for t in sorted(topics):
+            self.changed.emit(t)
+
+    @property
+    def data(self) -> ProjectData:
+        if self._data is None:
+            self._data = self.store.load()
+        return self._data
+
+    @property
+    def evaluation(self) -> Evaluation:
+        if self._evaluation is None:
+            self._evaluation = evaluate(self.guide, self.data)
+        return self._evaluation
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            self._findings = validate(self.guide, self.data, self.evaluation)
+        return self._findings
+
+    # -- plain edits (saved at once; text fields have their own undo) ---------------------------
+    def set_company_field(self, field_id: str, value: str) -> None:
+        if self.data.company.get(field_id) != value:
+            self.store.set_company_field(field_id, value)
+
+    def set_company(self, company: Company) -> None:
+        self.store.set_company(company)
+
+    def set_input(self, item_id: str, field_id: str, value: Value | None) -> None:
+        if self.data.item_inputs(item_id).get(field_id) != value:
+            self.store.set_input(item_id, field_id, value)
+
+    def set_requested(self, item_id: str, amount: Decimal | None) -> None:
+        self.store.set_requested(item_id, amount)
+
+    def set_rate(self, code: str, rate: Decimal | None) -> None:
+        self.store.set_rate(code, rate)
+
+    def options(self) -> dict[str, Any]:
+        return self.store.get_options()
+
+    def set_option(self, key: str, value: Any) -> None:
+        self.store.set_option(key, value)
+
+    # -- undoable edits --------------------------------------------------------------------------
+    def push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
+        self.undo_stack.push(_Command(text, do, undo))
+
+    def set_item_selected(self, item_id: str, selected: bool) -> None:
+        before = list(self.data.selected)
+        order = self.guide.item_ids
+        after = [i for i in order if (i in before and i != item_id) or (i == item_id and selected)]
+        title = self.guide.item(item_id).full_title
+        self.push(
+            f"{'选择' if selected else '取消'}“{title}”",
+            lambda: self.store.set_selected(after),
+            lambda: self.store.set_selected(before),
+        )
+
+    def add_row(
+        self, table_id: str, values: Mapping[str, Value], position: int | None = None
+    ) -> str:
+        row_id = self.store.add_row(table_id, values, position)
+        snap_box: list[RowSnapshot] = []
+        first = [True]
+
+        def do() -> None:
+            if first[0]:
+                first[0] = False
+                return
+            self.store.restore_row(snap_box.pop())
+
+        def undo() -> None:
+            snap_box.append(self.store.delete_row(table_id, row_id))
+
+        self.push(f"添加“{self.guide.table(table_id).title}”行", do, undo)
+        return row_id
+
+    def add_rows(self, table_id: str, rows: Sequence[Mapping[str, Value]]) -> list[str]:
+        """Several rows as one undo step (paste, import from Excel)."""
+        ids = [self.store.add_row(table_id, values) for values in rows]
+        snaps: list[RowSnapshot] = []
+        first = [True]
+
+        def do() -> None:
+            if first[0]:
+                first[0] = False
+                return
+            for snap in reversed(snaps):
+                self.store.restore_row(snap)
+            snaps.clear()
+
+        def undo() -> None:
+            for rid in reversed(ids):
+                snaps.append(self.store.delete_row(table_id, rid))
+
+        self.push(f"粘贴 {len(ids)} 行到“{self.guide.table(table_id).title}”", do, undo)
+        return ids
+
+    def delete_row(self, table_id: str, row_id: str) -> None:
+        box: list[RowSnapshot] = []
+        self.push(
+            f"删除“{self.guide.table(table_id).title}”行",
+            lambda: box.append(self.store.delete_row(table_id, row_id)),
+            lambda: self.store.restore_row(box.pop()),
+        )
+
+    def set_cell(self, table_id: str, row_id: str, field_id: str, value: Value | None) -> None:
+        rows = {r.id: r for r in self.data.rows(table_id)}
+        old = rows[row_id].values.get(field_id) if row_id in rows else None
+        if old == value:
+            return
+        self.push(
+            f"修改“{self.guide.table(table_id).column(field_id).label}”",
+            lambda: self.store.update_cell(table_id, row_id, field_id, value),
+            lambda: self.store.update_cell(table_id, row_id, field_id, old),
+        )
+
+    def move_row(self, table_id: str, row_id: str, new_position: int) -> None:
+        ids = [r.id for r in self.data.rows(table_id)]
+        old = ids.index(row_id)
+        self.push(
+            "移动行",
+            lambda: self.store.move_row(table_id, row_id, new_position),
+            lambda: self.store.move_row(table_id, row_id, old),
+        )
+
+    def attach(
+        self,
+        document_id: str,
+        row_id: str | None,
+        imported: Sequence[Any],
+        position: int | None = None,
+    ) -> list[str]:
+        """Store imported files as one undo step (small sets; see ``record_attach``)."""
+        ids = self.store.add_evidence_many(document_id, row_id, imported, position)
+        self.record_attach(ids)
+        return ids
+
+    def record_attach(self, ids: Sequence[str]) -> None:
+        """Make files already stored (by a background task calling
+        ``store.add_evidence_many``) one undo step. Call on the main thread."""
+        ids = list(ids)
+        snaps: list[EvidenceSnapshot] = []
+        first = [True]
+
+        def do() -> None:
+            if first[0]:
+                first[0] = False
+                return
+            for snap in reversed(snaps):
+                self.store.restore_evidence(snap)
+            snaps.clear()
+
+        def undo() -> None:
+            for fid in reversed(ids):
+                snaps.append(self.store.remove_evidence(fid))
+
+        self.push(f"添加 {len(ids)} 个文件", do, undo)
+
+    def remove_file(self, file_id: str) -> None:
+        box: list[EvidenceSnapshot] = []
+        name = next((f.name for f in self.data.evidence if f.id == file_id), "")
+        self.push(
+            f"移除“{name}”",
+            lambda: box.append(self.store.remove_evidence(file_id)),
+            lambda: self.store.restore_evidence(box.pop()),
+        )
+
+    def move_file(self, file_id: str, new_position: int) -> None:
+        f = next(f for f in self.data.evidence if f.id == file_id)
+        old = f.order
+        if old == new_position:
+            return
+        self.push(
+            f"调整“{f.name}”的顺序",
+            lambda: self.store.move_evidence(file_id, new_position),
+            lambda: self.store.move_evidence(file_id, old),
+        )
+
+    def rotate_page(self, file_id: str, page_index: int, degrees: int) -> None:
+        self.push(
+            "旋转页面",
+            lambda: self.store.rotate_page(file_id, page_index, degrees),
+            lambda: self.store.rotate_page(file_id, page_index, -degrees),
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtWidgets import QWidget
 
 from widgets.session import ProjectSession
@@ -19,10 +21,8 @@ class Page(QWidget):
 
     def set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None:
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 self.session.changed.disconnect(self.on_changed)
-            except (RuntimeError, TypeError):
-                pass
         self.session = session
         if session is not None:
             session.changed.connect(self.on_changed)

@@ -271,3 +271,14 @@ def test_gif_with_transparency_and_cmyk_tiff() -> None:
     cmyk = encode(Image.new("CMYK", (200, 300), (0, 255, 255, 0)), "TIFF", compression="tiff_lzw")
     colour = render(import_bytes("cmyk.tif", cmyk).pdf).getpixel((5, 5))
     assert colour[0] > 180 and colour[1] < 90 and colour[2] < 90, colour  # type: ignore[index]
+
+
+@pytest.mark.parametrize("orientation", [6, 5])
+def test_uneven_resolution_turns_with_the_image(orientation: int) -> None:
+    # Stored 600 x 400 px at 300 dpi across and 150 dpi down: 144 x 192 pt as stored;
+    # shown turned a quarter, whether embedded as is (6) or re-encoded (5 is mirrored).
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encode(upright_image((600, 400)), "JPEG", dpi=(300, 150), exif=exif.tobytes())
+    result = import_bytes("fax.jpg", data)
+    assert (result.pages[0].width_pt, result.pages[0].height_pt) == (192.0, 144.0)

@@ -47,6 +47,7 @@ _EXIF_X_RESOLUTION = 0x011A
 _EXIF_Y_RESOLUTION = 0x011B
 _ROTATION_OF_ORIENTATION = {1: 0, 2: 0, 3: 180, 4: 180, 5: 270, 6: 90, 7: 90, 8: 270}
 _PASSTHROUGH_ORIENTATIONS = {1, 3, 6, 8}
+_SWAPPED_AXES = {5, 6, 7, 8}
 _PASSTHROUGH_MODES = {
     Kind.JPEG: {"L", "RGB", "CMYK"},
     Kind.PNG: {"1", "L", "P", "RGB", "I;16", "I;16B", "I;16L", "I"},
@@ -92,9 +93,15 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
                 payloads = [data]
                 rotation = img2pdf.Rotation.auto
             else:
-                payloads = [_reencode(name, image, i, kind, data) for i in range(count)]
+                payloads = [_reencode(image, i, kind, data) for i in range(count)]
                 rotation = img2pdf.Rotation.none
-    dpis = iter([frame.dpi for frame in frames])
+    # A re-encoded frame was turned upright: its resolution axes turn with it.
+    dpis = iter(
+        [
+            f.dpi[::-1] if not passthrough and f.orientation in _SWAPPED_AXES else f.dpi
+            for f in frames
+        ]
+    )
 
     def layout(px_w: int, px_h: int, _claimed: object) -> tuple[float, float, float, float]:
         dpi_x, dpi_y = next(dpis)
@@ -185,7 +192,7 @@ def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
     return True
 
 
-def _reencode(name: str, image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
+def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
     """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF."""
     image.seek(index)
     image.load()  # a TIFF frame is turned upright here already, and loses its orientation tag

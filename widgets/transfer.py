@@ -1,0 +1,95 @@
+"""Import a manifest into a new project file / export the project as a manifest (dialogs and
+background work around app.manifest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+
+from widgets import errors
+from widgets.session import ProjectSession
+from widgets.tasks import TaskContext, run_task
+
+
+def import_manifest_dialog(parent: QWidget | None) -> Path | None:
+    """Ask for a manifest and a new project file; import in the background. The new path or None."""
+    src = errors.choose_open_file(parent, "选择清单文件", "清单文件 (*.json)")
+    if not src:
+        return None
+    target = errors.choose_new_project(parent, str(Path(src).with_suffix(".sbproj")))
+    if not target:
+        return None
+    from app.manifest import import_manifest, load_manifest
+
+    try:
+        manifest = load_manifest(Path(src))
+    except Exception as exc:
+        errors.show_error(parent, exc, "无法读取清单文件")
+        return None
+
+    def work(ctx: TaskContext) -> Path:
+        import_manifest(manifest, Path(target), None, ctx.progress, ctx.cancelled)
+        return Path(target)
+
+    return _run_with_progress(parent, "正在导入清单…", work)
+
+
+def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        "导出清单文件（证明文件将复制到同一文件夹下的 evidence 文件夹）",
+        str(session.path.with_suffix(".json")),
+        "清单文件 (*.json)",
+    )
+    if not path:
+        return None
+    from app.manifest import export_manifest
+
+    store = session.store
+
+    def work(ctx: TaskContext) -> Path:
+        return export_manifest(store, Path(path))
+
+    result = _run_with_progress(parent, "正在导出…", work)
+    if result is not None:
+        errors.inform(
+            parent, "已导出", f"已导出到“{result}”，证明文件在同一文件夹的 evidence 文件夹中。"
+        )
+    return result
+
+
+def _run_with_progress(parent: QWidget | None, label: str, work) -> Path | None:  # type: ignore[no-untyped-def]
+    dialog = QProgressDialog(label, "取消", 0, 0, parent)
+    dialog.setMinimumDuration(300)
+    loop = QEventLoop()
+    outcome: dict[str, object] = {}
+
+    def done(result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    task = run_task(parent, work, done, failed)
+    task.progress.connect(
+        lambda d, t, text: (
+            dialog.setMaximum(max(t, 1)),
+            dialog.setValue(d),
+            dialog.setLabelText(text),
+        )
+    )
+    dialog.canceled.connect(task.cancel)
+    loop.exec()
+    dialog.close()
+    if "error" in outcome:
+        from app.errors import BuildCancelled
+
+        if not isinstance(outcome["error"], BuildCancelled):
+            errors.show_error(parent, outcome["error"], "操作失败")  # type: ignore[arg-type]
+        return None
+    result = outcome.get("result")
+    return result if isinstance(result, Path) else None

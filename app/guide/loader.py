@@ -494,6 +494,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
             raise n.fail("document", f"未知的材料 {cond.document}")
         conditions.append(cond)
         n.done()
+    _unique(root, "conditions", [c.id for c in conditions])
 
     deadlines = []
     for n in root.nodes("deadlines"):
@@ -506,6 +507,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
             )
         )
         n.done()
+    _unique(root, "deadlines", [d.id for d in deadlines])
 
     period_start, period_end = root.date("period_start"), root.date("period_end")
     if period_end < period_start:

@@ -482,7 +482,7 @@ def _build(
     props.author = company.name or "申报材料助手"
     props.subject = guide.title
 
-    document.add_paragraph(doc.title.strip("《》"), style="Title")
+    _run(document.add_paragraph(style="Title"), doc.title.strip("《》"), font=HEADING_FONT)
     if row is not None and table is not None:
         subtitle = document.add_paragraph()
         subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -509,7 +509,7 @@ def _build(
 
     facts = _Facts(guide, project, ev, item, row)
     for heading in doc.headings:
-        document.add_paragraph(heading, style="Heading 1")
+        _run(document.add_paragraph(style="Heading 1"), heading, font=HEADING_FONT)
         for fact in facts.for_heading(heading):
             if isinstance(fact, _Table):
                 _table(document, fact.headers, fact.rows)

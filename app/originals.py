@@ -145,7 +145,7 @@ def write_originals_pdf(
         ),
         Spacer(1, 4 * mm),
     ]
-    widths = [12 * mm, 12 * mm, 82 * mm, 34 * mm, 36 * mm]
+    widths = [11 * mm, 11 * mm, 76 * mm, 33 * mm, 45 * mm]
     data: list[list[object]] = [
         [
             para("核对", head),

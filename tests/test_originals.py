@@ -1,0 +1,102 @@
+"""Originals checklist: the lines for a selection, and the A4 PDF that lists them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.originals import (
+    BRING_ORIGINAL,
+    ORIGINAL_INSIDE,
+    originals_checklist,
+    write_originals_pdf,
+)
+from tests.outputs_fixtures import guide, project
+
+SELECTED = (
+    "outsourcing_onshore",
+    "tcm_projects",
+    "international_certification",
+    "tcm_general_export",
+)
+
+
+def _lines() -> list[tuple[str, str, str | None, str]]:
+    return [
+        (ln.section, ln.title, ln.row_label, ln.what)
+        for ln in originals_checklist(guide(), project(SELECTED))
+    ]
+
+
+def test_application_form_signatures_come_first() -> None:
+    lines = _lines()
+    form = "2019年珠海市内外经贸发展专项资金（服务贸易发展事项）申请表"
+    assert lines[:4] == [
+        ("基本材料", form, None, "法定代表人签名（盖章）"),
+        ("基本材料", form, None, "企业公章"),
+        ("基本材料", form, None, "区商务部门初审意见及公章"),
+        (
+            "基本材料",
+            "企业营业执照、事业单位组织机构代码证或民政部门颁发的登记证书复印件",
+            None,
+            BRING_ORIGINAL,
+        ),
+    ]
+    # the credit record is a print-out: nothing to bring
+    assert not any("信用中国" in t for _, t, _, _ in lines)
+
+
+def test_per_row_originals_and_signatures() -> None:
+    lines = _lines()
+    certs = [(r, w) for s, t, r, w in lines if t == "国际资质认证证书复印件"]
+    assert certs == [("CMMI", BRING_ORIGINAL), ("ISO27001/BS7799", BRING_ORIGINAL)]
+    tcm = [(r, w) for s, t, r, w in lines if t == "项目简单说明"]
+    assert tcm == [
+        ("澳门中医诊疗", "法定代表人签名"),
+        ("澳门中医诊疗", "企业盖章"),
+        ("葡萄牙针灸培训", "法定代表人签名"),
+        ("葡萄牙针灸培训", "企业盖章"),
+    ]
+    assert (
+        "（五）2.中医药一般贸易出口",
+        "海关一般贸易统计证明（原件）",
+        None,
+        ORIGINAL_INSIDE,
+    ) in lines
+    assert ("（六）国际认证", "《国际资质认证奖励申请报告》", None, "法定代表人签名") in lines
+
+
+def test_shared_documents_listed_once_under_the_first_item() -> None:
+    lines = _lines()
+    contracts = [s for s, t, _, _ in lines if t == "服务外包合同（协议）复印件"]
+    assert contracts == ["（二）1.服务外包在岸业务"]
+    # an unselected item's documents are absent
+    assert not any(s.startswith("（三）") for s, _, _, _ in lines)
+
+
+def test_pdf_is_a4_and_lists_every_line(tmp_path: Path) -> None:
+    g, p = guide(), project(SELECTED)
+    lines = originals_checklist(g, p)
+    path = tmp_path / "原件核对清单.pdf"
+    write_originals_pdf(path, g, p, lines, today=dt.date(2019, 2, 1))
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 1
+    for page in reader.pages:
+        assert (
+            round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
+        )
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = "".join(text.split())
+    assert "原件核对清单" in flat and "珠海/测试:科技有限公司" in flat and "2019年2月1日" in flat
+    for ln in lines:
+        assert ln.what in flat
+        if ln.row_label:
+            assert ln.row_label in flat
+    assert "海关一般贸易统计证明（原件）" in flat
+    assert flat.count(BRING_ORIGINAL) >= sum(1 for ln in lines if ln.what == BRING_ORIGINAL)
+    assert [f.name for f in tmp_path.iterdir()] == ["原件核对清单.pdf"]

@@ -1,0 +1,337 @@
+"""The build: every output of an application, written atomically into one folder.
+
+Steps: evaluate and validate (blocking findings refuse a final build); measure the drawn parts,
+plan the packet, draw the drawn pages and the overlay, assemble the PDF; write the Excel file,
+the Word templates, the originals checklist and ``SHA256SUMS.txt``. Everything is written into a
+temporary folder beside the output folder (same file system) and only then moved into place, so
+a failure or a cancel leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from reportlab.platypus.doctemplate import LayoutError
+
+from app.errors import AppError, BuildCancelled, OutputError
+from app.findings import Finding, blocking, validate
+from app.guide import guide_by_id
+from app.guide.model import Guide
+from app.model import ProjectData
+from app.originals import originals_checklist, write_originals_pdf
+from app.outputs import replace_with_retry, safe_file_stem
+from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
+from app.packet.draw import Context, measure_parts, render_drawn
+from app.packet.layout import Layout
+from app.packet.overlay import render_overlay
+from app.packet.plan import BuildOptions, Plan, make_plan
+from app.rules import evaluate
+from app.templates import write_templates
+from app.workbook import TocRow, workbook_file_name, write_workbook
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+TEMPLATE_DIR = "Word模板"
+ORIGINALS_NAME = "原件核对清单.pdf"
+SUMS_NAME = "SHA256SUMS.txt"
+
+__all__ = [
+    "BlockedError",
+    "BuildOptions",
+    "BuildResult",
+    "EvidenceSource",
+    "build",
+    "outline",
+    "packet_file_name",
+    "toc_rows",
+]
+
+
+class EvidenceSource(Protocol):
+    """Where a build reads from: the project store, or anything holding the same data."""
+
+    def load(self) -> ProjectData: ...
+
+    def evidence_pdf(self, file_id: str) -> bytes: ...
+
+
+class BlockedError(AppError):
+    """The project has problems that must be solved before a final (non-draft) build."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        n = len(blocking(self.findings))
+        super().__init__(
+            f"存在 {n} 个必须解决的问题，未生成申报材料。请按提示逐项处理后重新生成；"
+            f"如只想先看草稿，请选择“生成草稿”。"
+        )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pdf: Path
+    workbook: Path
+    templates: list[Path]
+    originals: Path
+    manifest: Path  # SHA256SUMS.txt
+    pages: int
+    warnings: list[str]
+    findings: list[Finding]
+    draft: bool
+
+
+def packet_file_name(company_name: str) -> tuple[str, bool]:
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed."""
+    stem, changed = safe_file_stem(company_name.strip())
+    return f"{stem}-申报材料.pdf", changed
+
+
+def toc_rows(plan: Plan) -> list[TocRow]:
+    """The plan's 目录 lines as :class:`app.workbook.TocRow`."""
+    return [TocRow(e.level, e.title, e.first_page, e.last_page) for e in plan.entries]
+
+
+def outline(plan: Plan) -> list[OutlineNode]:
+    """Bookmarks: the plan's entries as a tree (parents hold their children)."""
+    children: dict[int | None, list[int]] = {}
+    for i, e in enumerate(plan.entries):
+        children.setdefault(e.parent, []).append(i)
+
+    def node(i: int) -> OutlineNode | None:
+        e = plan.entries[i]
+        if e.first_page is None:
+            return None
+        kids = tuple(n for n in (node(k) for k in children.get(i, [])) if n is not None)
+        return OutlineNode(e.title, e.first_page - 1, kids)
+
+    return [n for n in (node(i) for i in children.get(None, [])) if n is not None]
+
+
+class _Progress:
+    def __init__(self, fn: ProgressFn | None, total: int) -> None:
+        self.fn = fn
+        self.total = total
+        self.done = 0
+
+    def step(self, label: str) -> None:
+        self.at(self.done, label)
+        self.done += 1
+
+    def at(self, done: int, label: str) -> None:
+        if self.fn is not None:
+            self.fn(min(done, self.total), self.total, label)
+
+
+@contextlib.contextmanager
+def _mapped(what: str) -> Iterator[None]:
+    """The one place where library failures of the build become user-facing errors."""
+    try:
+        yield
+    except AppError:
+        raise
+    except OSError as exc:
+        raise OutputError(
+            f"无法写入{what}（{exc.strerror or exc}）。请检查输出文件夹是否存在、可写且磁盘空间"
+            f"充足，或选择另一个输出文件夹。"
+        ) from exc
+    except (LayoutError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise OutputError(
+            f"生成{what}时出错，申报材料未生成。请检查填写的内容（如过长的文字）后重试；"
+            f"如仍失败，请将项目文件发给开发者。"
+        ) from exc
+
+
+def _check_cancel(cancel: CancelFn | None) -> None:
+    if cancel is not None and cancel():
+        raise BuildCancelled()
+
+
+def build(
+    source: EvidenceSource,
+    out_dir: Path,
+    options: BuildOptions,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    today: dt.date | None = None,
+    guide: Guide | None = None,
+) -> BuildResult:
+    """Build every output of the project into ``out_dir`` (created if needed).
+
+    Raises :class:`BlockedError` when validation finds blocking problems and ``options.draft``
+    is off, :class:`app.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
+    left as it was), and :class:`app.errors.OutputError` when an output cannot be written.
+    """
+    today = today or dt.date.today()
+    data = source.load()
+    guide = guide or guide_by_id(data.guide_id)
+    evaluation = evaluate(guide, data)
+    findings = validate(guide, data, evaluation, today=today)
+    if blocking(findings) and not options.draft:
+        raise BlockedError(findings)
+    draft = options.draft
+
+    out_dir = Path(out_dir)
+    layout = Layout(gutter_mm=options.gutter_mm, duplex=options.duplex)
+    ctx = Context(guide, data, evaluation, layout, today)
+    with _mapped("申请表和汇总表"):
+        counts = measure_parts(ctx)
+    plan = make_plan(guide, data, evaluation, options, counts)
+    drawn_pages = sum(1 for p in plan.pages if p.drawn)
+    bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
+    bar.step("正在生成申请表")
+
+    pdf_name, pdf_renamed = packet_file_name(data.company.name)
+    xlsx_name, _ = workbook_file_name(data.company.name)
+    warnings: list[str] = []
+    if pdf_renamed:
+        warnings.append(
+            f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
+        )
+
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(
+            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
+            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
+        ) from exc
+    try:
+        with _mapped("申请表、目录等页面"):
+            drawn = render_drawn(
+                ctx,
+                plan,
+                progress=lambda p: bar.step(f"正在绘制第 {p.number} 页"),
+                cancel=cancel,
+            )
+            overlay = render_overlay(ctx, plan, draft, cancel=cancel)
+        warnings += ctx.ink.warnings
+        pages: list[OutputPage] = []
+        for p in plan.pages:
+            if p.kind == "evidence":
+                assert p.file_id is not None
+                pages.append(
+                    EvidencePage(p.file_id, p.page_index, p.user_rotation, p.band is not None)
+                )
+            else:
+                pages.append(DrawnPage(drawn.index[p.number]))
+        info = DocInfo(
+            title=guide.packet_title + ("（草稿）" if draft else ""),
+            author=data.company.name,
+            subject=f"{guide.title}（{guide.document_no}）",
+            copies=2,
+            duplex=options.duplex,
+        )
+        pdf_path = tmp / pdf_name
+
+        base = bar.done
+
+        def on_page(done: int, total: int, label: str) -> None:
+            bar.at(base + done, label + "…" if done < total else label)
+
+        with _mapped(f"申报材料 PDF“{pdf_name}”"):
+            assemble(
+                pdf_path,
+                pages,
+                drawn.pdf,
+                overlay,
+                source.evidence_pdf,
+                layout,
+                outline(plan),
+                drawn.links,
+                info=info,
+                progress=on_page,
+                cancel=cancel,
+            )
+        bar.done = base + plan.total
+        _check_cancel(cancel)
+        bar.step("正在生成 Excel 文件")
+        with _mapped(f"Excel 文件“{xlsx_name}”"):
+            write_workbook(tmp / xlsx_name, guide, data, evaluation, toc_rows(plan))
+        _check_cancel(cancel)
+        bar.step("正在生成 Word 模板")
+        with _mapped("Word 模板"):
+            templates = write_templates(tmp / TEMPLATE_DIR, guide, data)
+        _check_cancel(cancel)
+        bar.step("正在生成原件核对清单")
+        with _mapped(ORIGINALS_NAME):
+            write_originals_pdf(
+                tmp / ORIGINALS_NAME, guide, data, originals_checklist(guide, data), today
+            )
+        _check_cancel(cancel)
+        bar.step("正在写入校验清单")
+        outputs = [pdf_path, tmp / xlsx_name, *templates, tmp / ORIGINALS_NAME]
+        with _mapped(SUMS_NAME):
+            _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide)
+        _check_cancel(cancel)
+        bar.step("正在写入输出文件夹")
+        moved = _move_into(tmp, out_dir, [*outputs, tmp / SUMS_NAME])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if progress is not None:
+        progress(bar.total, bar.total, "完成")
+    return BuildResult(
+        pdf=moved[0],
+        workbook=moved[1],
+        templates=moved[2 : 2 + len(templates)],
+        originals=moved[2 + len(templates)],
+        manifest=moved[-1],
+        pages=plan.total,
+        warnings=warnings,
+        findings=findings,
+        draft=draft,
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_sums(
+    path: Path, root: Path, outputs: Sequence[Path], data: ProjectData, guide: Guide
+) -> None:
+    lines = [
+        "# 申报材料助手 SHA-256 校验清单（UTF-8）",
+        "# 输出文件：可用 sha256sum -c SHA256SUMS.txt 校验",
+    ]
+    for p in outputs:
+        lines.append(f"{_sha256(p)}  {p.relative_to(root).as_posix()}")
+    lines.append("# 证明材料原始文件（导入时的原件；格式：# SHA-256  材料 / 原文件名）")
+    for f in data.evidence:
+        try:
+            title = guide.document(f.document_id).title
+        except KeyError:
+            title = f.document_id
+        lines.append(f"# {f.sha256}  {title} / {f.name}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _move_into(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
+    """Move the finished files from ``tmp`` into ``out_dir`` (replacing older ones)."""
+    moved: list[Path] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for src in files:
+            dest = out_dir / src.relative_to(tmp)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            replace_with_retry(src, dest)
+            moved.append(dest)
+    except OSError as exc:
+        raise OutputError(
+            f"无法把生成的文件移入 {out_dir}（{exc.strerror or exc}）。请检查该文件夹是否可写，"
+            f"或选择另一个输出文件夹。"
+        ) from exc
+    return moved

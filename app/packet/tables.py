@@ -1,0 +1,282 @@
+"""Generated tables of the packet (服务外包执行情况汇总表, 投保明细表, ...), drawn from the
+same rows and measures the workbook and the rules use.
+
+Wide tables stay on portrait A4: small type, wrapped cells, the header repeated on each page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from reportlab.lib.colors import black
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from app.guide.model import FieldSpec, Guide, TableSpec
+from app.model import ProjectData, Row, Value
+from app.packet.draw import LIGHT, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Ink, style
+from app.packet.layout import content_box
+from app.rules import Rates, cell, fmt_money, in_period, money_of
+
+_WEIGHTS = {
+    "index": 0.9,
+    "text": 3.0,
+    "money": 2.2,
+    "decimal": 1.6,
+    "int": 1.3,
+    "date": 2.0,
+    "bool": 1.1,
+    "choice": 1.3,
+    "currency": 1.1,
+    "business_type": 2.6,
+    "certification": 2.2,
+}
+
+# Contracts: the totals the rules count, shown under the table in US dollars.
+_CONTRACT_TOTALS = (
+    ("onshore_execution_usd", "在岸执行金额合计（不含集团关联公司）"),
+    ("onshore_affiliated_usd", "在岸执行金额（集团关联公司，不计入）"),
+    ("offshore_execution_usd", "离岸执行金额合计"),
+    ("outsourcing_total_usd", "全年执行金额合计（在岸+离岸）"),
+)
+
+
+def generated_tables(guide: Guide, project: ProjectData) -> list[str]:
+    """Ids of the tables drawn into the packet for the selected items."""
+    out: list[str] = []
+    ids: list[str] = []
+    for item in guide.items:
+        if item.id in project.selected:
+            ids.extend(item.documents)
+    for doc_id in ids:
+        doc = guide.document(doc_id)
+        members = [doc_id]
+        if doc.kind == "proof_set" and doc.set:
+            members = list(guide.document_set(doc.set).documents)
+        for m in members:
+            gen = guide.document(m).generator or ""
+            if gen.startswith("table:") and gen[6:] not in out:
+                out.append(gen[6:])
+    return out
+
+
+def _text(spec: FieldSpec, value: Value | None, guide: Guide) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if spec.type == "choice":
+        return spec.choice_label(value)
+    if spec.type == "business_type":
+        try:
+            bt = guide.business_type(str(value))
+        except KeyError:
+            return str(value)
+        return f"{bt.name}（{bt.category}）"
+    if spec.type == "currency":
+        try:
+            return f"{guide.currency(str(value)).name}"
+        except KeyError:
+            return str(value)
+    if isinstance(value, Decimal):
+        return fmt_money(value) if spec.type == "money" else f"{value:,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def table_story(ctx: Context, table_id: str) -> list[Flowable]:
+    ink, guide, project = ctx.ink, ctx.guide, ctx.project
+    spec: TableSpec = guide.table(table_id)
+    width = content_box(ctx.layout, 1, True).width
+    rows = project.rows(table_id)
+    fields = {c.id: c for c in spec.columns}
+    rates = Rates(guide, project.rates)
+    converted = [c for c in spec.columns if c.type == "money" and c.currency_field]
+    usd_col = converted[-1] if converted else None
+    usd = usd_col is not None
+    wide = len(spec.columns) + (1 if usd else 0) > 8
+    size = 7.5 if wide else 9.5
+    head = style(ink, size, TA_CENTER, leading=size * 1.3)
+    text = style(ink, size, TA_LEFT, leading=size * 1.3)
+
+    num = style(ink, size, TA_RIGHT, leading=size * 1.3, wordWrap=None)
+    headers = (
+        ["序号"]
+        + [c.label for c in spec.columns]
+        + ([f"{usd_col.label}折合美元"] if usd_col else [])
+    )
+    kinds = ["index"] + [c.type for c in spec.columns] + (["money"] if usd_col else [])
+    body: list[list[str]] = []
+    money_totals: dict[str, Decimal] = {}
+    for n, row in enumerate(rows, start=1):
+        line = [str(n)]
+        for col in spec.columns:
+            value = cell(col, row.values)
+            shown = _text(col, value, guide)
+            if (
+                col.type == "date"
+                and table_id == "contracts"
+                and shown
+                and not in_period(guide, value)
+            ):
+                shown += "（不在支持期间）"
+            if _is_amount(col, value):
+                assert isinstance(value, Decimal | int)
+                money_totals[col.id] = money_totals.get(col.id, Decimal(0)) + Decimal(value)
+            line.append(shown)
+        if usd_col is not None:
+            line.append(_usd(usd_col, row, fields, rates))
+        body.append(line)
+    totals: list[tuple[str, list[str]]] = []
+    if table_id == "contracts":
+        for measure_id, label in _CONTRACT_TOTALS:
+            value = ctx.evaluation.measures.get(measure_id, Decimal(0))
+            totals.append((label + "（美元）", [fmt_money(value)]))
+    elif money_totals:
+        cells = [
+            fmt_money(money_totals[c.id]) if c.id in money_totals else "" for c in spec.columns
+        ]
+        totals.append(("合计", cells))
+    widths = _widths(ink, size, width, kinds, body, totals)
+
+    data: list[list[object]] = [[ink.para(h, head) for h in headers]]
+    for line in body:
+        data.append(
+            [
+                ink.para(v, num if k in _NUMERIC else head if k == "index" else text)
+                for v, k in zip(line, kinds, strict=True)
+            ]
+        )
+    if not rows:
+        data.append([ink.para("（无）", head)] + [""] * (len(headers) - 1))
+    extra: list[tuple[object, ...]] = []
+    for label, cells in totals:
+        r = len(data)
+        if len(cells) == 1:  # one figure, in the last column
+            data.append(
+                [ink.para(label, text)] + [""] * (len(headers) - 2) + [ink.para(cells[0], num)]
+            )
+            extra.append(("SPAN", (0, r), (-2, r)))
+        else:
+            data.append([ink.para(label, head)] + [ink.para(v, num) for v in cells])
+        extra.append(("BACKGROUND", (0, r), (-1, r), LIGHT))
+
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, black),
+                ("BOX", (0, 0), (-1, -1), 1.2, black),
+                ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                *extra,
+            ]
+        )
+    )
+    title = style(ink, 15, TA_CENTER, leading=21)
+    meta = style(ink, 9, TA_LEFT, leading=13)
+    story: list[Flowable] = [
+        ink.para(spec.sheet, title),
+        Spacer(1, 4),
+        ink.para(f"申报单位（盖章）：{project.company.name}", meta),
+    ]
+    if usd:
+        used = sorted(
+            {
+                str(cell(fields[c.currency_field], r.values) or "USD")
+                for r in rows
+                for c in spec.columns
+                if c.type == "money" and c.currency_field
+            }
+            - {"USD"}
+        )
+        if used:
+            rate_text = "；".join(
+                f"1 {_currency_name(guide, code)} = {rates.usd_per_unit(code)} 美元"
+                for code in used
+                if rates.known(code)
+            )
+            story.append(
+                ink.para(
+                    f"金额单位：原币；折合美元按国家外汇管理局公布的{guide.period_end.year}年末"
+                    f"《各种货币对美元折算率表》：{rate_text}。",
+                    meta,
+                )
+            )
+    story += [Spacer(1, 4), table, Spacer(1, 14)]
+    story.append(
+        ink.para(
+            "填表人："
+            + "\u3000" * 8
+            + "联系电话："
+            + "\u3000" * 8
+            + "企业（盖章）"
+            + "\u3000" * 6
+            + f"{guide.year}年\u3000\u3000月\u3000\u3000日",
+            meta,
+        )
+    )
+    return story
+
+
+def _is_amount(col: FieldSpec, value: Value | None) -> bool:
+    return (
+        col.type == "money"
+        and col.unit is not None
+        and isinstance(value, Decimal | int)
+        and not isinstance(value, bool)
+    )
+
+
+_NUMERIC = ("money", "decimal", "int", "date", "index")
+_FIXED = (*_NUMERIC, "currency", "bool")
+
+
+def _widths(
+    ink: Ink,
+    size: float,
+    width: float,
+    kinds: list[str],
+    body: list[list[str]],
+    totals: list[tuple[str, list[str]]],
+) -> list[float]:
+    """Column widths: figures, dates and short codes get the width of their longest cell (they
+    must not wrap); text columns share the rest by weight (they wrap)."""
+    pad = 5.0
+    natural = [size * 2.2] * len(kinds)
+    for line in body:
+        for i, v in enumerate(line):
+            natural[i] = max(natural[i], ink.width(v, size) + pad)
+    for _label, cells in totals:
+        offset = len(kinds) - len(cells)
+        for i, v in enumerate(cells):
+            natural[offset + i] = max(natural[offset + i], ink.width(v, size) + pad)
+    fixed = {i for i, k in enumerate(kinds) if k in _FIXED}
+    fixed_total = sum(natural[i] for i in fixed)
+    flex = [i for i in range(len(kinds)) if i not in fixed]
+    weights = {i: _WEIGHTS.get(kinds[i], 2.0) for i in flex}
+    rest = width - fixed_total
+    if not flex or rest < size * 4 * len(flex):  # too wide: everything by weight, wrapping
+        total_w = sum(_WEIGHTS.get(k, 1.0) for k in kinds)
+        return [width * _WEIGHTS.get(k, 1.0) / total_w for k in kinds]
+    scale = rest / sum(weights.values())
+    return [natural[i] if i in fixed else weights[i] * scale for i in range(len(kinds))]
+
+
+def _currency_name(guide: Guide, code: str) -> str:
+    try:
+        return guide.currency(code).name
+    except KeyError:
+        return code
+
+
+def _usd(col: FieldSpec, row: Row, fields: dict[str, FieldSpec], rates: Rates) -> str:
+    got = money_of(col, row.values, fields)
+    if got is None or not rates.known(got[1]):
+        return ""
+    return fmt_money(rates.convert(got[0], got[1], "USD"))

@@ -34,6 +34,10 @@ def test_check_char_by_hand() -> None:
     assert uscc_check_char("1" + "0" * 16) == "Y"
     # 16 zeros then "1": weight 28 -> 31 - 28 = 3.
     assert uscc_check_char("0" * 16 + "1") == "3"
+    # "1" in third place: weight 9 -> 31 - 9 = 22 -> "N" (no I or O in the charset).
+    assert uscc_check_char("001" + "0" * 14) == "N"
+    # "A" (10) in tenth place: weight 29 -> 290 % 31 = 11 -> 31 - 11 = 20 -> "L".
+    assert uscc_check_char("0" * 9 + "A" + "0" * 7) == "L"
 
 
 def test_real_format_example_with_its_computed_check_char() -> None:

@@ -88,7 +88,7 @@ def test_valid_code_built_with_the_check_char(
     company: Callable[..., Company],
     credit_code: Callable[[str], str],
 ) -> None:
-    for first17 in ("91440400MA4UXXXXX", "91440402MA51234567"[:17], "12440400007890123"):
+    for first17 in ("91440400MA4UXXXXX", "91440402MA5123456", "12440400007890123"):
         assert company_findings(guide, project, company(credit_code=credit_code(first17))) == []
 
 
@@ -211,6 +211,16 @@ def test_requested_above_ceiling_warns(guide: Guide, project: Builder) -> None:
     )
     [f] = find(validate(guide, p, today=CALM), "item.requested.above_ceiling")
     assert f.severity == "warning" and "9,000.00" in f.message and "8,000.00" in f.message
+
+
+def test_requested_zero_warns(guide: Guide, project: Builder) -> None:
+    p = project(
+        "culture_translation",
+        inputs={"culture_translation": {"in_catalogue": True, "translation_cost": D(8000)}},
+        requested={"culture_translation": D(0)},
+    )
+    [f] = find(validate(guide, p, today=CALM), "item.requested.zero")
+    assert f.severity == "warning" and f.where == "item.culture_translation"
 
 
 def test_row_not_counted_warns(

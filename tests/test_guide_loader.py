@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,9 +141,8 @@ def test_item_documents_equal_the_guide_list(guide: Guide, item_id: str) -> None
 
 def test_business_types_23_in_three_categories(guide: Guide) -> None:
     assert len(guide.business_types) == 23
-    counts = {c: sum(1 for b in guide.business_types if b.category == c) for c in ("ITO", "BPO")}
-    counts["KPO"] = sum(1 for b in guide.business_types if b.category == "KPO")
-    assert counts == {"ITO": 8, "BPO": 6, "KPO": 9}
+    assert Counter(b.category for b in guide.business_types) == {"ITO": 8, "BPO": 6, "KPO": 9}
+    assert len({b.id for b in guide.business_types}) == 23
     assert guide.business_type("software_rd").name == "软件研发服务"
     assert guide.business_type("new_energy_rd").category == "KPO"
 
@@ -231,7 +231,7 @@ def test_second_guide_loads_with_the_same_code(mini_guide: Guide) -> None:
     assert {d.id for d in mini_guide.documents if d.per_row} == {"fair_invoice", "fair_photos"}
 
 
-def test_guide_by_id_refuses_an_unknown_year(tmp_path: Path) -> None:
+def test_guide_by_id_refuses_an_unknown_year() -> None:
     with pytest.raises(GuideError) as info:
         guide_by_id("zhuhai-service-trade-2099")
     assert "2099" in info.value.reason

@@ -183,7 +183,11 @@ class _Context:
                 v = self.row_money(table, m.column, r, m.unit)
             else:
                 raw = cell(col, r.values)
-                v = Decimal(raw) if isinstance(raw, int | Decimal) and not isinstance(raw, bool) else None
+                v = (
+                    Decimal(raw)
+                    if isinstance(raw, int | Decimal) and not isinstance(raw, bool)
+                    else None
+                )
             if v is not None:
                 total += v
         return total
@@ -241,7 +245,7 @@ def evaluate(guide: Guide, project: ProjectData) -> Evaluation:
     )
 
 
-def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:  # noqa: C901
+def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
     guide, project = ctx.guide, ctx.project
     inputs = project.item_inputs(item.id)
     reasons: list[str] = []
@@ -301,7 +305,9 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:  # noqa: C901
         if cost is None or cost <= 0:
             if eligible:
                 eligible = False
-                reasons.append(f"请填写{guide.measure(item.cost_measure).label}：支持金额不得超过项目实际开销。")
+                reasons.append(
+                    f"请填写{guide.measure(item.cost_measure).label}：支持金额不得超过项目实际开销。"
+                )
         elif cost < ceiling:
             ceiling = cost
             if c.kind == "fixed" and eligible:

@@ -17,7 +17,7 @@ def guide() -> Guide:
 
 COMPANY = Company(
     name="珠海/测试:科技有限公司",
-    credit_code="91440400MA4UXXXX0X",
+    credit_code="91440400MA4UXXXX0R",
     district="香洲区",
     address="珠海市香洲区情侣中路 1 号",
     legal_rep="张三",

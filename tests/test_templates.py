@@ -44,7 +44,7 @@ def test_templates_headings_in_order_company_data_and_facts(tmp_path: Path) -> N
     assert headings == list(g.document("ic_application_report").headings)
     texts = [para.text for para in report.paragraphs]
     cells = [c.text for t in report.tables for row in t.rows for c in row.cells]
-    for value in ("珠海/测试:科技有限公司", "91440400MA4UXXXX0X", "张三", "李四", "0756-1234567"):
+    for value in ("珠海/测试:科技有限公司", "91440400MA4UXXXX0R", "张三", "李四", "0756-1234567"):
         assert value in cells
     # the certifications table with dates and costs, and the requested amount
     assert "CMMI-2018-001" in cells and "2018年5月20日" in cells and "10,000.00 美元" in cells

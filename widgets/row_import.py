@@ -1,0 +1,253 @@
+"""Rows for a table from a grid of cells: text pasted from Excel, or an .xlsx sheet.
+
+No Qt here: the functions take plain data and return plain data, so the xlsx reader can run in
+a background task. Every cell goes through ``app.values.coerce`` (the one parser). A first row
+that matches the table's column labels is taken as the header (columns are then mapped by
+name); without one, columns are mapped by position in the table's column order. A row with a
+bad cell is left out and reported (row, column, problem); the good rows are returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.errors import AppError
+from app.guide.model import FieldSpec, Guide, TableSpec
+from app.model import Value
+from app.values import ValueProblem, coerce
+
+Progress = Callable[[int, int, str], None]
+
+
+class RowImportError(AppError):
+    """An .xlsx file cannot be read for rows; the message names the file and what to do."""
+
+    def __init__(self, file_name: str, message: str) -> None:
+        super().__init__(message)
+        self.file_name = file_name
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    line: int  # 1-based: the line of the pasted text, or the sheet's row number
+    column: str  # the column's Chinese label ("" when the problem is about the whole row)
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.line} 行" + (f"“{self.column}”" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class GridRows:
+    """What a grid yields: rows ready for ``session.add_rows`` and the problems found."""
+
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
+    header: bool = False  # a header row was recognised (and skipped)
+    skipped: int = 0  # rows left out because of a bad cell
+
+
+_SPACE = re.compile(r"\s+")
+_BRACKETS = re.compile(r"[（(].*?[）)]")
+
+
+def normalise_label(text: object) -> str:
+    """Compare header cells and labels ignoring spaces, full-width forms, case and '*'."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = _SPACE.sub("", s).replace("*", "").replace("：", "").replace(":", "")
+    return s
+
+
+def _label_keys(table: TableSpec) -> dict[str, str]:
+    """Normalised header text -> column id (label, id, and the label without brackets)."""
+    keys: dict[str, str] = {}
+    short: dict[str, list[str]] = {}
+    for col in table.columns:
+        keys[normalise_label(col.label)] = col.id
+        keys.setdefault(normalise_label(col.id), col.id)
+        bare = normalise_label(_BRACKETS.sub("", unicodedata.normalize("NFKC", col.label)))
+        if bare:
+            short.setdefault(bare, []).append(col.id)
+    for bare, ids in short.items():
+        if len(ids) == 1:
+            keys.setdefault(bare, ids[0])
+    return keys
+
+
+def match_header(table: TableSpec, cells: Sequence[object]) -> list[str | None] | None:
+    """Column ids for a header row, or None when ``cells`` is not a header.
+
+    A header has at least one non-empty cell and every non-empty cell names a column."""
+    keys = _label_keys(table)
+    mapped: list[str | None] = []
+    seen = 0
+    for raw in cells:
+        if raw is None or not str(raw).strip():
+            mapped.append(None)
+            continue
+        col = keys.get(normalise_label(raw))
+        if col is None:
+            return None
+        seen += 1
+        mapped.append(col)
+    return mapped if seen else None
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _prepare(spec: FieldSpec, raw: object) -> object:
+    """Spreadsheet quirks before coercion: 12345.0 in a text column is '12345'."""
+    if spec.type in ("text", "certification", "choice", "currency", "business_type"):
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return str(raw)
+    return raw
+
+
+def rows_from_grid(
+    table: TableSpec,
+    grid: Sequence[Sequence[object]],
+    guide: Guide | None = None,
+    first_line: int = 1,
+) -> GridRows:
+    """Typed rows from a grid of raw cells (``grid[0]`` is line ``first_line``)."""
+    result = GridRows()
+    columns: list[str | None] = [c.id for c in table.columns]
+    specs = {c.id: c for c in table.columns}
+    start = 0
+    # The first non-empty line may be a header.
+    while start < len(grid) and all(_blank(v) for v in grid[start]):
+        start += 1
+    if start < len(grid):
+        header = match_header(table, grid[start])
+        if header is not None:
+            columns = header
+            result.header = True
+            start += 1
+    for index in range(start, len(grid)):
+        cells = grid[index]
+        line = first_line + index
+        if all(_blank(v) for v in cells):
+            continue
+        values: dict[str, Value] = {}
+        bad: list[CellProblem] = []
+        for pos, raw in enumerate(cells):
+            col_id = columns[pos] if pos < len(columns) else None
+            if col_id is None:
+                if not _blank(raw) and not result.header and pos >= len(columns):
+                    bad.append(
+                        CellProblem(
+                            line,
+                            "",
+                            f"比表格多出的第 {pos + 1} 列（“{raw}”）无法对应，"
+                            "请检查列的顺序或加上标题行",
+                        )
+                    )
+                continue
+            spec = specs[col_id]
+            try:
+                value = coerce(spec, _prepare(spec, raw), guide)
+            except ValueProblem as exc:
+                bad.append(CellProblem(line, spec.label, str(exc)))
+                continue
+            if value is not None:
+                values[col_id] = value
+        if bad:
+            result.problems.extend(bad)
+            result.skipped += 1
+            continue
+        for spec in table.columns:
+            if spec.id not in values and spec.default is not None:
+                values[spec.id] = spec.default
+        result.rows.append(values)
+    return result
+
+
+def parse_clipboard(text: str) -> list[list[str]]:
+    """Tab-separated text as Excel puts it on the clipboard (quoted cells may hold newlines)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text:
+        return []
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')
+    return [list(row) for row in reader]
+
+
+def rows_from_text(table: TableSpec, text: str, guide: Guide | None = None) -> GridRows:
+    return rows_from_grid(table, parse_clipboard(text), guide)
+
+
+def _pick_sheet(wb: object, table: TableSpec) -> object:
+    names = getattr(wb, "sheetnames", [])
+    wanted = {normalise_label(table.sheet), normalise_label(table.title)}
+    for name in names:
+        if normalise_label(name) in wanted:
+            return wb[name]  # type: ignore[index]
+    return getattr(wb, "active", None) or wb[names[0]]  # type: ignore[index]
+
+
+def rows_from_xlsx(
+    path: Path,
+    table: TableSpec,
+    guide: Guide | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> GridRows:
+    """Rows from an .xlsx file: the sheet named like the table (else the first sheet).
+
+    Raises RowImportError (Chinese message naming the file) when the file cannot be read."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = path.name
+    if path.suffix.lower() == ".xls":
+        raise RowImportError(
+            name, f"“{name}”是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。"
+        )
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise RowImportError(name, f"找不到文件“{name}”，请确认它没有被移动或删除。") from None
+    except PermissionError:
+        raise RowImportError(
+            name, f"无法打开“{name}”：文件正被其他程序占用或没有读取权限，请关闭后重试。"
+        ) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise RowImportError(
+            name, f"“{name}”不是有效的 Excel（.xlsx）文件，请在 Excel 中另存为 .xlsx 后再导入。"
+        ) from None
+    try:
+        sheet = _pick_sheet(wb, table)
+        total = getattr(sheet, "max_row", None) or 0
+        grid: list[list[object]] = []
+        width = len(table.columns)
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+            if cancelled is not None and cancelled():
+                break
+            grid.append(list(row))
+            width = max(width, len(row))
+            if progress is not None and n % 200 == 0:
+                progress(n, total, f"已读取 {n} 行")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise RowImportError(
+            name, f"读取“{name}”时出错：文件可能已损坏，请在 Excel 中打开并另存后再导入。"
+        ) from None
+    finally:
+        wb.close()
+    # read_only sheets may pad rows with trailing empty cells: trim them.
+    for row in grid:
+        while row and _blank(row[-1]):
+            row.pop()
+    return rows_from_grid(table, grid, guide)

@@ -9,6 +9,8 @@ from app.packet.draw import TA_CENTER, TA_LEFT, Context, style
 from app.packet.layout import Box
 from app.packet.plan import item_title
 
+BLOCK_TOP = 290.0  # the applicant block starts this far above the bottom of the content box
+
 
 def draw_cover(c: Canvas, ctx: Context, box: Box) -> None:
     ink, guide, project = ctx.ink, ctx.guide, ctx.project
@@ -26,21 +28,26 @@ def draw_cover(c: Canvas, ctx: Context, box: Box) -> None:
 
     title = ink.title(guide.packet_title, style(ink, 24, TA_CENTER, leading=38), box.width - 30)
     _, h = title.wrap(box.width - 30, box.height)
-    top = box.y1 - 170
+    top = box.y1 - 120
     title.drawOn(c, box.x0 + 15, top - h)
-    y = top - h - 30
+    y = top - h - 26
     c.setLineWidth(1.5)
     c.line(box.x0 + 40, y, box.x1 - 40, y)
     c.setLineWidth(1)
 
-    y -= 40
+    # The selected items, between the rule and the applicant block (smaller when many).
+    block_top = box.y0 + BLOCK_TOP
+    y -= 36
     ink.draw(c, mid, y, "申报项目", 14, "center")
     y -= 8
-    item_style = style(ink, 13, TA_CENTER, leading=20)
-    for item_id in project.selected:
-        p = ink.para(item_title(guide.item(item_id)), item_style)
+    names = [item_title(guide.item(i)) for i in project.selected]
+    room = y - block_top - 30
+    leading = min(20.0, room / max(len(names), 1))
+    item_style = style(ink, min(13.0, leading * 0.7), TA_CENTER, leading=leading)
+    for name in names:
+        p = ink.para(name, item_style)
         _, ph = p.wrap(box.width - 80, box.height)
-        y -= ph + 2
+        y -= ph
         p.drawOn(c, box.x0 + 40, y)
 
     # Applicant block, lower half: label column and value column.
@@ -55,7 +62,7 @@ def draw_cover(c: Canvas, ctx: Context, box: Box) -> None:
         ("联  系  人", company.contact),
         ("联系电话", company.phone),
     ]
-    y = min(y - 50, box.y0 + 300)
+    y = block_top
     value_style = style(ink, 14, TA_LEFT, leading=20)
     for label, value in fields:
         ink.draw(c, x_label, y, label + "：", 14)

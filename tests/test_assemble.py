@@ -19,6 +19,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    RectangleObject,
     TextStringObject,
 )
 from reportlab.lib.pagesizes import A3, landscape, letter
@@ -619,3 +620,44 @@ def test_many_pages_from_one_file_share_its_objects(tmp_path: Path) -> None:
     assert out.stat().st_size < len(source) * 1.3
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True)
     assert [t for t in texts if t in text.stdout.decode()] == texts
+
+
+def test_source_rotate_and_cropbox_are_honoured(tmp_path: Path) -> None:
+    # A portrait page shown landscape by /Rotate 90, and a page whose CropBox hides a black
+    # square: the output shows what a viewer shows, fitted, and nothing outside the CropBox.
+    writer = PdfWriter(clone_from=io.BytesIO(reportlab_pdf(["TURNED"], fill=True, top_bar=True)))
+    writer.pages[0].rotate(90)
+    turned = io.BytesIO()
+    writer.write(turned)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=RL_A4)
+    c.setFillGray(0.5)
+    c.rect(100, 100, 300, 400, stroke=0, fill=1)
+    c.setFillGray(0.0)
+    c.rect(450, 600, 100, 100, stroke=0, fill=1)  # outside the crop box
+    c.showPage()
+    c.save()
+    writer = PdfWriter(clone_from=io.BytesIO(buf.getvalue()))
+    writer.pages[0].cropbox = RectangleObject((100, 100, 400, 500))
+    cropped = io.BytesIO()
+    writer.write(cropped)
+    evidence = {"turned": turned.getvalue(), "cropped": cropped.getvalue()}
+    out = tmp_path / "r.pdf"
+    pages: list[OutputPage] = [EvidencePage("turned", 0), EvidencePage("cropped", 0)]
+    assemble(out, pages, reportlab_pdf(["D"]), None, evidence.__getitem__, Layout(),
+             info=DocInfo("t", "a"))  # fmt: skip
+    # /Rotate 90 shows the page landscape with its top bar on the right. That landscape view is
+    # turned with its top on the left (a quarter counter-clockwise): the bar is on top again.
+    img = render(out, 1, tmp_path)
+    ink = ink_box(img)
+    assert ink.height > ink.width
+    centre = int((ink.x0 + ink.x1) / 2 / PX)
+    assert img.getpixel((centre, int((A4[1] - ink.y1) / PX) + 1)) < 40
+    assert img.getpixel((centre, int((A4[1] - ink.y0) / PX) - 2)) > 90
+    # Cropped page: only the grey 300 x 400 area, enlarged to fill the box; no black square.
+    img = render(out, 2, tmp_path)
+    ink = ink_box(img)
+    box = content_box(Layout(), 2, False)
+    assert ink.width / ink.height == pytest.approx(300 / 400, abs=0.03)
+    assert ink.width == pytest.approx(box.width, abs=3 * PX)
+    assert img.getextrema()[0] > 90

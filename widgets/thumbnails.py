@@ -1,0 +1,228 @@
+"""Page images of evidence files, rendered in the background with QtPdf and cached.
+
+``render_pages`` is plain work (no widgets) that runs in a worker thread. ``ThumbnailCache``
+hands out small page images keyed by (file id, page index, rotation); a missing one is
+rendered through :func:`widgets.tasks.run_task` and ``ready(file_id, page)`` fires when it
+arrives. A file's stored PDF never changes (rotation is metadata), so images stay valid for the
+life of the cache; rotated images are derived from the upright one on the main thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtPdf import QPdfDocument
+
+from widgets.tasks import TaskContext, run_task
+
+THUMB_HEIGHT = 150
+"""Height in pixels of a page thumbnail (width follows the page's shape)."""
+
+A4_RATIO = 210 / 297
+
+
+def render_pages(pdf: bytes, pages: Sequence[int], height: int) -> dict[int, QImage]:
+    """Render ``pages`` (0-based) of a PDF, each ``height`` pixels tall on a white background.
+
+    Safe in a worker thread. Pages the document does not have are skipped; an unreadable
+    document gives an empty dict."""
+    document = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    out: dict[int, QImage] = {}
+    try:
+        document.load(buffer)
+        if document.status() != QPdfDocument.Status.Ready:
+            return out
+        for index in pages:
+            if not 0 <= index < document.pageCount():
+                continue
+            size_pt = document.pagePointSize(index)
+            ratio = size_pt.width() / size_pt.height() if size_pt.height() > 0 else A4_RATIO
+            size = QSize(max(1, round(height * ratio)), height)
+            page = document.render(index, size)
+            image = QImage(size, QImage.Format.Format_RGB32)
+            image.fill(QColor("white"))
+            painter = QPainter(image)
+            painter.drawImage(0, 0, page)
+            painter.end()
+            out[index] = image
+    finally:
+        document.close()
+        buffer.close()
+    return out
+
+
+def rotated(image: QImage, rotation: int) -> QImage:
+    """``image`` turned ``rotation`` degrees clockwise (a multiple of 90)."""
+    if rotation % 360 == 0:
+        return image
+    return image.transformed(QTransform().rotate(rotation % 360))
+
+
+def placeholder(size: QSize, text: str = "…") -> QPixmap:
+    """A light grey page with ``text`` in the middle, shown until the thumbnail is ready."""
+    pixmap = QPixmap(size)
+    pixmap.fill(QColor("#eef0f3"))
+    painter = QPainter(pixmap)
+    painter.setPen(QPen(QColor("#c4c9d2")))
+    painter.drawRect(0, 0, size.width() - 1, size.height() - 1)
+    painter.setPen(QColor("#7a808a"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return pixmap
+
+
+PdfSource = Callable[[str], bytes]
+"""Returns the stored PDF bytes of a file id (``ProjectStore.evidence_pdf``); called in a
+worker thread."""
+
+
+class ThumbnailCache(QObject):
+    """Small page images of evidence files, rendered off the UI thread."""
+
+    ready = Signal(str, int)  # file id, page index: an image for it is now available
+    failed = Signal(str)  # file id: it could not be rendered
+
+    def __init__(
+        self, parent: QObject | None = None, height: int = THUMB_HEIGHT, limit: int = 800
+    ) -> None:
+        super().__init__(parent)
+        self.height = height
+        self.limit = limit
+        self._source: PdfSource | None = None
+        self._upright: OrderedDict[tuple[str, int], QImage] = OrderedDict()
+        self._images: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
+        self._wanted: dict[str, set[int]] = {}
+        self._pending: set[tuple[str, int]] = set()
+        self._failed: set[str] = set()
+        self._generation = 0
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # leave the other core to imports and the UI
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self._flush)
+
+    def set_source(self, source: PdfSource | None) -> None:
+        """Use another project's files (or none): forget everything cached and pending."""
+        self._source = source
+        self._generation += 1
+        self._upright.clear()
+        self._images.clear()
+        self._wanted.clear()
+        self._pending.clear()
+        self._failed.clear()
+
+    def has_failed(self, file_id: str) -> bool:
+        return file_id in self._failed
+
+    def get(self, file_id: str, page: int, rotation: int = 0) -> QImage | None:
+        """The image of a page turned ``rotation`` degrees, or None (it is then requested and
+        ``ready`` fires once it is available)."""
+        key = (file_id, page, rotation % 360)
+        image = self._images.get(key)
+        if image is not None:
+            self._images.move_to_end(key)
+            return image
+        upright = self._upright.get((file_id, page))
+        if upright is not None:
+            image = rotated(upright, rotation)
+            self._images[key] = image
+            self._trim(self._images)
+            return image
+        self.request(file_id, [page])
+        return None
+
+    def request(self, file_id: str, pages: Sequence[int]) -> None:
+        """Render these pages in the background unless cached or already on their way."""
+        if self._source is None or file_id in self._failed:
+            return
+        wanted = [
+            p
+            for p in pages
+            if (file_id, p) not in self._upright and (file_id, p) not in self._pending
+        ]
+        if not wanted:
+            return
+        self._wanted.setdefault(file_id, set()).update(wanted)
+        self._pending.update((file_id, p) for p in wanted)
+        self._flush_timer.start()
+
+    def pending(self) -> int:
+        return len(self._pending)
+
+    # -- background ------------------------------------------------------------------------------
+    def _flush(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        batches, self._wanted = self._wanted, {}
+        generation = self._generation
+        height = self.height
+        for file_id, pages in batches.items():
+            ordered = sorted(pages)
+
+            def work(
+                ctx: TaskContext, fid: str = file_id, wanted: list[int] = ordered
+            ) -> tuple[str, dict[int, QImage]]:
+                if ctx.cancelled():
+                    return fid, {}
+                return fid, render_pages(source(fid), wanted, height)
+
+            run_task(
+                None,
+                work,
+                partial(self._done, generation, asked=ordered),
+                partial(self._fail, generation, file_id, ordered),
+                pool=self.pool,
+            )
+
+    def _done(
+        self, generation: int, result: tuple[str, dict[int, QImage]], asked: list[int]
+    ) -> None:
+        with contextlib.suppress(RuntimeError):  # the cache was deleted meanwhile
+            if generation != self._generation:
+                return
+            file_id, images = result
+            for page in asked:
+                self._pending.discard((file_id, page))
+            for page, image in images.items():
+                self._upright[(file_id, page)] = image
+            self._trim(self._upright)
+            if not images:
+                self._failed.add(file_id)
+                self.failed.emit(file_id)
+            for page in images:
+                self.ready.emit(file_id, page)
+
+    def _fail(self, generation: int, file_id: str, asked: list[int], exc: BaseException) -> None:
+        # A file removed meanwhile or a closed project: show it as not previewable.
+        with contextlib.suppress(RuntimeError):
+            if generation != self._generation:
+                return
+            for page in asked:
+                self._pending.discard((file_id, page))
+            self._failed.add(file_id)
+            self.failed.emit(file_id)
+
+    def _trim(self, cache: OrderedDict[Any, QImage]) -> None:
+        while len(cache) > self.limit:
+            cache.popitem(last=False)

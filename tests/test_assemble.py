@@ -132,7 +132,7 @@ def page_text(path: Path, page: int) -> str:
 
 def render(path: Path, page: int, tmp: Path) -> Image.Image:
     prefix = tmp / f"render-{page}"
-    subprocess.run(
+    done = subprocess.run(
         [
             *("pdftoppm", "-gray", "-r", str(RENDER_DPI), "-f", str(page), "-l", str(page)),
             *("-singlefile", str(path), str(prefix)),
@@ -140,6 +140,7 @@ def render(path: Path, page: int, tmp: Path) -> Image.Image:
         capture_output=True,
         check=True,
     )
+    assert done.stderr == b""
     return Image.open(f"{prefix}.pgm").convert("L")
 
 

@@ -12,7 +12,9 @@ import unicodedata
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from app.errors import AppError
 
 FONT_NAME = "WQYMicroHei"
 """The name under which the font is registered with reportlab."""
@@ -36,7 +38,13 @@ def register_fonts() -> str:
             if isinstance(registered, TTFont):
                 _font = registered
             else:
-                font = TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0)
+                try:
+                    font = TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0)
+                except (OSError, TTFError) as exc:
+                    raise AppError(
+                        f"程序自带的字体文件 {FONT_PATH} 缺失或已损坏，无法生成 PDF。"
+                        f"请重新安装申报材料助手。"
+                    ) from exc
                 pdfmetrics.registerFont(font)
                 _font = font
     return FONT_NAME

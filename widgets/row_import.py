@@ -106,8 +106,15 @@ def _blank(raw: object) -> bool:
 
 
 def _prepare(spec: FieldSpec, raw: object) -> object:
-    """Spreadsheet quirks before coercion: 12345.0 in a text column is '12345'."""
+    """Spreadsheet quirks before coercion: 12345.0 in a text column is '12345'; a number of
+    more than 15 digits (an ID card number typed into a number cell) has already lost its
+    last digits in Excel and is refused."""
     if spec.type in ("text", "certification", "choice", "currency", "business_type"):
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and abs(raw) >= 1e15:
+            raise ValueProblem(
+                f"{spec.label}是超过15位的数字，Excel 已改动了它的末几位；"
+                "请把该列设为“文本”格式、重新输入后再导入"
+            )
         if isinstance(raw, float) and raw.is_integer():
             return str(int(raw))
         if isinstance(raw, int) and not isinstance(raw, bool):

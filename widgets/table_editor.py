@@ -91,13 +91,24 @@ class RowsModel(QAbstractTableModel):
             for rr in evaluation.items[item_id].rows:
                 if not rr.counted:
                     not_counted.setdefault(rr.row_id, []).extend(rr.reasons)
+        old_tint = self._not_counted
         self._not_counted = {k: tuple(dict.fromkeys(v)) for k, v in not_counted.items()}
         if [r.id for r in rows] == [r.id for r in self._rows]:
-            self._rows = rows
-            if rows:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(rows) - 1, len(self.columns) - 1)
-                )
+            # Same rows: signal only the cells that changed, so an editor open in another
+            # cell keeps what the user is typing (Qt 6 refreshes editors inside the range).
+            old_rows, self._rows = self._rows, rows
+            last = len(self.columns) - 1
+            for n, (old, new) in enumerate(zip(old_rows, rows, strict=True)):
+                if old.values != new.values:
+                    for c, spec in enumerate(self.columns):
+                        if old.values.get(spec.id) != new.values.get(spec.id):
+                            self.dataChanged.emit(self.index(n, c), self.index(n, c))
+                if old_tint.get(new.id) != self._not_counted.get(new.id):
+                    self.dataChanged.emit(
+                        self.index(n, 0),
+                        self.index(n, last),
+                        [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole],
+                    )
         else:
             self.beginResetModel()
             self._rows = rows
@@ -641,7 +652,12 @@ class TableEditor(QWidget):
         """Add the good rows as one undo step and report what was left out."""
         ids: list[str] = []
         if got.rows:
-            ids = self.session.add_rows(self.table.id, got.rows)
+            stack = self.session.undo_stack
+            stack.beginMacro(f"{verb} {len(got.rows)} 行到“{self.table.title}”")
+            try:
+                ids = self.session.add_rows(self.table.id, got.rows)
+            finally:
+                stack.endMacro()
             self.reload()
             self.select_cell(ids[0], 0)
         lines = []
@@ -677,7 +693,7 @@ class TableEditor(QWidget):
         def done(got: GridRows) -> None:
             self.task = None
             self._update_buttons()
-            self.add_grid_rows(got, "导入")
+            self.add_grid_rows(got, "从Excel导入")
 
         def failed(exc: BaseException) -> None:
             self.task = None

@@ -142,7 +142,7 @@ class ItemsPage(Page):
         self.hint.setStyleSheet(f"color: {GREY};")
         right_layout.addWidget(self.item_title)
         right_layout.addWidget(self.item_summary)
-        right_layout.addWidget(self.select_box)
+        right_layout.addWidget(self.select_box, 0, Qt.AlignmentFlag.AlignLeft)
         right_layout.addWidget(self.hint)
 
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
@@ -496,7 +496,7 @@ class ItemsPage(Page):
                 check.toggled.connect(lambda on, i=item.id, f=spec.id: self._save_bool(i, f, on))
                 if spec.help:
                     check.setToolTip(spec.help)
-                box.addWidget(check)
+                box.addWidget(check, 0, Qt.AlignmentFlag.AlignLeft)
                 box.addWidget(message)
                 self.form.addRow(box)
                 self.inputs[spec.id] = _InputRow(spec, check, message)

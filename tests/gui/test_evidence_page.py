@@ -22,6 +22,8 @@ from widgets.pages.evidence import PROOF_NOTE, EvidencePage
 from widgets.session import ProjectSession
 
 IMPORT_TIMEOUT = 30000
+# PySide marks the QPoint constructors of drag events deprecated; they are what Qt documents.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
@@ -91,7 +93,12 @@ def two_page_pdf(path: Path) -> Path:
 
 def test_tree_lists_base_items_rows_proof_sets_and_shared_documents(qtbot, session, page):  # type: ignore[no-untyped-def]
     select(
-        qtbot, session, page, "outsourcing_onshore", "outsourcing_offshore", "international_certification"
+        qtbot,
+        session,
+        page,
+        "outsourcing_onshore",
+        "outsourcing_offshore",
+        "international_certification",
     )
     rid = session.add_row("certifications", {"name": "ISO 27001"})
     session.add_row("certifications", {"name": "CMMI 5"})
@@ -105,7 +112,11 @@ def test_tree_lists_base_items_rows_proof_sets_and_shared_documents(qtbot, sessi
         "（六）国际认证",
     ]
     base = children(tops[0])
-    assert [node(c).doc.id for c in base] == ["application_form", "business_license", "credit_record"]
+    assert [node(c).doc.id for c in base] == [
+        "application_form",
+        "business_license",
+        "credit_record",
+    ]
     assert base[0].text(1) == "由程序生成"
     assert base[1].text(1) == "缺少"
 
@@ -114,7 +125,8 @@ def test_tree_lists_base_items_rows_proof_sets_and_shared_documents(qtbot, sessi
     assert node(onshore["oso_platform_screenshot"]).kind == "doc"
     offshore = {node(c).doc.id: c for c in children(tops[2])}
     shared = node(offshore["oso_platform_screenshot"])
-    assert shared.kind == "pointer" and "（二）1.服务外包在岸业务" in shared.note
+    assert shared.kind == "pointer" and shared.shared_with == "（二）1.服务外包在岸业务"
+    assert shared.note == "与（二）1.共用"
     assert node(offshore["oso_fx_receipts"]).kind == "doc"
 
     ic = children(tops[3])
@@ -383,6 +395,7 @@ def test_preview_dialog_pages_and_escape(qtbot, session, page, tmp_path):  # typ
     wait_import(qtbot, page)
     item = page.page_strip.item(0)
     rect = page.page_strip.visualItemRect(item)
+    qtbot.mouseClick(page.page_strip.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.page_strip.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     dialog = page.preview
     qtbot.waitUntil(lambda: dialog.rendered is not None and dialog.rendered[0] == 0)
@@ -440,20 +453,33 @@ def test_focus_where_selects_documents_rows_and_files(qtbot, session, page, make
     assert not page.focus_where("company.name")
 
 
-def test_files_of_a_deleted_row_are_listed_apart(qtbot, session, page, make_scan):  # type: ignore[no-untyped-def]
+def test_files_of_a_deselected_item_are_listed_apart(qtbot, session, page, make_scan):  # type: ignore[no-untyped-def]
+    select(qtbot, session, page, "international_certification")
+    key = ("ic_application_report", None)
+    assert drop_on_document(page, key, [make_scan("报告.jpg")])
+    wait_import(qtbot, page)
+    session.set_item_selected("international_certification", False)
+    qtbot.waitUntil(lambda: node(page.tree_item(key)).kind == "unused")
+    assert page.tree_item(key).parent().text(0).startswith("不在本次申报范围内")
+    fid = session.data.evidence[0].id
+    assert page.focus_where(f"evidence.{fid}")
+    assert page.current_file_id() == fid and page.remove_button.isEnabled()
+    assert not page.add_button.isEnabled()
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: node(page.tree_item(key)).kind == "doc")
+
+
+def test_deleting_a_row_takes_its_files_and_undo_brings_them_back(qtbot, session, page, make_scan):  # type: ignore[no-untyped-def]
     select(qtbot, session, page, "international_certification")
     rid = session.add_row("certifications", {"name": "ISO 20000"})
     qtbot.waitUntil(lambda: page.tree_item(("ic_certificate", rid)) is not None)
     assert drop_on_document(page, ("ic_certificate", rid), [make_scan("证书.jpg")])
     wait_import(qtbot, page)
     session.delete_row("certifications", rid)
-    qtbot.waitUntil(lambda: node(page.tree_item(("ic_certificate", rid))).kind == "unused")
-    fid = session.data.evidence[0].id
-    assert page.focus_where(f"evidence.{fid}")
-    assert page.current_file_id() == fid and page.remove_button.isEnabled()
-    assert not page.add_button.isEnabled()
+    qtbot.waitUntil(lambda: page.tree_item(("ic_certificate", rid)) is None)
     session.undo_stack.undo()
-    qtbot.waitUntil(lambda: node(page.tree_item(("ic_certificate", rid))).kind == "doc")
+    qtbot.waitUntil(lambda: page.tree_item(("ic_certificate", rid)) is not None)
+    assert node(page.tree_item(("ic_certificate", rid))).state == "attached"
 
 
 def test_everything_survives_close_and_reopen(qtbot, session, page, make_scan, tmp_path):  # type: ignore[no-untyped-def]
@@ -486,7 +512,11 @@ def test_screenshot(qtbot, session, page, make_scan, tmp_path):  # type: ignore[
     select(qtbot, session, page, "outsourcing_offshore", "international_certification")
     session.add_row("certifications", {"name": "ISO/IEC 27001 信息安全管理体系"})
     qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 3)
-    drop_on_document(page, ("business_license", None), [make_scan("营业执照.jpg"), make_scan("低清.jpg", size=(600, 850))])
+    drop_on_document(
+        page,
+        ("business_license", None),
+        [make_scan("营业执照.jpg"), make_scan("低清.jpg", size=(600, 850))],
+    )
     wait_import(qtbot, page)
     qtbot.waitUntil(lambda: page.page_thumbnail_ready(0), timeout=IMPORT_TIMEOUT)
     page.file_list.setCurrentRow(0)

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QIcon,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -142,6 +143,27 @@ def status_icon(state: str) -> QIcon:
     return icon
 
 
+def framed(image: QImage, size: QSize) -> QPixmap:
+    """The page image scaled into ``size`` (centred, transparent around it) with a thin grey
+    frame, so white pages show and every thumbnail takes the same room."""
+    canvas = QPixmap(size)
+    canvas.fill(Qt.GlobalColor.transparent)
+    scaled = image.scaled(
+        size.width() - 2,
+        size.height() - 2,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    x = (size.width() - scaled.width()) // 2
+    y = (size.height() - scaled.height()) // 2
+    p = QPainter(canvas)
+    p.drawImage(x, y, scaled)
+    p.setPen(QPen(QColor("#9aa0a6"), 1))
+    p.drawRect(x - 1, y - 1, scaled.width() + 1, scaled.height() + 1)
+    p.end()
+    return canvas
+
+
 def combine(states: Iterable[str]) -> str:
     """The state of a group: missing wins, then warning, then attached."""
     found = set(states)
@@ -164,6 +186,7 @@ class _Node:
     doc: DocumentSpec | None = None
     owner: str = ""  # item title / 基本材料 the document belongs to
     row_label: str = ""
+    shared_with: str = ""  # pointer: where the document is listed and attached
     note: str = ""  # status column text
     state: str = NONE
     required: bool = False
@@ -206,6 +229,7 @@ def build_checklist(guide: Guide, data: ProjectData) -> tuple[list[_Node], int, 
         files.setdefault((f.document_id, f.row_id), []).append(f)
     items = selected_items(guide, data)
     shown: dict[DocKey, str] = {}  # document -> where it is listed first (and attached)
+    short = {it.full_title: it.number for it in guide.items}
 
     def doc_node(doc: DocumentSpec, row_id: str | None, owner: str, prefix: str) -> _Node:
         key = (doc.id, row_id)
@@ -224,7 +248,8 @@ def build_checklist(guide: Guide, data: ProjectData) -> tuple[list[_Node], int, 
         attached = files.get(key, [])
         if key in shown:
             node = _Node("pointer", ident, label, key=key, doc=doc, owner=owner)
-            node.note = f"与“{shown[key]}”共用，只需附一次"
+            node.shared_with = shown[key]
+            node.note = f"与{short.get(shown[key], shown[key])}共用"
             node.state = file_state(attached) if attached else (NONE if doc.optional else MISSING)
             node.required = False
             return node
@@ -716,7 +741,7 @@ class EvidencePage(Page):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([520, 680])
+        splitter.setSizes([560, 640])
 
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
@@ -783,7 +808,10 @@ class EvidencePage(Page):
         item = QTreeWidgetItem(parent, [node.label, node.note])
         item.setData(0, ROLE_NODE, node)
         item.setIcon(0, status_icon(node.state))
-        item.setToolTip(0, node.label + (f"\n{node.note}" if node.note else ""))
+        tip = node.label + (f"\n{node.note}" if node.note else "")
+        if node.shared_with:
+            tip += f"：{node.shared_with}"
+        item.setToolTip(0, tip)
         item.setToolTip(1, node.note)
         if node.kind in ("section", "item"):
             f = QFont(item.font(0))
@@ -916,7 +944,9 @@ class EvidencePage(Page):
         if doc.optional:
             lines.append("此项为可选材料，没有可以不附。")
         if node.kind == "pointer":
-            lines.append(f"{node.note}：在这里添加的文件与该处是同一份。")
+            lines.append(
+                f"与“{node.shared_with}”共用，只需附一次：在这里添加的文件就是该处的文件。"
+            )
         if doc.note:
             lines.append(doc.note)
         return "\n".join(lines)
@@ -955,12 +985,7 @@ class EvidencePage(Page):
         image = self.thumbnails.get(f.id, 0, rotation) if f.pages else None
         if image is None:
             return QIcon(placeholder(FILE_ICON, ""))
-        pixmap = QPixmap.fromImage(image).scaled(
-            FILE_ICON,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        return QIcon(pixmap)
+        return QIcon(framed(image, FILE_ICON))
 
     def current_file(self) -> EvidenceFile | None:
         fid = self.current_file_id()
@@ -1008,12 +1033,7 @@ class EvidencePage(Page):
             text = "无法预览" if self.thumbnails.has_failed(f.id) else "正在生成…"
             item.setIcon(QIcon(placeholder(PAGE_ICON, text)))
             return False
-        pixmap = QPixmap.fromImage(image).scaled(
-            PAGE_ICON,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        item.setIcon(QIcon(pixmap))
+        item.setIcon(QIcon(framed(image, PAGE_ICON)))
         return True
 
     def page_thumbnail_ready(self, index: int) -> bool:

@@ -557,6 +557,12 @@ def test_damaged_evidence_is_reported_and_nothing_is_written(
         assemble(out, pages, drawn, None, evidence.__getitem__, Layout(), info=DocInfo("t", "a"))
     assert "f2" in caught.value.message
     assert "重新导入" in caught.value.message
+    with pytest.raises(ProjectFileError) as caught:
+        assemble(
+            out, pages, drawn, None, evidence.__getitem__, Layout(), info=DocInfo("t", "a"),
+            file_names={"f2": "营业执照.pdf"},
+        )  # fmt: skip
+    assert "“营业执照.pdf”" in caught.value.message
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["p.pdf"]
 

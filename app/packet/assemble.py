@@ -25,7 +25,7 @@ import os
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -378,8 +378,14 @@ def _internal_fault(label: str) -> AppError:
     )
 
 
-def _load_evidence(file_id: str, evidence: Callable[[str], bytes], state: _SourceState) -> _Source:
-    label = f"（编号 {file_id}）"
+def _load_evidence(
+    file_id: str,
+    evidence: Callable[[str], bytes],
+    state: _SourceState,
+    file_names: Mapping[str, str],
+) -> _Source:
+    name = file_names.get(file_id)
+    label = f"“{name}”" if name else f"（编号 {file_id}）"
     data = evidence(file_id)
     with _reading(label, _evidence_fault):
         reader = _open(data)
@@ -430,13 +436,15 @@ def assemble(
     info: DocInfo,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    file_names: Mapping[str, str] | None = None,
 ) -> None:
     """Write the packet to ``out_path`` (atomically: a temp file beside it, then a rename).
 
     ``pages`` lists the output pages in order; ``evidence(file_id)`` returns a stored evidence
     PDF. ``overlay_pdf``, if given, has one page per output page, drawn on top. ``progress``
     is called with ``(done, total, message)``; ``cancel()`` is checked between pages and a true
-    result raises :class:`BuildCancelled`, leaving ``out_path`` untouched.
+    result raises :class:`BuildCancelled`, leaving ``out_path`` untouched. ``file_names``
+    (file id -> the name the user knows) makes error messages name the damaged file.
 
     Raises ``ValueError`` for an inconsistent plan (a caller's bug), ``ProjectFileError`` for a
     damaged evidence file and ``OutputError`` when the file cannot be written.
@@ -469,6 +477,7 @@ def assemble(
                 info,
                 progress,
                 cancel,
+                file_names or {},
             )
         _replace(tmp_path, out_path)
     except BaseException:
@@ -504,6 +513,7 @@ def _write_packet(
     info: DocInfo,
     progress: ProgressFn | None,
     cancel: CancelFn | None,
+    file_names: Mapping[str, str],
 ) -> None:
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     catalog_num, pages_num, info_num = out.alloc(), out.alloc(), out.alloc()
@@ -533,7 +543,7 @@ def _write_packet(
             if page.file_id != current_id:
                 current = None  # let the previous evidence PDF go before loading the next
                 state = states.setdefault(page.file_id, _SourceState())
-                current = _load_evidence(page.file_id, evidence, state)
+                current = _load_evidence(page.file_id, evidence, state, file_names)
                 current_id = page.file_id
             assert current is not None
             with _reading(current.label, _evidence_fault):

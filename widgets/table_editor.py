@@ -151,7 +151,11 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if spec.type == "bool":
                 return None
+            if value is None and spec.default is not None:
+                value = spec.default  # what the rules use for an empty cell
             return display(spec, value, self.session.guide)
+        if role == Qt.ItemDataRole.ForegroundRole and value is None and spec.default is not None:
+            return QColor("#80868b")
         if role == Qt.ItemDataRole.EditRole:
             if isinstance(value, dt.date):
                 return QDate(value.year, value.month, value.day)

@@ -148,6 +148,7 @@ class ItemsPage(Page):
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
         self.detail_split.setChildrenCollapsible(False)
         right_layout.addWidget(self.detail_split, 1)
+        right_layout.addStretch(0)  # keeps the header at the top while the detail is hidden
 
         self.detail_scroll = QScrollArea()
         self.detail_scroll.setWidgetResizable(True)
@@ -186,7 +187,7 @@ class ItemsPage(Page):
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([350, 850])
+        self.split.setSizes([410, 790])
         self._show_empty()
 
     # -- building ----------------------------------------------------------------------------------
@@ -215,7 +216,7 @@ class ItemsPage(Page):
         self.requested_edit = QLineEdit()
         self.requested_edit.setObjectName("item_requested")
         self.requested_edit.setAccessibleName("申请金额（元）")
-        self.requested_edit.setMaximumWidth(200)
+        self.requested_edit.setMaximumWidth(220)
         self.requested_edit.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
@@ -442,6 +443,7 @@ class ItemsPage(Page):
             self._update_result(item)
             if rebuilt:
                 self._fit_split()
+                QTimer.singleShot(0, self, self._fit_split)  # once the new form is laid out
         else:
             self.hint.setText(
                 "勾选“申报此项目”（或左侧列表中的方框）后，在这里填写数据、查看能否申报和可申请的金额。"
@@ -606,7 +608,7 @@ class ItemsPage(Page):
             self.basis_label.hide()
         self.ceiling_label.setText(f"支持上限：<b>{fmt_money(result.ceiling_cny)}</b> 元")
         asked = self.session.data.requested.get(item.id)
-        self.requested_edit.setPlaceholderText(f"留空 = 按上限 {fmt_money(result.ceiling_cny)}")
+        self.requested_edit.setPlaceholderText("留空即按支持上限")
         if not self.requested_edit.hasFocus():
             self.requested_edit.setText("" if asked is None else fmt_money(asked))
         self._show_requested_note(result, asked)

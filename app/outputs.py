@@ -29,6 +29,9 @@ RESERVED = (
     | {f"COM{i}" for i in range(1, 10)}
     | {f"LPT{i}" for i in range(1, 10)}
 )
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # read once, at import (single-threaded), to give outputs normal permissions
+
 MAX_NAME = 120  # characters of the stem: keeps whole paths well under Windows' 260 limit
 
 
@@ -52,7 +55,12 @@ def safe_file_stem(name: str) -> tuple[str, bool]:
 
 
 def replace_with_retry(src: Path, dest: Path, attempts: int = 5, delay: float = 0.2) -> None:
-    """os.replace, retried while another program (Excel, Acrobat) holds ``dest`` open."""
+    """os.replace, retried while another program (Excel, Acrobat) holds ``dest`` open.
+
+    Temporary files are created private (0600); the output gets the usual permissions."""
+    with contextlib.suppress(OSError):
+        if src.is_file():
+            os.chmod(src, 0o666 & ~_UMASK)
     for i in range(attempts):
         try:
             os.replace(src, dest)

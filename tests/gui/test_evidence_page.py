@@ -524,3 +524,28 @@ def test_screenshot(qtbot, session, page, make_scan, tmp_path):  # type: ignore[
     save_shot(page, "evidence")
     page.grab().save(str(tmp_path / "evidence.png"))
     assert (tmp_path / "evidence.png").stat().st_size > 10000
+
+
+def test_switching_project_during_an_import_adds_nothing_anywhere(  # type: ignore[no-untyped-def]
+    qtbot, session, page, tmp_path, make_scan, monkeypatch
+):
+    writer = PdfWriter(clone_from=str(two_page_pdf(tmp_path / "p.pdf")))
+    writer.encrypt("x", algorithm="AES-128")
+    locked = tmp_path / "加密.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    other = ProjectSession.create(tmp_path / "另一个.sbproj", session.store.guide_id)
+
+    def ask(parent, name):  # type: ignore[no-untyped-def]
+        page.set_session(other)  # the user opens another project meanwhile
+        return "x"
+
+    monkeypatch.setattr(errors, "ask_password", ask)
+    try:
+        assert drop_on_document(page, ("business_license", None), [locked, make_scan("b.jpg")])
+        wait_import(qtbot, page)
+        assert session.data.evidence == () and other.data.evidence == ()
+        assert not page.message.isVisible()
+        page.set_session(None)
+    finally:
+        other.close()

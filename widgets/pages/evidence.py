@@ -763,6 +763,8 @@ class EvidencePage(Page):
     # -- session ---------------------------------------------------------------------------------
     def set_session(self, session: ProjectSession | None) -> None:
         if session is not self.session:
+            if self.import_task is not None:  # its files belong to the project being left
+                self.import_task.cancel()
             self.thumbnails.set_source(session.store.evidence_pdf if session is not None else None)
             self._collapsed.clear()
             self.current = None
@@ -1129,7 +1131,8 @@ class EvidencePage(Page):
         if self.import_task is not None:
             self.show_message("正在导入其他文件，请等导入完成后再添加。", "warning")
             return
-        store = self.session.store
+        session = self.session
+        store = session.store
         doc_id, row_id = key
         title = self.session.guide.document(doc_id).title
         asker = self.password_asker
@@ -1155,8 +1158,8 @@ class EvidencePage(Page):
         task = run_task(
             self,
             work,
-            lambda result: self._import_done(key, title, result),
-            self._import_failed,
+            lambda result: self._import_done(session, key, title, result),
+            lambda exc: self._import_failed(exc) if self.session is session else None,
         )
         task.progress.connect(self._import_progress)
         task.finished.connect(self._import_finished)
@@ -1181,15 +1184,20 @@ class EvidencePage(Page):
         self._update_buttons()
 
     def _import_done(
-        self, key: DocKey, title: str, result: tuple[list[str], list[str], int]
+        self,
+        session: ProjectSession,
+        key: DocKey,
+        title: str,
+        result: tuple[list[str], list[str], int],
     ) -> None:
         ids, warnings, pages = result
-        if self.session is None:
+        if ids:
+            session.record_attach(ids)  # on the project they went into, even if switched
+        if self.session is not session:
             return
         if not ids:
             self.show_message("所选文件夹中没有可添加的文件。", "warning")
             return
-        self.session.record_attach(ids)
         # Show the document the files went to, with the first new file selected.
         self.refresh()
         item = self._find_key(key)

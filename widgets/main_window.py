@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
     def _show_page(self, index: int) -> None:
         if index < 0:
             return
-        self.company_page.flush()
+        self.flush_pages()
         self.stack.setCurrentIndex(index)
         self.pages[index].entering()
         self.back_button.setEnabled(index > 0)
@@ -243,6 +243,8 @@ class MainWindow(QMainWindow):
 
     # -- projects -------------------------------------------------------------------------------
     def set_session(self, session: ProjectSession | None) -> None:
+        if self.session is not None:
+            self.flush_pages()
         old = self.session
         self.session = session
         for page in self.pages:
@@ -292,8 +294,15 @@ class MainWindow(QMainWindow):
         self.set_session(session)
         self.go(1)
 
+    def flush_pages(self) -> None:
+        """Save whatever is being typed (before leaving a page or closing)."""
+        for page in (self.company_page, self.items_page):
+            flush = getattr(page, "flush", None)
+            if flush is not None:
+                flush()
+
     def close_project(self) -> None:
-        self.company_page.flush()
+        self.flush_pages()
         self.set_session(None)
         self.go(0)
 
@@ -344,7 +353,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self.company_page.flush()
+        self.flush_pages()
         settings().setValue("window/geometry", self.saveGeometry())
         if self.session is not None:
             self.session.close()

@@ -263,6 +263,6 @@ def test_demo_command_builds_the_packet(tmp_path: Path) -> None:
     assert len(pdfs) == 1
     assert (out_dir / "珠海澳澜智联信息技术有限公司.xlsx").is_file()
     pages = len(PdfReader(pdfs[0]).pages)
-    assert pages >= 40  # cover, 目录, form, tables and 34 evidence files (some multi-page)
+    assert pages >= 40  # cover, 目录, form, tables and 32 evidence files (some multi-page)
     assert f"共 {pages} 页" in out
     assert "Traceback" not in err

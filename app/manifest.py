@@ -19,7 +19,7 @@ from typing import Any
 from app.errors import AppError, ManifestError
 from app.guide import guide_by_id
 from app.guide.model import FieldSpec, Guide
-from app.model import COMPANY_FIELDS, Company, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Row, Value
 from app.outputs import safe_file_stem
 from app.values import ValueProblem, coerce
 
@@ -347,6 +347,23 @@ def _dumps(obj: Any) -> str:
     return re.sub(r'"\\u0000dec:([^"]+)"', r"\1", text)
 
 
+def _packet_order(
+    guide: Guide, data: ProjectData
+) -> Callable[[EvidenceFile], tuple[int, int, int]]:
+    """Sort key: documents in the guide's order, rows in table order, files in their order."""
+    doc_index = {d.id: n for n, d in enumerate(guide.documents)}
+    row_index = {r.id: n for rows in data.tables.values() for n, r in enumerate(rows)}
+
+    def key(f: EvidenceFile) -> tuple[int, int, int]:
+        return (
+            doc_index.get(f.document_id, len(doc_index)),
+            row_index.get(f.row_id or "", -1),
+            f.order,
+        )
+
+    return key
+
+
 def manifest_dict(
     data: ProjectData, guide: Guide, evidence_paths: Mapping[str, str], options: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -372,7 +389,7 @@ def manifest_dict(
                 {"id": r.id, **{k: _json_value(v) for k, v in r.values.items()}} for r in rows
             ]
     evidence: dict[str, Any] = {}
-    for f in sorted(data.evidence, key=lambda f: (f.document_id, f.row_id or "", f.order)):
+    for f in sorted(data.evidence, key=_packet_order(guide, data)):
         rel = evidence_paths[f.id]
         if f.row_id is None:
             evidence.setdefault(f.document_id, []).append(rel)
@@ -402,17 +419,18 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     rel_paths: dict[str, str] = {}
     used: set[str] = set()
-    for f in sorted(data.evidence, key=lambda f: (f.document_id, f.row_id or "", f.order)):
+    for f in sorted(data.evidence, key=_packet_order(guide, data)):
+        # Keep the user's own file name (only characters Windows forbids are replaced), so that
+        # export -> import -> export is a fixed point; the manifest's list gives the order.
         stem, _ = safe_file_stem(Path(f.name).stem)
-        suffix = Path(f.name).suffix.lower()
+        suffix = Path(f.name).suffix
         sub = f.document_id + (f"/{f.row_id}" if f.row_id else "")
-        name = f"{f.order + 1:02d}-{stem}{suffix}"
-        rel = f"evidence/{sub}/{name}"
+        rel = f"evidence/{sub}/{stem}{suffix}"
         k = 2
-        while rel in used:
-            rel = f"evidence/{sub}/{f.order + 1:02d}-{stem}-{k}{suffix}"
+        while rel.lower() in used:
+            rel = f"evidence/{sub}/{stem}（{k}）{suffix}"
             k += 1
-        used.add(rel)
+        used.add(rel.lower())
         target = manifest_path.parent / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(store.evidence_original(f.id))

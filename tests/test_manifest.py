@@ -501,11 +501,6 @@ def test_export_import_export_is_a_fixed_point_by_content(round_trip: dict[str, 
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export names each file NN-<original name>; re-importing records that name, so a "
-    "second export prefixes again (01-01-…) — app/manifest.py should strip its own prefix",
-)
 def test_export_import_export_is_a_fixed_point_byte_for_byte(round_trip: dict[str, Path]) -> None:
     assert round_trip["out1"].read_text(encoding="utf-8") == round_trip["out2"].read_text(
         encoding="utf-8"

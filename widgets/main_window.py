@@ -117,9 +117,11 @@ class MainWindow(QMainWindow):
     # -- menus ------------------------------------------------------------------------------
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        self.new_action = QAction("新建申报项目(&N)…", self, shortcut=QKeySequence.StandardKey.New)
+        self.new_action = QAction(
+            "新建申报项目(&N)…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New)
+        )
         self.open_action = QAction(
-            "打开申报项目(&O)…", self, shortcut=QKeySequence.StandardKey.Open
+            "打开申报项目(&O)…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open)
         )
         self.import_action = QAction("从清单文件导入(&I)…", self)
         self.export_action = QAction("导出清单文件(&E)…", self)

@@ -27,7 +27,7 @@ def make_printer(copies: int = 2, duplex: bool = False) -> QPrinter:
 
 def render_to_printer(printer: QPrinter, pdf: Path, parent: QWidget | None = None) -> int:
     """Draw every page of ``pdf`` into ``printer``; returns the number of pages printed."""
-    doc = QPdfDocument(None)
+    doc = QPdfDocument()
     if doc.load(str(pdf)) != QPdfDocument.Error.None_:
         errors.inform(parent, "无法打印", f"无法读取“{pdf.name}”。", error=True)
         return 0

@@ -22,7 +22,9 @@ def recent_projects() -> list[Path]:
     raw = settings().value("recent", [])
     if isinstance(raw, str):
         raw = [raw]
-    return [Path(p) for p in (raw or []) if p]
+    if not isinstance(raw, list):
+        return []
+    return [Path(str(p)) for p in raw if p]
 
 
 def add_recent(path: Path) -> None:

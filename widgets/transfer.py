@@ -3,6 +3,7 @@ background work around app.manifest)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop
@@ -60,7 +61,9 @@ def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> P
     return result
 
 
-def _run_with_progress(parent: QWidget | None, label: str, work) -> Path | None:  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    parent: QWidget | None, label: str, work: Callable[[TaskContext], Path]
+) -> Path | None:
     dialog = QProgressDialog(label, "取消", 0, 0, parent)
     dialog.setMinimumDuration(300)
     loop = QEventLoop()
@@ -75,13 +78,13 @@ def _run_with_progress(parent: QWidget | None, label: str, work) -> Path | None:
         loop.quit()
 
     task = run_task(parent, work, done, failed)
-    task.progress.connect(
-        lambda d, t, text: (
-            dialog.setMaximum(max(t, 1)),
-            dialog.setValue(d),
-            dialog.setLabelText(text),
-        )
-    )
+
+    def on_progress(done_: int, total: int, text: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done_)
+        dialog.setLabelText(text)
+
+    task.progress.connect(on_progress)
     dialog.canceled.connect(task.cancel)
     loop.exec()
     dialog.close()

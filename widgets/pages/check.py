@@ -115,7 +115,9 @@ class CheckPage(Page):
             parent.setExpanded(True)
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
-            self.tree.setCurrentItem(first.child(0))
+            first_child = first.child(0)
+            if first_child is not None:
+                self.tree.setCurrentItem(first_child)
         self._fill_originals()
 
     def _fill_originals(self) -> None:

@@ -112,9 +112,9 @@ class OutputPage(Page):
             actions.addWidget(b)
         actions.addStretch(1)
         dl.addLayout(actions)
-        self.open_pdf.clicked.connect(lambda: self._open(self.result.pdf))
-        self.open_folder.clicked.connect(lambda: self._open(self.result.pdf.parent))
-        self.open_excel.clicked.connect(lambda: self._open(self.result.workbook))
+        self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
+        self.open_folder.clicked.connect(lambda: self._open_result("folder"))
+        self.open_excel.clicked.connect(lambda: self._open_result("workbook"))
         self.print_button.clicked.connect(self.print_pdf)
         layout.addWidget(done)
         layout.addStretch(1)
@@ -234,6 +234,16 @@ class OutputPage(Page):
         errors.show_error(self, exc, "生成失败")
 
     # -- after ------------------------------------------------------------------------------
+    def _open_result(self, what: str) -> None:
+        if self.result is None:
+            return
+        target = {
+            "pdf": self.result.pdf,
+            "folder": self.result.pdf.parent,
+            "workbook": self.result.workbook,
+        }
+        self._open(target[what])
+
     def _open(self, path: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             errors.inform(

@@ -38,6 +38,7 @@ class CompanyPage(Page):
         scroll.setWidgetResizable(True)
         outer.addWidget(scroll)
         body = QWidget()
+        body.setMaximumWidth(900)  # long lines are hard to read on wide screens
         scroll.setWidget(body)
         form = QFormLayout(body)
         form.setContentsMargins(24, 24, 24, 24)

@@ -296,6 +296,9 @@ class ItemsPage(Page):
             self._detail_key = None
             self._built_for = self.session
             self._build_tree()
+            # Open on the first item the company applies for (else the guide's first).
+            if self.session.data.selected:
+                self.select_item(self.session.data.selected[0])
         self._update_tree()
         self._update_total()
         self._show_detail()

@@ -61,6 +61,7 @@ class OutputPage(Page):
         self.gutter.setSuffix(" 毫米")
         self.gutter.setDecimals(0)
         self.gutter.setValue(25)
+        self.gutter.setMaximumWidth(120)
         self.repeat = QCheckBox(
             "在国际认证、人才引进项目中重复附上服务外包证明材料（默认只注明所在页码）"
         )
@@ -81,9 +82,11 @@ class OutputPage(Page):
         self.build_button = QPushButton("生成申报材料")
         self.build_button.setObjectName("build_button")
         self.build_button.setMinimumHeight(36)
+        self.build_button.setMinimumWidth(180)
         self.build_button.clicked.connect(self.start_build)
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel_build)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -91,6 +94,7 @@ class OutputPage(Page):
         run_row.addWidget(self.build_button)
         run_row.addWidget(self.progress, 1)
         run_row.addWidget(self.cancel_button)
+        run_row.addStretch(0)
         layout.addLayout(run_row)
         self.progress_label = QLabel()
         layout.addWidget(self.progress_label)
@@ -185,6 +189,7 @@ class OutputPage(Page):
 
         self.build_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         self.progress.setValue(0)
         self.progress.show()
         self.progress_label.setText("正在准备…")
@@ -206,6 +211,7 @@ class OutputPage(Page):
         self.task = None
         self.build_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         self.progress.hide()
 
     def _built(self, result: Any) -> None:

@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from app.errors import GuideError
 from app.guide.model import (
@@ -35,8 +35,6 @@ from app.guide.reader import Node, unique
 
 FORMAT_VERSION = 1
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
-
-T = TypeVar("T")
 
 
 def load_guide(path: Path | str) -> Guide:

@@ -235,8 +235,8 @@ class MainWindow(QMainWindow):
         ev = self.session.evaluation
         blockers = sum(1 for f in self.session.findings if f.blocking)
         self.status.setText(
-            f"已选 {len(ev.selected)} 个项目　申请金额合计 {fmt_money(ev.total_requested_cny)} 元　"
-            f"待解决问题 {blockers} 个　（已自动保存）"
+            f"已选 {len(ev.selected)} 项 · 申请合计 {fmt_money(ev.total_requested_cny)} 元 · "
+            f"待解决问题 {blockers} 个 · 已自动保存"
         )
 
     def _on_session_changed(self, topic: str) -> None:

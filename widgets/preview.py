@@ -175,6 +175,7 @@ class PreviewDialog(QDialog):
             work,
             lambda result: self._show(request, page, rotation, result),
             lambda exc: self._failed(request),
+            quiet=True,
         )
 
     def _show(self, request: int, page: int, rotation: int, result: tuple) -> None:

@@ -47,6 +47,7 @@ class Task(QObject):
         self.relay = _Relay()
         self.context = TaskContext(self.relay)
         self.running = True
+        self.quiet = False
         self.relay.progress.connect(self.progress)
 
     def cancel(self) -> None:
@@ -78,10 +79,15 @@ def run_task(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     pool: QThreadPool | None = None,
+    quiet: bool = False,
 ) -> Task:
-    """Run ``fn`` off the UI thread; ``on_done``/``on_error`` run on the main thread."""
+    """Run ``fn`` off the UI thread; ``on_done``/``on_error`` run on the main thread.
+
+    ``quiet`` tasks (thumbnails, previews) are disposable: they don't count as work in progress
+    when the user closes the window."""
     task = Task(parent)
-    _live.add(task)
+    task.quiet = quiet
+    _live.add(task)  # keeps the task alive until its result is delivered
 
     @Slot(object)
     def done(result: Any) -> None:
@@ -114,4 +120,5 @@ def run_task(
 
 
 def running_tasks() -> int:
-    return len(_live)
+    """Work in progress the user would lose by quitting (imports, builds; not thumbnails)."""
+    return sum(1 for t in _live if not t.quiet)

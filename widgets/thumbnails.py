@@ -193,6 +193,7 @@ class ThumbnailCache(QObject):
                 partial(self._done, generation, asked=ordered),
                 partial(self._fail, generation, file_id, ordered),
                 pool=self.pool,
+                quiet=True,
             )
 
     def _done(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +29,18 @@ def register_font(app: QApplication) -> str:
     return family
 
 
+def install_translations(app: QApplication) -> bool:
+    """Qt's own Chinese texts (standard buttons 确定/取消, file dialogs, context menus)."""
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = False
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, path):
+            app.installTranslator(translator)
+            installed = True
+    return installed
+
+
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -36,6 +49,8 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationName("PacketAssembler")
     app.setApplicationDisplayName("申报材料助手")
     register_font(app)
+    if not app.property("translations_installed"):
+        app.setProperty("translations_installed", install_translations(app))
     return app
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,7 +34,6 @@ from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 
 APP_TITLE = "申报材料助手"
-HELP_DOC = Path(__file__).resolve().parents[1] / "docs" / "使用说明.md"
 
 
 class MainWindow(QMainWindow):
@@ -175,7 +174,12 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.redo()
 
     def show_help(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(HELP_DOC)))
+        from widgets.help import HelpDialog
+
+        if getattr(self, "_help", None) is None:
+            self._help = HelpDialog(self)
+        self._help.show()
+        self._help.raise_()
 
     # -- pages --------------------------------------------------------------------------------
     def go(self, index: int) -> None:

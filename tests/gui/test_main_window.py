@@ -1,0 +1,136 @@
+"""The main window's own behaviour: steps, title, status, recent projects, window state, going
+to a finding, closing while work runs, help, and Qt's texts in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
+
+from app.guide import DEFAULT_GUIDE_ID
+from widgets import errors
+from widgets.main_window import MainWindow
+from widgets.session import ProjectSession
+from widgets.tasks import run_task
+
+
+def make_window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(today=dt.date(2019, 2, 1))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def new_project(tmp_path: Path, name: str = "甲公司.sbproj") -> Path:
+    path = tmp_path / name
+    ProjectSession.create(path, DEFAULT_GUIDE_ID).close()
+    return path
+
+
+def test_steps_need_a_project_and_title_follows_the_company(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    window = make_window(qtbot)
+    assert window.windowTitle() == "申报材料助手"
+    for row in range(1, 6):
+        assert not window.steps.item(row).flags() & Qt.ItemFlag.ItemIsEnabled
+    window.go(3)
+    assert window.stack.currentWidget() is window.start_page  # can't skip ahead without a project
+
+    window.open_project(new_project(tmp_path))
+    assert window.stack.currentWidget() is window.company_page
+    assert all(window.steps.item(r).flags() & Qt.ItemFlag.ItemIsEnabled for r in range(6))
+    editor = window.company_page.editors["name"]
+    assert isinstance(editor, QLineEdit)
+    editor.setText("甲科技有限公司")
+    editor.editingFinished.emit()
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("甲科技有限公司 — 甲公司.sbproj"))
+    assert "待解决问题" in window.status.text()
+
+
+def test_recent_projects_and_window_size_are_remembered(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    path = new_project(tmp_path)
+    window = make_window(qtbot)
+    window.open_project(path)
+    window.resize(1100, 700)
+    window.close()
+
+    again = make_window(qtbot)
+    # Without a saved geometry a window opens at 1280×760; the offscreen screen is narrow, so
+    # Qt clamps the restored width, but the restored height shows the size came back.
+    assert again.height() == 700
+    recent = again.start_page.recent
+    assert recent.count() == 1 and "甲公司" in recent.item(0).text()
+    recent.setCurrentRow(0)
+    recent.itemActivated.emit(recent.item(0))
+    assert again.session is not None and again.session.path == path
+
+
+def test_a_damaged_project_file_is_refused_with_a_message(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    bad = tmp_path / "坏.sbproj"
+    bad.write_bytes(b"this is not a project" * 100)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        errors, "inform", lambda parent, title, text, error=False: shown.append(text)
+    )
+    window = make_window(qtbot)
+    window.open_project(bad)
+    assert window.session is None
+    assert shown and "坏.sbproj" in shown[0]
+
+
+def test_a_finding_takes_the_user_to_the_field(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    window = make_window(qtbot)
+    window.open_project(new_project(tmp_path))
+    window.go(4)
+    check = window.check_page
+    qtbot.waitUntil(lambda: check.tree.topLevelItemCount() > 0)
+    group = check.tree.topLevelItem(0)
+    target = next(
+        group.child(i)
+        for i in range(group.childCount())
+        if group.child(i).data(0, Qt.ItemDataRole.UserRole + 1) == "company.credit_code"
+    )
+    check.tree.setCurrentItem(target)
+    qtbot.mouseClick(check.go_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.company_page
+    assert QApplication.focusWidget() is window.company_page.editors["credit_code"] or (
+        window.company_page.editors["credit_code"].hasFocus()
+        or window.company_page.focus_where("company.credit_code")
+    )
+
+
+def test_closing_asks_only_while_real_work_runs(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    monkeypatch.setattr(errors, "ask", lambda parent, title, text: asked.append(text) or False)
+    window = make_window(qtbot)
+    gate: list[bool] = []
+
+    def slow(ctx):  # type: ignore[no-untyped-def]
+        while not gate:
+            if ctx.cancelled():
+                break
+        return 1
+
+    quiet = run_task(None, slow, quiet=True)
+    window.close()
+    assert asked == [] and not window.isVisible()  # a thumbnail render doesn't hold the user back
+
+    window2 = make_window(qtbot)
+    busy = run_task(None, slow)
+    window2.close()
+    assert len(asked) == 1 and window2.isVisible()  # an import/build asks first
+    gate.append(True)
+    qtbot.waitUntil(lambda: not busy.running and not quiet.running)
+
+
+def test_help_opens_inside_the_program_in_chinese(qtbot, gui_app):  # type: ignore[no-untyped-def]
+    window = make_window(qtbot)
+    window.show_help()
+    dialog = window._help
+    qtbot.waitExposed(dialog)
+    assert "申报材料助手 使用说明" in dialog.browser.toPlainText()
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    assert close.text() == "关闭"  # Qt's own texts are translated
+    dialog.close()

@@ -33,6 +33,29 @@ class UsageError(AppError):
     pass
 
 
+# argparse's own texts, in Chinese (it looks them up through the module-level gettext alias).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"命令行参数有误：{message}。运行 python main.py --help 查看用法。")

@@ -66,8 +66,12 @@ def make_scan(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
-def save_shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshots for docs: saved when PACKET_SHOTS names a folder."""
-    if SHOTS_DIR is not None:
-        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(SHOTS_DIR / f"{name}.png"))
+def save_shot(widget, name: str, folder: Path | None = None) -> Path | None:  # type: ignore[no-untyped-def]
+    """Screenshots: into ``folder`` if given, else into PACKET_SHOTS when it names a folder."""
+    target = SHOTS_DIR if SHOTS_DIR is not None else folder
+    if target is None:
+        return None
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

@@ -6,9 +6,11 @@ reopening the project file."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -20,6 +22,9 @@ from tests.gui.test_evidence_page import drop_on_document
 from tests.gui.test_items_page import type_text
 from widgets import errors
 from widgets.main_window import MainWindow
+
+# PySide marks the QPoint constructors of drag events deprecated; the drop is still a real one.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 A4 = (595.28, 841.89)
 COMPANY = {
@@ -74,6 +79,7 @@ def wait_pages(qtbot) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch):  # type: ignore[no-untyped-def]
+    shots = tmp_path / "shots"
     project = tmp_path / "旅程.sbproj"
     out_dir = tmp_path / "输出"
     monkeypatch.setattr(errors, "choose_new_project", lambda *a, **k: str(project))
@@ -82,7 +88,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
-    save_shot(window, "01-开始")
+    save_shot(window, "01-开始", shots)
 
     # 1. Create the project with Ctrl+N.
     shortcut(qtbot, window, Qt.Key.Key_N)
@@ -103,7 +109,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert isinstance(district, QComboBox)
     district.setCurrentIndex(district.findText("香洲区"))
     assert not page.messages["credit_code"].isVisible()
-    save_shot(window, "02-企业信息")
+    save_shot(window, "02-企业信息", shots)
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     assert session.data.company.name == COMPANY["name"]
     assert session.data.company.credit_code == ASCII_FIELDS["credit_code"]
@@ -133,7 +139,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert ev.items["export_credit_insurance"].requested_cny == 50000  # 58,000 premium, capped
     qtbot.waitUntil(lambda: "50,000.00" in items.ceiling_label.text())
     assert "150,000.00" in items.total_label.text()
-    save_shot(window, "03-申报项目")
+    save_shot(window, "03-申报项目", shots)
 
     # Undo / redo of a table edit through the window's shortcuts.
     shortcut(qtbot, window, Qt.Key.Key_Z)
@@ -171,7 +177,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
         qtbot.waitUntil(lambda: evidence.import_task is None, timeout=20000)
         assert len(session.data.files_for(doc)) == 1, doc
     qtbot.waitUntil(lambda: evidence.page_thumbnail_ready(0), timeout=20000)
-    save_shot(window, "04-材料")
+    save_shot(window, "04-材料", shots)
 
     # Undo the last attachment with Ctrl+Z, redo with Ctrl+Y.
     shortcut(qtbot, window, Qt.Key.Key_Z)
@@ -187,7 +193,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert "没有必须解决的问题" in check.summary.text()
     assert not [f for f in session.findings if f.blocking]
     assert check.originals.topLevelItemCount() > 0
-    save_shot(window, "05-检查")
+    save_shot(window, "05-检查", shots)
 
     # 6. Output: build with progress, then the files are there.
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
@@ -199,7 +205,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert output.result is not None, output.progress_label.text()
     assert "已生成" in output.result_label.text()
     assert output.open_pdf.isEnabled() and output.print_button.isEnabled()
-    save_shot(window, "06-输出")
+    save_shot(window, "06-输出", shots)
 
     xlsx = out_dir / f"{COMPANY['name']}.xlsx"
     assert xlsx.exists()
@@ -214,6 +220,16 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
         )
     text = "".join(p.extract_text() or "" for p in reader.pages[:4])
     assert COMPANY["name"] in text
+
+    # Every page was photographed at 1366×768 (PACKET_SHOTS=folder keeps them for the docs).
+    from PySide6.QtGui import QImage
+
+    folder = Path(os.environ["PACKET_SHOTS"]) if os.environ.get("PACKET_SHOTS") else shots
+    taken = sorted(folder.glob("0*.png"))
+    assert [p.stem[:2] for p in taken] == ["01", "02", "03", "04", "05", "06"]
+    for p in taken:
+        image = QImage(str(p))
+        assert (image.width(), image.height()) == (1366, 768)
 
     # 7. Close and reopen: everything is as it was.
     before = session.data

@@ -424,20 +424,30 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
     details = _form_details(guide, project, ev)
     if details:
         section("三、申报依据明细")
-        detail_cols = [_Column("序号", "int"), _Column("申报项目", "text")]
-        for j, col in enumerate([*detail_cols, _Column("指标", "text")], start=1):
-            _put(ws, r, j, col.header, bold=True, align="center", fill=_HEADER_FILL)
-        _put(ws, r, 4, None, fill=_HEADER_FILL)
-        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=4)
+        _put(ws, r, 1, "序号", bold=True, align="center", fill=_HEADER_FILL)
+        _put(ws, r, 2, "申报项目及指标", bold=True, align="center", fill=_HEADER_FILL)
+        for j in (3, 4):
+            _put(ws, r, j, None, fill=_HEADER_FILL)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
         _put(ws, r, 5, "数值", bold=True, align="center", fill=_HEADER_FILL)
         _put(ws, r, 6, "单位", bold=True, align="center", fill=_HEADER_FILL)
         r += 1
+        current = None
         for n, (item_title, label, value, kind, unit) in enumerate(details, start=1):
+            if item_title != current:
+                # One heading row per item: titles are too long for a narrow column.
+                current = item_title
+                _put(ws, r, 1, None, fill=_HEADER_FILL)
+                _put(ws, r, 2, item_title, bold=True, fill=_HEADER_FILL)
+                for j in range(3, 7):
+                    _put(ws, r, j, None, fill=_HEADER_FILL)
+                ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+                r += 1
             _put(ws, r, 1, n, "int")
-            _put(ws, r, 2, item_title, wrap=True)
-            _put(ws, r, 3, label, wrap=True)
+            _put(ws, r, 2, label, wrap=True)
+            _put(ws, r, 3, None)
             _put(ws, r, 4, None)
-            ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=4)
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
             _put(ws, r, 5, value, kind, wrap=kind == "text")
             _put(ws, r, 6, unit, align="center")
             r += 1

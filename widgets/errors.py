@@ -56,6 +56,14 @@ def ask_password(parent: QWidget | None, file_name: str) -> str | None:
     return text if ok and text else None
 
 
+def choose_guide(parent: QWidget | None, titles: list[str]) -> int | None:
+    """Which funding guide a new project follows; the index in ``titles`` or None."""
+    title, ok = QInputDialog.getItem(
+        parent, "选择申报指南", "新项目按哪一份申报指南准备：", titles, 0, False
+    )
+    return titles.index(title) if ok and title in titles else None
+
+
 PROJECT_FILTER = "申报项目文件 (*.sbproj)"
 
 

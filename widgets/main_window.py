@@ -274,14 +274,31 @@ class MainWindow(QMainWindow):
                 return
             self.open_project(target)
             return
+        guide_id = self._choose_guide()
+        if guide_id is None:
+            return
         try:
-            session = ProjectSession.create(target, DEFAULT_GUIDE_ID)
+            session = ProjectSession.create(target, guide_id)
         except Exception as exc:
             errors.show_error(self, exc, "无法新建项目")
             return
         set_last_dir("projects", target.parent)
         self.set_session(session)
         self.go(1)
+
+    def _choose_guide(self) -> str | None:
+        """The guide for a new project: asked only when more than one ships with the program."""
+        from app.guide import available_guides, load_guide
+
+        try:
+            guides = [load_guide(p) for p in available_guides()]
+        except Exception as exc:
+            errors.show_error(self, exc, "申报指南文件有误")
+            return None
+        if len(guides) <= 1:
+            return guides[0].id if guides else DEFAULT_GUIDE_ID
+        index = errors.choose_guide(self, [f"{g.title}（{g.document_no}）" for g in guides])
+        return None if index is None else guides[index].id
 
     def open_project_dialog(self) -> None:
         path = errors.choose_open_project(self, last_dir("projects"))

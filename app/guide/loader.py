@@ -250,21 +250,23 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     return guide
 
 
-def available_guides(directory: Path = CHECKLIST_DIR) -> list[Path]:
-    """The guide files shipped with the program, newest year first."""
-    return sorted(directory.glob("*.toml"), reverse=True)
+def available_guides(directory: Path | None = None) -> list[Path]:
+    """The guide files shipped with the program (``checklists/``), newest year first."""
+    return sorted((directory or CHECKLIST_DIR).glob("*.toml"), reverse=True)
 
 
-_cache: dict[str, Guide] = {}
+_cache: dict[tuple[str, str], Guide] = {}
 
 
-def guide_by_id(guide_id: str, directory: Path = CHECKLIST_DIR) -> Guide:
+def guide_by_id(guide_id: str, directory: Path | None = None) -> Guide:
     """The shipped guide with this id (cached). Raises GuideError when none has it."""
-    if guide_id in _cache:
-        return _cache[guide_id]
-    for path in available_guides(directory):
+    folder = directory or CHECKLIST_DIR
+    key = (str(folder), guide_id)
+    if key in _cache:
+        return _cache[key]
+    for path in available_guides(folder):
         guide = load_guide(path)
-        _cache[guide.id] = guide
+        _cache[(str(folder), guide.id)] = guide
         if guide.id == guide_id:
             return guide
-    raise GuideError(str(directory), "id", f"找不到编号为 {guide_id} 的申报指南文件，请升级本程序")
+    raise GuideError(str(folder), "id", f"找不到编号为 {guide_id} 的申报指南文件，请升级本程序")

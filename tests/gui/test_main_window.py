@@ -134,3 +134,34 @@ def test_help_opens_inside_the_program_in_chinese(qtbot, gui_app):  # type: igno
     close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
     assert close.text() == "关闭"  # Qt's own texts are translated
     dialog.close()
+
+
+def test_new_project_asks_which_guide_when_several_ship(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    import shutil
+
+    import app.guide.loader as loader
+
+    root = Path(__file__).resolve().parents[2]
+    shipped = tmp_path / "checklists"
+    shipped.mkdir()
+    shutil.copy(root / "checklists" / "zhuhai-2019.toml", shipped)
+    shutil.copy(root / "tests" / "data" / "guide-2020-mini.toml", shipped)
+    monkeypatch.setattr(loader, "CHECKLIST_DIR", shipped)
+    offered: list[list[str]] = []
+
+    def pick(parent, titles):  # type: ignore[no-untyped-def]
+        offered.append(titles)
+        return next(i for i, t in enumerate(titles) if "2020" in t)
+
+    monkeypatch.setattr(errors, "choose_guide", pick)
+    monkeypatch.setattr(errors, "choose_new_project", lambda *a, **k: str(tmp_path / "新.sbproj"))
+    window = make_window(qtbot)
+    window.new_project()
+    assert len(offered) == 1 and len(offered[0]) == 2
+    assert window.session is not None
+    assert window.session.guide.id == "mini-service-trade-2020"  # a new year is a new file
+    titles = [
+        window.items_page.tree.topLevelItem(n).text(0)
+        for n in range(window.items_page.tree.topLevelItemCount())
+    ]
+    assert len(titles) == len(window.session.guide.items) == 2

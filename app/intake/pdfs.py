@@ -2,7 +2,9 @@
 active (no JavaScript, actions, annotations, forms, attachments).
 
 The content streams are never parsed: each page's content is wrapped in a small prefix that
-transforms and clips it, and a suffix that restores the graphics state.
+transforms and clips it, and a suffix that restores the graphics state. What the page's printing
+annotations show (seals, stamps, filled-in form values) is painted into the page first, from
+their appearance streams (see ``app.intake.flatten``); then every annotation is dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pypdf.generic import (
     RectangleObject,
 )
 
-from app.intake import errors, geometry
+from app.intake import errors, flatten, geometry
 
 PasswordCallback = Callable[[str], str | None]
 
@@ -140,12 +142,14 @@ def _copy_page(name: str, writer: PdfWriter, wrappers: _Wrappers, source: PageOb
     box = _visible_box(name, source)
     rotation = geometry.normal_rotation(source.get("/Rotate", 0))
     dpi = _scan_dpi(source, box)
+    appearances = flatten.printable_appearances(source, rotation)
     for key in _PAGE_KEYS_DROPPED:
         if key in source:
             del source[key]
     page = writer.add_page(source, excluded_keys=sorted(_ACTIVE_KEYS))
+    painted = flatten.paint_appearances(writer, page, appearances, sorted(_ACTIVE_KEYS))
     matrix, width, height = geometry.fold_matrix(box, rotation)
-    _wrap_contents(writer, wrappers, page, matrix, box)
+    _wrap_contents(writer, wrappers, page, matrix, box, painted)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
     return PdfPage(width, height, rotation, dpi)
 
@@ -180,11 +184,18 @@ def _wrap_contents(
     page: PageObject,
     matrix: tuple[float, float, float, float, float, float],
     box: tuple[float, float, float, float],
+    annotations: bytes = b"",
 ) -> None:
+    """Wrap the page content in the fold ``matrix`` and a clip to ``box``. ``annotations`` (the
+    flattened appearances) are painted after the content, in the same default user space; the
+    content then gets a graphics state of its own, so that whatever it leaves set (a ``cm``
+    outside any ``q``, a colour) does not reach them."""
     x0, y0, x1, y1 = box
     cm = " ".join(_fmt(v) for v in matrix)
     clip = f"{_fmt(x0)} {_fmt(y0)} {_fmt(x1 - x0)} {_fmt(y1 - y0)}"
-    parts: list[PdfObject] = [wrappers.stream(f"q {cm} cm {clip} re W n\n".encode("ascii"))]
+    inner = "q\n" if annotations else ""
+    prefix = f"q {cm} cm {clip} re W n\n{inner}".encode("ascii")
+    parts: list[PdfObject] = [wrappers.stream(prefix)]
     existing = page.get("/Contents")
     if existing is not None:
         resolved = existing.get_object()
@@ -194,7 +205,8 @@ def _wrap_contents(
             parts.append(existing)
         elif resolved is not None:
             parts.append(writer._add_object(resolved))
-    parts.append(wrappers.stream(b"\nQ\n"))
+    suffix = b"\nQ\n" + annotations + b"Q\n" if annotations else b"\nQ\n"
+    parts.append(wrappers.stream(suffix))
     page[NameObject("/Contents")] = ArrayObject(parts)
 
 

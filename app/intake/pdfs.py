@@ -52,9 +52,15 @@ _PAGE_KEYS_DROPPED = (
     "/Dur",
 )
 
-# Dropped wherever they occur in what a page references (resources, XObjects...).
+# Dropped wherever they occur in what a page references (resources, XObjects...) — except as
+# the keys of a resource dictionary, where they are merely names the producer chose (a font
+# called /A is legitimate and must survive).
 _ACTIVE_KEYS = frozenset(
     {"/AA", "/A", "/OpenAction", "/JS", "/JavaScript", "/AF", "/EF", "/EmbeddedFiles", "/Annots"}
+)
+# Resource categories: their keys are names (ISO 32000 7.8.3), never actions.
+_NAME_DICTS = frozenset(
+    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties"}
 )
 
 
@@ -146,8 +152,10 @@ def _copy_page(name: str, writer: PdfWriter, wrappers: _Wrappers, source: PageOb
     for key in _PAGE_KEYS_DROPPED:
         if key in source:
             del source[key]
-    page = writer.add_page(source, excluded_keys=sorted(_ACTIVE_KEYS))
-    painted = flatten.paint_appearances(writer, page, appearances, sorted(_ACTIVE_KEYS))
+    # Copied whole (pypdf would drop excluded keys at every depth, resource names included);
+    # _strip_active then removes actions and scripts where they can really occur.
+    page = writer.add_page(source)
+    painted = flatten.paint_appearances(writer, page, appearances, [])
     matrix, width, height = geometry.fold_matrix(box, rotation)
     _wrap_contents(writer, wrappers, page, matrix, box, painted)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
@@ -237,11 +245,16 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
 
 def _strip_active(writer: PdfWriter) -> None:
     """Remove any action, script or attachment reachable from the pages (defence in depth:
-    the copy already leaves them out)."""
+    annotations and page actions were already dropped), then every object no longer reachable
+    (what a removed action pointed to must not be written either)."""
     seen: set[int] = set()
-    stack: list[PdfObject] = [writer.root_object]
+    for top in (writer.root_object, writer._info):
+        ref = getattr(top, "indirect_reference", None)
+        if isinstance(ref, IndirectObject):
+            seen.add(ref.idnum)
+    stack: list[tuple[PdfObject, bool]] = [(writer.root_object, False)]
     while stack:
-        obj = stack.pop()
+        obj, names_only = stack.pop()
         if isinstance(obj, IndirectObject):
             if obj.idnum in seen:
                 continue
@@ -251,10 +264,15 @@ def _strip_active(writer: PdfWriter) -> None:
                 continue
             obj = resolved
         if isinstance(obj, DictionaryObject):
-            for key in [k for k in obj if k in _ACTIVE_KEYS]:
-                del obj[key]
+            if not names_only:
+                for key in [k for k in obj if k in _ACTIVE_KEYS]:
+                    del obj[key]
             for key, value in obj.items():
                 if key not in ("/Parent", "/P"):
-                    stack.append(value)
+                    stack.append((value, not names_only and key in _NAME_DICTS))
         elif isinstance(obj, ArrayObject):
-            stack.extend(obj)
+            stack.extend((v, False) for v in obj)
+    objects = writer._objects  # pypdf has no public way to drop an unreferenced object
+    for index in range(len(objects)):
+        if index + 1 not in seen:
+            objects[index] = None

@@ -256,7 +256,8 @@ def test_nothing_active_survives() -> None:
     _assert_normalised(source, result.pdf)
 
 
-def test_form_fields_are_dropped_without_flattening() -> None:
+def test_form_widgets_and_the_acroform_are_not_copied() -> None:
+    """The fields themselves go (their printed appearance is painted: see test_intake_flatten)."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=letter)
     pdf.drawString(100, 700, "Form")

@@ -1,0 +1,134 @@
+"""The files of the selected document and the pages of the selected file, with thumbnails
+rendered in the background: the lower half of the 材料 page's document panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QWidget
+
+from app.model import EvidenceFile
+from widgets.evidence.files import ROLE_FILE, ROLE_PAGE, FileList, PageStrip, file_item, page_item
+from widgets.evidence.icons import FILE_ICON, PAGE_ICON, framed
+from widgets.thumbnails import ThumbnailCache, placeholder
+
+
+class FilesView(QObject):
+    """Owns the file list, the page strip and their thumbnail cache; ``selection_changed()`` is
+    called whenever the selected file or page may have changed."""
+
+    def __init__(self, parent: QWidget, selection_changed: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._selection_changed = selection_changed
+        self._files: list[EvidenceFile] = []
+        self._pages_of: str | None = None
+        self.thumbnails = ThumbnailCache(parent)
+        self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.thumbnails.failed.connect(self._thumbnail_failed)
+
+        self.file_list = FileList()
+        self.file_list.setObjectName("evidence_files")
+        self.file_list.setAccessibleName("已附文件")
+        self.file_list.hint = (
+            "把文件或文件夹拖到这里，或点“添加文件…”。\n支持PDF、JPG、PNG、TIFF等扫描件。"
+        )
+        self.file_list.currentItemChanged.connect(lambda *_: self._show_pages())
+
+        self.pages_label = QLabel("页面（双击放大查看）：")
+        self.page_strip = PageStrip()
+        self.page_strip.setObjectName("evidence_pages")
+        self.page_strip.setAccessibleName("页面缩略图")
+
+    def set_files(self, files: list[EvidenceFile]) -> None:
+        """List ``files``, keeping the selected file if it is still there."""
+        keep = self.current_file_id()
+        self._files = files
+        self.file_list.blockSignals(True)
+        self.file_list.clear()
+        for n, f in enumerate(self._files, start=1):
+            self.file_list.addItem(file_item(n, f, self._file_icon(f)))
+        self.file_list.blockSignals(False)
+        row = next((i for i, f in enumerate(self._files) if f.id == keep), 0 if self._files else -1)
+        self.file_list.setCurrentRow(row)
+        self.file_list.viewport().update()
+        self._show_pages()
+
+    def current_file(self) -> EvidenceFile | None:
+        fid = self.current_file_id()
+        return next((f for f in self._files if f.id == fid), None)
+
+    def current_file_id(self) -> str | None:
+        item = self.file_list.currentItem()
+        return str(item.data(ROLE_FILE)) if item is not None else None
+
+    def current_page(self) -> int | None:
+        item = self.page_strip.currentItem()
+        return int(item.data(ROLE_PAGE)) if item is not None else None
+
+    def page_thumbnail_ready(self, index: int) -> bool:
+        """Whether the page strip shows a real thumbnail for page ``index``."""
+        f = self.current_file()
+        if f is None or index >= f.page_count:
+            return False
+        return self.thumbnails.get(f.id, index, f.pages[index].user_rotation) is not None
+
+    def _file_icon(self, f: EvidenceFile) -> QIcon:
+        rotation = f.pages[0].user_rotation if f.pages else 0
+        image = self.thumbnails.get(f.id, 0, rotation) if f.pages else None
+        if image is None:
+            return QIcon(placeholder(FILE_ICON, ""))
+        return QIcon(framed(image, FILE_ICON))
+
+    def _show_pages(self) -> None:
+        f = self.current_file()
+        keep = self.current_page() if f is not None and self._pages_of == f.id else None
+        self.page_strip.clear()
+        self._pages_of = f.id if f is not None else None
+        if f is None:
+            self.pages_label.setText("页面（双击放大查看）：")
+            self._selection_changed()
+            return
+        self.pages_label.setText(f"“{f.name}”的页面（双击放大查看，共 {f.page_count} 页）：")
+        for index, info in enumerate(f.pages):
+            item = page_item(index, info)
+            self._set_page_icon(item, f, index)
+            self.page_strip.addItem(item)
+        self.page_strip.setCurrentRow(keep if keep is not None and keep < f.page_count else 0)
+        self._selection_changed()
+
+    def _set_page_icon(self, item: QListWidgetItem, f: EvidenceFile, index: int) -> bool:
+        rotation = f.pages[index].user_rotation
+        image = self.thumbnails.get(f.id, index, rotation)
+        if image is None:
+            text = "无法预览" if self.thumbnails.has_failed(f.id) else "正在生成…"
+            item.setIcon(QIcon(placeholder(PAGE_ICON, text)))
+            return False
+        item.setIcon(QIcon(framed(image, PAGE_ICON)))
+        return True
+
+    def _thumbnail_ready(self, file_id: str, page: int) -> None:
+        for row, listed in enumerate(self._files):
+            if listed.id == file_id and page == 0:
+                entry = self.file_list.item(row)
+                if entry is not None:
+                    entry.setIcon(self._file_icon(listed))
+        f = self.current_file()
+        if f is not None and f.id == file_id:
+            item = self.page_strip.item(page)
+            if item is not None:
+                self._set_page_icon(item, f, page)
+
+    def _thumbnail_failed(self, file_id: str) -> None:
+        f = self.current_file()
+        if f is not None and f.id == file_id:
+            for i in range(self.page_strip.count()):
+                self._set_page_icon(self.page_strip.item(i), f, i)
+
+    def select_file(self, file_id: str) -> None:
+        """Make ``file_id`` the selected file, if it is listed."""
+        for row in range(self.file_list.count()):
+            if self.file_list.item(row).data(ROLE_FILE) == file_id:
+                self.file_list.setCurrentRow(row)
+                return

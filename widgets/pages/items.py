@@ -5,66 +5,47 @@ Left: the guide's items in order (checkbox, number and title, a 符合/不符合
 Right: the current item's summary, its inputs (saved as typed, problems inline in red), the
 result (eligibility with reasons, basis figures, ceiling, the requested amount) and its table.
 Tables are edited through one ``TableEditor`` per table, so the contracts table shared by the
-onshore and offshore items is one editor over one set of rows.
+onshore and offshore items is one editor over one set of rows. The list, the inputs form and the
+result box are in ``widgets.items``.
 """
 
 from __future__ import annotations
 
-import html
-from decimal import Decimal
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.guide.model import FieldSpec, ItemSpec
-from app.model import Value
-from app.rules import ItemResult, fmt_money
-from app.values import ValueProblem, coerce, display
+from app.guide.model import ItemSpec
+from widgets.items.inputs_form import InputRow, InputsForm
+from widgets.items.item_list import ITEM_ROLE, ItemList, total_text
+from widgets.items.result_box import REQUESTED_SPEC, ResultBox
+from widgets.items.style import GREEN, GREY, RED, UNIT_NAMES
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.table_editor import TableEditor
 
-RED = "#b3261e"
-GREEN = "#1e7b34"
-GREY = "#5f6368"
-UNIT_NAMES = {"USD": "美元", "CNY": "元"}
-REQUESTED_SPEC = FieldSpec(id="requested", label="申请金额", type="money", unit="CNY")
-ITEM_ROLE = Qt.ItemDataRole.UserRole
-
-
-class _InputRow:
-    """The widgets of one item input: its editor, an optional currency combo, its message."""
-
-    def __init__(
-        self,
-        spec: FieldSpec,
-        editor: QLineEdit | QCheckBox | QComboBox,
-        message: QLabel,
-        currency: QComboBox | None = None,
-        currency_spec: FieldSpec | None = None,
-    ) -> None:
-        self.spec = spec
-        self.editor = editor
-        self.message = message
-        self.currency = currency
-        self.currency_spec = currency_spec
+__all__ = [
+    "GREEN",
+    "GREY",
+    "ITEM_ROLE",
+    "RED",
+    "REQUESTED_SPEC",
+    "UNIT_NAMES",
+    "InputRow",
+    "ItemsPage",
+]
 
 
 class ItemsPage(Page):
@@ -75,13 +56,9 @@ class ItemsPage(Page):
         self._built_for: ProjectSession | None = None
         self._detail_key: tuple[str, bool] | None = None
         self._loading = False
-        self.inputs: dict[str, _InputRow] = {}
         self.editors: dict[str, TableEditor] = {}
-        self._pending: set[str] = set()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(400)
-        self._timer.timeout.connect(self._save_pending)
+        self.inputs_form = InputsForm(self, self._current, lambda: self._loading)
+        self.inputs = self.inputs_form.inputs
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 4)
@@ -102,22 +79,7 @@ class ItemsPage(Page):
         self.split.setChildrenCollapsible(False)
         outer.addWidget(self.split, 1)
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("items_list")
-        self.tree.setAccessibleName("申报项目列表")
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["项目（勾选即申报）", "状态", "申请金额（元）"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(False)
-        self.tree.setWordWrap(False)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setStyleSheet("QTreeWidget::item { padding: 4px 2px; }")
-        self.tree.setMinimumWidth(320)
+        self.tree = ItemList()
         self.tree.itemChanged.connect(self._tree_item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
         self.split.addWidget(self.tree)
@@ -157,13 +119,15 @@ class ItemsPage(Page):
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
         self.body_layout.setSpacing(8)
-        self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form_host = self.inputs_form.host
         self.body_layout.addWidget(self.form_host)
-        self.result_box = self._make_result_box()
+        self.result_box = ResultBox()
+        box = self.result_box
+        self.status_label, self.reasons_label = box.status_label, box.reasons_label
+        self.basis_label, self.ceiling_label = box.basis_label, box.ceiling_label
+        self.requested_edit, self.requested_note = box.requested_edit, box.requested_note
+        self.requested_edit.editingFinished.connect(self._save_requested)
+        self.requested_edit.textEdited.connect(lambda _t: box.check_requested())
         self.body_layout.addWidget(self.result_box)
         self.body_layout.addStretch(1)
         self.detail_scroll.setWidget(body)
@@ -191,73 +155,11 @@ class ItemsPage(Page):
         self._show_empty()
 
     # -- building ----------------------------------------------------------------------------------
-    def _make_result_box(self) -> QFrame:
-        box = QFrame()
-        box.setObjectName("item_result")
-        box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setStyleSheet("QFrame#item_result { background: #f7f9fc; border: 1px solid #d8dde6; }")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(4)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("item_status")
-        self.status_label.setStyleSheet("font-weight: bold; font-size: 11pt;")
-        self.reasons_label = QLabel()
-        self.reasons_label.setObjectName("item_reasons")
-        self.reasons_label.setWordWrap(True)
-        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.basis_label = QLabel()
-        self.basis_label.setObjectName("item_basis")
-        self.basis_label.setWordWrap(True)
-        self.ceiling_label = QLabel()
-        self.ceiling_label.setObjectName("item_ceiling")
-        requested_row = QHBoxLayout()
-        requested_row.addWidget(QLabel("申请金额："))
-        self.requested_edit = QLineEdit()
-        self.requested_edit.setObjectName("item_requested")
-        self.requested_edit.setAccessibleName("申请金额（元）")
-        self.requested_edit.setMaximumWidth(220)
-        self.requested_edit.setAlignment(
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        )
-        self.requested_edit.editingFinished.connect(self._save_requested)
-        self.requested_edit.textEdited.connect(lambda _t: self._check_requested())
-        requested_row.addWidget(self.requested_edit)
-        requested_row.addWidget(QLabel("元"))
-        requested_row.addStretch(1)
-        self.requested_note = QLabel()
-        self.requested_note.setObjectName("item_requested_note")
-        self.requested_note.setWordWrap(True)
-        for w in (self.status_label, self.reasons_label, self.basis_label, self.ceiling_label):
-            layout.addWidget(w)
-        layout.addLayout(requested_row)
-        layout.addWidget(self.requested_note)
-        return box
-
     def _build_tree(self) -> None:
         assert self.session is not None
         self._loading = True
         try:
-            self.tree.clear()
-            bold = QFont()
-            bold.setBold(True)
-            for item in self.session.guide.items:
-                node = QTreeWidgetItem([f"{item.number} {item.title}", "", ""])
-                node.setData(0, ITEM_ROLE, item.id)
-                node.setFlags(
-                    Qt.ItemFlag.ItemIsEnabled
-                    | Qt.ItemFlag.ItemIsSelectable
-                    | Qt.ItemFlag.ItemIsUserCheckable
-                )
-                node.setCheckState(0, Qt.CheckState.Unchecked)
-                node.setToolTip(0, item.summary)
-                node.setTextAlignment(
-                    2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-                self.tree.addTopLevelItem(node)
-            first = self.tree.topLevelItem(0)
-            if first is not None:
-                self.tree.setCurrentItem(first)
+            self.tree.build(self.session.guide.items)
         finally:
             self._loading = False
 
@@ -276,8 +178,7 @@ class ItemsPage(Page):
 
     # -- the page protocol -----------------------------------------------------------------------
     def set_session(self, session: ProjectSession | None) -> None:
-        self._timer.stop()
-        self._pending.clear()
+        self.inputs_form.discard_pending()
         super().set_session(session)
 
     def refresh(self) -> None:
@@ -287,7 +188,7 @@ class ItemsPage(Page):
                 self.tree.clear()
                 self._built_for = None
                 self._detail_key = None
-                self._clear_form()
+                self.inputs_form.clear()
             self._show_empty()
             self.total_label.setText("")
             return
@@ -314,24 +215,14 @@ class ItemsPage(Page):
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
-        if self._timer.isActive():
-            self._timer.stop()
-        self._save_pending()
+        self.inputs_form.flush()
 
     # -- the list --------------------------------------------------------------------------------
-    def _nodes(self) -> list[QTreeWidgetItem]:
-        found = (self.tree.topLevelItem(n) for n in range(self.tree.topLevelItemCount()))
-        return [node for node in found if node is not None]
-
     def _node(self, item_id: str) -> QTreeWidgetItem | None:
-        for node in self._nodes():
-            if node.data(0, ITEM_ROLE) == item_id:
-                return node
-        return None
+        return self.tree.node(item_id)
 
     def current_item_id(self) -> str | None:
-        node = self.tree.currentItem()
-        return None if node is None else str(node.data(0, ITEM_ROLE))
+        return self.tree.current_item_id()
 
     def select_item(self, item_id: str) -> bool:
         """Make ``item_id`` the current item (its details show on the right)."""
@@ -344,54 +235,15 @@ class ItemsPage(Page):
 
     def _update_tree(self) -> None:
         assert self.session is not None
-        data, evaluation = self.session.data, self.session.evaluation
         self._loading = True
         try:
-            for node in self._nodes():
-                item_id = str(node.data(0, ITEM_ROLE))
-                selected = item_id in data.selected
-                state = Qt.CheckState.Checked if selected else Qt.CheckState.Unchecked
-                if node.checkState(0) != state:
-                    node.setCheckState(0, state)
-                result = evaluation.items[item_id]
-                if not selected:
-                    node.setText(1, "未选")
-                    node.setForeground(1, QBrush(QColor(GREY)))
-                    node.setBackground(1, QBrush())
-                    node.setText(2, "")
-                    node.setToolTip(1, "")
-                elif result.eligible:
-                    node.setText(1, " 符合 ")
-                    node.setForeground(1, QBrush(QColor(GREEN)))
-                    node.setBackground(1, QBrush(QColor("#e6f4ea")))
-                    node.setText(2, fmt_money(result.requested_cny))
-                    node.setToolTip(1, "符合申报条件")
-                else:
-                    node.setText(1, " 不符合 ")
-                    node.setForeground(1, QBrush(QColor(RED)))
-                    node.setBackground(1, QBrush(QColor("#fdecea")))
-                    node.setText(2, fmt_money(result.requested_cny))
-                    node.setToolTip(1, "\n".join(result.reasons))
+            self.tree.update_states(self.session.data, self.session.evaluation)
         finally:
             self._loading = False
 
     def _update_total(self) -> None:
         assert self.session is not None
-        evaluation = self.session.evaluation
-        n = len(evaluation.selected)
-        if not n:
-            self.total_label.setText(
-                f"<span style='color:{GREY}'>还没有选择项目：在左侧勾选要申报的项目。</span>"
-            )
-            return
-        bad = sum(1 for i in evaluation.selected if not evaluation.items[i].eligible)
-        text = (
-            f"已选 {n} 项，申请金额合计 <b>{fmt_money(evaluation.total_requested_cny)}</b> 元"
-            f"（支持上限合计 {fmt_money(evaluation.total_ceiling_cny)} 元）"
-        )
-        if bad:
-            text += f"　<span style='color:{RED}'>{bad} 项暂不符合条件</span>"
-        self.total_label.setText(text)
+        self.total_label.setText(total_text(self.session.evaluation))
 
     def _tree_item_changed(self, node: QTreeWidgetItem, column: int) -> None:
         if self._loading or self.session is None or column != 0:
@@ -434,9 +286,9 @@ class ItemsPage(Page):
             self.select_box.setChecked(selected)
             if key != self._detail_key:
                 self._detail_key = key
-                self._build_form(item if selected else None)
+                self.inputs_form.build(item if selected else None)
                 self._show_table(item if selected else None)
-            self._update_form()
+            self.inputs_form.show_values()
         finally:
             self._loading = False
         if selected:
@@ -470,169 +322,10 @@ class ItemsPage(Page):
         super().resizeEvent(event)
         self._fit_split()
 
-    def _clear_form(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.inputs.clear()
-
-    def _build_form(self, item: ItemSpec | None) -> None:
-        self._clear_form()
-        if item is None:
-            return
-        by_id = {f.id: f for f in item.inputs}
-        beside = {f.currency_field for f in item.inputs if f.currency_field}
-        for spec in item.inputs:
-            if spec.id in beside:
-                continue  # shown as a combo beside its money field
-            message = QLabel()
-            message.setObjectName(f"input_{spec.id}_message")
-            message.setWordWrap(True)
-            message.setStyleSheet(f"color: {RED};")
-            message.hide()
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            line = QHBoxLayout()
-            star = f"<span style='color:{RED}'>*</span>" if spec.required else ""
-            label = QLabel(f"{html.escape(spec.label)}{star}")
-            label.setWordWrap(True)
-            if spec.type == "bool":
-                check = QCheckBox(spec.label + ("" if spec.required else "（选填）"))
-                check.setObjectName(f"input_{spec.id}")
-                check.toggled.connect(lambda on, i=item.id, f=spec.id: self._save_bool(i, f, on))
-                if spec.help:
-                    check.setToolTip(spec.help)
-                box.addWidget(check, 0, Qt.AlignmentFlag.AlignLeft)
-                box.addWidget(message)
-                self.form.addRow(box)
-                self.inputs[spec.id] = _InputRow(spec, check, message)
-                continue
-            editor: QLineEdit | QComboBox
-            currency: QComboBox | None = None
-            currency_spec: FieldSpec | None = None
-            if spec.type in ("choice", "currency"):
-                editor = self._combo_for(spec)
-                editor.activated.connect(lambda _n, i=item.id, f=spec.id: self._save_combo(i, f))
-                line.addWidget(editor, 1)
-            else:
-                editor = QLineEdit()
-                if spec.type in ("money", "decimal", "int"):
-                    editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    editor.setMaximumWidth(260)
-                    editor.setPlaceholderText("例如 1,000,000" if spec.type == "money" else "")
-                editor.textEdited.connect(lambda _t, f=spec.id: self._edited(f))
-                editor.editingFinished.connect(lambda f=spec.id: self._save_text(f))
-                line.addWidget(editor, 1)
-                if spec.type == "money" and spec.currency_field and spec.currency_field in by_id:
-                    currency_spec = by_id[spec.currency_field]
-                    currency = self._combo_for(currency_spec)
-                    currency.setObjectName(f"input_{currency_spec.id}")
-                    currency.setAccessibleName(currency_spec.label)
-                    currency.activated.connect(
-                        lambda _n, i=item.id, f=currency_spec.id: self._save_combo(i, f)
-                    )
-                    line.addWidget(currency)
-                elif spec.unit:
-                    line.addWidget(QLabel(UNIT_NAMES.get(spec.unit, spec.unit)))
-                line.addStretch(0 if spec.type not in ("money", "decimal", "int") else 1)
-            editor.setObjectName(f"input_{spec.id}")
-            editor.setAccessibleName(spec.label)
-            if spec.help:
-                editor.setToolTip(spec.help)
-            box.addLayout(line)
-            box.addWidget(message)
-            self.form.addRow(label, box)
-            self.inputs[spec.id] = _InputRow(spec, editor, message, currency, currency_spec)
-        if currency_specs := [r.currency_spec for r in self.inputs.values() if r.currency_spec]:
-            for cs in currency_specs:
-                assert cs is not None
-                row = next(r for r in self.inputs.values() if r.currency_spec is cs)
-                assert row.currency is not None
-                self.inputs[cs.id] = _InputRow(cs, row.currency, row.message)
-
-    def _combo_for(self, spec: FieldSpec) -> QComboBox:
-        assert self.session is not None
-        combo = QComboBox()
-        if spec.type == "currency":
-            for c in self.session.guide.currencies:
-                combo.addItem(f"{c.name}（{c.code}）", c.code)
-        else:
-            combo.addItem("（请选择）", "")
-            for key, label in spec.choices:
-                combo.addItem(label, key)
-        return combo
-
-    def _update_form(self) -> None:
-        """Show the stored values in the editors (not in one being typed in)."""
-        if self.session is None or self._detail_key is None:
-            return
-        item_id = self._detail_key[0]
-        values = self.session.data.item_inputs(item_id)
-        for fid, row in self.inputs.items():
-            value = values.get(fid)
-            editor = row.editor
-            if isinstance(editor, QCheckBox):
-                editor.setChecked(value is True)
-            elif isinstance(editor, QComboBox):
-                shown = value if value is not None else row.spec.default
-                pos = editor.findData(shown if shown is not None else "")
-                editor.setCurrentIndex(max(pos, 0))
-            elif not editor.hasFocus() and fid not in self._pending:
-                text = display(row.spec, value, self.session.guide)
-                if editor.text() != text and not row.message.isVisible():
-                    editor.setText(text)
-
     def _update_result(self, item: ItemSpec) -> None:
         assert self.session is not None
-        result: ItemResult = self.session.evaluation.items[item.id]
-        if result.eligible:
-            self.status_label.setText("✔ 符合申报条件")
-            self.status_label.setStyleSheet(f"font-weight: bold; font-size: 11pt; color: {GREEN};")
-        else:
-            self.status_label.setText("✘ 暂不符合申报条件")
-            self.status_label.setStyleSheet(f"font-weight: bold; font-size: 11pt; color: {RED};")
-        if result.reasons:
-            colour = RED if not result.eligible else GREY
-            lines = "<br>".join(f"· {html.escape(r)}" for r in result.reasons)
-            self.reasons_label.setText(f"<span style='color:{colour}'>{lines}</span>")
-            self.reasons_label.show()
-        else:
-            self.reasons_label.clear()
-            self.reasons_label.hide()
-        if result.basis:
-            rows = "".join(
-                f"<tr><td style='color:{GREY}; padding-right:12px'>{html.escape(label)}</td>"
-                f"<td align='right'>{html.escape(value)}</td></tr>"
-                for label, value in result.basis
-            )
-            self.basis_label.setText(f"<table>{rows}</table>")
-            self.basis_label.show()
-        else:
-            self.basis_label.clear()
-            self.basis_label.hide()
-        self.ceiling_label.setText(f"支持上限：<b>{fmt_money(result.ceiling_cny)}</b> 元")
-        asked = self.session.data.requested.get(item.id)
-        self.requested_edit.setPlaceholderText("留空即按支持上限")
-        if not self.requested_edit.hasFocus():
-            self.requested_edit.setText("" if asked is None else fmt_money(asked))
-        self._show_requested_note(result, asked)
-
-    def _show_requested_note(self, result: ItemResult, asked: Decimal | None) -> None:
-        note = ""
-        colour = GREY
-        if not result.eligible:
-            note = "不符合条件的项目申请金额按 0 元计。"
-        elif asked is None:
-            note = f"按支持上限申请：{fmt_money(result.requested_cny)} 元。"
-        elif asked > result.ceiling_cny:
-            note = (
-                f"填写的 {fmt_money(asked)} 元超过支持上限，按上限 "
-                f"{fmt_money(result.ceiling_cny)} 元计入。"
-            )
-            colour = "#8a5300"
-        else:
-            note = f"申请 {fmt_money(result.requested_cny)} 元。"
-        self.requested_note.setText(note)
-        self.requested_note.setStyleSheet(f"color: {colour};")
+        result = self.session.evaluation.items[item.id]
+        self.result_box.show_result(result, self.session.data.requested.get(item.id))
 
     def _show_table(self, item: ItemSpec | None) -> None:
         if item is None or item.table is None or self.session is None:
@@ -662,66 +355,11 @@ class ItemsPage(Page):
     def _current(self) -> str | None:
         return None if self._detail_key is None else self._detail_key[0]
 
-    def _parse(self, fid: str) -> tuple[bool, Value | None]:
-        row = self.inputs[fid]
-        assert self.session is not None and isinstance(row.editor, QLineEdit)
-        try:
-            value = coerce(row.spec, row.editor.text(), self.session.guide)
-        except ValueProblem as exc:
-            row.message.setText(str(exc))
-            row.message.show()
-            return False, None
-        row.message.clear()
-        row.message.hide()
-        return True, value
-
-    def _edited(self, fid: str) -> None:
-        self._pending.add(fid)
-        self._parse(fid)
-        self._timer.start()
-
-    def _save_text(self, fid: str) -> None:
-        if self._loading or self.session is None or fid not in self.inputs:
-            return
-        self._pending.discard(fid)
-        item_id = self._current()
-        ok, value = self._parse(fid)
-        if ok and item_id is not None:
-            self.session.set_input(item_id, fid, value)
-
-    def _save_pending(self) -> None:
-        for fid in list(self._pending):
-            self._save_text(fid)
-        self._pending.clear()
-
-    def _save_bool(self, item_id: str, fid: str, on: bool) -> None:
-        if self._loading or self.session is None:
-            return
-        self.session.set_input(item_id, fid, on)
-
-    def _save_combo(self, item_id: str, fid: str) -> None:
-        if self._loading or self.session is None or fid not in self.inputs:
-            return
-        editor = self.inputs[fid].editor
-        assert isinstance(editor, QComboBox)
-        value = editor.currentData()
-        self.session.set_input(item_id, fid, value if value else None)
-
-    def _check_requested(self) -> tuple[bool, Decimal | None]:
-        """Parse the requested amount; a problem is shown inline under it."""
-        try:
-            value = coerce(REQUESTED_SPEC, self.requested_edit.text())
-        except ValueProblem as exc:
-            self.requested_note.setText(f"{exc}（留空则按支持上限申请）")
-            self.requested_note.setStyleSheet(f"color: {RED};")
-            return False, None
-        return True, value if isinstance(value, Decimal) else None
-
     def _save_requested(self) -> None:
         item_id = self._current()
         if self._loading or self.session is None or item_id is None:
             return
-        ok, value = self._check_requested()
+        ok, value = self.result_box.check_requested()
         if ok and self.session.data.requested.get(item_id) != value:
             self.session.set_requested(item_id, value)
 

@@ -1,0 +1,128 @@
+"""The view side of ``TableEditor``: ``CellDelegate`` picks an editor by column type and
+``RowsView`` turns keys (add, delete, move, paste) into signals for the editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from widgets.table_model import NUMERIC, Index, RowsModel
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Editors by column type: a calendar for dates, lists for choices, text for the rest."""
+
+    def __init__(self, model: RowsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        spec = self.rows.spec(index.column())
+        guide = self.rows.session.guide
+        if spec.type == "date":
+            date_edit = QDateEdit(parent)
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
+            return date_edit
+        if spec.type in ("choice", "currency", "business_type", "certification"):
+            combo = QComboBox(parent)
+            if spec.type == "choice":
+                for key, label in spec.choices:
+                    combo.addItem(label, key)
+            elif spec.type == "currency":
+                for c in guide.currencies:
+                    combo.addItem(f"{c.name}（{c.code}）", c.code)
+            elif spec.type == "business_type":
+                for b in guide.business_types:
+                    combo.addItem(f"{b.name}（{b.category}）", b.id)
+            else:
+                combo.setEditable(True)  # the list is open: other certifications are typed
+                for name in guide.certifications:
+                    combo.addItem(name, name)
+            combo.activated.connect(lambda _i, c=combo: self._commit(c))
+            return combo
+        line = QLineEdit(parent)
+        if spec.type in NUMERIC:
+            line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return line
+
+    def _commit(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QDateEdit):
+            if isinstance(value, QDate) and value.isValid():
+                editor.setDate(value)
+            else:
+                start = self.rows.session.guide.period_start
+                editor.setDate(QDate(start.year, start.month, start.day))
+        elif isinstance(editor, QComboBox):
+            pos = editor.findData(value)
+            if pos >= 0:
+                editor.setCurrentIndex(pos)
+            elif editor.isEditable():
+                editor.setEditText("" if value is None else str(value))
+            else:
+                editor.setCurrentIndex(-1)
+        elif isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+            editor.selectAll()
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractTableModel,  # type: ignore[override]
+        index: Index,
+    ) -> None:
+        if isinstance(editor, QDateEdit):
+            model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QComboBox):
+            if editor.isEditable():
+                text = editor.currentText().strip()
+                model.setData(index, text, Qt.ItemDataRole.EditRole)
+            elif editor.currentIndex() >= 0:
+                model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class RowsView(QTableView):
+    """The table with its keys: Insert / Ctrl+Enter add, Delete removes, Alt+Up/Down move,
+    Ctrl+V pastes rows copied from Excel."""
+
+    add_requested = Signal()
+    delete_requested = Signal()
+    move_requested = Signal(int)
+    paste_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_requested.emit()
+            return
+        if key == Qt.Key.Key_Insert or (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and mods & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.add_requested.emit()
+            return
+        if key == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            self.delete_requested.emit()
+            return
+        if mods & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)

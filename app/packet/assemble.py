@@ -8,8 +8,9 @@ watermark) drawn on top.
 The output is written as it is built: each page's objects go to the file as soon as the page is
 done, and only one evidence PDF is held in memory at a time. The page tree, outline, links,
 catalog, info and cross-reference table are written at the end. pypdf reads the sources and
-serialises every object (``write_to_stream``); this module only renumbers the objects (each
-source object is written once, under a new number) and keeps the byte offsets.
+serialises every object (``write_to_stream``); the object writer in ``app.packet.pdf_writer``
+only renumbers the objects (each source object is written once, under a new number) and keeps
+the byte offsets.
 
 Source objects are copied without ``/AA``, ``/Annots``, ``/Names``, JavaScript or page-tree
 links, so the output carries no actions, attachments or scripts from the sources.
@@ -26,29 +27,33 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
-    ByteStringObject,
     DictionaryObject,
     FloatObject,
-    IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
-    PdfObject,
-    StreamObject,
     TextStringObject,
 )
 
 from app.errors import AppError, BuildCancelled, OutputError, ProjectFileError
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
+from app.packet.pdf_writer import (
+    Copier,
+    Source,
+    SourceState,
+    Writer,
+    indirect_ref,
+    matrix_text,
+    output_error,
+)
 
 CREATOR = "申报材料助手"
 PRODUCER = "申报材料助手 (pypdf)"
@@ -108,11 +113,6 @@ class DocInfo:
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
-# Keys never copied from a source object: actions, annotations, name trees (JavaScript,
-# attachments) and links back into the source page tree.
-_DROPPED_KEYS = frozenset(
-    {"/AA", "/A", "/Annots", "/Names", "/JS", "/JavaScript", "/OpenAction", "/Parent", "/P"}
-)
 _READ_ERRORS: tuple[type[BaseException], ...] = (
     PyPdfError,
     DependencyError,
@@ -127,213 +127,6 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
 )
 _REPLACE_ATTEMPTS = 5
 _BUFFER_SIZE = 1 << 20
-
-
-def _fmt(value: float) -> str:
-    text = f"{value:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _matrix_text(matrix: Matrix) -> str:
-    return " ".join(_fmt(v) for v in matrix)
-
-
-def _serialise(obj: PdfObject) -> bytes:
-    buf = io.BytesIO()
-    obj.write_to_stream(buf)
-    return buf.getvalue()
-
-
-def _raw_stream_data(stream: StreamObject) -> bytes:
-    # The stream's bytes exactly as stored (still encoded). pypdf keeps them in ``_data`` and
-    # has no public accessor; its own clone/replicate copy ``_data`` the same way.
-    data: bytes = stream._data
-    return data
-
-
-def _ref(number: int) -> IndirectObject:
-    return IndirectObject(number, 0, None)
-
-
-class _Writer:
-    """Appends numbered objects to a binary file and remembers their offsets."""
-
-    def __init__(self, fh: BinaryIO, path: Path) -> None:
-        self._fh = fh
-        self._path = path
-        self.pos = 0
-        self._offsets: list[int] = [0]  # index 0: the free-list head
-
-    def alloc(self) -> int:
-        self._offsets.append(-1)
-        return len(self._offsets) - 1
-
-    def write(self, data: bytes) -> None:
-        try:
-            self._fh.write(data)
-        except OSError as exc:
-            raise _output_error(self._path, exc) from exc
-        self.pos += len(data)
-
-    def _begin(self, number: int) -> None:
-        if self._offsets[number] != -1:
-            raise RuntimeError(f"object {number} written twice")
-        self._offsets[number] = self.pos
-        self.write(b"%d 0 obj\n" % number)
-
-    def object(self, number: int, obj: PdfObject) -> None:
-        self._begin(number)
-        self.write(_serialise(obj))
-        self.write(b"\nendobj\n")
-
-    def stream(self, number: int, head: DictionaryObject, data: bytes) -> None:
-        head[NameObject("/Length")] = NumberObject(len(data))
-        self._begin(number)
-        self.write(_serialise(head))
-        self.write(b"\nstream\n")
-        self.write(data)
-        self.write(b"\nendstream\nendobj\n")
-
-    def finish(self, root: int, info: int, file_id: bytes) -> None:
-        missing = [n for n, off in enumerate(self._offsets) if n and off < 0]
-        if missing:
-            raise RuntimeError(f"objects allocated but never written: {missing[:5]}")
-        xref_at = self.pos
-        lines = [b"xref\n0 %d\n" % len(self._offsets), b"0000000000 65535 f\r\n"]
-        lines.extend(b"%010d 00000 n\r\n" % off for off in self._offsets[1:])
-        self.write(b"".join(lines))
-        trailer = DictionaryObject(
-            {
-                NameObject("/Size"): NumberObject(len(self._offsets)),
-                NameObject("/Root"): _ref(root),
-                NameObject("/Info"): _ref(info),
-                NameObject("/ID"): ArrayObject(
-                    [ByteStringObject(file_id), ByteStringObject(file_id)]
-                ),
-            }
-        )
-        self.write(b"trailer\n" + _serialise(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
-
-
-def _output_error(path: Path, exc: OSError) -> OutputError:
-    if isinstance(exc, PermissionError):
-        return OutputError(
-            f"无法写入 {path}：没有写入权限或文件正被其他程序占用。请关闭打开该文件的程序"
-            f"（如 PDF 阅读器）后重试，或另选输出文件夹。"
-        )
-    if isinstance(exc, FileNotFoundError):
-        return OutputError(f"无法写入 {path}：输出文件夹不存在。请重新选择输出文件夹后重试。")
-    return OutputError(
-        f"无法写入 {path}：{exc.strerror or exc}。请检查磁盘空间和输出文件夹后重试。"
-    )
-
-
-@dataclass
-class _Source:
-    """One source PDF being copied from, with its object renumbering."""
-
-    label: str  # Chinese description used in error messages
-    reader: PdfReader
-    numbers: dict[tuple[int, int], int]  # source (idnum, generation) -> output number
-    forms: dict[int, tuple[int, float, float, float, float, int]]  # page -> form number, box, rot
-
-
-@dataclass
-class _SourceState:
-    """What survives of a source between loads: its renumbering (objects already written)."""
-
-    numbers: dict[tuple[int, int], int] = field(default_factory=dict)
-    forms: dict[int, tuple[int, float, float, float, float, int]] = field(default_factory=dict)
-
-
-class _Copier:
-    """Copies source objects into the output, each once, under new numbers."""
-
-    def __init__(self, out: _Writer) -> None:
-        self._out = out
-        self._pending: list[tuple[_Source, IndirectObject, int]] = []
-
-    def copy(self, src: _Source, obj: PdfObject) -> PdfObject:
-        """A direct copy of ``obj`` whose references point at output objects (written later by
-        :meth:`flush`)."""
-        if isinstance(obj, IndirectObject):
-            key = (obj.idnum, obj.generation)
-            number = src.numbers.get(key)
-            if number is None:
-                number = self._out.alloc()
-                src.numbers[key] = number
-                self._pending.append((src, obj, number))
-            return _ref(number)
-        if isinstance(obj, DictionaryObject):
-            if obj.get("/Type") in ("/Page", "/Pages", "/Catalog"):
-                return NullObject()
-            copied = DictionaryObject()
-            for key, value in obj.items():
-                if key in _DROPPED_KEYS or (key == "/Length" and isinstance(obj, StreamObject)):
-                    continue
-                copied[NameObject(key)] = self.copy(src, value)
-            return copied
-        if isinstance(obj, ArrayObject):
-            return ArrayObject(self.copy(src, item) for item in obj)
-        return obj
-
-    def flush(self) -> None:
-        """Write every source object referenced so far (and what they reference)."""
-        while self._pending:
-            src, ref, number = self._pending.pop()
-            obj = src.reader.get_object(ref)
-            if obj is None:
-                self._out.object(number, NullObject())
-            elif isinstance(obj, StreamObject):
-                head = self.copy(src, obj)
-                assert isinstance(head, DictionaryObject)
-                self._out.stream(number, head, _raw_stream_data(obj))
-            else:
-                self._out.object(number, self.copy(src, obj))
-
-    def form(self, src: _Source, page_index: int) -> tuple[int, float, float, float, float, int]:
-        """The Form XObject of a source page: its number, its box and its /Rotate."""
-        known = src.forms.get(page_index)
-        if known is not None:
-            return known
-        page = src.reader.pages[page_index]
-        box = page.cropbox
-        x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
-        head = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1)),
-            }
-        )
-        resources = page.raw_get("/Resources") if "/Resources" in page else None
-        head[NameObject("/Resources")] = (
-            self.copy(src, resources) if resources is not None else DictionaryObject()
-        )
-        if "/Group" in page:
-            head[NameObject("/Group")] = self.copy(src, page.raw_get("/Group"))
-        data = b""
-        contents = page.raw_get("/Contents").get_object() if "/Contents" in page else None
-        if isinstance(contents, StreamObject):
-            data = _raw_stream_data(contents)
-            for key in ("/Filter", "/DecodeParms"):
-                if key in contents:
-                    head[NameObject(key)] = self.copy(src, contents.raw_get(key))
-        elif isinstance(contents, ArrayObject):
-            parts = []
-            for item in contents:
-                part = item.get_object()
-                if isinstance(part, StreamObject):
-                    parts.append(part.get_data())
-            data = zlib.compress(b"\n".join(parts), 6)
-            head[NameObject("/Filter")] = NameObject("/FlateDecode")
-        number = self._out.alloc()
-        self._out.stream(number, head, data)
-        self.flush()
-        rotation = int(page.rotation) % 360
-        result = (number, x0, y0, x1 - x0, y1 - y0, rotation)
-        src.forms[page_index] = result
-        return result
 
 
 def _translate_first(matrix: Matrix, x0: float, y0: float) -> Matrix:
@@ -381,15 +174,15 @@ def _internal_fault(label: str) -> AppError:
 def _load_evidence(
     file_id: str,
     evidence: Callable[[str], bytes],
-    state: _SourceState,
+    state: SourceState,
     file_names: Mapping[str, str],
-) -> _Source:
+) -> Source:
     name = file_names.get(file_id)
     label = f"“{name}”" if name else f"（编号 {file_id}）"
     data = evidence(file_id)
     with _reading(label, _evidence_fault):
         reader = _open(data)
-    return _Source(label, reader, state.numbers, state.forms)
+    return Source(label, reader, state.numbers, state.forms)
 
 
 def _check_plan(
@@ -461,12 +254,12 @@ def assemble(
             prefix=f".{out_path.stem}.", suffix=".tmp", dir=out_path.parent
         )
     except OSError as exc:
-        raise _output_error(out_path, exc) from exc
+        raise output_error(out_path, exc) from exc
     tmp_path = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb", buffering=_BUFFER_SIZE) as fh:
             _write_packet(
-                _Writer(fh, out_path),
+                Writer(fh, out_path),
                 pages,
                 drawn,
                 overlay,
@@ -498,11 +291,11 @@ def _replace(tmp_path: Path, out_path: Path) -> None:
                 ) from exc
             time.sleep(0.2 * (attempt + 1))
         except OSError as exc:
-            raise _output_error(out_path, exc) from exc
+            raise output_error(out_path, exc) from exc
 
 
 def _write_packet(
-    out: _Writer,
+    out: Writer,
     pages: Sequence[OutputPage],
     drawn: PdfReader,
     overlay: PdfReader | None,
@@ -518,11 +311,11 @@ def _write_packet(
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     catalog_num, pages_num, info_num = out.alloc(), out.alloc(), out.alloc()
     page_nums = [out.alloc() for _ in pages]
-    copier = _Copier(out)
-    drawn_src = _Source("封面、目录等页面", drawn, {}, {})
-    overlay_src = _Source("页码叠加层", overlay, {}, {}) if overlay is not None else None
-    states: dict[str, _SourceState] = {}
-    current: _Source | None = None
+    copier = Copier(out)
+    drawn_src = Source("封面、目录等页面", drawn, {}, {})
+    overlay_src = Source("页码叠加层", overlay, {}, {}) if overlay is not None else None
+    states: dict[str, SourceState] = {}
+    current: Source | None = None
     current_id: str | None = None
     links_by_page: dict[int, list[LinkArea]] = {}
     for link in links:
@@ -542,7 +335,7 @@ def _write_packet(
         else:
             if page.file_id != current_id:
                 current = None  # let the previous evidence PDF go before loading the next
-                state = states.setdefault(page.file_id, _SourceState())
+                state = states.setdefault(page.file_id, SourceState())
                 current = _load_evidence(page.file_id, evidence, state, file_names)
                 current_id = page.file_id
             assert current is not None
@@ -555,24 +348,24 @@ def _write_packet(
                 form = copier.form(current, page.page_index)
             box = content_box(layout, index + 1, page.band)
             matrix = _placed(form, box, page.user_rotation)
-        xobjects = DictionaryObject({NameObject("/P0"): _ref(form[0])})
-        ops = [f"q {_matrix_text(matrix)} cm /P0 Do Q\n"]
+        xobjects = DictionaryObject({NameObject("/P0"): indirect_ref(form[0])})
+        ops = [f"q {matrix_text(matrix)} cm /P0 Do Q\n"]
         if overlay_src is not None:
             with _reading(overlay_src.label, _internal_fault):
                 over = copier.form(overlay_src, index)
-            xobjects[NameObject("/O0")] = _ref(over[0])
-            ops.append(f"q {_matrix_text(_placed(over, full_page, 0))} cm /O0 Do Q\n")
+            xobjects[NameObject("/O0")] = indirect_ref(over[0])
+            ops.append(f"q {matrix_text(_placed(over, full_page, 0))} cm /O0 Do Q\n")
         content_num = out.alloc()
         out.stream(content_num, DictionaryObject(), "".join(ops).encode("ascii"))
         page_obj = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Page"),
-                NameObject("/Parent"): _ref(pages_num),
+                NameObject("/Parent"): indirect_ref(pages_num),
                 NameObject("/MediaBox"): ArrayObject(
                     [NumberObject(0), NumberObject(0), FloatObject(A4[0]), FloatObject(A4[1])]
                 ),
                 NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): xobjects}),
-                NameObject("/Contents"): _ref(content_num),
+                NameObject("/Contents"): indirect_ref(content_num),
             }
         )
         page_links = links_by_page.get(index, [])
@@ -581,7 +374,7 @@ def _write_packet(
             for link in page_links:
                 annot_num = out.alloc()
                 out.object(annot_num, _link_annotation(link, page_nums))
-                annots.append(_ref(annot_num))
+                annots.append(indirect_ref(annot_num))
             page_obj[NameObject("/Annots")] = annots
         out.object(page_nums[index], page_obj)
 
@@ -592,7 +385,7 @@ def _write_packet(
         DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Pages"),
-                NameObject("/Kids"): ArrayObject(_ref(n) for n in page_nums),
+                NameObject("/Kids"): ArrayObject(indirect_ref(n) for n in page_nums),
                 NameObject("/Count"): NumberObject(total),
             }
         ),
@@ -600,13 +393,13 @@ def _write_packet(
     catalog = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): _ref(pages_num),
+            NameObject("/Pages"): indirect_ref(pages_num),
             NameObject("/ViewerPreferences"): _viewer_preferences(info),
             NameObject("/Lang"): TextStringObject("zh-CN"),
         }
     )
     if outline:
-        catalog[NameObject("/Outlines")] = _ref(_write_outline(out, outline, page_nums))
+        catalog[NameObject("/Outlines")] = indirect_ref(_write_outline(out, outline, page_nums))
         catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
     out.object(catalog_num, catalog)
     now = _dt.datetime.now(_dt.UTC)
@@ -619,7 +412,7 @@ def _write_packet(
 
 def _destination(page_num: int) -> ArrayObject:
     return ArrayObject(
-        [_ref(page_num), NameObject("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
+        [indirect_ref(page_num), NameObject("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
     )
 
 
@@ -663,7 +456,7 @@ def _info_dict(info: DocInfo, now: _dt.datetime) -> DictionaryObject:
     return result
 
 
-def _write_outline(out: _Writer, outline: Sequence[OutlineNode], page_nums: Sequence[int]) -> int:
+def _write_outline(out: Writer, outline: Sequence[OutlineNode], page_nums: Sequence[int]) -> int:
     """Write the outline tree (every entry open) and return the number of its root."""
     root = out.alloc()
 
@@ -676,18 +469,18 @@ def _write_outline(out: _Writer, outline: Sequence[OutlineNode], page_nums: Sequ
             item = DictionaryObject(
                 {
                     NameObject("/Title"): TextStringObject(node.title),
-                    NameObject("/Parent"): _ref(parent),
+                    NameObject("/Parent"): indirect_ref(parent),
                     NameObject("/Dest"): _destination(page_nums[node.page]),
                 }
             )
             if i > 0:
-                item[NameObject("/Prev")] = _ref(numbers[i - 1])
+                item[NameObject("/Prev")] = indirect_ref(numbers[i - 1])
             if i + 1 < len(numbers):
-                item[NameObject("/Next")] = _ref(numbers[i + 1])
+                item[NameObject("/Next")] = indirect_ref(numbers[i + 1])
             if node.children:
                 first, last = write_level(node.children, numbers[i])
-                item[NameObject("/First")] = _ref(first)
-                item[NameObject("/Last")] = _ref(last)
+                item[NameObject("/First")] = indirect_ref(first)
+                item[NameObject("/Last")] = indirect_ref(last)
                 item[NameObject("/Count")] = NumberObject(visible(node.children))
             out.object(numbers[i], item)
         return numbers[0], numbers[-1]
@@ -698,8 +491,8 @@ def _write_outline(out: _Writer, outline: Sequence[OutlineNode], page_nums: Sequ
         DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Outlines"),
-                NameObject("/First"): _ref(first),
-                NameObject("/Last"): _ref(last),
+                NameObject("/First"): indirect_ref(first),
+                NameObject("/Last"): indirect_ref(last),
                 NameObject("/Count"): NumberObject(visible(outline)),
             }
         ),

@@ -1,0 +1,245 @@
+"""The low-level object writer of the packet assembler.
+
+``Writer`` appends numbered objects to the output file and keeps their byte offsets for the
+cross-reference table; ``Copier`` copies objects of a source PDF into it, each once, under new
+numbers, without actions, annotations, name trees or page-tree links, and makes a source page
+into a Form XObject. pypdf serialises every object (``write_to_stream``).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
+
+from app.errors import OutputError
+from app.packet.layout import Matrix
+
+# Keys never copied from a source object: actions, annotations, name trees (JavaScript,
+# attachments) and links back into the source page tree.
+_DROPPED_KEYS = frozenset(
+    {"/AA", "/A", "/Annots", "/Names", "/JS", "/JavaScript", "/OpenAction", "/Parent", "/P"}
+)
+
+
+def fmt(value: float) -> str:
+    text = f"{value:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def matrix_text(matrix: Matrix) -> str:
+    return " ".join(fmt(v) for v in matrix)
+
+
+def serialise(obj: PdfObject) -> bytes:
+    buf = io.BytesIO()
+    obj.write_to_stream(buf)
+    return buf.getvalue()
+
+
+def raw_stream_data(stream: StreamObject) -> bytes:
+    # The stream's bytes exactly as stored (still encoded). pypdf keeps them in ``_data`` and
+    # has no public accessor; its own clone/replicate copy ``_data`` the same way.
+    data: bytes = stream._data
+    return data
+
+
+def indirect_ref(number: int) -> IndirectObject:
+    return IndirectObject(number, 0, None)
+
+
+class Writer:
+    """Appends numbered objects to a binary file and remembers their offsets."""
+
+    def __init__(self, fh: BinaryIO, path: Path) -> None:
+        self._fh = fh
+        self._path = path
+        self.pos = 0
+        self._offsets: list[int] = [0]  # index 0: the free-list head
+
+    def alloc(self) -> int:
+        self._offsets.append(-1)
+        return len(self._offsets) - 1
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._fh.write(data)
+        except OSError as exc:
+            raise output_error(self._path, exc) from exc
+        self.pos += len(data)
+
+    def _begin(self, number: int) -> None:
+        if self._offsets[number] != -1:
+            raise RuntimeError(f"object {number} written twice")
+        self._offsets[number] = self.pos
+        self.write(b"%d 0 obj\n" % number)
+
+    def object(self, number: int, obj: PdfObject) -> None:
+        self._begin(number)
+        self.write(serialise(obj))
+        self.write(b"\nendobj\n")
+
+    def stream(self, number: int, head: DictionaryObject, data: bytes) -> None:
+        head[NameObject("/Length")] = NumberObject(len(data))
+        self._begin(number)
+        self.write(serialise(head))
+        self.write(b"\nstream\n")
+        self.write(data)
+        self.write(b"\nendstream\nendobj\n")
+
+    def finish(self, root: int, info: int, file_id: bytes) -> None:
+        missing = [n for n, off in enumerate(self._offsets) if n and off < 0]
+        if missing:
+            raise RuntimeError(f"objects allocated but never written: {missing[:5]}")
+        xref_at = self.pos
+        lines = [b"xref\n0 %d\n" % len(self._offsets), b"0000000000 65535 f\r\n"]
+        lines.extend(b"%010d 00000 n\r\n" % off for off in self._offsets[1:])
+        self.write(b"".join(lines))
+        trailer = DictionaryObject(
+            {
+                NameObject("/Size"): NumberObject(len(self._offsets)),
+                NameObject("/Root"): indirect_ref(root),
+                NameObject("/Info"): indirect_ref(info),
+                NameObject("/ID"): ArrayObject(
+                    [ByteStringObject(file_id), ByteStringObject(file_id)]
+                ),
+            }
+        )
+        self.write(b"trailer\n" + serialise(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, PermissionError):
+        return OutputError(
+            f"无法写入 {path}：没有写入权限或文件正被其他程序占用。请关闭打开该文件的程序"
+            f"（如 PDF 阅读器）后重试，或另选输出文件夹。"
+        )
+    if isinstance(exc, FileNotFoundError):
+        return OutputError(f"无法写入 {path}：输出文件夹不存在。请重新选择输出文件夹后重试。")
+    return OutputError(
+        f"无法写入 {path}：{exc.strerror or exc}。请检查磁盘空间和输出文件夹后重试。"
+    )
+
+
+@dataclass
+class Source:
+    """One source PDF being copied from, with its object renumbering."""
+
+    label: str  # Chinese description used in error messages
+    reader: PdfReader
+    numbers: dict[tuple[int, int], int]  # source (idnum, generation) -> output number
+    forms: dict[int, tuple[int, float, float, float, float, int]]  # page -> form number, box, rot
+
+
+@dataclass
+class SourceState:
+    """What survives of a source between loads: its renumbering (objects already written)."""
+
+    numbers: dict[tuple[int, int], int] = field(default_factory=dict)
+    forms: dict[int, tuple[int, float, float, float, float, int]] = field(default_factory=dict)
+
+
+class Copier:
+    """Copies source objects into the output, each once, under new numbers."""
+
+    def __init__(self, out: Writer) -> None:
+        self._out = out
+        self._pending: list[tuple[Source, IndirectObject, int]] = []
+
+    def copy(self, src: Source, obj: PdfObject) -> PdfObject:
+        """A direct copy of ``obj`` whose references point at output objects (written later by
+        :meth:`flush`)."""
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            number = src.numbers.get(key)
+            if number is None:
+                number = self._out.alloc()
+                src.numbers[key] = number
+                self._pending.append((src, obj, number))
+            return indirect_ref(number)
+        if isinstance(obj, DictionaryObject):
+            if obj.get("/Type") in ("/Page", "/Pages", "/Catalog"):
+                return NullObject()
+            copied = DictionaryObject()
+            for key, value in obj.items():
+                if key in _DROPPED_KEYS or (key == "/Length" and isinstance(obj, StreamObject)):
+                    continue
+                copied[NameObject(key)] = self.copy(src, value)
+            return copied
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self.copy(src, item) for item in obj)
+        return obj
+
+    def flush(self) -> None:
+        """Write every source object referenced so far (and what they reference)."""
+        while self._pending:
+            src, ref, number = self._pending.pop()
+            obj = src.reader.get_object(ref)
+            if obj is None:
+                self._out.object(number, NullObject())
+            elif isinstance(obj, StreamObject):
+                head = self.copy(src, obj)
+                assert isinstance(head, DictionaryObject)
+                self._out.stream(number, head, raw_stream_data(obj))
+            else:
+                self._out.object(number, self.copy(src, obj))
+
+    def form(self, src: Source, page_index: int) -> tuple[int, float, float, float, float, int]:
+        """The Form XObject of a source page: its number, its box and its /Rotate."""
+        known = src.forms.get(page_index)
+        if known is not None:
+            return known
+        page = src.reader.pages[page_index]
+        box = page.cropbox
+        x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+        head = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1)),
+            }
+        )
+        resources = page.raw_get("/Resources") if "/Resources" in page else None
+        head[NameObject("/Resources")] = (
+            self.copy(src, resources) if resources is not None else DictionaryObject()
+        )
+        if "/Group" in page:
+            head[NameObject("/Group")] = self.copy(src, page.raw_get("/Group"))
+        data = b""
+        contents = page.raw_get("/Contents").get_object() if "/Contents" in page else None
+        if isinstance(contents, StreamObject):
+            data = raw_stream_data(contents)
+            for key in ("/Filter", "/DecodeParms"):
+                if key in contents:
+                    head[NameObject(key)] = self.copy(src, contents.raw_get(key))
+        elif isinstance(contents, ArrayObject):
+            parts = []
+            for item in contents:
+                part = item.get_object()
+                if isinstance(part, StreamObject):
+                    parts.append(part.get_data())
+            data = zlib.compress(b"\n".join(parts), 6)
+            head[NameObject("/Filter")] = NameObject("/FlateDecode")
+        number = self._out.alloc()
+        self._out.stream(number, head, data)
+        self.flush()
+        rotation = int(page.rotation) % 360
+        result = (number, x0, y0, x1 - x0, y1 - y0, rotation)
+        src.forms[page_index] = result
+        return result

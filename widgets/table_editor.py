@@ -261,6 +261,14 @@ class TableEditor(QWidget):
         ids = self.selected_row_ids()
         if not ids:
             return 0
+        attached = [f for f in self.session.data.evidence if f.row_id in set(ids)]
+        if attached and not errors.ask(
+            self,
+            "删除行",
+            f"要删除的 {len(ids)} 行已附 {len(attached)} 个证明文件，删除行会一并移除这些文件。\n"
+            "（删除后可按 Ctrl+Z 撤销，文件会一起恢复。）确定删除吗？",
+        ):
+            return 0
         first = self.model.row_of(ids[0])
         stack = self.session.undo_stack
         stack.beginMacro(f"删除 {len(ids)} 行“{self.table.title}”")

@@ -558,3 +558,30 @@ def test_screenshot(qtbot, page, session):  # type: ignore[no-untyped-def]
     )
     qtbot.waitUntil(lambda: "50,000.00" in page.ceiling_label.text())
     save_shot(page, "items")
+
+
+def test_deleting_rows_with_attached_files_asks_first(qtbot, page, session, make_scan, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.intake import import_file
+
+    choose(qtbot, page, "talent_introduction")
+    editor = page.table_editor("persons")
+    assert editor is not None
+    rid = session.add_row("persons", {"name": "张三"})
+    session.attach("ti_labour_contract", rid, [import_file(make_scan("合同.jpg"))])
+    qtbot.waitUntil(lambda: editor.model.rowCount() == 1)
+    answers: list[bool] = [False]
+    asked: list[str] = []
+    monkeypatch.setattr(
+        errors, "ask", lambda parent, title, text: asked.append(text) or answers[-1]
+    )
+    editor.select_cell(0, 0)
+    assert editor.delete_selected() == 0  # the user said no: nothing deleted
+    assert "1 个证明文件" in asked[0]
+    assert len(session.data.rows("persons")) == 1 and len(session.data.evidence) == 1
+
+    answers.append(True)
+    editor.select_cell(0, 0)
+    assert editor.delete_selected() == 1
+    assert session.data.rows("persons") == () and session.data.evidence == ()
+    session.undo_stack.undo()
+    assert len(session.data.rows("persons")) == 1 and len(session.data.evidence) == 1

@@ -76,10 +76,23 @@ def make_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="生成申报材料 PDF、Excel 文件、Word 模板和核对清单")
     b.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
     b.add_argument("--out", type=Path, required=True, help="输出文件夹")
-    b.add_argument("--duplex", action="store_true", help="双面打印：每个项目从奇数页开始")
-    b.add_argument("--gutter", type=float, default=25.0, help="装订边宽度（毫米，默认 25）")
     b.add_argument(
-        "--repeat-shared", action="store_true", help="在各项目中重复附上共用的服务外包证明材料"
+        "--duplex",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="双面打印：每个项目从奇数页开始（默认按项目文件中的设置）",
+    )
+    b.add_argument(
+        "--gutter",
+        type=float,
+        default=None,
+        help="装订边宽度（毫米；默认按项目文件中的设置，或 25）",
+    )
+    b.add_argument(
+        "--repeat-shared",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="在各项目中重复附上共用的服务外包证明材料（默认按项目文件中的设置）",
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
@@ -298,16 +311,28 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
     return progress
 
 
-def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.build import BlockedError, BuildOptions, build
+def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
+    """Command-line flags win; otherwise the options saved in the project (or manifest)."""
+    from app.build import BuildOptions
 
-    options = BuildOptions(
-        duplex=args.duplex,
-        gutter_mm=args.gutter,
-        repeat_shared=args.repeat_shared,
+    def pick(flag: Any, key: str, default: Any) -> Any:
+        return flag if flag is not None else saved.get(key, default)
+
+    gutter = float(pick(args.gutter, "gutter_mm", 25.0))
+    if not 0 <= gutter <= 50:
+        raise UsageError("装订边宽度应在 0 到 50 毫米之间（项目文件中的设置有误）。")
+    return BuildOptions(
+        duplex=bool(pick(args.duplex, "duplex", False)),
+        gutter_mm=gutter,
+        repeat_shared=bool(pick(args.repeat_shared, "repeat_shared", False)),
         draft=args.draft,
     )
-    if not 0 <= args.gutter <= 50:
+
+
+def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.build import BlockedError, build
+
+    if args.gutter is not None and not 0 <= args.gutter <= 50:
         raise UsageError("装订边宽度应在 0 到 50 毫米之间。")
     src: Path = args.src
     if not src.exists():
@@ -324,6 +349,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from app.project import ProjectStore
 
         with ProjectStore.open(src) as store:
+            options = build_options(args, store.get_options())
             try:
                 result = build(
                     store, args.out, options, progress=_progress_printer(err), today=args.today

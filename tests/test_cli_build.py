@@ -1,0 +1,65 @@
+"""`build` on a project file: options saved in the project (by the wizard or a manifest) are
+the defaults; command-line flags win."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.cli import main
+from app.demo import SAMPLE_MANIFEST
+from app.manifest import import_manifest, load_manifest
+from app.project import ProjectStore
+
+
+def _project(tmp_path: Path, **options: object) -> Path:
+    path = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), path)
+    with ProjectStore.open(path) as store:
+        for key, value in options.items():
+            store.set_option(key, value)
+    return path
+
+
+def _build(project: Path, out: Path, *flags: str) -> PdfReader:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(
+        [
+            "build",
+            str(project),
+            "--out",
+            str(out),
+            "--today",
+            dt.date(2019, 2, 1).isoformat(),
+            *flags,
+        ],
+        stdout,
+        stderr,
+    )
+    assert code == 0, stderr.getvalue()
+    (pdf,) = out.glob("*-申报材料.pdf")
+    return PdfReader(pdf)
+
+
+def _duplex(reader: PdfReader) -> str:
+    return str(reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"])
+
+
+def test_saved_options_are_the_defaults_and_flags_win(tmp_path: Path) -> None:
+    project = _project(tmp_path, duplex=True, gutter_mm=30)
+    saved = _build(project, tmp_path / "a")
+    assert _duplex(saved) == "/DuplexFlipLongEdge"
+    plain = _build(project, tmp_path / "b", "--no-duplex")
+    assert _duplex(plain) == "/Simplex"
+    assert len(plain.pages) < len(saved.pages)  # no blank pages to start items on odd pages
+
+
+def test_a_bad_saved_gutter_is_refused_with_a_message(tmp_path: Path) -> None:
+    project = _project(tmp_path, gutter_mm=80)
+    err = io.StringIO()
+    code = main(["build", str(project), "--out", str(tmp_path / "o")], io.StringIO(), err)
+    assert code == 2 and "装订边" in err.getvalue()
+    assert not (tmp_path / "o").exists()

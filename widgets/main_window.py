@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.start_page.open_path_requested.connect(self.open_project)
         self.start_page.import_requested.connect(self.import_manifest)
         self.check_page.navigate.connect(self.navigate_to)
+        self.output_page.busy.connect(self._set_busy)
 
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
@@ -164,6 +165,25 @@ class MainWindow(QMainWindow):
         )
         help_menu.addAction(help_action)
         help_menu.addAction(about_action)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a build reads the project, nothing may change it: no page switch, no undo, no
+        other project. The output page keeps its Cancel button."""
+        for w in (self.steps, self.back_button, self.next_button, self.menuBar()):
+            w.setEnabled(not busy)
+        for a in (
+            self.undo_action,
+            self.redo_action,
+            self.new_action,
+            self.open_action,
+            self.import_action,
+        ):
+            a.setEnabled(not busy)
+        if busy:
+            for a in (self.export_action, self.backup_action, self.close_action):
+                a.setEnabled(False)
+        else:
+            self._update_enabled()
 
     def undo(self) -> None:
         if self.session is not None and self.session.undo_stack.canUndo():

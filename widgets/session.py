@@ -83,6 +83,8 @@ class ProjectSession(QObject):
 
     def _emit_pending(self) -> None:
         topics, self._pending = self._pending, set()
+        if self.store.closed:  # a change noted just before the project was closed
+            return
         for t in sorted(topics):
             self.changed.emit(t)
 

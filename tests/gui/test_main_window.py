@@ -165,3 +165,38 @@ def test_new_project_asks_which_guide_when_several_ship(qtbot, gui_app, tmp_path
         for n in range(window.items_page.tree.topLevelItemCount())
     ]
     assert len(titles) == len(window.session.guide.items) == 2
+
+
+def test_the_project_stays_still_while_a_build_runs(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    window = make_window(qtbot)
+    window.open_project(new_project(tmp_path))
+    window.go(5)
+    output = window.output_page
+    output.busy.emit(True)  # what start_build announces
+    assert not window.steps.isEnabled() and not window.back_button.isEnabled()
+    assert not window.undo_action.isEnabled() and not window.open_action.isEnabled()
+    assert not window.close_action.isEnabled()
+    output.busy.emit(False)
+    assert window.steps.isEnabled() and window.undo_action.isEnabled()
+    assert window.close_action.isEnabled() and window.open_action.isEnabled()
+
+
+def test_a_real_build_from_the_window_locks_then_releases(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.demo import SAMPLE_MANIFEST
+    from app.manifest import import_manifest, load_manifest
+
+    project = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), project)
+    window = make_window(qtbot)
+    window.open_project(project)
+    window.go(5)
+    output = window.output_page
+    output.out_edit.setText(str(tmp_path / "out"))
+    states: list[bool] = []
+    output.busy.connect(states.append)
+    qtbot.mouseClick(output.build_button, Qt.MouseButton.LeftButton)
+    assert not window.steps.isEnabled()
+    qtbot.waitUntil(lambda: output.task is None, timeout=60000)
+    assert states == [True, False]
+    assert window.steps.isEnabled()
+    assert output.result is not None and output.result.pdf.exists()

@@ -213,13 +213,14 @@ class InputsForm(QObject):
         self._timer.start()
 
     def _save_text(self, fid: str) -> None:
-        if self._is_loading() or self._page.session is None or fid not in self.inputs:
+        session = self._page.live_session()
+        if self._is_loading() or session is None or fid not in self.inputs:
             return
         self._pending.discard(fid)
         item_id = self._current()
         ok, value = self._parse(fid)
         if ok and item_id is not None:
-            self._page.session.set_input(item_id, fid, value)
+            session.set_input(item_id, fid, value)
 
     def _save_pending(self) -> None:
         for fid in list(self._pending):
@@ -227,14 +228,16 @@ class InputsForm(QObject):
         self._pending.clear()
 
     def _save_bool(self, item_id: str, fid: str, on: bool) -> None:
-        if self._is_loading() or self._page.session is None:
+        session = self._page.live_session()
+        if self._is_loading() or session is None:
             return
-        self._page.session.set_input(item_id, fid, on)
+        session.set_input(item_id, fid, on)
 
     def _save_combo(self, item_id: str, fid: str) -> None:
-        if self._is_loading() or self._page.session is None or fid not in self.inputs:
+        session = self._page.live_session()
+        if self._is_loading() or session is None or fid not in self.inputs:
             return
         editor = self.inputs[fid].editor
         assert isinstance(editor, QComboBox)
         value = editor.currentData()
-        self._page.session.set_input(item_id, fid, value if value else None)
+        session.set_input(item_id, fid, value if value else None)

@@ -28,6 +28,16 @@ class Page(QWidget):
             session.changed.connect(self.on_changed)
         self.refresh()
 
+    def alive(self) -> bool:
+        """A project is open (focus-out signals can still arrive while a window closes)."""
+        return self.live_session() is not None
+
+    def live_session(self) -> ProjectSession | None:
+        """The session if its project is still open, else None."""
+        if self.session is None or self.session.store.closed:
+            return None
+        return self.session
+
     def on_changed(self, topic: str) -> None:
         """A committed change; the default is a full refresh."""
         self.refresh()

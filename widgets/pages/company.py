@@ -124,8 +124,9 @@ class CompanyPage(Page):
             self._save(fid)
 
     def _save(self, fid: str) -> None:
-        if self._loading or self.session is None:
+        if self._loading or not self.alive():
             return
+        assert self.session is not None
         self.session.set_company_field(fid, self._value(fid))
         self._check(fid)
 

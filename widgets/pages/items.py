@@ -357,11 +357,12 @@ class ItemsPage(Page):
 
     def _save_requested(self) -> None:
         item_id = self._current()
-        if self._loading or self.session is None or item_id is None:
+        session = self.live_session()
+        if self._loading or session is None or item_id is None:
             return
         ok, value = self.result_box.check_requested()
-        if ok and self.session.data.requested.get(item_id) != value:
-            self.session.set_requested(item_id, value)
+        if ok and session.data.requested.get(item_id) != value:
+            session.set_requested(item_id, value)
 
     # -- findings --------------------------------------------------------------------------------
     def focus_where(self, where: str) -> bool:

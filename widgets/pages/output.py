@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,7 @@ def default_out_dir(project: Path) -> Path:
 
 class OutputPage(Page):
     title = "输出"
+    busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,8 +155,9 @@ class OutputPage(Page):
             self.build_button.setText("生成申报材料")
 
     def _save_options(self) -> None:
-        if self.session is None:
+        if not self.alive():
             return
+        assert self.session is not None
         self.session.set_option("duplex", self.duplex.isChecked())
         self.session.set_option("repeat_shared", self.repeat.isChecked())
         self.session.set_option("gutter_mm", self.gutter.value())
@@ -195,6 +197,7 @@ class OutputPage(Page):
         self.progress_label.setText("正在准备…")
         self.task = run_task(self, work, self._built, self._failed)
         self.task.progress.connect(self._progress)
+        self.busy.emit(True)
 
     def cancel_build(self) -> None:
         if self.task is not None:
@@ -209,6 +212,7 @@ class OutputPage(Page):
 
     def _finish(self) -> None:
         self.task = None
+        self.busy.emit(False)
         self.build_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.cancel_button.hide()

@@ -17,6 +17,7 @@ from app.company import check_credit_code, check_email, check_phone, normalise_c
 from app.model import COMPANY_FIELDS
 from app.outputs import safe_file_stem
 from widgets.pages.base import Page
+from widgets.session import ProjectSession
 
 HINTS = {
     "name": "与营业执照一致的企业全称；Excel 文件将以它命名",
@@ -62,6 +63,7 @@ class CompanyPage(Page):
                 editor.setPlaceholderText(HINTS.get(fid, ""))
                 editor.textEdited.connect(lambda _t, f=fid: self._edited(f))
                 editor.editingFinished.connect(lambda f=fid: self._save(f))
+                editor.returnPressed.connect(self._next_field)  # Enter moves on, as in forms
             editor.setObjectName(f"company_{fid}")
             editor.setAccessibleName(label)
             message = QLabel()
@@ -81,6 +83,11 @@ class CompanyPage(Page):
             form.addRow(QLabel(f"{label}{star}："), box)
             self.editors[fid] = editor
             self.messages[fid] = message
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        if self.session is not None and session is not self.session:
+            self.flush()  # what is being typed belongs to the project being left
+        super().set_session(session)
 
     # -- data -----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -147,6 +154,9 @@ class CompanyPage(Page):
         label = self.messages[fid]
         label.setText(msg or "")
         label.setVisible(bool(msg))
+
+    def _next_field(self) -> None:
+        self.focusNextChild()
 
     def focus_where(self, where: str) -> bool:
         if where.startswith("company."):

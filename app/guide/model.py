@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from app.model import Value
 
@@ -41,6 +42,18 @@ Op = Literal[">=", ">", "<=", "<", "==", "in_period", "present"]
 OPS: tuple[str, ...] = (">=", ">", "<=", "<", "==", "in_period", "present")
 
 
+_T = TypeVar("_T")
+
+
+def _find(entries: Iterable[_T], wanted: str, key: Callable[[_T], str] | None = None) -> _T:
+    """The entry whose id (or ``key``) is ``wanted``; KeyError when there is none."""
+    get = key or (lambda e: e.id)  # type: ignore[attr-defined]
+    for entry in entries:
+        if get(entry) == wanted:
+            return entry
+    raise KeyError(wanted)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """An item input or a table column."""
@@ -71,10 +84,7 @@ class TableSpec:
     columns: tuple[FieldSpec, ...]
 
     def column(self, column_id: str) -> FieldSpec:
-        for col in self.columns:
-            if col.id == column_id:
-                return col
-        raise KeyError(column_id)
+        return _find(self.columns, column_id)
 
 
 @dataclass(frozen=True)
@@ -212,10 +222,7 @@ class ItemSpec:
         return f"{self.number}{self.title}"
 
     def input(self, field_id: str) -> FieldSpec:
-        for spec in self.inputs:
-            if spec.id == field_id:
-                return spec
-        raise KeyError(field_id)
+        return _find(self.inputs, field_id)
 
 
 @dataclass(frozen=True)
@@ -248,52 +255,28 @@ class Guide:
 
     # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).
     def item(self, item_id: str) -> ItemSpec:
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        raise KeyError(item_id)
+        return _find(self.items, item_id)
 
     def document(self, document_id: str) -> DocumentSpec:
-        for doc in self.documents:
-            if doc.id == document_id:
-                return doc
-        raise KeyError(document_id)
+        return _find(self.documents, document_id)
 
     def table(self, table_id: str) -> TableSpec:
-        for tab in self.tables:
-            if tab.id == table_id:
-                return tab
-        raise KeyError(table_id)
+        return _find(self.tables, table_id)
 
     def measure(self, measure_id: str) -> Measure:
-        for m in self.measures:
-            if m.id == measure_id:
-                return m
-        raise KeyError(measure_id)
+        return _find(self.measures, measure_id)
 
     def document_set(self, set_id: str) -> DocumentSet:
-        for s in self.document_sets:
-            if s.id == set_id:
-                return s
-        raise KeyError(set_id)
+        return _find(self.document_sets, set_id)
 
     def currency(self, code: str) -> Currency:
-        for c in self.currencies:
-            if c.code == code:
-                return c
-        raise KeyError(code)
+        return _find(self.currencies, code, key=lambda c: c.code)
 
     def business_type(self, type_id: str) -> BusinessType:
-        for b in self.business_types:
-            if b.id == type_id:
-                return b
-        raise KeyError(type_id)
+        return _find(self.business_types, type_id)
 
     def deadline(self, deadline_id: str) -> Deadline:
-        for d in self.deadlines:
-            if d.id == deadline_id:
-                return d
-        raise KeyError(deadline_id)
+        return _find(self.deadlines, deadline_id)
 
     @property
     def item_ids(self) -> tuple[str, ...]:

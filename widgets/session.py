@@ -149,41 +149,43 @@ class ProjectSession(QObject):
         self, table_id: str, values: Mapping[str, Value], position: int | None = None
     ) -> str:
         row_id = self.store.add_row(table_id, values, position)
-        snap_box: list[RowSnapshot] = []
-        first = [True]
-
-        def do() -> None:
-            if first[0]:
-                first[0] = False
-                return
-            self.store.restore_row(snap_box.pop())
-
-        def undo() -> None:
-            snap_box.append(self.store.delete_row(table_id, row_id))
-
-        self.push(f"添加“{self.guide.table(table_id).title}”行", do, undo)
+        self._record_added_rows(f"添加“{self.guide.table(table_id).title}”行", table_id, [row_id])
         return row_id
 
     def add_rows(self, table_id: str, rows: Sequence[Mapping[str, Value]]) -> list[str]:
         """Several rows as one undo step (paste, import from Excel)."""
         ids = [self.store.add_row(table_id, values) for values in rows]
-        snaps: list[RowSnapshot] = []
+        title = self.guide.table(table_id).title
+        self._record_added_rows(f"粘贴 {len(ids)} 行到“{title}”", table_id, ids)
+        return ids
+
+    def _push_done(
+        self, text: str, remove: Callable[[], list[Any]], restore: Callable[[Any], None]
+    ) -> None:
+        """An undo step for something already done: undo calls ``remove`` (which returns the
+        snapshots), redo restores those snapshots in reverse order."""
+        snaps: list[Any] = []
         first = [True]
 
-        def do() -> None:
-            if first[0]:
+        def redo() -> None:
+            if first[0]:  # QUndoStack.push calls redo at once; the work is already done
                 first[0] = False
                 return
             for snap in reversed(snaps):
-                self.store.restore_row(snap)
+                restore(snap)
             snaps.clear()
 
         def undo() -> None:
-            for rid in reversed(ids):
-                snaps.append(self.store.delete_row(table_id, rid))
+            snaps.extend(remove())
 
-        self.push(f"粘贴 {len(ids)} 行到“{self.guide.table(table_id).title}”", do, undo)
-        return ids
+        self.push(text, redo, undo)
+
+    def _record_added_rows(self, text: str, table_id: str, ids: Sequence[str]) -> None:
+        self._push_done(
+            text,
+            lambda: [self.store.delete_row(table_id, rid) for rid in reversed(ids)],
+            self.store.restore_row,
+        )
 
     def delete_row(self, table_id: str, row_id: str) -> None:
         box: list[RowSnapshot] = []
@@ -229,22 +231,11 @@ class ProjectSession(QObject):
         """Make files already stored (by a background task calling
         ``store.add_evidence_many``) one undo step. Call on the main thread."""
         ids = list(ids)
-        snaps: list[EvidenceSnapshot] = []
-        first = [True]
-
-        def do() -> None:
-            if first[0]:
-                first[0] = False
-                return
-            for snap in reversed(snaps):
-                self.store.restore_evidence(snap)
-            snaps.clear()
-
-        def undo() -> None:
-            for fid in reversed(ids):
-                snaps.append(self.store.remove_evidence(fid))
-
-        self.push(f"添加 {len(ids)} 个文件", do, undo)
+        self._push_done(
+            f"添加 {len(ids)} 个文件",
+            lambda: [self.store.remove_evidence(fid) for fid in reversed(ids)],
+            self.store.restore_evidence,
+        )
 
     def remove_file(self, file_id: str) -> None:
         box: list[EvidenceSnapshot] = []

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from app.model import Value
 
@@ -22,24 +22,13 @@ FieldType = Literal[
     "business_type",
     "certification",
 ]
-FIELD_TYPES: tuple[str, ...] = (
-    "text",
-    "int",
-    "decimal",
-    "money",
-    "bool",
-    "date",
-    "choice",
-    "currency",
-    "business_type",
-    "certification",
-)
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 
 DocumentKind = Literal["generated", "scan", "narrative", "proof_set"]
-DOCUMENT_KINDS: tuple[str, ...] = ("generated", "scan", "narrative", "proof_set")
+DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
 
 Op = Literal[">=", ">", "<=", "<", "==", "in_period", "present"]
-OPS: tuple[str, ...] = (">=", ">", "<=", "<", "==", "in_period", "present")
+OPS: tuple[str, ...] = get_args(Op)
 
 
 _T = TypeVar("_T")

@@ -8,11 +8,12 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
+APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.png"
 
 
 def register_font(app: QApplication) -> str:
@@ -48,6 +49,7 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("申报材料助手")
     app.setOrganizationName("PacketAssembler")
     app.setApplicationDisplayName("申报材料助手")
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     register_font(app)
     if not app.property("translations_installed"):
         app.setProperty("translations_installed", install_translations(app))

@@ -200,3 +200,12 @@ def test_a_real_build_from_the_window_locks_then_releases(qtbot, gui_app, tmp_pa
     assert states == [True, False]
     assert window.steps.isEnabled()
     assert output.result is not None and output.result.pdf.exists()
+
+
+def test_the_application_has_its_icon_and_font(gui_app):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontDatabase
+
+    from widgets.app import BUNDLED_FAMILY
+
+    assert not gui_app.windowIcon().isNull()
+    assert BUNDLED_FAMILY in QFontDatabase.families()  # Chinese renders on any machine

@@ -63,3 +63,41 @@ def test_a_bad_saved_gutter_is_refused_with_a_message(tmp_path: Path) -> None:
     code = main(["build", str(project), "--out", str(tmp_path / "o")], io.StringIO(), err)
     assert code == 2 and "装订边" in err.getvalue()
     assert not (tmp_path / "o").exists()
+
+
+def test_check_import_and_export_commands(tmp_path: Path) -> None:
+    import json
+
+    project = tmp_path / "导入.sbproj"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(SAMPLE_MANIFEST), str(project)], out, err) == 0, err.getvalue()
+    assert project.exists()
+
+    out = io.StringIO()
+    code = main(["check", str(project), "--json", "--today", "2019-02-01"], out, io.StringIO())
+    report = json.loads(out.getvalue())
+    assert code == 0 and report["findings"] == []
+    assert set(report["items"]) == {
+        "outsourcing_onshore",
+        "outsourcing_offshore",
+        "international_certification",
+        "talent_introduction",
+        "export_credit_insurance",
+    }
+    assert report["total_requested_cny"] == 419000
+    assert all(i["eligible"] and i["reasons"] == [] for i in report["items"].values())
+
+    manifest = tmp_path / "导出" / "清单.json"
+    assert main(["export", str(project), str(manifest)], io.StringIO(), io.StringIO()) == 0
+    again = tmp_path / "再导入.sbproj"
+    assert main(["import", str(manifest), str(again)], io.StringIO(), io.StringIO()) == 0
+    with ProjectStore.open(project) as a, ProjectStore.open(again) as b:
+        first, second = a.load(), b.load()
+    assert first.company == second.company and first.tables == second.tables
+    assert sorted(f.sha256 for f in first.evidence) == sorted(f.sha256 for f in second.evidence)
+
+    # Importing over an existing project is refused with a message, the file untouched.
+    before = project.read_bytes()
+    err = io.StringIO()
+    assert main(["import", str(SAMPLE_MANIFEST), str(project)], io.StringIO(), err) == 2
+    assert "已存在" in err.getvalue() and project.read_bytes() == before

@@ -585,3 +585,16 @@ def test_deleting_rows_with_attached_files_asks_first(qtbot, page, session, make
     assert session.data.rows("persons") == () and session.data.evidence == ()
     session.undo_stack.undo()
     assert len(session.data.rows("persons")) == 1 and len(session.data.evidence) == 1
+
+
+def test_items_of_the_same_type_are_flagged_live(qtbot, page, session):  # type: ignore[no-untyped-def]
+    choose(qtbot, page, "tcm_projects")
+    assert "同一类型" not in page.reasons_label.text()
+    choose(qtbot, page, "tcm_general_export")
+    qtbot.waitUntil(lambda: "同一类型项目" in page.reasons_label.text())
+    assert "中医药服务贸易项目" in page.reasons_label.text()
+    page.select_item("tcm_projects")
+    assert "中医药一般贸易出口" in page.reasons_label.text()
+    qtbot.mouseClick(page.select_box, Qt.MouseButton.LeftButton)  # untick 中医药服务贸易项目
+    page.select_item("tcm_general_export")
+    qtbot.waitUntil(lambda: "同一类型" not in page.reasons_label.text())

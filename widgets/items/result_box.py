@@ -4,6 +4,7 @@ ceiling, and the requested amount (typed by the user, checked inline)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -60,18 +61,28 @@ class ResultBox(QFrame):
         layout.addLayout(requested_row)
         layout.addWidget(self.requested_note)
 
-    def show_result(self, result: ItemResult, asked: Decimal | None) -> None:
-        """Show an item's evaluation and the amount the company asked for (None: the ceiling)."""
+    def show_result(
+        self, result: ItemResult, asked: Decimal | None, conflicts: Sequence[str] = ()
+    ) -> None:
+        """Show an item's evaluation and the amount the company asked for (None: the ceiling);
+        ``conflicts`` are selected items of the same type (同一类型项目不可重复申报)."""
         if result.eligible:
             self.status_label.setText("✔ 符合申报条件")
             self.status_label.setStyleSheet(f"font-weight: bold; font-size: 11pt; color: {GREEN};")
         else:
             self.status_label.setText("✘ 暂不符合申报条件")
             self.status_label.setStyleSheet(f"font-weight: bold; font-size: 11pt; color: {RED};")
-        if result.reasons:
+        clash = [
+            f"与“{title}”属于同一类型项目，不可重复申报，请只选择其中一项。" for title in conflicts
+        ]
+        if result.reasons or clash:
             colour = RED if not result.eligible else GREY
             lines = "<br>".join(f"· {html.escape(r)}" for r in result.reasons)
-            self.reasons_label.setText(f"<span style='color:{colour}'>{lines}</span>")
+            extra = "<br>".join(f"· {html.escape(c)}" for c in clash)
+            parts = [f"<span style='color:{colour}'>{lines}</span>"] if lines else []
+            if extra:
+                parts.append(f"<span style='color:{RED}'>{extra}</span>")
+            self.reasons_label.setText("<br>".join(parts))
             self.reasons_label.show()
         else:
             self.reasons_label.clear()

@@ -325,7 +325,13 @@ class ItemsPage(Page):
     def _update_result(self, item: ItemSpec) -> None:
         assert self.session is not None
         result = self.session.evaluation.items[item.id]
-        self.result_box.show_result(result, self.session.data.requested.get(item.id))
+        selected = self.session.data.selected
+        conflicts = [
+            self.session.guide.item(other).full_title
+            for other in item.exclusive_with
+            if item.id in selected and other in selected
+        ]
+        self.result_box.show_result(result, self.session.data.requested.get(item.id), conflicts)
 
     def _show_table(self, item: ItemSpec | None) -> None:
         if item is None or item.table is None or self.session is None:

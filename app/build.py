@@ -261,6 +261,19 @@ def build(
         bar.step("正在生成 Word 模板")
         with _mapped("Word 模板"):
             templates = write_templates(tmp / TEMPLATE_DIR, guide, data)
+        # A template already in the output folder may hold what the company typed into it:
+        # never overwrite it (deleting it lets the next build write a fresh one).
+        kept: list[Path] = []
+        for t in list(templates):
+            existing = out_dir / t.relative_to(tmp)
+            if existing.exists():
+                t.unlink()
+                templates.remove(t)
+                kept.append(existing)
+                warnings.append(
+                    f"“{TEMPLATE_DIR}/{existing.name}”已存在（可能已填写），未覆盖；"
+                    "如需按最新信息重新生成，请先删除或改名该文件。"
+                )
         _check_cancel(cancel)
         bar.step("正在生成原件核对清单")
         with _mapped(ORIGINALS_NAME):
@@ -271,7 +284,7 @@ def build(
         bar.step("正在写入校验清单")
         outputs = [pdf_path, tmp / xlsx_name, *templates, tmp / ORIGINALS_NAME]
         with _mapped(SUMS_NAME):
-            _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide)
+            _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide, kept, out_dir)
         _check_cancel(cancel)
         bar.step("正在写入输出文件夹")
         moved = _move_into(tmp, out_dir, [*outputs, tmp / SUMS_NAME])
@@ -282,7 +295,7 @@ def build(
     return BuildResult(
         pdf=moved[0],
         workbook=moved[1],
-        templates=moved[2 : 2 + len(templates)],
+        templates=sorted([*moved[2 : 2 + len(templates)], *kept]),
         originals=moved[2 + len(templates)],
         manifest=moved[-1],
         pages=plan.total,
@@ -301,7 +314,13 @@ def _sha256(path: Path) -> str:
 
 
 def _write_sums(
-    path: Path, root: Path, outputs: Sequence[Path], data: ProjectData, guide: Guide
+    path: Path,
+    root: Path,
+    outputs: Sequence[Path],
+    data: ProjectData,
+    guide: Guide,
+    kept: Sequence[Path] = (),
+    out_dir: Path | None = None,
 ) -> None:
     lines = [
         "# 申报材料助手 SHA-256 校验清单（UTF-8）",
@@ -309,6 +328,9 @@ def _write_sums(
     ]
     for p in outputs:
         lines.append(f"{_sha256(p)}  {p.relative_to(root).as_posix()}")
+    for p in kept:  # already in the output folder, left as the company edited it
+        assert out_dir is not None
+        lines.append(f"{_sha256(p)}  {p.relative_to(out_dir).as_posix()}")
     lines.append("# 证明材料原始文件（导入时的原件；格式：# SHA-256  材料 / 原文件名）")
     for f in data.evidence:
         try:

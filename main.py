@@ -6,6 +6,10 @@ import sys
 
 
 def run() -> int:
+    if sys.argv[1:] == ["selftest"]:
+        from widgets.selftest import run as selftest
+
+        return selftest()
     if len(sys.argv) > 1:
         from app.cli import main
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,7 +68,23 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         sys.__excepthook__(kind, exc, tb)
 
 
+def no_display() -> bool:
+    """On Linux without X11/Wayland (and no platform chosen), Qt would abort: say so instead."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def run_gui(argv: Sequence[str]) -> int:
+    if no_display():
+        sys.stderr.write(
+            "找不到图形界面（没有显示器会话）。请在桌面环境中运行本程序；"
+            "无界面时可使用命令行：python main.py --help。\n"
+        )
+        return 2
     app = make_app(argv)
     sys.excepthook = _excepthook
     from widgets.main_window import MainWindow

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -73,6 +74,10 @@ class ItemsPage(Page):
         self.total_label.setObjectName("items_total")
         self.total_label.setStyleSheet("font-size: 11pt;")
         top.addWidget(self.total_label, 1)
+        self.rates_button = QPushButton("外币折算率…")
+        self.rates_button.setToolTip("查看、修改非美元金额折算美元所用的汇率")
+        self.rates_button.clicked.connect(self.show_rates)
+        top.addWidget(self.rates_button)
         outer.addLayout(top)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -358,6 +363,13 @@ class ItemsPage(Page):
         return self.editors.get(table_id)
 
     # -- saving inputs ---------------------------------------------------------------------------
+    def show_rates(self) -> None:
+        from widgets.rates import RatesDialog
+
+        session = self.live_session()
+        if session is not None:
+            RatesDialog(session, self).exec()
+
     def _current(self) -> str | None:
         return None if self._detail_key is None else self._detail_key[0]
 

@@ -138,7 +138,7 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
             fmt_money(money_totals[c.id]) if c.id in money_totals else "" for c in spec.columns
         ]
         totals.append(("合计", cells))
-    widths = _widths(ink, size, width, kinds, body, totals)
+    widths = _widths(ink, size, width, kinds, body, totals, headers)
 
     data: list[list[object]] = [[ink.para(h, head) for h in headers]]
     for line in body:
@@ -244,28 +244,50 @@ def _widths(
     kinds: list[str],
     body: list[list[str]],
     totals: list[tuple[str, list[str]]],
+    headers: list[str],
 ) -> list[float]:
-    """Column widths: figures, dates and short codes get the width of their longest cell (they
-    must not wrap); text columns share the rest by weight (they wrap)."""
+    """Column widths: figures, dates, short codes and short texts get the width of their
+    longest cell (they must not wrap; a header may take two lines); long texts share the rest
+    by weight (they wrap)."""
     pad = 5.0
     natural = [size * 2.2] * len(kinds)
     for line in body:
         for i, v in enumerate(line):
             natural[i] = max(natural[i], ink.width(v, size) + pad)
-    for _label, cells in totals:
+    for label, cells in totals:
         offset = len(kinds) - len(cells)
         for i, v in enumerate(cells):
             natural[offset + i] = max(natural[offset + i], ink.width(v, size) + pad)
-    fixed = {i for i, k in enumerate(kinds) if k in _FIXED}
-    fixed_total = sum(natural[i] for i in fixed)
-    flex = [i for i in range(len(kinds)) if i not in fixed]
+        if len(cells) > 1:  # the label stands in the first column
+            natural[0] = max(natural[0], ink.width(label, size) + pad)
+    for i, h in enumerate(headers):  # a header wraps onto two lines at most
+        natural[i] = max(natural[i], ink.width(h, size) / 2 + size + pad)
+    numeric = [i for i, k in enumerate(kinds) if k in _FIXED]
+    texts = [i for i in range(len(kinds)) if i not in numeric]
+    min_flex = size * 4
+    budget = width - sum(natural[i] for i in numeric)
+    if budget < min_flex * len(texts):
+        # Too many columns for the page: everything shrinks in proportion (long texts count
+        # as a few words), figures may then wrap; still nothing is cut.
+        want = [
+            natural[i] if i in numeric else min(natural[i], min_flex * 2.5)
+            for i in range(len(kinds))
+        ]
+        return [w * width / sum(want) for w in want]
+    fixed = set(numeric)
+    # Short texts (codes, names, places) keep one line while the long ones keep room to wrap.
+    for i in sorted(texts, key=lambda j: natural[j]):
+        left = [j for j in texts if j not in fixed and j != i]
+        if natural[i] <= width * 0.22 and budget - natural[i] >= min_flex * len(left):
+            fixed.add(i)
+            budget -= natural[i]
+    flex = [i for i in texts if i not in fixed]
+    if not flex:  # share what is left over in proportion
+        total = sum(natural)
+        return [n * width / total for n in natural]
     weights = {i: _WEIGHTS.get(kinds[i], 2.0) for i in flex}
-    rest = width - fixed_total
-    if not flex or rest < size * 4 * len(flex):  # too wide: everything by weight, wrapping
-        total_w = sum(_WEIGHTS.get(k, 1.0) for k in kinds)
-        return [width * _WEIGHTS.get(k, 1.0) / total_w for k in kinds]
-    scale = rest / sum(weights.values())
-    return [natural[i] if i in fixed else weights[i] * scale for i in range(len(kinds))]
+    scale = budget / sum(weights.values())
+    return [weights[i] * scale if i in weights else natural[i] for i in range(len(kinds))]
 
 
 def _currency_name(guide: Guide, code: str) -> str:

@@ -260,8 +260,9 @@ def _widths(
             natural[offset + i] = max(natural[offset + i], ink.width(v, size) + pad)
         if len(cells) > 1:  # the label stands in the first column
             natural[0] = max(natural[0], ink.width(label, size) + pad)
-    for i, h in enumerate(headers):  # a header wraps onto two lines at most
-        natural[i] = max(natural[i], ink.width(h, size) / 2 + size + pad)
+    for i, h in enumerate(headers):  # a figure's header may take two lines, a text's one
+        head = ink.width(h, size)
+        natural[i] = max(natural[i], (head / 2 + size if kinds[i] in _FIXED else head) + pad)
     numeric = [i for i, k in enumerate(kinds) if k in _FIXED]
     texts = [i for i in range(len(kinds)) if i not in numeric]
     min_flex = size * 4

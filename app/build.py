@@ -67,6 +67,8 @@ class EvidenceSource(Protocol):
 class BlockedError(AppError):
     """The project has problems that must be solved before a final (non-draft) build."""
 
+    exit_code = 1
+
     def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings = list(findings)
         n = len(blocking(self.findings))

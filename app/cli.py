@@ -412,7 +412,7 @@ def main(
         return EXIT_USAGE
     except AppError as exc:
         err.write(exc.message + "\n")
-        return EXIT_BLOCKING if getattr(exc, "blocking", False) else EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         err.write("已中断。\n")
         return EXIT_USAGE

@@ -11,7 +11,7 @@ from __future__ import annotations
 class AppError(Exception):
     """Base of every error the user may see. ``message`` is Simplified Chinese."""
 
-    exit_code = 2
+    exit_code = 2  # the CLI exit code: 2 unreadable input or bad usage, 1 blocking problems
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -96,7 +96,7 @@ def check_currency_fields(node: Node, name: str, fields: tuple[FieldSpec, ...]) 
                 )
 
 
-def rule_of(node: Node, scalar_ok: bool = True) -> Rule:
+def rule_of(node: Node) -> Rule:
     op = node.text("op")
     if op not in OPS:
         raise node.fail("op", f"未知比较 {op}，可用：{' '.join(OPS)}")

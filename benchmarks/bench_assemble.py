@@ -239,11 +239,10 @@ def _peak_kib() -> int:
 # ---------------------------------------------------------------- the parent
 
 
-def measure(kind: str, manifest: Path, out: Path, runs: int, repeat: int = 1) -> dict[str, float]:
+def run_children(cmd: list[str], runs: int) -> dict[str, float]:
+    """Run ``cmd`` (a child printing one JSON line) ``runs`` times: median wall, max peak."""
     results = []
     for _ in range(runs):
-        cmd = [sys.executable, __file__, "--child", kind, "--manifest", str(manifest)]
-        cmd += ["--out", str(out), "--repeat", str(repeat)]
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {
@@ -251,6 +250,12 @@ def measure(kind: str, manifest: Path, out: Path, runs: int, repeat: int = 1) ->
         "peak_mb": max(r["peak_mb"] for r in results),
         "size": results[-1]["size"],
     }
+
+
+def measure(kind: str, manifest: Path, out: Path, runs: int, repeat: int = 1) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", kind, "--manifest", str(manifest)]
+    cmd += ["--out", str(out), "--repeat", str(repeat)]
+    return run_children(cmd, runs)
 
 
 def main() -> None:

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -115,16 +113,7 @@ def child(args: argparse.Namespace) -> None:
 
 
 def measure(cmd_tail: list[str], runs: int) -> dict[str, float]:
-    results = []
-    for _ in range(runs):
-        cmd = [sys.executable, __file__, *cmd_tail]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {
-        "wall": statistics.median(r["wall"] for r in results),
-        "peak_mb": max(r["peak_mb"] for r in results),
-        "size": results[-1]["size"],
-    }
+    return ba.run_children([sys.executable, __file__, *cmd_tail], runs)
 
 
 def main() -> None:

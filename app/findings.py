@@ -19,14 +19,14 @@ about, so the wizard can take the user there:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Literal
 
 from app.company import check_credit_code, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
-from app.model import COMPANY_FIELDS, ProjectData
+from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
 from app.rules import Evaluation, cell, evaluate, fmt_money, fmt_number
 
@@ -179,9 +179,8 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
     return out
 
 
-def _is_missing(spec: FieldSpec, values: dict[str, object] | object) -> bool:
-    assert isinstance(values, dict) or hasattr(values, "get")
-    v = cell(spec, values)  # type: ignore[arg-type]
+def _is_missing(spec: FieldSpec, values: Mapping[str, Value]) -> bool:
+    v = cell(spec, values)
     return v is None or v == ""
 
 
@@ -216,7 +215,7 @@ def _items(guide: Guide, project: ProjectData, ev: Evaluation) -> list[Finding]:
     for it in items:
         inputs = project.item_inputs(it.id)
         for spec in it.inputs:
-            if spec.required and spec.type != "bool" and _is_missing(spec, dict(inputs)):
+            if spec.required and spec.type != "bool" and _is_missing(spec, inputs):
                 out.append(
                     Finding(
                         "item.input.missing",

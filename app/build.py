@@ -253,6 +253,7 @@ def build(
                 info=info,
                 progress=on_page,
                 cancel=cancel,
+                file_names={f.id: f.name for f in data.evidence},
             )
         bar.done = base + plan.total
         _check_cancel(cancel)

@@ -115,6 +115,26 @@ class TooLargeImageError(IntakeError):
         )
 
 
+class TooComplexError(IntakeError):
+    """A page whose content decodes to more than a document's page ever holds (a bomb)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            name,
+            f"“{name}”的页面内容异常庞大（解压后超过安全上限），无法安全处理。"
+            "请在 PDF 阅读器中打开后“打印为PDF”或重新扫描，再添加生成的文件。",
+        )
+
+
+class TooManyPagesError(IntakeError):
+    def __init__(self, name: str, pages: int, limit: int) -> None:
+        super().__init__(
+            name,
+            f"“{name}”有 {pages} 页，超过单个文件 {limit} 页的上限，不像是一份证明材料。"
+            "请确认选对了文件；如确需添加，请拆分成几个文件后分别添加。",
+        )
+
+
 class PasswordRequiredError(IntakeError):
     def __init__(self, name: str) -> None:
         super().__init__(
@@ -140,6 +160,8 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
         return TooLargeImageError(name)
     if isinstance(exc, MemoryError):
         return TooLargeImageError(name)
+    if isinstance(exc, pdf_errors.LimitReachedError):
+        return TooComplexError(name)
     if isinstance(exc, pdf_errors.FileNotDecryptedError):
         return PasswordRequiredError(name)
     if isinstance(exc, pdf_errors.EmptyFileError):

@@ -10,25 +10,31 @@ their appearance streams (see ``app.intake.flatten``); then every annotation is 
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
     PdfObject,
     RectangleObject,
+    StreamObject,
 )
 
+from app import pdf_active
 from app.intake import errors, flatten, geometry
 
 PasswordCallback = Callable[[str], str | None]
 
 MAX_PASSWORD_TRIES = 3
+
+MAX_PAGES_PER_FILE = 2000
+"""A real application packet has hundreds of pages; a file of thousands is a wrong file or a
+page tree listing one page over and over (a hostile file)."""
 
 # Dropped from each page before it is copied: annotations of every kind (links, widgets,
 # attachments, media), page actions, associated files, article beads, structure references.
@@ -51,18 +57,6 @@ _PAGE_KEYS_DROPPED = (
     "/Trans",
     "/Dur",
 )
-
-# Dropped wherever they occur in what a page references (resources, XObjects...) — except as
-# the keys of a resource dictionary, where they are merely names the producer chose (a font
-# called /A is legitimate and must survive).
-_ACTIVE_KEYS = frozenset(
-    {"/AA", "/A", "/OpenAction", "/JS", "/JavaScript", "/AF", "/EF", "/EmbeddedFiles", "/Annots"}
-)
-# Resource categories: their keys are names (ISO 32000 7.8.3), never actions.
-_NAME_DICTS = frozenset(
-    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties"}
-)
-
 
 _SHAPE_TOLERANCE = 0.03
 
@@ -105,11 +99,12 @@ def normalise_pdf(
     source_pages = list(reader.pages)
     if not source_pages:
         raise errors.ZeroPagesError(name)
+    if len(source_pages) > MAX_PAGES_PER_FILE:
+        raise errors.TooManyPagesError(name, len(source_pages), MAX_PAGES_PER_FILE)
     writer = PdfWriter()
-    wrappers = _Wrappers(writer)
     infos: list[PdfPage] = []
     for source in source_pages:
-        infos.append(_copy_page(name, writer, wrappers, source))
+        infos.append(_copy_page(name, writer, source))
     _strip_active(writer)
     out = io.BytesIO()
     writer.write(out)
@@ -144,7 +139,7 @@ def _box(rect: RectangleObject) -> tuple[float, float, float, float] | None:
     return x0, y0, x1, y1
 
 
-def _copy_page(name: str, writer: PdfWriter, wrappers: _Wrappers, source: PageObject) -> PdfPage:
+def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
     box = _visible_box(name, source)
     rotation = geometry.normal_rotation(source.get("/Rotate", 0))
     dpi = _scan_dpi(source, box)
@@ -152,12 +147,16 @@ def _copy_page(name: str, writer: PdfWriter, wrappers: _Wrappers, source: PageOb
     for key in _PAGE_KEYS_DROPPED:
         if key in source:
             del source[key]
-    # Copied whole (pypdf would drop excluded keys at every depth, resource names included);
-    # _strip_active then removes actions and scripts where they can really occur.
-    page = writer.add_page(source)
+    # pypdf's add_page() drops /Parent and /StructParents at every depth of what it copies,
+    # a font or glyph of that name included: the page is cloned first with those keys left out
+    # at the page's own level only (the depth-limited form of ``ignore_fields``), and add_page()
+    # then takes the clone as it is. _strip_active removes actions, scripts and back-links where
+    # they can really occur.
+    clone = source.clone(writer, False, [1, "/Parent", 1, "/StructParents"])
+    page = writer.add_page(clone)  # type: ignore[arg-type]
     painted = flatten.paint_appearances(writer, page, appearances, [])
     matrix, width, height = geometry.fold_matrix(box, rotation)
-    _wrap_contents(writer, wrappers, page, matrix, box, painted)
+    _wrap_contents(name, writer, page, matrix, box, painted)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
     return PdfPage(width, height, rotation, dpi)
 
@@ -172,50 +171,65 @@ def _fmt(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-class _Wrappers:
-    """Adds the small streams that wrap page contents. Each page gets its own, so every stored
-    page stays self-contained and a later step may edit one page's contents without touching
-    another; the cost is about 150 bytes a page."""
+MAX_PAGE_CONTENT = 64 * 1024 * 1024
+"""Largest decoded content of one page (its content streams together). A scanned page's is a
+few dozen bytes and a dense vector drawing's a few megabytes; more is a bomb, not a document."""
 
-    def __init__(self, writer: PdfWriter) -> None:
-        self._writer = writer
-
-    def stream(self, data: bytes) -> IndirectObject:
-        stream = DecodedStreamObject()
-        stream.set_data(data)
-        return self._writer._add_object(stream)  # no public API adds a stream
+_COMPRESS_FROM = 512
 
 
 def _wrap_contents(
+    name: str,
     writer: PdfWriter,
-    wrappers: _Wrappers,
     page: PageObject,
     matrix: tuple[float, float, float, float, float, float],
     box: tuple[float, float, float, float],
     annotations: bytes = b"",
 ) -> None:
-    """Wrap the page content in the fold ``matrix`` and a clip to ``box``. ``annotations`` (the
-    flattened appearances) are painted after the content, in the same default user space; the
-    content then gets a graphics state of its own, so that whatever it leaves set (a ``cm``
-    outside any ``q``, a colour) does not reach them."""
+    """Make the page's content one stream: its content, decoded (bounded) and wrapped in the
+    fold ``matrix`` and a clip to ``box``. ``annotations`` (the flattened appearances) are
+    painted after the content, in the same default user space; the content then gets a
+    graphics state of its own, so that whatever it leaves set (a ``cm`` outside any ``q``, a
+    colour) does not reach them.
+
+    Decoding here is what lets the packet copy the stream's bytes as they are: a content stream
+    that cannot be decoded (a fuzzed file, a filter no reader applies to content) is refused
+    now, by the file's name, instead of breaking a build weeks later. Each page gets its own
+    stream, so every stored page stays self-contained."""
     x0, y0, x1, y1 = box
     cm = " ".join(_fmt(v) for v in matrix)
     clip = f"{_fmt(x0)} {_fmt(y0)} {_fmt(x1 - x0)} {_fmt(y1 - y0)}"
     inner = "q\n" if annotations else ""
-    prefix = f"q {cm} cm {clip} re W n\n{inner}".encode("ascii")
-    parts: list[PdfObject] = [wrappers.stream(prefix)]
+    parts = [f"q {cm} cm {clip} re W n\n{inner}".encode("ascii")]
+    size = 0
+    for stream in _content_streams(page):
+        data = stream.get_data()
+        size += len(data)
+        if size > MAX_PAGE_CONTENT:
+            raise errors.TooComplexError(name)
+        parts.append(data)
+    parts.append(b"\nQ\n" + annotations + b"Q\n" if annotations else b"\nQ\n")
+    content = b"\n".join(parts)
+    stream = StreamObject()
+    if len(content) >= _COMPRESS_FROM:
+        stream._data = zlib.compress(content, 6)  # set_data() would decode-check it again
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    else:
+        stream._data = content
+    page[NameObject("/Contents")] = writer._add_object(stream)  # no public API adds a stream
+
+
+def _content_streams(page: PageObject) -> list[StreamObject]:
+    """The page's content streams, in order (a single stream or an array of them); anything
+    else in /Contents is ignored, as viewers do."""
     existing = page.get("/Contents")
-    if existing is not None:
-        resolved = existing.get_object()
-        if isinstance(resolved, ArrayObject):
-            parts.extend(item for item in resolved if isinstance(item, IndirectObject))
-        elif isinstance(existing, IndirectObject):
-            parts.append(existing)
-        elif resolved is not None:
-            parts.append(writer._add_object(resolved))
-    suffix = b"\nQ\n" + annotations + b"Q\n" if annotations else b"\nQ\n"
-    parts.append(wrappers.stream(suffix))
-    page[NameObject("/Contents")] = ArrayObject(parts)
+    resolved = existing.get_object() if existing is not None else None
+    if isinstance(resolved, StreamObject):
+        return [resolved]
+    if isinstance(resolved, ArrayObject):
+        streams = [item.get_object() for item in resolved]
+        return [item for item in streams if isinstance(item, StreamObject)]
+    return []
 
 
 def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float | None:
@@ -245,7 +259,8 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
 
 def _strip_active(writer: PdfWriter) -> None:
     """Remove any action, script or attachment reachable from the pages (defence in depth:
-    annotations and page actions were already dropped), then every object no longer reachable
+    annotations and page actions were already dropped), by where it stands (see
+    ``app.pdf_active``: a font or glyph called /A stays), then every object no longer reachable
     (what a removed action pointed to must not be written either)."""
     seen: set[int] = set()
     for top in (writer.root_object, writer._info):
@@ -254,7 +269,7 @@ def _strip_active(writer: PdfWriter) -> None:
             seen.add(ref.idnum)
     stack: list[tuple[PdfObject, bool]] = [(writer.root_object, False)]
     while stack:
-        obj, names_only = stack.pop()
+        obj, name_keyed = stack.pop()
         if isinstance(obj, IndirectObject):
             if obj.idnum in seen:
                 continue
@@ -264,15 +279,26 @@ def _strip_active(writer: PdfWriter) -> None:
                 continue
             obj = resolved
         if isinstance(obj, DictionaryObject):
-            if not names_only:
-                for key in [k for k in obj if k in _ACTIVE_KEYS]:
+            if not name_keyed:
+                tree_node = obj.get("/Type") in ("/Page", "/Pages")
+                for key in [k for k in obj if _removed(obj, k, tree_node)]:
                     del obj[key]
             for key, value in obj.items():
-                if key not in ("/Parent", "/P"):
-                    stack.append((value, not names_only and key in _NAME_DICTS))
+                stack.append((value, pdf_active.child_is_name_keyed(name_keyed, key)))
         elif isinstance(obj, ArrayObject):
             stack.extend((v, False) for v in obj)
     objects = writer._objects  # pypdf has no public way to drop an unreferenced object
     for index in range(len(objects)):
         if index + 1 not in seen:
             objects[index] = None
+
+
+def _removed(obj: DictionaryObject, key: str, tree_node: bool) -> bool:
+    """Whether ``key`` of ``obj`` (not a name-keyed dictionary) goes: an action, a script, an
+    attachment, or (outside the page tree) a link back into a page tree, which could otherwise
+    carry another document's pages into this one."""
+    value = obj.raw_get(key)
+    resolved = value.get_object() if isinstance(value, IndirectObject) else value
+    if pdf_active.is_active(key, resolved):
+        return True
+    return not tree_node and pdf_active.is_back_link(key, resolved)

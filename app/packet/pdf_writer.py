@@ -2,8 +2,8 @@
 
 ``Writer`` appends numbered objects to the output file and keeps their byte offsets for the
 cross-reference table; ``Copier`` copies objects of a source PDF into it, each once, under new
-numbers, without actions, annotations, name trees or page-tree links, and makes a source page
-into a Form XObject. pypdf serialises every object (``write_to_stream``).
+numbers, without actions, annotations, name trees or page-tree links (removed by where they
+stand, never by name: see ``app.pdf_active``), and makes a source page into a Form XObject. pypdf serialises every object (``write_to_stream``).
 """
 
 from __future__ import annotations
@@ -28,14 +28,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from app import pdf_active
 from app.errors import OutputError
 from app.packet.layout import Matrix
-
-# Keys never copied from a source object: actions, annotations, name trees (JavaScript,
-# attachments) and links back into the source page tree.
-_DROPPED_KEYS = frozenset(
-    {"/AA", "/A", "/Annots", "/Names", "/JS", "/JavaScript", "/OpenAction", "/Parent", "/P"}
-)
 
 
 def fmt(value: float) -> str:
@@ -160,27 +155,35 @@ class Copier:
 
     def __init__(self, out: Writer) -> None:
         self._out = out
-        self._pending: list[tuple[Source, IndirectObject, int]] = []
+        self._pending: list[tuple[Source, IndirectObject, int, bool]] = []
 
-    def copy(self, src: Source, obj: PdfObject) -> PdfObject:
+    def copy(self, src: Source, obj: PdfObject, name_keyed: bool = False) -> PdfObject:
         """A direct copy of ``obj`` whose references point at output objects (written later by
-        :meth:`flush`)."""
+        :meth:`flush`). ``name_keyed``: ``obj`` is a dictionary whose keys are names the
+        producer chose (a font resource dictionary, a Type 3 font's glyphs): all are kept."""
         if isinstance(obj, IndirectObject):
             key = (obj.idnum, obj.generation)
             number = src.numbers.get(key)
             if number is None:
                 number = self._out.alloc()
                 src.numbers[key] = number
-                self._pending.append((src, obj, number))
+                self._pending.append((src, obj, number, name_keyed))
             return indirect_ref(number)
         if isinstance(obj, DictionaryObject):
             if obj.get("/Type") in ("/Page", "/Pages", "/Catalog"):
                 return NullObject()
             copied = DictionaryObject()
             for key, value in obj.items():
-                if key in _DROPPED_KEYS or (key == "/Length" and isinstance(obj, StreamObject)):
+                if key == "/Length" and isinstance(obj, StreamObject):
                     continue
-                copied[NameObject(key)] = self.copy(src, value)
+                if not name_keyed:
+                    resolved = value.get_object() if isinstance(value, IndirectObject) else value
+                    if pdf_active.is_active(key, resolved) or pdf_active.is_back_link(
+                        key, resolved
+                    ):
+                        continue
+                child = pdf_active.child_is_name_keyed(name_keyed, key)
+                copied[NameObject(key)] = self.copy(src, value, child)
             return copied
         if isinstance(obj, ArrayObject):
             return ArrayObject(self.copy(src, item) for item in obj)
@@ -189,16 +192,16 @@ class Copier:
     def flush(self) -> None:
         """Write every source object referenced so far (and what they reference)."""
         while self._pending:
-            src, ref, number = self._pending.pop()
+            src, ref, number, name_keyed = self._pending.pop()
             obj = src.reader.get_object(ref)
             if obj is None:
                 self._out.object(number, NullObject())
             elif isinstance(obj, StreamObject):
-                head = self.copy(src, obj)
+                head = self.copy(src, obj, name_keyed)
                 assert isinstance(head, DictionaryObject)
                 self._out.stream(number, head, raw_stream_data(obj))
             else:
-                self._out.object(number, self.copy(src, obj))
+                self._out.object(number, self.copy(src, obj, name_keyed))
 
     def form(self, src: Source, page_index: int) -> tuple[int, float, float, float, float, int]:
         """The Form XObject of a source page: its number, its box and its /Rotate."""

@@ -6,6 +6,9 @@ import sys
 
 
 def run() -> int:
+    from app.logs import route_library_messages
+
+    route_library_messages()
     if sys.argv[1:] == ["selftest"]:
         from widgets.selftest import run as selftest
 

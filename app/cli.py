@@ -179,6 +179,7 @@ def _load_manifest(
         except IntakeError as exc:
             extra.append(Finding("evidence.refused", "blocking", where, exc.message))
             continue
+        extra.extend(Finding("evidence.intake_note", "warning", where, w) for w in imp.warnings)
         key = (ref.document_id, ref.row_id)
         order = orders.get(key, 0)
         orders[key] = order + 1
@@ -282,8 +283,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from app.manifest import import_manifest, load_manifest
 
     manifest = load_manifest(args.manifest)
-    import_manifest(manifest, args.project, password_callback(args.password))
+    notes = import_manifest(manifest, args.project, password_callback(args.password))
     out.write(f"已导入：{args.project}\n")
+    for note in notes:
+        out.write(f"提醒：{note}\n")
     return EXIT_OK
 
 

@@ -38,3 +38,33 @@ def log_exception(exc: BaseException) -> Path:
     except OSError:
         pass
     return path
+
+
+_LIBRARY_HANDLER = "packet-assembler-library-log"
+
+
+def route_library_messages() -> None:
+    """Send what libraries log (pypdf's "EOF marker not found", img2pdf's page-size notes,
+    Python warnings) to a size-bounded log file instead of the terminal: a user sees our
+    Chinese message, never an English library line before it. Best effort: without a writable
+    data folder the messages are dropped."""
+    import logging
+    import logging.handlers
+
+    root = logging.getLogger()
+    if any(h.get_name() == _LIBRARY_HANDLER for h in root.handlers):
+        return
+    handler: logging.Handler
+    path = user_data_dir() / "logs" / "library.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=2, encoding="utf-8", delay=True
+        )
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name(_LIBRARY_HANDLER)
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)

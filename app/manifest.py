@@ -266,8 +266,9 @@ def import_manifest(
     password: Callable[[str], str | None] | None = None,
     progress: ProgressCallback | None = None,
     cancel: Callable[[], bool] | None = None,
-) -> None:
-    """Create ``project_path`` holding everything the manifest names.
+) -> list[str]:
+    """Create ``project_path`` holding everything the manifest names, and return what the
+    intake said of the files (Chinese notes: repaired, low resolution...).
 
     Evidence is normalised first; any refused file aborts the import (ManifestError/IntakeError
     naming the file) and no project file is left behind."""
@@ -312,6 +313,7 @@ def import_manifest(
         raise
     if progress is not None:
         progress(total, total, "导入完成")
+    return [note for _ref, imp in imported for note in imp.warnings]
 
 
 def write_project_data(store: Any, data: ProjectData) -> None:

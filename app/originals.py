@@ -23,10 +23,10 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from app.errors import OutputError
 from app.findings import required_documents
+from app.fonts import register_fonts
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
 from app.outputs import write_atomic
-from app.packet.fonts import register_fonts
 from app.rules import cell
 from app.templates import narrative_signatures
 

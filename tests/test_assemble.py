@@ -27,6 +27,7 @@ from reportlab.lib.pagesizes import A4 as RL_A4
 from reportlab.pdfgen import canvas
 
 from app.errors import BuildCancelled, OutputError, ProjectFileError
+from app.fonts import register_fonts
 from app.packet.assemble import (
     DocInfo,
     DrawnPage,
@@ -36,7 +37,6 @@ from app.packet.assemble import (
     OutputPage,
     assemble,
 )
-from app.packet.fonts import register_fonts
 from app.packet.layout import A4, Box, Layout, content_box
 
 RENDER_DPI = 24

@@ -1,4 +1,4 @@
-"""The packet font and the page geometry (app.packet.fonts, app.packet.layout)."""
+"""The packet font and the page geometry (app.fonts, app.packet.layout)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from app.packet.fonts import FONT_NAME, FONT_PATH, missing_glyphs, register_fonts
+from app.fonts import FONT_NAME, FONT_PATH, missing_glyphs, register_fonts
 from app.packet.layout import (
     A4,
     MAX_UPSCALE,

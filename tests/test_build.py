@@ -133,6 +133,16 @@ def test_failure_before_the_move_leaves_the_output_folder(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_a_damaged_evidence_file_is_named_by_the_name_the_user_knows(tmp_path: Path) -> None:
+    src = MemorySource(project(SELECTED))
+    broken = next(f for f in src.data.evidence if f.document_id == "oso_contracts")
+    src.pdfs[broken.id] = b"%PDF-1.4 this is not really a pdf"
+    with pytest.raises(ProjectFileError) as err:
+        build(src, tmp_path / "out", BuildOptions(), today=TODAY)
+    assert f"“{broken.name}”" in err.value.message
+    assert broken.id not in err.value.message and "编号" not in err.value.message
+
+
 def test_progress_runs_once_across_the_build(tmp_path: Path) -> None:
     calls: list[tuple[int, int, str]] = []
     result = build(

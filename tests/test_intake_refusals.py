@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from app.errors import AppError, BuildCancelled, IntakeError
 from app.intake import errors as intake_errors
@@ -87,12 +89,14 @@ def test_unknown_bytes() -> None:
     assert isinstance(error, intake_errors.UnsupportedFormatError)
 
 
-@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.95])
+@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.8])
 def test_truncated_pdf(fraction: float) -> None:
+    """Cut so short that pages lost their content: refused (a copy cut in its last bytes is
+    repaired instead: see test_intake_recovery)."""
     data = marked_pdf(pages=3)
     error = _refusal("cut.pdf", data[: int(len(data) * fraction)])
     assert isinstance(error, intake_errors.DamagedFileError)
-    assert "损坏" in error.message
+    assert "损坏" in error.message or "不完整" in error.message
 
 
 def test_truncated_jpeg_is_noticed() -> None:
@@ -214,3 +218,64 @@ def test_pdf_inside_a_zip_is_not_taken_for_a_pdf() -> None:
 def test_junk_before_the_pdf_header_is_tolerated() -> None:
     result = import_bytes("prefixed.pdf", b"\r\n\r\n" + marked_pdf())
     assert len(result.pages) == 1
+
+
+# ------------------------------------------------ what the build would decode, decoded now
+
+
+def _content_pdf(data: bytes, filters: str | None, pages: int = 1) -> bytes:
+    """A PDF whose pages share one content stream of ``data`` under ``filters``."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    stream = StreamObject()
+    stream._data = data
+    if filters:
+        stream[NameObject("/Filter")] = NameObject(filters)
+    ref = writer._add_object(stream)
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)[NameObject("/Contents")] = ref
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filters"),
+    [
+        (b"\x97JB2\r\n\x1a\n\x01\x00\x00\x00\x01" + bytes(40), "/JBIG2Decode"),
+        (b"not flate at all \x00\xff" * 20, "/FlateDecode"),
+        (b"whatever", "/NoSuchDecode"),
+    ],
+    ids=["jbig2-content", "corrupt-flate", "unknown-filter"],
+)
+def test_a_page_whose_content_cannot_be_decoded_is_refused_at_import(
+    data: bytes, filters: str
+) -> None:
+    """The build copies what the import stored: a content stream that cannot be decoded must
+    be refused when it is attached, by the file's name, not break a build later."""
+    try:
+        imported = import_bytes("内容异常.pdf", _content_pdf(data, filters))
+    except IntakeError as exc:
+        assert "“内容异常.pdf”" in exc.message
+    else:
+        # a reader that recovers something must have stored it decodable
+        page = PdfReader(io.BytesIO(imported.pdf)).pages[0]
+        assert page.get_contents() is not None
+        page.get_contents().get_data()  # type: ignore[union-attr]
+
+
+def test_a_content_bomb_is_refused_at_import_with_its_own_message() -> None:
+    bomb = zlib.compress(b" " * (80 * 1024 * 1024), 9)
+    with pytest.raises(IntakeError) as err:
+        import_bytes("炸弹.pdf", _content_pdf(bomb, "/FlateDecode"))
+    assert "“炸弹.pdf”" in err.value.message and "庞大" in err.value.message
+
+
+def test_a_page_tree_listing_one_page_thousands_of_times_is_refused() -> None:
+    from app.intake.pdfs import MAX_PAGES_PER_FILE
+
+    with pytest.raises(IntakeError) as err:
+        import_bytes("重复页.pdf", _content_pdf(b"q Q", None, MAX_PAGES_PER_FILE + 1))
+    assert f"{MAX_PAGES_PER_FILE + 1} 页" in err.value.message and "拆分" in err.value.message

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.errors import AppError
+from app.intake import errors as intake_errors
 from app.logs import log_exception
 
 
@@ -79,12 +80,17 @@ def choose_new_project(parent: QWidget | None, start: str = "") -> str | None:
     return path or None
 
 
+EVIDENCE_FILTER = (
+    "扫描件和PDF (" + " ".join(f"*{ext}" for ext in intake_errors.EXTENSIONS) + ");;所有文件 (*)"
+)
+
+
 def choose_files(parent: QWidget | None, title: str = "添加证明文件") -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(
         parent,
         title,
         "",
-        "扫描件和PDF (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp);;所有文件 (*)",
+        EVIDENCE_FILTER,
     )
     return list(paths)
 

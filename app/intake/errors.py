@@ -22,6 +22,23 @@ _log = logging.getLogger(__name__)
 
 SUPPORTED = "PDF、JPG、PNG、TIFF、BMP、WebP、GIF"
 
+EXTENSIONS = (
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".jpe",
+    ".jfif",
+    ".png",
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".dib",
+    ".webp",
+    ".gif",
+)
+"""The usual file name endings of what the intake reads (it recognises files by content; this
+is for file dialogs)."""
+
 
 class ReadError(IntakeError):
     """The file cannot be read from disk (missing, no permission, locked...)."""
@@ -93,6 +110,19 @@ class DamagedFileError(IntakeError):
         super().__init__(
             name,
             f"“{name}”已损坏或不完整（可能下载或复制未完成），无法读取。"
+            "请重新获取或重新导出原文件后再添加。",
+        )
+
+
+class IncompleteFileError(DamagedFileError):
+    """A PDF cut short whose rebuilt copy has lost page content."""
+
+    def __init__(self, name: str, pages: list[int]) -> None:
+        shown = "、".join(str(n) for n in pages[:10]) + ("等" if len(pages) > 10 else "")
+        IntakeError.__init__(
+            self,
+            name,
+            f"“{name}”不完整（可能下载或复制未完成）：第 {shown} 页的内容已丢失，无法添加。"
             "请重新获取或重新导出原文件后再添加。",
         )
 
@@ -182,6 +212,7 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
         | img2pdf.ExifOrientationError
         | OSError
         | EOFError
+        | NotImplementedError
         | SyntaxError
         | ValueError
         | zlib.error

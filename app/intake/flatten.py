@@ -11,15 +11,19 @@ plain translation to the /Rect (no /Matrix, no scaling), shared /Resources edite
 
 from __future__ import annotations
 
+import io
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pypdf import PageObject, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     PdfObject,
@@ -139,7 +143,16 @@ def _flags(annotation: DictionaryObject) -> int:
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _normal_appearance(annotation: DictionaryObject) -> tuple[IndirectObject, StreamObject] | None:
+def prints(annotation: DictionaryObject) -> bool:
+    """Whether a viewer prints ``annotation``: flag Print set, neither Hidden nor NoView, and
+    not a popup (the window of another annotation's note)."""
+    if annotation.get("/Subtype") in _NEVER_DRAWN:
+        return False
+    flags = _flags(annotation)
+    return bool(flags & _PRINT) and not flags & (_HIDDEN | _NO_VIEW)
+
+
+def normal_appearance(annotation: DictionaryObject) -> tuple[IndirectObject, StreamObject] | None:
     """The /AP /N form (streams are always indirect objects) or, for an annotation with states
     (check boxes, radio buttons), the one its /AS names; None if it would draw nothing."""
     ap = annotation.get("/AP")
@@ -166,10 +179,15 @@ def _is_empty(form: StreamObject) -> bool:
         return False  # undecodable here: the viewer may still manage, so keep it
 
 
-def printable_appearances(page: PageObject, rotation: int) -> list[Appearance]:
+def printable_appearances(
+    page: PageObject,
+    rotation: int,
+    skip: Callable[[DictionaryObject], bool] | None = None,
+) -> list[Appearance]:
     """Appearances of the annotations of ``page`` that print (flag Print set, neither Hidden
     nor NoView), in painting order. ``rotation`` is the page's /Rotate (0, 90, 180 or 270),
-    needed for the NoRotate flag. Malformed annotations are skipped, as viewers do."""
+    needed for the NoRotate flag. Malformed annotations are skipped, as viewers do, and so
+    are those ``skip`` names (their appearance is drawn anew, see ``app.intake.synth``)."""
     annots = page.get("/Annots")
     annots = annots.get_object() if annots is not None else None
     if not isinstance(annots, ArrayObject):
@@ -179,12 +197,10 @@ def printable_appearances(page: PageObject, rotation: int) -> list[Appearance]:
         annotation = item.get_object()
         if not isinstance(annotation, DictionaryObject):
             continue
-        if annotation.get("/Subtype") in _NEVER_DRAWN:
+        if not prints(annotation) or (skip is not None and skip(annotation)):
             continue
         flags = _flags(annotation)
-        if not flags & _PRINT or flags & (_HIDDEN | _NO_VIEW):
-            continue
-        appearance = _normal_appearance(annotation)
+        appearance = normal_appearance(annotation)
         rect = _box(annotation.get("/Rect"))
         if appearance is None or rect is None:
             continue
@@ -242,6 +258,25 @@ def paint_appearances(
         cm = " ".join(_fmt(v) for v in appearance.matrix)
         lines.append(f"q {cm} cm {name} Do Q\n")
     return "".join(lines).encode("ascii")
+
+
+def drawn_form(writer: PdfWriter, overlay_pdf: bytes, origin: tuple[float, float]) -> Appearance:
+    """The first page of ``overlay_pdf`` (drawn by reportlab, its lower-left corner standing
+    for ``origin`` of the page's default user space) as a Form XObject of ``writer``, placed."""
+    page = PdfReader(io.BytesIO(overlay_pdf)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    form = DecodedStreamObject()
+    contents = page.get_contents()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in (0, 0, width, height))
+    resources = page.get("/Resources")
+    form[NameObject("/Resources")] = (
+        resources.clone(writer) if resources is not None else DictionaryObject()
+    )
+    ref = writer._add_object(form)  # no public API adds a stream
+    return Appearance(ref, (1.0, 0.0, 0.0, 1.0, origin[0], origin[1]))
 
 
 def _fmt(value: float) -> str:

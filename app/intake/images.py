@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import img2pdf
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from app.intake import errors, geometry
 from app.intake.sniff import Kind
@@ -24,6 +24,9 @@ first one when the file is opened)."""
 
 MAX_PAGE_PT = 14_400.0
 """Largest page side a PDF allows without /UserUnit (200 inches)."""
+
+MIN_PAGE_PT = 3.0
+"""Smallest page side made for an image (img2pdf's own lower bound for readable pages)."""
 
 JPEG_REENCODE_QUALITY = 95
 """For a mirrored JPEG that must be decoded and turned: high, so the second generation of JPEG
@@ -88,12 +91,18 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
                     "如需其他画面，请截图保存为 JPG 或 PNG 后添加。"
                 )
             frames = list(_frames(name, image, count))
+            icc = _usable_icc(image.info.get("icc_profile"), frames[0].mode)
+            broken_icc = bool(image.info.get("icc_profile")) and icc is None
             passthrough = _can_pass_through(kind, data, frames)
+            if passthrough and broken_icc and kind is not Kind.JPEG:
+                passthrough = False  # re-encoded without the profile
             if passthrough:
-                payloads = [data]
+                # A broken colour profile (unreadable, misplaced, or for another colour
+                # space) is dropped, as viewers ignore it; the JPEG data stays as it is.
+                payloads = [_without_icc(data) if broken_icc else data]
                 rotation = img2pdf.Rotation.auto
             else:
-                payloads = [_reencode(image, i, kind, data) for i in range(count)]
+                payloads = [_reencode(image, i, kind, data, icc) for i in range(count)]
                 rotation = img2pdf.Rotation.none
     # A re-encoded frame was turned upright: its resolution axes turn with it.
     dpis = iter(
@@ -108,6 +117,10 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         width, height = px_w * 72 / dpi_x, px_h * 72 / dpi_y
         shrink = max(1.0, width / MAX_PAGE_PT, height / MAX_PAGE_PT)
         width, height = width / shrink, height / shrink
+        # A tiny image (an icon, a 1x1 spacer) would make a page below what PDF readers and
+        # our own page checks accept: grow it, keeping its shape (it is fitted to A4 anyway).
+        grow = max(1.0, MIN_PAGE_PT / width, MIN_PAGE_PT / height)
+        width, height = width * grow, height * grow
         return width, height, width, height
 
     pdf = img2pdf.convert(
@@ -192,8 +205,10 @@ def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
     return True
 
 
-def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
-    """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF."""
+def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes, icc: bytes | None) -> bytes:
+    """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF,
+    with the colour profile ``icc`` when it is usable (Pillow would otherwise copy the
+    source's, broken or not)."""
     image.seek(index)
     image.load()  # a TIFF frame is turned upright here already, and loses its orientation tag
     frame = ImageOps.exif_transpose(image)
@@ -205,10 +220,52 @@ def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes) -> bytes:
         if frame.mode not in ("L", "RGB"):
             frame = frame.convert("RGB")
         quality = JPEG_REENCODE_QUALITY if kind is Kind.JPEG else WEBP_LOSSY_QUALITY
-        frame.save(out, format="JPEG", quality=quality)
+        frame.save(out, format="JPEG", quality=quality, icc_profile=_for(icc, frame))
     else:
-        frame.save(out, format="PNG")
+        frame.save(out, format="PNG", icc_profile=_for(icc, frame))
     return out.getvalue()
+
+
+_ICC_SPACES = {"1": "GRAY", "L": "GRAY", "P": "RGB", "RGB": "RGB", "CMYK": "CMYK"}
+
+
+def _usable_icc(icc: object, mode: str) -> bytes | None:
+    """``icc`` if it is an ICC profile that a PDF reader can use for an image of ``mode``:
+    one Little CMS can read, for the image's colour space. None otherwise."""
+    if not isinstance(icc, bytes) or not icc:
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = str(profile.profile.xcolor_space).strip()
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        return None
+    expected = _ICC_SPACES.get(mode.split(";")[0].rstrip("A") or mode)
+    return icc if expected in (None, space) else None
+
+
+def _for(icc: bytes | None, frame: Image.Image) -> bytes | None:
+    return _usable_icc(icc, frame.mode)
+
+
+def _without_icc(data: bytes) -> bytes:
+    """A JPEG's bytes without its ICC_PROFILE (APP2) segments; the rest, the compressed image
+    data included, unchanged. Markers are walked up to the start of scan."""
+    out = bytearray(data[:2])
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            out.append(0xFF)
+            pos += 1
+            continue
+        if marker == 0xDA or 0xD0 <= marker <= 0xD9 or marker == 0x01:
+            break
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker != 0xE2 or not data[pos + 4 : pos + 16].startswith(b"ICC_PROFILE"):
+            out += data[pos:end]
+        pos = end
+    out += data[pos:]
+    return bytes(out)
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:

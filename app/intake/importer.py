@@ -39,11 +39,13 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
         notes: list[str] = []
         if kind is Kind.PDF:
             normal = normalise_pdf(name, data, password)
+            notes.extend(normal.notes)
             rotations = tuple(p.source_rotation for p in normal.pages)
         else:
             converted = image_to_pdf(name, data, kind)
             notes.extend(converted.warnings)
             normal = normalise_pdf(name, converted.pdf)
+            notes.extend(normal.notes)
             rotations = converted.rotations
             if len(rotations) != len(normal.pages):
                 raise errors.DamagedFileError(name)
@@ -74,7 +76,7 @@ def _resolution_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
     for number, dpi in low:
         where = f"第 {number} 页" if len(pages) > 1 else ""
         notes.append(
-            f"“{name}”{where}分辨率偏低（放到 A4 页面上约 {dpi:.0f} dpi，"
+            f"“{name}”{where}分辨率偏低（放到 A4 页面上约 {max(dpi, 1):.0f} dpi，"
             f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。"
             "如有条件，请用 300 dpi 重新扫描后替换。"
         )

@@ -10,11 +10,13 @@ their appearance streams (see ``app.intake.flatten``); then every annotation is 
 from __future__ import annotations
 
 import io
+import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
+from pypdf.errors import LimitReachedError
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -26,7 +28,7 @@ from pypdf.generic import (
 )
 
 from app import pdf_active
-from app.intake import errors, flatten, geometry
+from app.intake import errors, flatten, geometry, repair, synth
 
 PasswordCallback = Callable[[str], str | None]
 
@@ -73,13 +75,25 @@ class PdfPage:
 class NormalisedPdf:
     pdf: bytes
     pages: tuple[PdfPage, ...]
+    notes: tuple[str, ...] = ()  # Chinese, for the user: what was repaired or assumed
 
 
 def open_pdf(name: str, data: bytes, password: PasswordCallback | None) -> PdfReader:
-    """Open (and decrypt) a PDF, asking ``password`` for a user password when one is needed."""
+    """Open (and decrypt) a PDF, asking ``password`` for a user password only when no reader
+    could open it without one."""
     reader = PdfReader(io.BytesIO(data), strict=False)
     if not reader.is_encrypted or reader.decrypt("") != PasswordType.NOT_DECRYPTED:
         return reader
+    if _only_attachments_encrypted(reader):
+        # The pages are stored in the clear (streams and strings use the Identity crypt
+        # filter); the password guards the attachments, which intake drops anyway. Viewers
+        # open such a file without asking, and so do we: reading it without a key is what
+        # pypdf does for the /Encrypt dictionary itself.
+        reader._encryption = None
+        return reader
+    opened = repair.rebuilt(data)  # qpdf opens some empty-password files pypdf does not
+    if opened is not None:
+        return PdfReader(io.BytesIO(opened), strict=False)
     if password is None:
         raise errors.PasswordRequiredError(name)
     for _ in range(MAX_PASSWORD_TRIES):
@@ -88,47 +102,142 @@ def open_pdf(name: str, data: bytes, password: PasswordCallback | None) -> PdfRe
             raise errors.PasswordRequiredError(name)
         if reader.decrypt(answer) != PasswordType.NOT_DECRYPTED:
             return reader
+        opened = repair.rebuilt(data, answer)
+        if opened is not None:
+            return PdfReader(io.BytesIO(opened), strict=False)
     raise errors.WrongPasswordError(name)
+
+
+def _only_attachments_encrypted(reader: PdfReader) -> bool:
+    encryption = reader._encryption  # pypdf reads the /Encrypt dictionary when it opens a file
+    return (
+        encryption is not None
+        and getattr(encryption, "StmF", None) == "/Identity"
+        and getattr(encryption, "StrF", None) == "/Identity"
+    )
+
+
+_FINAL_REFUSALS = (
+    errors.PasswordRequiredError,
+    errors.WrongPasswordError,
+    errors.TooManyPagesError,
+    errors.TooComplexError,
+    LimitReachedError,
+    MemoryError,
+)
+"""What a repaired copy would meet again: no second try."""
 
 
 def normalise_pdf(
     name: str, data: bytes, password: PasswordCallback | None = None
 ) -> NormalisedPdf:
-    """Normalise every page of a PDF. Library exceptions are left to the caller to map."""
+    """Normalise every page of a PDF. A file that pypdf cannot read but qpdf can rebuild (cut
+    short, a broken cross-reference table) is normalised from the rebuilt copy, with a note
+    saying so. Library exceptions are left to the caller to map."""
+    try:
+        return _normalise(name, data, password)
+    except _FINAL_REFUSALS:
+        raise
+    except Exception as first:
+        fixed = repair.rebuilt(data)
+        if fixed is None:
+            raise
+        try:
+            lost = _pages_with_lost_content(PdfReader(io.BytesIO(fixed), strict=False))
+            result = _normalise(name, fixed, None)
+        except Exception:
+            raise first from None
+        if lost:
+            raise errors.IncompleteFileError(name, lost) from first
+        note = (
+            f"“{name}”文件不完整或内部结构有误（可能下载或复制未完成），已自动修复后添加。"
+            "请在预览中核对页数和内容是否齐全；如有缺失，请重新获取原文件后替换。"
+        )
+        return NormalisedPdf(result.pdf, result.pages, (note, *result.notes))
+
+
+def _pages_with_lost_content(reader: PdfReader) -> list[int]:
+    """Pages (1-based) of a rebuilt file whose content did not survive: no content stream, or
+    a font or image the content draws that is gone (a file cut short loses its last objects,
+    and the rebuilt copy simply leaves them out). Only run on rebuilt files: it parses the
+    content."""
+    lost = []
+    for number, page in enumerate(reader.pages, 1):
+        contents = page.get_contents()
+        if contents is None or not contents.get_data().strip():
+            lost.append(number)
+            continue
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        resources = resources if isinstance(resources, DictionaryObject) else DictionaryObject()
+        for operands, operator in contents.operations:
+            category = {b"Do": "/XObject", b"Tf": "/Font"}.get(operator)
+            if category is None or not operands:
+                continue
+            names = resources.get(category)
+            names = names.get_object() if names is not None else None
+            target = names.get(operands[0]) if isinstance(names, DictionaryObject) else None
+            if target is None or target.get_object() is None:
+                lost.append(number)
+                break
+    return lost
+
+
+def _normalise(name: str, data: bytes, password: PasswordCallback | None) -> NormalisedPdf:
     reader = open_pdf(name, data, password)
     source_pages = list(reader.pages)
     if not source_pages:
         raise errors.ZeroPagesError(name)
     if len(source_pages) > MAX_PAGES_PER_FILE:
         raise errors.TooManyPagesError(name, len(source_pages), MAX_PAGES_PER_FILE)
+    root = reader.trailer.get("/Root")
+    root = root.get_object() if root is not None else None
+    acroform = root.get("/AcroForm") if isinstance(root, DictionaryObject) else None
     writer = PdfWriter()
     infos: list[PdfPage] = []
-    for source in source_pages:
-        infos.append(_copy_page(name, writer, source))
+    assumed: list[int] = []
+    notes = []
+    for number, source in enumerate(source_pages, 1):
+        copied = _copy_page(name, writer, source, acroform)
+        infos.append(copied.info)
+        if copied.assumed_size:
+            assumed.append(number)
+        if copied.lost:
+            where = f"第 {number} 页" if len(source_pages) > 1 else ""
+            kinds = "、".join(f"{kind} {count} 个" for kind, count in copied.lost.items())
+            notes.append(
+                f"“{name}”{where}有无法显示的批注（{kinds}），打印的申报材料中不会出现。"
+                "如需保留，请在 PDF 阅读器中“打印为PDF”后重新添加该文件。"
+            )
     _strip_active(writer)
     out = io.BytesIO()
     writer.write(out)
-    return NormalisedPdf(out.getvalue(), tuple(infos))
+    if assumed:
+        where = f"第 {'、'.join(str(n) for n in assumed)} 页" if len(source_pages) > 1 else ""
+        notes.append(
+            f"“{name}”{where}没有有效的页面尺寸，已按 Letter 纸（216×279 mm）处理。"
+            "请在预览中核对，如显示不全请重新导出该文件。"
+        )
+    return NormalisedPdf(out.getvalue(), tuple(infos), tuple(notes))
 
 
 _LETTER = (0.0, 0.0, 612.0, 792.0)
-"""What viewers assume for a page that lacks its (required) MediaBox."""
+"""What viewers assume for a page that lacks its (required) MediaBox, or has an empty one."""
 
 
-def _visible_box(name: str, page: PageObject) -> tuple[float, float, float, float]:
+def _visible_box(page: PageObject) -> tuple[tuple[float, float, float, float], bool]:
+    """The page's visible box, and whether it had to be assumed (no usable MediaBox)."""
     crop = _box(page.cropbox) if "/CropBox" in page else None
-    if "/MediaBox" in page:
-        media = _box(page.mediabox)
-        if media is None:
-            raise errors.DamagedFileError(name)
-    else:
+    media = _box(page.mediabox) if "/MediaBox" in page else None
+    assumed = media is None and crop is None
+    if media is None:
         media = crop or _LETTER
     if crop is not None:
         x0, y0 = max(crop[0], media[0]), max(crop[1], media[1])
         x1, y1 = min(crop[2], media[2]), min(crop[3], media[3])
         if x1 - x0 >= 1 and y1 - y0 >= 1:
-            return x0, y0, x1, y1
-    return media
+            return (x0, y0, x1, y1), False
+    return media, assumed
 
 
 def _box(rect: RectangleObject) -> tuple[float, float, float, float] | None:
@@ -139,11 +248,25 @@ def _box(rect: RectangleObject) -> tuple[float, float, float, float] | None:
     return x0, y0, x1, y1
 
 
-def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
-    box = _visible_box(name, source)
+@dataclass(frozen=True)
+class _CopiedPage:
+    info: PdfPage
+    assumed_size: bool  # no usable MediaBox: Letter was assumed
+    lost: dict[str, int]  # printing annotations that could not be drawn: kind -> count
+
+
+def _copy_page(
+    name: str, writer: PdfWriter, source: PageObject, acroform: PdfObject | None
+) -> _CopiedPage:
+    """Copy one page, upright and at the origin, its printing annotations painted in."""
+    box, assumed = _visible_box(source)
     rotation = geometry.normal_rotation(source.get("/Rotate", 0))
+    unit = _user_unit(source)
     dpi = _scan_dpi(source, box)
-    appearances = flatten.printable_appearances(source, rotation)
+    appearances = flatten.printable_appearances(
+        source, rotation, skip=lambda a: synth.regenerated(a, acroform)
+    )
+    drawn = synth.draw_missing(source, acroform)
     for key in _PAGE_KEYS_DROPPED:
         if key in source:
             del source[key]
@@ -152,13 +275,27 @@ def _copy_page(name: str, writer: PdfWriter, source: PageObject) -> PdfPage:
     # at the page's own level only (the depth-limited form of ``ignore_fields``), and add_page()
     # then takes the clone as it is. _strip_active removes actions, scripts and back-links where
     # they can really occur.
-    clone = source.clone(writer, False, [1, "/Parent", 1, "/StructParents"])
+    clone = source.clone(writer, False, [1, "/Parent", 1, "/StructParents", 1, "/UserUnit"])
     page = writer.add_page(clone)  # type: ignore[arg-type]
+    if drawn.overlay is not None:
+        appearances.append(flatten.drawn_form(writer, drawn.overlay, drawn.bbox[:2]))
     painted = flatten.paint_appearances(writer, page, appearances, [])
     matrix, width, height = geometry.fold_matrix(box, rotation)
+    if unit != 1.0:  # /UserUnit: one unit of this page is ``unit`` points (ISO 32000-1 14.11.2)
+        matrix = tuple(v * unit for v in matrix)  # type: ignore[assignment]
+        width, height = width * unit, height * unit
     _wrap_contents(name, writer, page, matrix, box, painted)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
-    return PdfPage(width, height, rotation, dpi)
+    return _CopiedPage(PdfPage(width, height, rotation, dpi), assumed, drawn.lost)
+
+
+def _user_unit(page: PageObject) -> float:
+    value = page.get("/UserUnit")
+    value = value.get_object() if value is not None else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 1.0
+    unit = float(value)
+    return unit if math.isfinite(unit) and 0.01 <= unit <= 1000 else 1.0
 
 
 def _num(value: float) -> float | int:

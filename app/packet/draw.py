@@ -23,10 +23,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
 
+from app.fonts import missing_glyphs, register_fonts
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.packet.assemble import LinkArea
-from app.packet.fonts import missing_glyphs, register_fonts
 from app.packet.layout import A4, MM, Box, Layout, content_box
 from app.packet.plan import FORM_PART, Plan, PlanPage, table_part
 from app.rules import Evaluation

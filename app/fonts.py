@@ -19,7 +19,7 @@ from app.errors import AppError
 FONT_NAME = "WQYMicroHei"
 """The name under which the font is registered with reportlab."""
 
-FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT_PATH = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 """The bundled font file, found relative to this package (not the working directory)."""
 
 _lock = threading.Lock()

@@ -3,7 +3,7 @@ pipeline, on a ~300-page packet made of generated scans.
 
 Run by hand (not by pytest)::
 
-    python benchmarks/bench_build.py [--pages 300] [--runs 3]    
+    python benchmarks/bench_build.py [--pages 300] [--runs 3]
 
 Work that can be done at import time is done then, as in the program: every scan is imported
 once through ``app.intake`` (normalised, EXIF folded, preflighted) and stored in a real project

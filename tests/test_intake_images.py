@@ -128,6 +128,20 @@ def test_16_bit_greyscale_does_not_turn_white(fmt: str) -> None:
     assert 200 < right[0] < 250, right  # type: ignore[index]
 
 
+def test_16_bit_greyscale_using_only_8_bit_values_is_not_black() -> None:
+    """An 8-bit scan saved as 16 bits (values never above 255) is scaled, not embedded as a
+    16-bit image that prints black."""
+    image = Image.new("I;16", (300, 200), 60)
+    image.paste(Image.new("I;16", (150, 200), 230), (150, 0))
+    result = import_bytes("8in16.png", encode(image, "PNG"))
+    assert b"/BitsPerComponent 16" not in result.pdf
+    page = render(result.pdf)
+    left = page.getpixel((10, page.height // 2))
+    right = page.getpixel((page.width - 10, page.height // 2))
+    assert 40 < left[0] < 80, left  # type: ignore[index]
+    assert 210 < right[0] < 250, right  # type: ignore[index]
+
+
 def test_palette_png() -> None:
     data = encode(upright_image().convert("P", palette=Image.Palette.ADAPTIVE, colors=8), "PNG")
     result = import_bytes("palette.png", data)

@@ -279,3 +279,57 @@ def test_a_page_tree_listing_one_page_thousands_of_times_is_refused() -> None:
     with pytest.raises(IntakeError) as err:
         import_bytes("重复页.pdf", _content_pdf(b"q Q", None, MAX_PAGES_PER_FILE + 1))
     assert f"{MAX_PAGES_PER_FILE + 1} 页" in err.value.message and "拆分" in err.value.message
+
+
+def test_a_pdf_page_drawing_an_absurdly_large_image_is_refused() -> None:
+    """20000 x 20000 pixels declared (400 million): refused by its dimensions, nothing decoded."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, NumberObject, StreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    image = StreamObject()
+    image._data = zlib.compress(bytes(1000))
+    for key, value in {
+        "/Type": NameObject("/XObject"),
+        "/Subtype": NameObject("/Image"),
+        "/Width": NumberObject(20000),
+        "/Height": NumberObject(20000),
+        "/ColorSpace": NameObject("/DeviceGray"),
+        "/BitsPerComponent": NumberObject(8),
+        "/Filter": NameObject("/FlateDecode"),
+    }.items():
+        image[NameObject(key)] = value
+    from pypdf.generic import DictionaryObject
+
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(image)})}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(intake_errors.TooLargeImageError) as err:
+        import_bytes("巨图.pdf", out.getvalue())
+    assert "“巨图.pdf”" in err.value.message and "20000×20000" in err.value.message
+
+
+def test_a_file_beyond_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from app.intake.importer import MAX_FILE_BYTES
+
+    path = tmp_path / "大文件.pdf"
+    with path.open("wb") as fh:  # sparse: takes no disk space, and is never read
+        fh.write(marked_pdf())
+        fh.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(intake_errors.TooLargeFileError) as err:
+        import_file(path)
+    assert "“大文件.pdf”" in err.value.message and "上限" in err.value.message
+
+
+def test_tiny_pages_and_very_many_pages_are_pointed_out() -> None:
+    tiny = marked_pdf(size=(72.0, 72.0), pages=3)
+    notes = import_bytes("一英寸.pdf", tiny).warnings
+    assert any("页面很小" in n and "25×25 毫米" in n for n in notes)
+    assert not any("页面很小" in n for n in import_bytes("A4.pdf", marked_pdf()).warnings)
+    from app.intake.importer import MANY_PAGES
+
+    many = import_bytes("很多页.pdf", _content_pdf(b"q Q", None, MANY_PAGES + 1)).warnings
+    assert any(f"共 {MANY_PAGES + 1} 页" in n for n in many)

@@ -156,6 +156,15 @@ class TooComplexError(IntakeError):
         )
 
 
+class TooLargeFileError(IntakeError):
+    def __init__(self, name: str, size: int, limit: int) -> None:
+        super().__init__(
+            name,
+            f"“{name}”文件过大（约 {size / 1048576:.0f} MB，单个文件上限 {limit // 1048576} MB），"
+            "不像是扫描件。请确认选对了文件；扫描件请用 200–300 dpi 重新扫描或拆分后再添加。",
+        )
+
+
 class TooManyPagesError(IntakeError):
     def __init__(self, name: str, pages: int, limit: int) -> None:
         super().__init__(

@@ -67,6 +67,7 @@ class _Frame:
     mode: str
     alpha: bool
     bits: int  # most bits per sample (TIFF; 8 for the others)
+    peak: float  # the largest sample value of a deep greyscale frame (mode I or I;16), else 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,9 @@ def _frames(name: str, image: Image.Image, count: int) -> Iterator[_Frame]:
         dpi = _claimed_dpi(image)
         tags = getattr(image, "tag_v2", None)
         bits = max(tags.get(258, (8,))) if tags is not None else 8
+        peak = 0.0
+        if image.mode.startswith("I"):
+            peak = float(image.getextrema()[1])  # type: ignore[arg-type]
         yield _Frame(
             (width, height),
             geometry.plausible_dpi(dpi),
@@ -161,6 +165,7 @@ def _frames(name: str, image: Image.Image, count: int) -> Iterator[_Frame]:
             image.mode,
             _has_alpha(image),
             int(bits),
+            peak,
         )
 
 
@@ -200,8 +205,9 @@ def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
             return False
     if kind is Kind.PNG and frames[0].mode.startswith("I"):
         # img2pdf embeds a 16-bit grey PNG's data as it is, but only when not interlaced and
-        # really grey (colour type 0).
-        return data[28] == 0 and data[25] == 0
+        # really grey (colour type 0), and only when its values use the 16-bit range: one
+        # whose values never exceed 255 (an 8-bit image saved as 16 bits) would print black.
+        return data[28] == 0 and data[25] == 0 and frames[0].peak > 255
     return True
 
 

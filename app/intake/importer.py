@@ -59,6 +59,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
     notes.extend(_resolution_warnings(name, pages))
+    notes.extend(_size_warnings(name, pages))
     return ImportedFile(
         name=name,
         original=data,
@@ -83,9 +84,44 @@ def _resolution_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
     return notes
 
 
+SMALL_PAGE_MM = 100.0
+"""A file whose every page is smaller than this on its long side (a business card is 90 mm)
+is more likely a wrong export than a document: the packet enlarges it to A4."""
+
+MANY_PAGES = 200
+"""A file adding more sheets than this to the packet is worth a second look."""
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest evidence file read: far beyond any scan (a 600 dpi A4 colour page is ~3 MB as
+JPEG), small enough to be held in memory while it is normalised."""
+
+
+def _size_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
+    notes = []
+    long_sides = [max(p.width_pt, p.height_pt) / geometry.MM for p in pages]
+    if long_sides and max(long_sides) < SMALL_PAGE_MM:
+        first = pages[0]
+        notes.append(
+            f"“{name}”的页面很小（约 {first.width_pt / geometry.MM:.0f}×"
+            f"{first.height_pt / geometry.MM:.0f} 毫米），可能是导出或扫描设置有误；"
+            "放入申报材料时会放大到 A4。请在预览中确认。"
+        )
+    if len(pages) > MANY_PAGES:
+        notes.append(
+            f"“{name}”共 {len(pages)} 页，将在申报材料中占 {len(pages)} 页。请确认选对了文件。"
+        )
+    return notes
+
+
 def import_file(path: Path, password: PasswordCallback | None = None) -> ImportedFile:
     """Read and normalise one evidence file, or raise ``IntakeError`` naming it."""
     name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise errors.ReadError(name) from exc
+    if size > MAX_FILE_BYTES:
+        raise errors.TooLargeFileError(name, size, MAX_FILE_BYTES)
     try:
         data = path.read_bytes()
     except OSError as exc:

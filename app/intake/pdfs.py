@@ -263,6 +263,7 @@ def _copy_page(
     rotation = geometry.normal_rotation(source.get("/Rotate", 0))
     unit = _user_unit(source)
     dpi = _scan_dpi(source, box)
+    _check_image_sizes(name, source)
     appearances = flatten.printable_appearances(
         source, rotation, skip=lambda a: synth.regenerated(a, acroform)
     )
@@ -287,6 +288,37 @@ def _copy_page(
     _wrap_contents(name, writer, page, matrix, box, painted)
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, _num(width), _num(height)))
     return _CopiedPage(PdfPage(width, height, rotation, dpi), assumed, drawn.lost)
+
+
+MAX_IMAGE_PIXELS = 4 * 89_478_485
+"""Largest image a page may draw: four times Pillow's bomb limit (a 1200 dpi A4 scan has 139
+million pixels). Beyond it printers and viewers run out of memory decoding the page."""
+
+
+def _check_image_sizes(name: str, page: PageObject) -> None:
+    """Refuse a page drawing an image of absurd pixel dimensions (its page, and the forms it
+    draws, one level down), without decoding anything."""
+    pending: list[tuple[PdfObject | None, int]] = [(page.get("/Resources"), 0)]
+    while pending:
+        resources, depth = pending.pop()
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not isinstance(xobjects, DictionaryObject):
+            continue
+        for value in xobjects.values():
+            xobject = value.get_object()
+            if not isinstance(xobject, DictionaryObject):
+                continue
+            if xobject.get("/Subtype") == "/Form" and depth < 1:
+                pending.append((xobject.get("/Resources"), depth + 1))
+                continue
+            try:
+                width, height = int(str(xobject["/Width"])), int(str(xobject["/Height"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+            if width * height > MAX_IMAGE_PIXELS:
+                raise errors.TooLargeImageError(name, (width, height))
 
 
 def _user_unit(page: PageObject) -> float:

@@ -59,7 +59,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
     notes.extend(_resolution_warnings(name, pages))
-    notes.extend(_size_warnings(name, pages))
+    notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
     return ImportedFile(
         name=name,
         original=data,
@@ -96,10 +96,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 JPEG), small enough to be held in memory while it is normalised."""
 
 
-def _size_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
+def _size_warnings(name: str, pages: tuple[PageInfo, ...], pdf: bool) -> list[str]:
+    """Pages far smaller than a document's (PDFs only: an image's page size follows its
+    resolution, judged by the resolution warning), and files of very many pages."""
     notes = []
     long_sides = [max(p.width_pt, p.height_pt) / geometry.MM for p in pages]
-    if long_sides and max(long_sides) < SMALL_PAGE_MM:
+    if pdf and long_sides and max(long_sides) < SMALL_PAGE_MM:
         first = pages[0]
         notes.append(
             f"“{name}”的页面很小（约 {first.width_pt / geometry.MM:.0f}×"

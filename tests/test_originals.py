@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from app.originals import (
     BRING_ORIGINAL,
     ORIGINAL_INSIDE,
-    originals_checklist,
     STAMPED_INSIDE,
+    originals_checklist,
     write_originals_pdf,
 )
 from tests.outputs_fixtures import guide, project

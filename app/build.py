@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
 from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
+from app.process import form_figures, stamped_form_title, uses_stamped_form
 from app.rules import evaluate
 from app.templates import write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
@@ -89,12 +90,16 @@ class BuildResult:
     warnings: list[str]
     findings: list[Finding]
     draft: bool
+    stage: str = "final"
+    figures: dict[str, str] = field(default_factory=dict)  # on the 申请表 (kept for 初审 prints)
 
 
-def packet_file_name(company_name: str) -> tuple[str, bool]:
-    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed."""
+def packet_file_name(company_name: str, stage: str = "final") -> tuple[str, bool]:
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed; the
+    初审 print is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
     stem, changed = safe_file_stem(company_name.strip())
-    return f"{stem}-申报材料.pdf", changed
+    mark = "（初审用）" if stage == "review" else ""
+    return f"{stem}-申报材料{mark}.pdf", changed
 
 
 def toc_rows(plan: Plan) -> list[TocRow]:
@@ -177,7 +182,13 @@ def build(
     guide = guide or guide_by_id(data.guide_id)
     evaluation = evaluate(guide, data)
     findings = validate(guide, data, evaluation, today=today)
-    if blocking(findings) and not options.draft:
+    # The stamped form concerns the final packet only: a 初审 print is what gets stamped.
+    gate = [
+        f
+        for f in blocking(findings)
+        if not (options.stage == "review" and f.code.startswith("process."))
+    ]
+    if gate and not options.draft:
         raise BlockedError(findings)
     draft = options.draft
 
@@ -191,12 +202,23 @@ def build(
     bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
     bar.step("正在生成申请表")
 
-    pdf_name, pdf_renamed = packet_file_name(data.company.name)
+    pdf_name, pdf_renamed = packet_file_name(data.company.name, options.stage)
     xlsx_name, _ = workbook_file_name(data.company.name)
     warnings: list[str] = []
     if pdf_renamed:
         warnings.append(
             f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
+        )
+    stamped_title = stamped_form_title(guide)
+    if (
+        options.stage == "final"
+        and stamped_title
+        and not uses_stamped_form(guide.process, data)
+        and not any(f.code == "process.stamped_form_missing" for f in findings)
+    ):
+        warnings.append(
+            f"尚未附上“{stamped_title}”：本材料中的申请表未经区商务部门盖章。"
+            f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
         )
 
     try:
@@ -227,7 +249,9 @@ def build(
             else:
                 pages.append(DrawnPage(drawn.index[p.number]))
         info = DocInfo(
-            title=guide.packet_title + ("（草稿）" if draft else ""),
+            title=guide.packet_title
+            + ("（初审用）" if options.stage == "review" else "")
+            + ("（草稿）" if draft else ""),
             author=data.company.name,
             subject=f"{guide.title}（{guide.document_no}）",
             copies=2,
@@ -304,6 +328,8 @@ def build(
         warnings=warnings,
         findings=findings,
         draft=draft,
+        stage=options.stage,
+        figures={**form_figures(guide, data, evaluation), "printed_on": today.isoformat()},
     )
 
 

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, Literal, NoReturn, TextIO
 
 from app.errors import AppError, IntakeError
 from app.findings import Finding, validate
@@ -93,6 +93,13 @@ def make_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="在各项目中重复附上共用的服务外包证明材料（默认按项目文件中的设置）",
+    )
+    b.add_argument(
+        "--stage",
+        choices=("review", "final"),
+        default="final",
+        help="review：初审材料（不装订：无装订边、无双面空白页，页眉注明“初审用”）；"
+        "final：正式装订材料（默认，申请表用区商务部门盖章的扫描件）",
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
@@ -318,14 +325,25 @@ def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     def pick(flag: Any, key: str, default: Any) -> Any:
         return flag if flag is not None else saved.get(key, default)
 
-    gutter = float(pick(args.gutter, "gutter_mm", 25.0))
+    stage: Literal["review", "final"] = (
+        "review" if getattr(args, "stage", "") == "review" else "final"
+    )
+    if stage == "review":  # unbound: no gutter, no blank pages, unless asked on the command line
+        from app.packet.plan import UNBOUND_GUTTER_MM
+
+        gutter = float(args.gutter) if args.gutter is not None else UNBOUND_GUTTER_MM
+        duplex = bool(args.duplex)
+    else:
+        gutter = float(pick(args.gutter, "gutter_mm", 25.0))
+        duplex = bool(pick(args.duplex, "duplex", False))
     if not 0 <= gutter <= 50:
         raise UsageError("装订边宽度应在 0 到 50 毫米之间（项目文件中的设置有误）。")
     return BuildOptions(
-        duplex=bool(pick(args.duplex, "duplex", False)),
+        duplex=duplex,
         gutter_mm=gutter,
         repeat_shared=bool(pick(args.repeat_shared, "repeat_shared", False)),
         draft=args.draft,
+        stage=stage,
     )
 
 
@@ -361,7 +379,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         err.write(f"  ✗ {f.message}\n")
                 err.write("如需先看草稿，请加 --draft。\n")
                 return EXIT_BLOCKING
-    out.write(f"已生成（共 {result.pages} 页{'，草稿' if result.draft else ''}）：\n")
+            if result.stage == "review" and not result.draft and src == args.src:
+                store.set_review_figures(result.figures)  # what the district will stamp
+    kind = "，初审用" if result.stage == "review" else ""
+    out.write(f"已生成（共 {result.pages} 页{kind}{'，草稿' if result.draft else ''}）：\n")
     for p in [result.pdf, result.workbook, *result.templates, result.originals, result.manifest]:
         out.write(f"  {p}\n")
     for w in result.warnings:
@@ -381,6 +402,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             gutter=25.0,
             repeat_shared=False,
             draft=False,
+            stage="final",
             password=None,
             today=dt.date(2019, 2, 1),
         )

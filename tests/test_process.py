@@ -136,4 +136,3 @@ def test_a_bad_process_section_is_refused(
     with pytest.raises(GuideError) as info:
         load_guide(path)
     assert key in info.value.key and word in info.value.reason
-

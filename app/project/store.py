@@ -424,12 +424,14 @@ class ProjectStore:
 
     # -- submission stages -----------------------------------------------------------------------
 
-    def set_stage(self, stage_id: str, date: dt.date | None) -> None:
+    def set_stage(self, stage_id: str, date: dt.date | None, forget: Sequence[str] = ()) -> None:
         """Record that ``stage_id`` (a guide ``[process]`` stage) was reached on ``date``;
-        None forgets it."""
+        None forgets it. The stages in ``forget`` (the later ones, when the company steps back)
+        are forgotten in the same transaction."""
         if not isinstance(stage_id, str) or not stage_id:
             raise ValueError("stage id must be a non-empty string")
         with self._write("stages") as conn:
+            conn.executemany("DELETE FROM stages WHERE stage_id = ?", [(s,) for s in forget])
             if date is None:
                 conn.execute("DELETE FROM stages WHERE stage_id = ?", (stage_id,))
             else:

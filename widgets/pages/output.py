@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -19,12 +20,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.process import stage_reached
 from widgets import errors
 from widgets.pages.base import Page
+from widgets.session import ProjectSession
+from widgets.stage_panel import StagePanel
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -36,12 +41,31 @@ class OutputPage(Page):
     title = "输出"
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
+        self.today = today or dt.date.today()
         self.task: Task | None = None
         self.result: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 8)
+
+        self.stage_panel = StagePanel(self.today)
+        layout.addWidget(self.stage_panel)
+
+        use = QGroupBox("生成哪一份")
+        ul = QVBoxLayout(use)
+        self.review_radio = QRadioButton(
+            "初审材料：一式两份，勿装订，交区商务部门或行业协会（无装订边、单面，每页页眉注明“初审用”）"
+        )
+        self.review_radio.setObjectName("stage_review")
+        self.final_radio = QRadioButton(
+            "正式装订材料：一式两份，装订成册，交行业协会（申请表用区商务部门盖章的扫描件）"
+        )
+        self.final_radio.setObjectName("stage_final")
+        for r in (self.review_radio, self.final_radio):
+            r.toggled.connect(self._stage_toggled)
+            ul.addWidget(r)
+        layout.addWidget(use)
 
         where = QGroupBox("输出文件夹")
         wl = QHBoxLayout(where)
@@ -128,9 +152,52 @@ class OutputPage(Page):
     def entering(self) -> None:
         self.refresh()
 
+    def set_session(self, session: ProjectSession | None) -> None:
+        self.stage_panel.set_session(session)
+        super().set_session(session)
+
+    def build_stage(self) -> str:
+        """ "review" or "final": the user's choice, else what the project's stage calls for."""
+        if self.session is None:
+            return "final"
+        chosen = self.session.options().get("build_stage")
+        if chosen in ("review", "final"):
+            return str(chosen)
+        process = self.session.guide.process
+        if process is None or stage_reached(
+            self.session.guide, self.session.data, process.stamp_required_from
+        ):
+            return "final"
+        return "review"
+
+    def _stage_toggled(self, on: bool) -> None:
+        if not on or not self.alive():
+            return
+        assert self.session is not None
+        stage = "review" if self.review_radio.isChecked() else "final"
+        if stage != self.build_stage():
+            self.session.set_option("build_stage", stage)
+
+    def on_changed(self, topic: str) -> None:
+        if topic == "stages" and self.alive():
+            assert self.session is not None
+            if "build_stage" in self.session.options():
+                self.session.set_option("build_stage", None)  # the new stage decides again
+        self.refresh()
+
     def refresh(self) -> None:
         if self.session is None:
             return
+        self.stage_panel.refresh()
+        review = self.build_stage() == "review"
+        for r in (self.review_radio, self.final_radio):
+            r.blockSignals(True)
+        self.review_radio.setChecked(review)
+        self.final_radio.setChecked(not review)
+        for r in (self.review_radio, self.final_radio):
+            r.blockSignals(False)
+        self.duplex.setEnabled(not review)
+        self.gutter.setEnabled(not review)
         opts = self.session.options()
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(True)
@@ -148,6 +215,13 @@ class OutputPage(Page):
                 "现在生成的是<b>草稿</b>：每页带“草稿”水印，缺少的材料以占位页标出，不能用于正式申报。"
             )
             self.build_button.setText("生成草稿")
+        elif review:
+            self.state.setText(
+                "检查通过。将生成<b>初审材料</b>：“…申报材料（初审用）.pdf”（单面打印两份，勿装订），"
+                "以及 Excel 文件、Word 模板、原件核对清单和校验清单。申请表上的金额和项目会被记下，"
+                "以便之后发现与盖章申请表不一致之处。"
+            )
+            self.build_button.setText("生成初审材料")
         else:
             self.state.setText(
                 "检查通过。将生成：申报材料 PDF、以企业全称命名的 Excel 文件、Word 模板、原件核对清单和校验清单。"
@@ -174,20 +248,26 @@ class OutputPage(Page):
         if self.session is None or self.task is not None:
             return
         from app.build import BuildOptions, build
+        from app.packet.plan import UNBOUND_GUTTER_MM
 
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         draft = any(f.blocking for f in self.session.findings)
+        review = self.build_stage() == "review"
         options = BuildOptions(
-            duplex=self.duplex.isChecked(),
-            gutter_mm=self.gutter.value(),
+            duplex=False if review else self.duplex.isChecked(),
+            gutter_mm=UNBOUND_GUTTER_MM if review else self.gutter.value(),
             repeat_shared=self.repeat.isChecked(),
             draft=draft,
+            stage="review" if review else "final",
         )
         store = self.session.store
+        today = self.today
 
         def work(ctx: TaskContext) -> Any:
-            return build(store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled)
+            return build(
+                store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
+            )
 
         self.build_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -222,8 +302,12 @@ class OutputPage(Page):
         self._finish()
         self.result = result
         self.progress_label.setText("")
+        kind = "初审材料" if result.stage == "review" else "申报材料"
+        if result.stage == "review" and not result.draft and self.alive():
+            assert self.session is not None
+            self.session.set_review_figures(result.figures)  # what the district will stamp
         lines = [
-            f"{'草稿' if result.draft else '申报材料'}已生成，共 {result.pages} 页：",
+            f"{'草稿' if result.draft else kind}已生成，共 {result.pages} 页：",
             str(result.pdf),
             str(result.workbook),
         ]
@@ -277,4 +361,5 @@ class OutputPage(Page):
                 pass
         from widgets.printing import print_pdf_with_qt
 
-        print_pdf_with_qt(self, path, copies=2, duplex=self.duplex.isChecked())
+        duplex = self.duplex.isChecked() and self.result.stage != "review"
+        print_pdf_with_qt(self, path, copies=2, duplex=duplex)

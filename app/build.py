@@ -51,8 +51,10 @@ __all__ = [
     "BuildResult",
     "EvidenceSource",
     "build",
+    "move_outputs",
     "outline",
     "packet_file_name",
+    "staging_folder",
     "toc_rows",
 ]
 
@@ -92,6 +94,7 @@ class BuildResult:
     draft: bool
     stage: str = "final"
     figures: dict[str, str] = field(default_factory=dict)  # on the 申请表 (kept for 初审 prints)
+    plan: Plan | None = None  # what the PDF holds, page by page (the online folder cuts it up)
 
 
 def packet_file_name(company_name: str, stage: str = "final") -> tuple[str, bool]:
@@ -182,11 +185,12 @@ def build(
     guide = guide or guide_by_id(data.guide_id)
     evaluation = evaluate(guide, data)
     findings = validate(guide, data, evaluation, today=today)
-    # The stamped form concerns the final packet only: a 初审 print is what gets stamped.
+    # The stamped form concerns the bound packet only: a 初审 print is what gets stamped, and
+    # the online folder says itself when the scan is missing.
     gate = [
         f
         for f in blocking(findings)
-        if not (options.stage == "review" and f.code.startswith("process."))
+        if not (options.stage != "final" and f.code.startswith("process."))
     ]
     if gate and not options.draft:
         raise BlockedError(findings)
@@ -221,14 +225,7 @@ def build(
             f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
         )
 
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
-            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
-        ) from exc
+    tmp = staging_folder(out_dir)
     try:
         with _mapped("申请表、目录等页面"):
             drawn = render_drawn(
@@ -330,6 +327,7 @@ def build(
         draft=draft,
         stage=options.stage,
         figures={**form_figures(guide, data, evaluation), "printed_on": today.isoformat()},
+        plan=plan,
     )
 
 
@@ -367,6 +365,25 @@ def _write_sums(
             title = f.document_id
         lines.append(f"# {f.sha256}  {title} / {f.name}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A new temporary folder beside ``out_dir`` (same file system) to write outputs into
+    before :func:`move_outputs` puts them in place. The caller removes it."""
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(
+            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
+            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
+        ) from exc
+
+
+def move_outputs(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
+    """Put finished ``files`` (under the staging folder ``tmp``) into ``out_dir`` the way the
+    build does: other output writers (the online folder) use this, so they share its rules."""
+    return _move_into(tmp, out_dir, files)
 
 
 def _move_into(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:

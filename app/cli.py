@@ -1,4 +1,4 @@
-"""Command line: ``check``, ``build``, ``demo``, ``import``, ``export``.
+"""Command line: ``check``, ``build``, ``online``, ``demo``, ``import``, ``export``.
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 unreadable input or bad usage. Every error
 reaches the user as one Chinese line on stderr, never a traceback.
@@ -104,6 +104,15 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     b.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    o = sub.add_parser(
+        "online",
+        help="生成网上申报文件夹：按目录编号的逐项材料 PDF（每个不超过大小限制）、Excel 文件和对照表",
+    )
+    o.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
+    o.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    o.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    o.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     d = sub.add_parser("demo", help="生成示例企业的申报材料")
     d.add_argument("--out", type=Path, required=True, help="输出文件夹")
@@ -390,6 +399,51 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_BLOCKING if any(f.blocking for f in result.findings) else EXIT_OK
 
 
+def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.build import BlockedError
+    from app.outputs.online import fmt_size, write_online
+
+    src: Path = args.src
+    if not src.exists():
+        raise UsageError(f"找不到文件 {src}。")
+    with tempfile.TemporaryDirectory(prefix="online-") as tmp:
+        if src.suffix.lower() == ".json":
+            from app.manifest import import_manifest, load_manifest
+
+            project = Path(tmp) / "project.sbproj"
+            import_manifest(load_manifest(src), project, password_callback(args.password))
+            src = project
+        elif src.suffix.lower() not in PROJECT_SUFFIXES:
+            raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
+        from app.project import ProjectStore
+
+        with ProjectStore.open(src) as store:
+            try:
+                result = write_online(
+                    store, args.out, progress=_progress_printer(err), today=args.today
+                )
+            except BlockedError as exc:
+                err.write(exc.message.replace("如只想先看草稿，请选择“生成草稿”。", "") + "\n")
+                for f in exc.findings:
+                    if f.blocking:
+                        err.write(f"  ✗ {f.message}\n")
+                return EXIT_BLOCKING
+    out.write(
+        f"已生成网上申报文件夹：{result.folder}\n"
+        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}）、"
+        f"{result.workbook.name}、{result.table_pdf.name}、{result.notes.name}\n"
+    )
+    for r in result.reductions:
+        out.write(
+            f"  已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）\n"
+        )
+    for name in result.too_large:
+        out.write(f"  仍超过大小限制：{name}，请拆分后上传\n")
+    for w in result.warnings:
+        out.write(f"  提醒：{w}\n")
+    return EXIT_BLOCKING if result.too_large else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.demo import demo_manifest
 
@@ -424,6 +478,8 @@ def main(
             return cmd_check(args, out)
         if args.command == "build":
             return cmd_build(args, out, err)
+        if args.command == "online":
+            return cmd_online(args, out, err)
         if args.command == "demo":
             return cmd_demo(args, out, err)
         if args.command == "import":

@@ -174,7 +174,7 @@ class _Builder:
         """In a final build, the district-stamped scan that replaces ``doc``, if attached."""
         process = self.guide.process
         if (
-            self.options.stage != "final"
+            self.options.stage == "review"
             or process is None
             or process.stamped_form is None
             or process.replaces != doc.id

@@ -96,6 +96,18 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     assert any(f.code == "process.stamped_form_missing" for f in session.findings)
     assert output.build_button.text() == "生成草稿"
 
+    # The online declaration: its folder, beside the packet's.
+    assert output.online_button.isEnabled()
+    qtbot.mouseClick(output.online_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: output.task is None, timeout=60000)
+    assert output.online_result is not None, output.progress_label.text()
+    folder = tmp_path / "示例-网上申报"
+    assert output.online_result.folder == folder
+    assert (folder / "对照表.pdf").exists() and (folder / "网上申报说明.txt").exists()
+    assert "网上申报文件夹已生成" in output.result_label.text()
+    assert "未经区商务部门盖章" in output.result_label.text()
+    assert output.open_online.isEnabled()
+
     # The user may still choose the 初审 print; the choice is kept until the stage changes.
     output.review_radio.setChecked(True)
     qtbot.waitUntil(lambda: session.options().get("build_stage") == "review")

@@ -37,6 +37,11 @@ def default_out_dir(project: Path) -> Path:
     return project.with_name(f"{project.stem}-申报材料")
 
 
+def default_online_dir(project: Path, out_dir: Path) -> Path:
+    """The online-declaration folder: beside the packet's output folder."""
+    return out_dir.parent / f"{project.stem}-网上申报"
+
+
 class OutputPage(Page):
     title = "输出"
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
@@ -46,6 +51,7 @@ class OutputPage(Page):
         self.today = today or dt.date.today()
         self.task: Task | None = None
         self.result: Any = None
+        self.online_result: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 8)
 
@@ -116,7 +122,16 @@ class OutputPage(Page):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.online_button = QPushButton("生成网上申报文件夹")
+        self.online_button.setObjectName("online_button")
+        self.online_button.setMinimumHeight(36)
+        self.online_button.setToolTip(
+            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过平台的大小限制）、"
+            "Excel 文件和对照表"
+        )
+        self.online_button.clicked.connect(self.start_online)
         run_row.addWidget(self.build_button)
+        run_row.addWidget(self.online_button)
         run_row.addWidget(self.progress, 1)
         run_row.addWidget(self.cancel_button)
         run_row.addStretch(0)
@@ -136,9 +151,19 @@ class OutputPage(Page):
         self.open_folder = QPushButton("打开文件夹")
         self.open_excel = QPushButton("打开 Excel 文件")
         self.print_button = QPushButton("打印（两份）…")
-        for b in (self.open_pdf, self.open_folder, self.open_excel, self.print_button):
+        self.open_online = QPushButton("打开网上申报文件夹")
+        for b in (
+            self.open_pdf,
+            self.open_folder,
+            self.open_excel,
+            self.print_button,
+            self.open_online,
+        ):
             b.setEnabled(False)
             actions.addWidget(b)
+        self.open_online.clicked.connect(
+            lambda: self.online_result is not None and self._open(self.online_result.folder)
+        )
         actions.addStretch(1)
         dl.addLayout(actions)
         self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
@@ -209,6 +234,10 @@ class OutputPage(Page):
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
         blockers = sum(1 for f in self.session.findings if f.blocking)
+        others = sum(
+            1 for f in self.session.findings if f.blocking and not f.code.startswith("process.")
+        )
+        self.online_button.setEnabled(others == 0 and self.task is None)
         if blockers:
             self.state.setText(
                 f"<span style='color:#b3261e'>还有 {blockers} 个必须解决的问题（见“检查”）。</span>"
@@ -269,15 +298,64 @@ class OutputPage(Page):
                 store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
             )
 
+        self._running()
+        self.task = run_task(self, work, self._built, self._failed)
+        self.task.progress.connect(self._progress)
+        self.busy.emit(True)
+
+    def start_online(self) -> None:
+        """Write the online-declaration folder in the background."""
+        if self.session is None or self.task is not None:
+            return
+        from app.outputs.online import write_online
+
+        self._save_options()
+        out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
+        folder = default_online_dir(self.session.path, out_dir)
+        store = self.session.store
+        today = self.today
+
+        def work(ctx: TaskContext) -> Any:
+            return write_online(
+                store, folder, progress=ctx.progress, cancel=ctx.cancelled, today=today
+            )
+
+        self._running()
+        self.task = run_task(self, work, self._online_done, self._failed)
+        self.task.progress.connect(self._progress)
+        self.busy.emit(True)
+
+    def _running(self) -> None:
         self.build_button.setEnabled(False)
+        self.online_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.progress.setValue(0)
         self.progress.show()
         self.progress_label.setText("正在准备…")
-        self.task = run_task(self, work, self._built, self._failed)
-        self.task.progress.connect(self._progress)
-        self.busy.emit(True)
+
+    def _online_done(self, result: Any) -> None:
+        from app.outputs.online import fmt_size
+
+        self._finish()
+        self.online_result = result
+        self.progress_label.setText("")
+        lines = [
+            f"网上申报文件夹已生成：{result.folder}",
+            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}，"
+            f"请以平台实际要求为准）、{result.workbook.name}、{result.table_pdf.name}、"
+            f"{result.notes.name}",
+        ]
+        for r in result.reductions:
+            lines.append(
+                f"已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）"
+            )
+        for name in result.too_large:
+            lines.append(f"仍超过大小限制：{name}，请拆分后上传")
+        for w in result.warnings:
+            lines.append(f"提醒：{w}")
+        self.result_label.setText("\n".join(lines))
+        self.open_online.setEnabled(True)
 
     def cancel_build(self) -> None:
         if self.task is not None:
@@ -294,6 +372,7 @@ class OutputPage(Page):
         self.task = None
         self.busy.emit(False)
         self.build_button.setEnabled(True)
+        self.online_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.cancel_button.hide()
         self.progress.hide()

@@ -213,6 +213,8 @@ def build(
         warnings.append(
             f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
         )
+    if options.stage == "final":  # the scan no longer matches: say it with the result too
+        warnings += [f.message for f in findings if f.code == "process.stamped_form_stale"]
     stamped_title = stamped_form_title(guide)
     if (
         options.stage == "final"
@@ -251,7 +253,7 @@ def build(
             + ("（草稿）" if draft else ""),
             author=data.company.name,
             subject=f"{guide.title}（{guide.document_no}）",
-            copies=2,
+            copies=_copies(guide, options),
             duplex=options.duplex,
         )
         pdf_path = tmp / pdf_name
@@ -329,6 +331,15 @@ def build(
         figures={**form_figures(guide, data, evaluation), "printed_on": today.isoformat()},
         plan=plan,
     )
+
+
+def _copies(guide: Guide, options: BuildOptions) -> int:
+    """Copies the PDF asks the printer for: the guide's, for this stage (2 without a process)."""
+    process = guide.process
+    if process is None:
+        return 2
+    wanted = process.review_copies if options.stage == "review" else process.final_copies
+    return max(1, wanted)
 
 
 def _sha256(path: Path) -> str:

@@ -184,6 +184,8 @@ def test_a_change_after_the_stamp_is_said_plainly(tmp_path: Path) -> None:
     ]
     assert not stale.blocking
     assert "不再一致" in stale.message
+    final = build(source(changed), tmp_path / "f", BuildOptions(), today=TODAY)
+    assert stale.message in final.warnings  # said with the result of the final build too
     assert "取消了申报项目“（二）1.服务外包在岸业务”" in stale.message
     assert "1,000.00 元" in stale.message
 

@@ -87,6 +87,11 @@ def test_numbered_documents_named_as_in_the_toc(online) -> None:  # type: ignore
             box = page.mediabox
             assert abs(float(box.width) - A4[0]) < 0.5 and abs(float(box.height) - A4[1]) < 0.5
     assert pages >= sum(f.page_count for f in data.evidence)
+    text = subprocess.run(
+        ["pdftotext", str(result.documents[1]), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "企业营业执照" in text  # the heading band names the document
+    assert "共" not in text  # no page numbers: they would not be the bound packet's
     # nothing else in the folder, nothing left beside it
     expected = {*names, result.workbook.name, result.table_pdf.name, NOTES_NAME}
     assert {p.name for p in result.folder.iterdir()} == expected

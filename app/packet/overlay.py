@@ -1,7 +1,8 @@
 """The overlay: one page per output page with the stamped page number (not on the cover),
 the heading band of a document's first page, the 草稿 watermark of a draft, and the 初审用 mark
 of a review print (in the top margin of every page and at the head of every band: never over
-the evidence)."""
+the evidence). Pages cut out for the online declaration carry no page number: their numbers
+would not be the bound packet's."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def _overlay_page(c: Canvas, ctx: Context, plan: Plan, page: PlanPage, draft: bo
         ink.draw(
             c, box.x0 + 6, box.y0 + 2 * MM + (box.height - 3 * MM) / 2 - size * 0.35, text, size
         )
-    if page.stamped:
+    if page.stamped and plan.options.stage != "online":  # uploaded files: the packet's own
         content = content_box(layout, page.number, False)
         x = (content.x0 + content.x1) / 2
         ink.draw(

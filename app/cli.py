@@ -423,10 +423,13 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     store, args.out, progress=_progress_printer(err), today=args.today
                 )
             except BlockedError as exc:
-                err.write(exc.message.replace("如只想先看草稿，请选择“生成草稿”。", "") + "\n")
-                for f in exc.findings:
-                    if f.blocking:
-                        err.write(f"  ✗ {f.message}\n")
+                blockers = [f for f in exc.findings if f.blocking]
+                err.write(
+                    f"存在 {len(blockers)} 个必须解决的问题，未生成网上申报文件夹。"
+                    "请按提示逐项处理后重试：\n"
+                )
+                for f in blockers:
+                    err.write(f"  ✗ {f.message}\n")
                 return EXIT_BLOCKING
     out.write(
         f"已生成网上申报文件夹：{result.folder}\n"

@@ -13,7 +13,6 @@ about, so the wizard can take the user there:
 ``document.<doc>[.<row>]``      a checklist document (per row: that row's)
 ``evidence.<file id>``          an attached file
 ``deadline.<id>``               a date of the guide
-``process.<stage>``             the submission stage (the district-stamped form)
 ==============================  =========================================
 """
 
@@ -134,9 +133,8 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
                 f"附在“{doc.title}”中（或改回阶段后生成初审材料）。",
             )
         )
-    handed_in = len(project.stages) > 0 and stage_reached(
-        guide, project, process.stages[min(1, len(process.stages) - 1)].id
-    )
+    # the 初审 copies were handed in: the stage after the first one was reached
+    handed_in = len(process.stages) > 1 and stage_reached(guide, project, process.stages[1].id)
     if project.review_figures and (attached or handed_in):
         changes = figure_changes(guide, project.review_figures, form_figures(guide, project, ev))
         if changes:

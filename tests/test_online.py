@@ -226,6 +226,12 @@ def test_cli_online(tmp_path: Path) -> None:
     assert "已生成网上申报文件夹" in out.getvalue() and "10.0 MB" in out.getvalue()
     assert (tmp_path / "o" / f"{TABLE_NAME}.pdf").exists()
     assert main(["online", str(tmp_path / "nope.sbproj"), "--out", str(tmp_path)], out, err) == 2
+    with ProjectStore.open(project) as store:
+        store.set_company_field("legal_rep", "")
+    err = io.StringIO()
+    assert main(["online", str(project), "--out", str(tmp_path / "b")], out, err) == 1
+    assert "未生成网上申报文件夹" in err.getvalue() and "✗" in err.getvalue()
+    assert not (tmp_path / "b").exists()
 
 
 def test_document_files_skip_reference_pages(online) -> None:  # type: ignore[no-untyped-def]

@@ -78,7 +78,7 @@ def test_each_stage_has_its_next_step() -> None:
     assert passed.due == dt.date(2019, 2, 28) and passed.days_left == 9
     assert passed.warning == ""  # the review deadline no longer matters
     final = next_step(GUIDE, at("online_passed"), dt.date(2019, 2, 25))
-    assert final is not None and any("原件" in b for b in final.bring)
+    assert final is not None and any("原件" in b for b in final.bring) and final.stage.originals
     assert [p.id for p in final.places] == ["association"]
     done = next_step(GUIDE, at("final_submitted"), dt.date(2019, 3, 5))
     assert done is not None and done.due is None and done.when_text() == ""

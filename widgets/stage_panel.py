@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.originals import originals_checklist
 from app.process import NextStep, current_stage, next_step, place_lines
 from widgets.session import ProjectSession
 
@@ -107,7 +108,14 @@ class StagePanel(QGroupBox):
         reached = data.stages.get(stage.id)
         since = f"（{reached.isoformat()}）" if reached else ""
         self.stage_label.setText(f"当前阶段：{stage.title}{since}")
-        self.next_label.setText(step_html(step))
+        html = step_html(step)
+        if step.stage.originals:
+            lines = originals_checklist(session.guide, data)
+            html += (
+                f"<br><b>原件：</b>原件核对清单共 {len(lines)} 项（见“检查”页的“原件核对清单”，"
+                "或输出文件夹中的“原件核对清单.pdf”），请逐项打勾后带齐。"
+            )
+        self.next_label.setText(html)
         self.stage_combo.blockSignals(True)
         self.stage_combo.clear()
         for s in process.stages:

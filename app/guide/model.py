@@ -297,6 +297,7 @@ class Stage:
     lead_days: bool = False  # the hand-in is due ``review_lead_days`` before the deadline
     places: tuple[str, ...] = ()  # Place ids: where
     bring: tuple[str, ...] = ()  # what to bring
+    originals: bool = False  # bring the originals of the originals checklist too
 
 
 @dataclass(frozen=True)

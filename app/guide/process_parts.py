@@ -47,6 +47,7 @@ def process_of(node: Node, deadline_ids: set[str], doc_by_id: dict[str, Document
                 lead_days=n.flag("lead_days"),
                 places=where,
                 bring=n.str_list("bring", required=False),
+                originals=n.flag("originals"),
             )
         )
         n.done()

@@ -53,6 +53,14 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
     assert "还有 15 天" in panel.next_label.text()  # the district's own deadline now
     assert panel.stage_combo.currentData() == "review_passed"
 
+    # At the final hand-in, the originals checklist comes along.
+    panel.stage_combo.setCurrentIndex(panel.stage_combo.findData("online_passed"))
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "网上审核通过" in panel.stage_label.text())
+    assert "原件核对清单共" in panel.next_label.text()
+    assert "2019年2月28日前（还有 25 天）" in panel.next_label.text()
+    session.undo_stack.undo()
+
     session.undo_stack.undo()
     qtbot.waitUntil(lambda: panel.stage_label.text() == "当前阶段：初审未交")
     assert session.data.stages == {}

@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
 from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
+from app.process import form_figures, stamped_form_title, uses_stamped_form
 from app.rules import evaluate
 from app.templates import write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
@@ -50,8 +51,10 @@ __all__ = [
     "BuildResult",
     "EvidenceSource",
     "build",
+    "move_outputs",
     "outline",
     "packet_file_name",
+    "staging_folder",
     "toc_rows",
 ]
 
@@ -89,12 +92,17 @@ class BuildResult:
     warnings: list[str]
     findings: list[Finding]
     draft: bool
+    stage: str = "final"
+    figures: dict[str, str] = field(default_factory=dict)  # on the 申请表 (kept for 初审 prints)
+    plan: Plan | None = None  # what the PDF holds, page by page (the online folder cuts it up)
 
 
-def packet_file_name(company_name: str) -> tuple[str, bool]:
-    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed."""
+def packet_file_name(company_name: str, stage: str = "final") -> tuple[str, bool]:
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed; the
+    初审 print is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
     stem, changed = safe_file_stem(company_name.strip())
-    return f"{stem}-申报材料.pdf", changed
+    mark = "（初审用）" if stage == "review" else ""
+    return f"{stem}-申报材料{mark}.pdf", changed
 
 
 def toc_rows(plan: Plan) -> list[TocRow]:
@@ -177,7 +185,14 @@ def build(
     guide = guide or guide_by_id(data.guide_id)
     evaluation = evaluate(guide, data)
     findings = validate(guide, data, evaluation, today=today)
-    if blocking(findings) and not options.draft:
+    # The stamped form concerns the bound packet only: a 初审 print is what gets stamped, and
+    # the online folder says itself when the scan is missing.
+    gate = [
+        f
+        for f in blocking(findings)
+        if not (options.stage != "final" and f.code.startswith("process."))
+    ]
+    if gate and not options.draft:
         raise BlockedError(findings)
     draft = options.draft
 
@@ -191,22 +206,28 @@ def build(
     bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
     bar.step("正在生成申请表")
 
-    pdf_name, pdf_renamed = packet_file_name(data.company.name)
+    pdf_name, pdf_renamed = packet_file_name(data.company.name, options.stage)
     xlsx_name, _ = workbook_file_name(data.company.name)
     warnings: list[str] = []
     if pdf_renamed:
         warnings.append(
             f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
         )
+    if options.stage == "final":  # the scan no longer matches: say it with the result too
+        warnings += [f.message for f in findings if f.code == "process.stamped_form_stale"]
+    stamped_title = stamped_form_title(guide)
+    if (
+        options.stage == "final"
+        and stamped_title
+        and not uses_stamped_form(guide.process, data)
+        and not any(f.code == "process.stamped_form_missing" for f in findings)
+    ):
+        warnings.append(
+            f"尚未附上“{stamped_title}”：本材料中的申请表未经区商务部门盖章。"
+            f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
+        )
 
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
-            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
-        ) from exc
+    tmp = staging_folder(out_dir)
     try:
         with _mapped("申请表、目录等页面"):
             drawn = render_drawn(
@@ -227,10 +248,12 @@ def build(
             else:
                 pages.append(DrawnPage(drawn.index[p.number]))
         info = DocInfo(
-            title=guide.packet_title + ("（草稿）" if draft else ""),
+            title=guide.packet_title
+            + ("（初审用）" if options.stage == "review" else "")
+            + ("（草稿）" if draft else ""),
             author=data.company.name,
             subject=f"{guide.title}（{guide.document_no}）",
-            copies=2,
+            copies=_copies(guide, options),
             duplex=options.duplex,
         )
         pdf_path = tmp / pdf_name
@@ -305,7 +328,19 @@ def build(
         warnings=warnings,
         findings=findings,
         draft=draft,
+        stage=options.stage,
+        figures={**form_figures(guide, data, evaluation), "printed_on": today.isoformat()},
+        plan=plan,
     )
+
+
+def _copies(guide: Guide, options: BuildOptions) -> int:
+    """Copies the PDF asks the printer for: the guide's, for this stage (2 without a process)."""
+    process = guide.process
+    if process is None:
+        return 2
+    wanted = process.review_copies if options.stage == "review" else process.final_copies
+    return max(1, wanted)
 
 
 def _sha256(path: Path) -> str:
@@ -342,6 +377,25 @@ def _write_sums(
             title = f.document_id
         lines.append(f"# {f.sha256}  {title} / {f.name}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A new temporary folder beside ``out_dir`` (same file system) to write outputs into
+    before :func:`move_outputs` puts them in place. The caller removes it."""
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(
+            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
+            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
+        ) from exc
+
+
+def move_outputs(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
+    """Put finished ``files`` (under the staging folder ``tmp``) into ``out_dir`` the way the
+    build does: other output writers (the online folder) use this, so they share its rules."""
+    return _move_into(tmp, out_dir, files)
 
 
 def _move_into(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:

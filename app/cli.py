@@ -1,4 +1,4 @@
-"""Command line: ``check``, ``build``, ``demo``, ``import``, ``export``.
+"""Command line: ``check``, ``build``, ``online``, ``demo``, ``import``, ``export``.
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 unreadable input or bad usage. Every error
 reaches the user as one Chinese line on stderr, never a traceback.
@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, Literal, NoReturn, TextIO
 
 from app.errors import AppError, IntakeError
 from app.findings import Finding, validate
@@ -94,9 +94,25 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="在各项目中重复附上共用的服务外包证明材料（默认按项目文件中的设置）",
     )
+    b.add_argument(
+        "--stage",
+        choices=("review", "final"),
+        default="final",
+        help="review：初审材料（不装订：无装订边、无双面空白页，页眉注明“初审用”）；"
+        "final：正式装订材料（默认，申请表用区商务部门盖章的扫描件）",
+    )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     b.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    o = sub.add_parser(
+        "online",
+        help="生成网上申报文件夹：按目录编号的逐项材料 PDF（每个不超过大小限制）、Excel 文件和对照表",
+    )
+    o.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
+    o.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    o.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    o.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     d = sub.add_parser("demo", help="生成示例企业的申报材料")
     d.add_argument("--out", type=Path, required=True, help="输出文件夹")
@@ -321,14 +337,25 @@ def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     def pick(flag: Any, key: str, default: Any) -> Any:
         return flag if flag is not None else saved.get(key, default)
 
-    gutter = float(pick(args.gutter, "gutter_mm", 25.0))
+    stage: Literal["review", "final"] = (
+        "review" if getattr(args, "stage", "") == "review" else "final"
+    )
+    if stage == "review":  # unbound: no gutter, no blank pages, unless asked on the command line
+        from app.packet.plan import UNBOUND_GUTTER_MM
+
+        gutter = float(args.gutter) if args.gutter is not None else UNBOUND_GUTTER_MM
+        duplex = bool(args.duplex)
+    else:
+        gutter = float(pick(args.gutter, "gutter_mm", 25.0))
+        duplex = bool(pick(args.duplex, "duplex", False))
     if not 0 <= gutter <= 50:
         raise UsageError("装订边宽度应在 0 到 50 毫米之间（项目文件中的设置有误）。")
     return BuildOptions(
-        duplex=bool(pick(args.duplex, "duplex", False)),
+        duplex=duplex,
         gutter_mm=gutter,
         repeat_shared=bool(pick(args.repeat_shared, "repeat_shared", False)),
         draft=args.draft,
+        stage=stage,
     )
 
 
@@ -364,12 +391,63 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         err.write(f"  ✗ {f.message}\n")
                 err.write("如需先看草稿，请加 --draft。\n")
                 return EXIT_BLOCKING
-    out.write(f"已生成（共 {result.pages} 页{'，草稿' if result.draft else ''}）：\n")
+            if result.stage == "review" and not result.draft and src == args.src:
+                store.set_review_figures(result.figures)  # what the district will stamp
+    kind = "，初审用" if result.stage == "review" else ""
+    out.write(f"已生成（共 {result.pages} 页{kind}{'，草稿' if result.draft else ''}）：\n")
     for p in [result.pdf, result.workbook, *result.templates, result.originals, result.manifest]:
         out.write(f"  {p}\n")
     for w in result.warnings:
         out.write(f"  提醒：{w}\n")
     return EXIT_BLOCKING if any(f.blocking for f in result.findings) else EXIT_OK
+
+
+def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.build import BlockedError
+    from app.outputs.online import fmt_size, write_online
+
+    src: Path = args.src
+    if not src.exists():
+        raise UsageError(f"找不到文件 {src}。")
+    with tempfile.TemporaryDirectory(prefix="online-") as tmp:
+        if src.suffix.lower() == ".json":
+            from app.manifest import import_manifest, load_manifest
+
+            project = Path(tmp) / "project.sbproj"
+            import_manifest(load_manifest(src), project, password_callback(args.password))
+            src = project
+        elif src.suffix.lower() not in PROJECT_SUFFIXES:
+            raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
+        from app.project import ProjectStore
+
+        with ProjectStore.open(src) as store:
+            try:
+                result = write_online(
+                    store, args.out, progress=_progress_printer(err), today=args.today
+                )
+            except BlockedError as exc:
+                blockers = [f for f in exc.findings if f.blocking]
+                err.write(
+                    f"存在 {len(blockers)} 个必须解决的问题，未生成网上申报文件夹。"
+                    "请按提示逐项处理后重试：\n"
+                )
+                for f in blockers:
+                    err.write(f"  ✗ {f.message}\n")
+                return EXIT_BLOCKING
+    out.write(
+        f"已生成网上申报文件夹：{result.folder}\n"
+        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}）、"
+        f"{result.workbook.name}、{result.table_pdf.name}、{result.notes.name}\n"
+    )
+    for r in result.reductions:
+        out.write(
+            f"  已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）\n"
+        )
+    for name in result.too_large:
+        out.write(f"  仍超过大小限制：{name}，请拆分后上传\n")
+    for w in result.warnings:
+        out.write(f"  提醒：{w}\n")
+    return EXIT_BLOCKING if result.too_large else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -384,6 +462,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             gutter=25.0,
             repeat_shared=False,
             draft=False,
+            stage="final",
             password=None,
             today=dt.date(2019, 2, 1),
         )
@@ -405,6 +484,8 @@ def main(
             return cmd_check(args, out)
         if args.command == "build":
             return cmd_build(args, out, err)
+        if args.command == "online":
+            return cmd_online(args, out, err)
         if args.command == "demo":
             return cmd_demo(args, out, err)
         if args.command == "import":

@@ -28,6 +28,7 @@ from app.company import check_credit_code, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
+from app.process import figure_changes, form_figures, stage_reached
 from app.rules import Evaluation, cell, evaluate, fmt_money, fmt_number
 
 Severity = Literal["blocking", "warning"]
@@ -108,7 +109,46 @@ def validate(
     out += _tables(guide, project)
     out += _documents(guide, project)
     out += _deadlines(guide, today or dt.date.today())
+    out += process_findings(guide, project, ev)
     return sort_findings(out)
+
+
+def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list[Finding]:
+    """The district-stamped 申请表: missing once the review passed (the final packet must hold
+    it), or no longer matching the figures it was stamped on."""
+    process = guide.process
+    if process is None or process.stamped_form is None:
+        return []
+    out: list[Finding] = []
+    doc = guide.document(process.stamped_form)
+    attached = bool(project.files_for(doc.id))
+    where = f"document.{doc.id}"
+    if not attached and stage_reached(guide, project, process.stamp_required_from):
+        out.append(
+            Finding(
+                "process.stamped_form_missing",
+                "blocking",
+                where,
+                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的那份。请扫描盖章的申请表，"
+                f"附在“{doc.title}”中（或改回阶段后生成初审材料）。",
+            )
+        )
+    # the 初审 copies were handed in: the stage after the first one was reached
+    handed_in = len(process.stages) > 1 and stage_reached(guide, project, process.stages[1].id)
+    if project.review_figures and (attached or handed_in):
+        changes = figure_changes(guide, project.review_figures, form_figures(guide, project, ev))
+        if changes:
+            out.append(
+                Finding(
+                    "process.stamped_form_stale",
+                    "warning",
+                    where,
+                    "区商务部门盖章的申请表与现在的申报材料不再一致："
+                    + "；".join(changes)
+                    + "。请恢复初审时的数据，或向区商务部门说明并重新盖章。",
+                )
+            )
+    return out
 
 
 def _company(guide: Guide, project: ProjectData) -> list[Finding]:
@@ -396,6 +436,8 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
         for d in it.documents
         if guide.document(d).optional
     }
+    if guide.process is not None and guide.process.stamped_form is not None:
+        optional_ok.add(guide.process.stamped_form)
     for f in project.evidence:
         if (f.document_id, f.row_id) not in needed_set and f.document_id not in optional_ok:
             out.append(

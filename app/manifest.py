@@ -85,6 +85,8 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
         "rates",
         "evidence",
         "options",
+        "stages",
+        "review_figures",
     }
     for key in raw:
         if key not in known:
@@ -216,6 +218,12 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         raise _fail(path, "options", "应为对象")
+    stages = _stages(path, guide, raw.get("stages"))
+    figures = raw.get("review_figures") or {}
+    if not isinstance(figures, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in figures.items()
+    ):
+        raise _fail(path, "review_figures", "应为对象 {名称: 文字}（由程序导出，请勿修改）")
     ordered = tuple(i for i in guide.item_ids if i in selected)
     data = ProjectData(
         guide_id=guide.id,
@@ -225,8 +233,33 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
         tables=tables,
         rates=rates,
         requested=requested,
+        stages=stages,
+        review_figures=figures,
     )
     return Manifest(source=path, guide=guide, data=data, evidence=tuple(evidence), options=options)
+
+
+def _stages(path: Path, guide: Guide, raw: Any) -> dict[str, dt.date]:
+    """``{"review_submitted": "2019-02-02"}``: the submission stages reached, with dates."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(path, "stages", '应为对象 {阶段编号: "日期"}')
+    known = [s.id for s in guide.process.stages] if guide.process is not None else []
+    out: dict[str, dt.date] = {}
+    for stage_id, v in raw.items():
+        if stage_id not in known:
+            raise _fail(
+                path, f"stages.{stage_id}", f"未知的阶段，可用：{'、'.join(known) or '（无）'}"
+            )
+        bad = _fail(path, f"stages.{stage_id}", '应为日期，如 "2019-02-02"')
+        if not isinstance(v, str):
+            raise bad
+        try:
+            out[stage_id] = dt.date.fromisoformat(v)
+        except ValueError:
+            raise bad from None
+    return out
 
 
 def _paths(path: Path, where: str, files: Any) -> list[str]:
@@ -330,6 +363,10 @@ def write_project_data(store: Any, data: ProjectData) -> None:
     for table_id, rows in data.tables.items():
         for row in rows:
             store.add_row(table_id, row.values, row_id=row.id)
+    for stage_id, date in data.stages.items():
+        store.set_stage(stage_id, date)
+    if data.review_figures:
+        store.set_review_figures(data.review_figures)
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -410,6 +447,10 @@ def manifest_dict(
     out["evidence"] = evidence
     if options:
         out["options"] = dict(options)
+    if data.stages:
+        out["stages"] = {k: v.isoformat() for k, v in data.stages.items()}
+    if data.review_figures:
+        out["review_figures"] = dict(data.review_figures)
     return out
 
 

@@ -113,6 +113,8 @@ class ProjectData:
     rates: Mapping[str, Decimal] = field(default_factory=dict)  # currency code -> USD per unit
     requested: Mapping[str, Decimal] = field(default_factory=dict)  # item id -> CNY asked for
     evidence: tuple[EvidenceFile, ...] = ()
+    stages: Mapping[str, _dt.date] = field(default_factory=dict)  # stage id -> date reached
+    review_figures: Mapping[str, str] = field(default_factory=dict)  # of the last 初审 print
 
     def rows(self, table_id: str) -> tuple[Row, ...]:
         return self.tables.get(table_id, ())

@@ -33,6 +33,7 @@ from app.templates import narrative_signatures
 BRING_ORIGINAL = "携带原件核对"
 ORIGINAL_INSIDE = "原件装入申报材料"
 BASE_SECTION = "基本材料"
+STAMPED_INSIDE = "区商务部门盖章的申请表原件装入正式装订材料（替换未盖章的申请表）"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ def originals_checklist(guide: Guide, project: ProjectData) -> list[OriginalsLin
 
     for doc_id in guide.base_documents:
         add(BASE_SECTION, guide.document(doc_id), None)
+        process = guide.process
+        if process is not None and process.stamped_form and doc_id == process.replaces:
+            out.append(
+                OriginalsLine(
+                    BASE_SECTION, guide.document(process.stamped_form).title, None, STAMPED_INSIDE
+                )
+            )
     for item in guide.items:
         if item.id not in project.selected:
             continue

@@ -20,7 +20,13 @@ from PIL import Image, ImageDraw
 from app.company import check_credit_code
 from app.demo import SAMPLE_MANIFEST, demo_manifest
 from app.errors import AppError, IntakeError, ManifestError
-from app.manifest import Manifest, export_manifest, import_manifest, load_manifest
+from app.manifest import (
+    Manifest,
+    export_manifest,
+    import_manifest,
+    load_manifest,
+    write_project_data,
+)
 from app.project import ProjectStore
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -522,3 +528,34 @@ def test_export_of_an_edited_project_differs(round_trip: dict[str, Path], tmp_pa
     original = raw_json(round_trip["original"])
     assert exact(exported["tables"]) != exact(original["tables"])
     assert exported["tables"]["policies"][0]["premium"] == Decimal("18600.01")
+
+
+def test_stages_and_review_figures_round_trip(tmp_path: Path, small: dict[str, Any]) -> None:
+    small["stages"] = {"review_submitted": "2019-02-02", "review_passed": "2019-02-15"}
+    small["review_figures"] = {"items": "export_credit_insurance", "total": "1000.50"}
+    m = load_manifest(write(tmp_path, small))
+    assert m.data.stages == {
+        "review_submitted": dt.date(2019, 2, 2),
+        "review_passed": dt.date(2019, 2, 15),
+    }
+    project = tmp_path / "p.sbproj"
+    with ProjectStore.create(project, m.guide.id) as store:
+        write_project_data(store, m.data)
+        out = tmp_path / "out" / "manifest.json"
+        out.parent.mkdir()
+        export_manifest(store, out)
+    exported = raw_json(out)
+    assert exported["stages"] == small["stages"]
+    assert exported["review_figures"] == small["review_figures"]
+
+
+@pytest.mark.parametrize(
+    ("stages", "word"),
+    [({"review_passd": "2019-02-15"}, "未知的阶段"), ({"review_passed": "2月15日"}, "应为日期")],
+)
+def test_bad_stages_are_refused(
+    tmp_path: Path, small: dict[str, Any], stages: dict[str, str], word: str
+) -> None:
+    small["stages"] = stages
+    msg = refused(write(tmp_path, small))
+    assert f"stages.{next(iter(stages))}" in msg and word in msg

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.originals import (
     BRING_ORIGINAL,
     ORIGINAL_INSIDE,
+    STAMPED_INSIDE,
     originals_checklist,
     write_originals_pdf,
 )
@@ -34,10 +35,11 @@ def _lines() -> list[tuple[str, str, str | None, str]]:
 def test_application_form_signatures_come_first() -> None:
     lines = _lines()
     form = "2019年珠海市内外经贸发展专项资金（服务贸易发展事项）申请表"
-    assert lines[:4] == [
+    assert lines[:5] == [
         ("基本材料", form, None, "法定代表人签名（盖章）"),
         ("基本材料", form, None, "企业公章"),
         ("基本材料", form, None, "区商务部门初审意见及公章"),
+        ("基本材料", "经区商务部门盖章的申请表（扫描件）", None, STAMPED_INSIDE),
         (
             "基本材料",
             "企业营业执照、事业单位组织机构代码证或民政部门颁发的登记证书复印件",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from app.model import EvidenceFile, PageInfo
 from app.packet.plan import (
+    FORM_PART,
     TOC_LINES_FIRST,
     TOC_LINES_NEXT,
     BuildOptions,
@@ -270,3 +274,41 @@ def test_toc_pages_follow_the_entry_count() -> None:
     plan = plan_for(list(ALL_ITEMS))
     assert len(plan.entries) > TOC_LINES_FIRST
     assert plan.toc_pages == toc_page_count(len(plan.entries)) >= 2
+
+
+def test_the_stamped_form_takes_the_generated_forms_place_in_a_final_plan() -> None:
+    data = project(["export_credit_insurance"])
+    scan = EvidenceFile(
+        id="stamped",
+        document_id="district_stamped_form",
+        row_id=None,
+        name="盖章申请表.pdf",
+        sha256="0" * 64,
+        size=1,
+        order=0,
+        pages=(PageInfo(595.28, 841.89, 0, 300.0), PageInfo(595.28, 841.89, 0, 300.0)),
+    )
+    stamped = dataclasses.replace(data, evidence=(*data.evidence, scan))
+    counts = {FORM_PART: 2}
+    ev = evaluate(GUIDE, stamped)
+    final = make_plan(GUIDE, stamped, ev, BuildOptions(), counts)
+    review = make_plan(GUIDE, stamped, ev, BuildOptions(stage="review"), counts)
+    plain = make_plan(GUIDE, data, ev, BuildOptions(), counts)
+    # the same 目录 lines, page for page, in all three
+    assert [(e.title, e.first_page) for e in final.entries] == [
+        (e.title, e.first_page) for e in review.entries
+    ]
+    assert [(e.title, e.first_page) for e in plain.entries] == [
+        (e.title, e.first_page) for e in review.entries
+    ]
+    form = next(e for e in final.entries if e.document_id == "application_form")
+    assert form.first_page is not None and form.last_page is not None
+    pages = [final.page(n) for n in range(form.first_page, form.last_page + 1)]
+    assert [(p.kind, p.file_id, p.page_index, p.band) for p in pages] == [
+        ("evidence", "stamped", 0, None),
+        ("evidence", "stamped", 1, None),
+    ]
+    assert [review.page(n).kind for n in range(form.first_page, form.last_page + 1)] == [
+        "form",
+        "form",
+    ]

@@ -349,3 +349,33 @@ def test_kill_9_during_a_big_import_keeps_all_or_none(
         assert store.evidence_original(first) == imported("before.jpg").original
         store.add_evidence("doc", None, imported("after.jpg"))  # and it is writable again
     assert not path.with_name(path.name + "-journal").exists()
+
+
+def test_a_v2_file_gains_the_stage_tables_and_keeps_its_data(tmp_path: Path) -> None:
+    from app.project.migrations import MIGRATIONS
+
+    old = tmp_path / f"v2{FILE_SUFFIX}"
+    make_v1_file(old)
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0](conn)  # exactly what a version-2 program wrote
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO options VALUES ('duplex', 'true')")
+    conn.execute("COMMIT")
+    conn.close()
+    with ProjectStore.open(old) as store:
+        data = store.load()
+        assert data.company == Company(name="旧版公司")
+        assert data.stages == {} and data.review_figures == {}
+        assert store.get_options() == {"duplex": True}
+        store.set_stage("review_submitted", dt.date(2019, 2, 1))
+        store.set_review_figures({"total": "300000.00"})
+    with ProjectStore.open(old) as store:
+        data = store.load()
+        assert data.stages == {"review_submitted": dt.date(2019, 2, 1)}
+        assert data.review_figures == {"total": "300000.00"}
+        store.set_stage("review_submitted", None)
+        assert store.load().stages == {}
+    fresh = tmp_path / f"fresh{FILE_SUFFIX}"
+    ProjectStore.create(fresh, GUIDE).close()
+    assert table_shapes(old) == table_shapes(fresh)

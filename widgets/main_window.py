@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.items_page = ItemsPage()
         self.evidence_page = EvidencePage()
         self.check_page = CheckPage()
-        self.output_page = OutputPage()
+        self.output_page = OutputPage(today=today)
         self.pages: list[Page] = [
             self.start_page,
             self.company_page,
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         old = self.session
         self.session = session
         for page in self.pages:
-            page.set_session(session if page.needs_project else None)
+            page.set_session(session if page.needs_project or page.shows_project else None)
         if old is not None:
             old.close()
         if session is not None:

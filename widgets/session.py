@@ -8,6 +8,7 @@ QUndoCommands on ``undo_stack``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -123,6 +124,29 @@ class ProjectSession(QObject):
 
     def set_rate(self, code: str, rate: Decimal | None) -> None:
         self.store.set_rate(code, rate)
+
+    def set_stage(self, stage_id: str, date: dt.date) -> None:
+        """The company now stands at ``stage_id`` (reached on ``date``): later stages, if any
+        were recorded, are forgotten. Undoable."""
+        process = self.guide.process
+        if process is None:
+            return
+        before = dict(self.data.stages)
+        later = [s.id for s in process.stages[process.index(stage_id) + 1 :]]
+        ids = [s.id for s in process.stages]
+
+        def redo() -> None:
+            self.store.set_stage(stage_id, date, forget=later)
+
+        def undo() -> None:
+            for sid in ids:
+                self.store.set_stage(sid, before.get(sid))
+
+        title = process.stage(stage_id).title
+        self.push(f"记录阶段“{title}”", redo, undo)
+
+    def set_review_figures(self, figures: Mapping[str, str]) -> None:
+        self.store.set_review_figures(figures)
 
     def options(self) -> dict[str, Any]:
         return self.store.get_options()

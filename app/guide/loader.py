@@ -31,6 +31,7 @@ from app.guide.parts import (
     item_of,
     measure_of,
 )
+from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
 
 FORMAT_VERSION = 1
@@ -216,6 +217,13 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         n.done()
     unique(root, "deadlines", [d.id for d in deadlines])
 
+    process_node = root.node("process", required=False)
+    process = (
+        process_of(process_node, {d.id for d in deadlines}, doc_by_id)
+        if process_node is not None
+        else None
+    )
+
     period_start, period_end = root.date("period_start"), root.date("period_end")
     if period_end < period_start:
         raise root.fail("period_end", "支持期间的结束日期早于开始日期")
@@ -245,6 +253,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         declaration=root.text("declaration", required=False),
         notes=root.str_list("notes", required=False),
         source=source,
+        process=process,
     )
     root.done()
     return guide

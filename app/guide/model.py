@@ -241,6 +241,7 @@ class Guide:
     declaration: str = ""
     notes: tuple[str, ...] = ()
     source: str = ""  # the file it was loaded from
+    process: Process | None = None  # the submission process, when the guide file has one
 
     # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).
     def item(self, item_id: str) -> ItemSpec:
@@ -270,3 +271,63 @@ class Guide:
     @property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(it.id for it in self.items)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a step happens: an office, the association, the online platform."""
+
+    id: str
+    name: str
+    address: str = ""
+    contacts: tuple[str, ...] = ()  # "name　电话：..." lines, as the guide prints them
+    email: str = ""
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the submission process, and what to do next from it."""
+
+    id: str
+    title: str
+    next: str  # the next step, one sentence
+    deadline: str | None = None  # a Deadline id: by when
+    lead_days: bool = False  # the hand-in is due ``review_lead_days`` before the deadline
+    places: tuple[str, ...] = ()  # Place ids: where
+    bring: tuple[str, ...] = ()  # what to bring
+    originals: bool = False  # bring the originals of the originals checklist too
+
+
+@dataclass(frozen=True)
+class OnlineRules:
+    """The online declaration's upload limits (to be checked against the platform)."""
+
+    size_limit_mb: Decimal = Decimal(10)
+    image_dpi: int = 200
+    min_dpi: int = 150
+
+
+@dataclass(frozen=True)
+class Process:
+    """The guide's submission process (申报流程): stages in order, places, upload rules."""
+
+    stages: tuple[Stage, ...]
+    places: tuple[Place, ...]
+    stamped_form: str | None = None  # scan document id replacing ``replaces`` in a final build
+    replaces: str | None = None
+    stamp_required_from: str | None = None  # a Stage id
+    review_lead_days: int = 0
+    review_copies: int = 2
+    final_copies: int = 2
+    online: OnlineRules = field(default_factory=OnlineRules)
+
+    def stage(self, stage_id: str) -> Stage:
+        return _find(self.stages, stage_id)
+
+    def place(self, place_id: str) -> Place:
+        return _find(self.places, place_id)
+
+    def index(self, stage_id: str) -> int:
+        return [s.id for s in self.stages].index(stage_id)

@@ -1,5 +1,8 @@
 """The overlay: one page per output page with the stamped page number (not on the cover),
-the heading band of a document's first page, and the 草稿 watermark of a draft."""
+the heading band of a document's first page, the 草稿 watermark of a draft, and the 初审用 mark
+of a review print (in the top margin of every page and at the head of every band: never over
+the evidence). Pages cut out for the online declaration carry no page number: their numbers
+would not be the bound packet's."""
 
 from __future__ import annotations
 
@@ -16,6 +19,10 @@ from app.packet.plan import Plan, PlanPage
 
 BAND_FILL = Color(0.93, 0.93, 0.93)
 WATERMARK = Color(0.55, 0.55, 0.55, alpha=0.22)
+
+
+REVIEW_MARK = "初审用"
+REVIEW_HEADER = "初审用 · 勿装订 · 非正式递交材料"
 
 
 def page_number_text(number: int, total: int) -> str:
@@ -41,6 +48,10 @@ def render_overlay(
 
 def _overlay_page(c: Canvas, ctx: Context, plan: Plan, page: PlanPage, draft: bool) -> None:
     ink, layout = ctx.ink, ctx.layout
+    review = plan.options.stage == "review"
+    if review:
+        content = content_box(layout, page.number, False)
+        ink.draw(c, content.x1, A4[1] - layout.top_mm * MM / 2 - 3, REVIEW_HEADER, 9, "right")
     if draft:
         c.saveState()
         c.translate(A4[0] / 2, A4[1] / 2)
@@ -53,11 +64,12 @@ def _overlay_page(c: Canvas, ctx: Context, plan: Plan, page: PlanPage, draft: bo
         c.setStrokeColor(black)
         c.setLineWidth(0.6)
         c.rect(box.x0, box.y0 + 2 * MM, box.width, box.height - 3 * MM, fill=1, stroke=1)
-        text, size = ink.fit(page.band, 10.5, box.width - 12, smallest=7.0)
+        band = f"{REVIEW_MARK} · {page.band}" if review else page.band
+        text, size = ink.fit(band, 10.5, box.width - 12, smallest=7.0)
         ink.draw(
             c, box.x0 + 6, box.y0 + 2 * MM + (box.height - 3 * MM) / 2 - size * 0.35, text, size
         )
-    if page.stamped:
+    if page.stamped and plan.options.stage != "online":  # uploaded files: the packet's own
         content = content_box(layout, page.number, False)
         x = (content.x0 + content.x1) / 2
         ink.draw(

@@ -21,6 +21,7 @@ from app.packet.plan_model import (
     FORM_PART,
     TOC_LINES_FIRST,
     TOC_LINES_NEXT,
+    UNBOUND_GUTTER_MM,
     BuildOptions,
     Entry,
     EntryKind,
@@ -38,6 +39,7 @@ __all__ = [
     "FORM_PART",
     "TOC_LINES_FIRST",
     "TOC_LINES_NEXT",
+    "UNBOUND_GUTTER_MM",
     "BuildOptions",
     "Entry",
     "Plan",
@@ -128,7 +130,10 @@ class _Builder:
         self, doc: DocumentSpec, row_id: str | None, index: int, band: str | None, who: str
     ) -> None:
         """The pages of one document entry, in full."""
-        if doc.kind == "generated":
+        stamped = self.stamped_form(doc)
+        if stamped is not None:  # the district-stamped scan, where the form would be
+            doc, band = stamped, None
+        elif doc.kind == "generated":
             if doc.generator == "application_form":
                 for k in range(max(1, self.counts.get(FORM_PART, 1))):
                     self.slots.append(_Slot("form", index, part_page=k))
@@ -164,6 +169,19 @@ class _Builder:
             self.slots.append(
                 _Slot("placeholder", index, band=band, text=f"【缺】{who}{doc.title}")
             )
+
+    def stamped_form(self, doc: DocumentSpec) -> DocumentSpec | None:
+        """In a final build, the district-stamped scan that replaces ``doc``, if attached."""
+        process = self.guide.process
+        if (
+            self.options.stage == "review"
+            or process is None
+            or process.stamped_form is None
+            or process.replaces != doc.id
+            or not self.project.files_for(process.stamped_form)
+        ):
+            return None
+        return self.guide.document(process.stamped_form)
 
     def reference(self, index: int, targets: tuple[int, ...], band: str | None, text: str) -> None:
         """A reference page for entry ``index``; consecutive references of one parent (the

@@ -22,12 +22,21 @@ def table_part(table_id: str) -> str:
     return f"table:{table_id}"
 
 
+BuildStage = Literal["review", "final", "online"]
+UNBOUND_GUTTER_MM = 15.0
+"""The binding-side margin of an unbound (初审) print: the plain margin, no binding gutter."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     duplex: bool = False
     gutter_mm: float = 25.0
     repeat_shared: bool = False  # repeat proof sets in full instead of referring to them
     draft: bool = False
+    # "review": the 初审 copies (unbound, marked 初审用, the generated form with the district's
+    # box empty); "final": the bound packet, where a district-stamped scan replaces the form;
+    # "online": the final packet's content, cut into one file per document for the platform.
+    stage: BuildStage = "final"
 
 
 EntryKind = Literal["section", "item", "row", "document"]

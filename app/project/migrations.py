@@ -11,6 +11,8 @@ Version history:
    table (free JSON settings such as duplex printing or the binding gutter) and
    ``evidence_blobs.pdf_sha256`` so that ``verify()`` checks the normalised PDF as well as the
    original. The step computes ``pdf_sha256`` for every stored file.
+3. Adds the ``stages`` table (submission stages reached, with dates) and the ``review_figures``
+   table (the figures of the last 初审 print). Older files start with neither: stage 初审未交.
 """
 
 from __future__ import annotations
@@ -95,7 +97,12 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2,)
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE stages (stage_id TEXT PRIMARY KEY, date TEXT NOT NULL)")
+    conn.execute("CREATE TABLE review_figures (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3)
 
 assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
 

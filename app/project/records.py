@@ -6,6 +6,7 @@ Helpers run inside the caller's transaction and never commit. Table rows are ord
 
 from __future__ import annotations
 
+import datetime as _dt
 import sqlite3
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -148,6 +149,13 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         str(currency): codec.decode_decimal(rate)
         for currency, rate in conn.execute("SELECT currency, usd_per_unit FROM rates")
     }
+    stages = {
+        str(stage_id): _dt.date.fromisoformat(str(date))
+        for stage_id, date in conn.execute("SELECT stage_id, date FROM stages")
+    }
+    review = {
+        str(key): str(value) for key, value in conn.execute("SELECT key, value FROM review_figures")
+    }
     return ProjectData(
         guide_id=guide_id,
         company=Company(**company_values),
@@ -157,4 +165,6 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         rates=MappingProxyType(rates),
         requested=MappingProxyType(requested),
         evidence=evidence.load_all(conn),
+        stages=MappingProxyType(stages),
+        review_figures=MappingProxyType(review),
     )

@@ -1,10 +1,10 @@
-"""The current (version 2) layout of a project file and its fixed identity.
+"""The current (version 3) layout of a project file and its fixed identity.
 
 A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 2):
+Tables (version 3):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
 - ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
@@ -18,6 +18,10 @@ Tables (version 2):
   listing files never reads megabytes; ``pdf_sha256`` added in version 2.
 - ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2.
 - ``options``: free JSON settings (version 2).
+- ``stages``: the submission stages reached (a guide ``[process]`` stage id) with their date
+  (version 3).
+- ``review_figures``: the figures (items, amounts) printed on the 申请表 of the last 初审 print,
+  key/value text, so a later change can be told from the district-stamped form (version 3).
 
 Columns added by a migration come last, in the same order as ``ALTER TABLE`` appends them, so a
 fresh file and an upgraded file have identical tables.
@@ -28,7 +32,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 
@@ -84,6 +88,8 @@ SCHEMA_DDL: tuple[str, ...] = (
         PRIMARY KEY (file_id, page_index)
     )""",
     "CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE stages (stage_id TEXT PRIMARY KEY, date TEXT NOT NULL)",
+    "CREATE TABLE review_figures (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 """Statements creating a fresh version-:data:`SCHEMA_VERSION` file, run one by one inside the
 caller's transaction (``executescript`` would commit on its own)."""

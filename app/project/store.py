@@ -24,6 +24,7 @@ a lock). ``on_change`` callbacks run in the thread that made the change, after i
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -42,7 +43,8 @@ from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
 
 ChangeCallback = Callable[[str], None]
 """Called with a topic after each committed change: ``"company"``, ``"selected"``,
-``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"`` or ``"options"``."""
+``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"``, ``"options"`` or
+``"stages"``."""
 
 
 def _new_id() -> str:
@@ -419,6 +421,34 @@ class ProjectStore:
         """Ids of the files whose stored bytes no longer match their SHA-256 (empty if all good)."""
         with self._read() as conn:
             return evidence.bad_files(conn)
+
+    # -- submission stages -----------------------------------------------------------------------
+
+    def set_stage(self, stage_id: str, date: dt.date | None, forget: Sequence[str] = ()) -> None:
+        """Record that ``stage_id`` (a guide ``[process]`` stage) was reached on ``date``;
+        None forgets it. The stages in ``forget`` (the later ones, when the company steps back)
+        are forgotten in the same transaction."""
+        if not isinstance(stage_id, str) or not stage_id:
+            raise ValueError("stage id must be a non-empty string")
+        with self._write("stages") as conn:
+            conn.executemany("DELETE FROM stages WHERE stage_id = ?", [(s,) for s in forget])
+            if date is None:
+                conn.execute("DELETE FROM stages WHERE stage_id = ?", (stage_id,))
+            else:
+                conn.execute(
+                    "INSERT INTO stages (stage_id, date) VALUES (?, ?)"
+                    " ON CONFLICT (stage_id) DO UPDATE SET date = excluded.date",
+                    (stage_id, date.isoformat()),
+                )
+
+    def set_review_figures(self, figures: Mapping[str, str]) -> None:
+        """Replace the figures recorded at the last 初审 print."""
+        with self._write("stages") as conn:
+            conn.execute("DELETE FROM review_figures")
+            conn.executemany(
+                "INSERT INTO review_figures (key, value) VALUES (?, ?)",
+                [(str(k), str(v)) for k, v in figures.items()],
+            )
 
     # -- options -------------------------------------------------------------------------------
 

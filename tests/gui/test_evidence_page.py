@@ -114,11 +114,13 @@ def test_tree_lists_base_items_rows_proof_sets_and_shared_documents(qtbot, sessi
     base = children(tops[0])
     assert [node(c).doc.id for c in base] == [
         "application_form",
+        "district_stamped_form",  # attached once the review passed, replaces the form
         "business_license",
         "credit_record",
     ]
     assert base[0].text(1) == "由程序生成"
-    assert base[1].text(1) == "缺少"
+    assert base[1].text(1) == "初审通过后附上"
+    assert base[2].text(1) == "缺少"
 
     onshore = {node(c).doc.id: c for c in children(tops[1])}
     assert onshore["oso_execution_summary"].text(1) == "由程序生成"

@@ -127,8 +127,15 @@ def build_checklist(guide: Guide, data: ProjectData) -> tuple[list[Node], int, i
 
     roots: list[Node] = []
     base = Node("section", "section:base", "基本材料")
+    process = guide.process
     for doc_id in guide.base_documents:
         base.children.append(doc_node(guide.document(doc_id), None, "基本材料", "base"))
+        if process is not None and process.stamped_form and doc_id == process.replaces:
+            # the district-stamped form, attached once the review passed (正式装订材料 use it)
+            stamped = doc_node(guide.document(process.stamped_form), None, "基本材料", "base")
+            if not stamped.note or stamped.note == "可选":
+                stamped.note = "初审通过后附上"
+            base.children.append(stamped)
     roots.append(base)
 
     for item in items:

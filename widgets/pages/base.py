@@ -14,6 +14,7 @@ class Page(QWidget):
 
     title = ""
     needs_project = True
+    shows_project = False  # without needing one, shows the open project when there is one
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

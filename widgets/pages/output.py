@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -19,12 +20,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.process import stage_reached
 from widgets import errors
 from widgets.pages.base import Page
+from widgets.session import ProjectSession
+from widgets.stage_panel import StagePanel
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -32,16 +37,41 @@ def default_out_dir(project: Path) -> Path:
     return project.with_name(f"{project.stem}-申报材料")
 
 
+def default_online_dir(project: Path, out_dir: Path) -> Path:
+    """The online-declaration folder: beside the packet's output folder."""
+    return out_dir.parent / f"{project.stem}-网上申报"
+
+
 class OutputPage(Page):
     title = "输出"
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
+        self.today = today or dt.date.today()
         self.task: Task | None = None
         self.result: Any = None
+        self.online_result: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 8)
+
+        self.stage_panel = StagePanel(self.today)
+        layout.addWidget(self.stage_panel)
+
+        use = QGroupBox("生成哪一份")
+        ul = QVBoxLayout(use)
+        self.review_radio = QRadioButton(
+            "初审材料：一式两份，勿装订，交区商务部门或行业协会（无装订边、单面，每页页眉注明“初审用”）"
+        )
+        self.review_radio.setObjectName("stage_review")
+        self.final_radio = QRadioButton(
+            "正式装订材料：一式两份，装订成册，交行业协会（申请表用区商务部门盖章的扫描件）"
+        )
+        self.final_radio.setObjectName("stage_final")
+        for r in (self.review_radio, self.final_radio):
+            r.toggled.connect(self._stage_toggled)
+            ul.addWidget(r)
+        layout.addWidget(use)
 
         where = QGroupBox("输出文件夹")
         wl = QHBoxLayout(where)
@@ -92,7 +122,16 @@ class OutputPage(Page):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.online_button = QPushButton("生成网上申报文件夹")
+        self.online_button.setObjectName("online_button")
+        self.online_button.setMinimumHeight(36)
+        self.online_button.setToolTip(
+            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过平台的大小限制）、"
+            "Excel 文件和对照表"
+        )
+        self.online_button.clicked.connect(self.start_online)
         run_row.addWidget(self.build_button)
+        run_row.addWidget(self.online_button)
         run_row.addWidget(self.progress, 1)
         run_row.addWidget(self.cancel_button)
         run_row.addStretch(0)
@@ -112,9 +151,19 @@ class OutputPage(Page):
         self.open_folder = QPushButton("打开文件夹")
         self.open_excel = QPushButton("打开 Excel 文件")
         self.print_button = QPushButton("打印（两份）…")
-        for b in (self.open_pdf, self.open_folder, self.open_excel, self.print_button):
+        self.open_online = QPushButton("打开网上申报文件夹")
+        for b in (
+            self.open_pdf,
+            self.open_folder,
+            self.open_excel,
+            self.print_button,
+            self.open_online,
+        ):
             b.setEnabled(False)
             actions.addWidget(b)
+        self.open_online.clicked.connect(
+            lambda: self.online_result is not None and self._open(self.online_result.folder)
+        )
         actions.addStretch(1)
         dl.addLayout(actions)
         self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
@@ -128,9 +177,52 @@ class OutputPage(Page):
     def entering(self) -> None:
         self.refresh()
 
+    def set_session(self, session: ProjectSession | None) -> None:
+        self.stage_panel.set_session(session)
+        super().set_session(session)
+
+    def build_stage(self) -> str:
+        """ "review" or "final": the user's choice, else what the project's stage calls for."""
+        if self.session is None:
+            return "final"
+        chosen = self.session.options().get("build_stage")
+        if chosen in ("review", "final"):
+            return str(chosen)
+        process = self.session.guide.process
+        if process is None or stage_reached(
+            self.session.guide, self.session.data, process.stamp_required_from
+        ):
+            return "final"
+        return "review"
+
+    def _stage_toggled(self, on: bool) -> None:
+        if not on or not self.alive():
+            return
+        assert self.session is not None
+        stage = "review" if self.review_radio.isChecked() else "final"
+        if stage != self.build_stage():
+            self.session.set_option("build_stage", stage)
+
+    def on_changed(self, topic: str) -> None:
+        if topic == "stages" and self.alive():
+            assert self.session is not None
+            if "build_stage" in self.session.options():
+                self.session.set_option("build_stage", None)  # the new stage decides again
+        self.refresh()
+
     def refresh(self) -> None:
         if self.session is None:
             return
+        self.stage_panel.refresh()
+        review = self.build_stage() == "review"
+        for r in (self.review_radio, self.final_radio):
+            r.blockSignals(True)
+        self.review_radio.setChecked(review)
+        self.final_radio.setChecked(not review)
+        for r in (self.review_radio, self.final_radio):
+            r.blockSignals(False)
+        self.duplex.setEnabled(not review)
+        self.gutter.setEnabled(not review)
         opts = self.session.options()
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(True)
@@ -142,12 +234,23 @@ class OutputPage(Page):
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
         blockers = sum(1 for f in self.session.findings if f.blocking)
+        others = sum(
+            1 for f in self.session.findings if f.blocking and not f.code.startswith("process.")
+        )
+        self.online_button.setEnabled(others == 0 and self.task is None)
         if blockers:
             self.state.setText(
                 f"<span style='color:#b3261e'>还有 {blockers} 个必须解决的问题（见“检查”）。</span>"
                 "现在生成的是<b>草稿</b>：每页带“草稿”水印，缺少的材料以占位页标出，不能用于正式申报。"
             )
             self.build_button.setText("生成草稿")
+        elif review:
+            self.state.setText(
+                "检查通过。将生成<b>初审材料</b>：“…申报材料（初审用）.pdf”（单面打印两份，勿装订），"
+                "以及 Excel 文件、Word 模板、原件核对清单和校验清单。申请表上的金额和项目会被记下，"
+                "以便之后发现与盖章申请表不一致之处。"
+            )
+            self.build_button.setText("生成初审材料")
         else:
             self.state.setText(
                 "检查通过。将生成：申报材料 PDF、以企业全称命名的 Excel 文件、Word 模板、原件核对清单和校验清单。"
@@ -174,30 +277,85 @@ class OutputPage(Page):
         if self.session is None or self.task is not None:
             return
         from app.build import BuildOptions, build
+        from app.packet.plan import UNBOUND_GUTTER_MM
 
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         draft = any(f.blocking for f in self.session.findings)
+        review = self.build_stage() == "review"
         options = BuildOptions(
-            duplex=self.duplex.isChecked(),
-            gutter_mm=self.gutter.value(),
+            duplex=False if review else self.duplex.isChecked(),
+            gutter_mm=UNBOUND_GUTTER_MM if review else self.gutter.value(),
             repeat_shared=self.repeat.isChecked(),
             draft=draft,
+            stage="review" if review else "final",
         )
         store = self.session.store
+        today = self.today
 
         def work(ctx: TaskContext) -> Any:
-            return build(store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled)
+            return build(
+                store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
+            )
 
+        self._running()
+        self.task = run_task(self, work, self._built, self._failed)
+        self.task.progress.connect(self._progress)
+        self.busy.emit(True)
+
+    def start_online(self) -> None:
+        """Write the online-declaration folder in the background."""
+        if self.session is None or self.task is not None:
+            return
+        from app.outputs.online import write_online
+
+        self._save_options()
+        out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
+        folder = default_online_dir(self.session.path, out_dir)
+        store = self.session.store
+        today = self.today
+
+        def work(ctx: TaskContext) -> Any:
+            return write_online(
+                store, folder, progress=ctx.progress, cancel=ctx.cancelled, today=today
+            )
+
+        self._running()
+        self.task = run_task(self, work, self._online_done, self._failed)
+        self.task.progress.connect(self._progress)
+        self.busy.emit(True)
+
+    def _running(self) -> None:
         self.build_button.setEnabled(False)
+        self.online_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.progress.setValue(0)
         self.progress.show()
         self.progress_label.setText("正在准备…")
-        self.task = run_task(self, work, self._built, self._failed)
-        self.task.progress.connect(self._progress)
-        self.busy.emit(True)
+
+    def _online_done(self, result: Any) -> None:
+        from app.outputs.online import fmt_size
+
+        self._finish()
+        self.online_result = result
+        self.progress_label.setText("")
+        lines = [
+            f"网上申报文件夹已生成：{result.folder}",
+            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}，"
+            f"请以平台实际要求为准）、{result.workbook.name}、{result.table_pdf.name}、"
+            f"{result.notes.name}",
+        ]
+        for r in result.reductions:
+            lines.append(
+                f"已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）"
+            )
+        for name in result.too_large:
+            lines.append(f"仍超过大小限制：{name}，请拆分后上传")
+        for w in result.warnings:
+            lines.append(f"提醒：{w}")
+        self.result_label.setText("\n".join(lines))
+        self.open_online.setEnabled(True)
 
     def cancel_build(self) -> None:
         if self.task is not None:
@@ -214,6 +372,7 @@ class OutputPage(Page):
         self.task = None
         self.busy.emit(False)
         self.build_button.setEnabled(True)
+        self.online_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.cancel_button.hide()
         self.progress.hide()
@@ -222,8 +381,12 @@ class OutputPage(Page):
         self._finish()
         self.result = result
         self.progress_label.setText("")
+        kind = "初审材料" if result.stage == "review" else "申报材料"
+        if result.stage == "review" and not result.draft and self.alive():
+            assert self.session is not None
+            self.session.set_review_figures(result.figures)  # what the district will stamp
         lines = [
-            f"{'草稿' if result.draft else '申报材料'}已生成，共 {result.pages} 页：",
+            f"{'草稿' if result.draft else kind}已生成，共 {result.pages} 页：",
             str(result.pdf),
             str(result.workbook),
         ]
@@ -277,4 +440,5 @@ class OutputPage(Page):
                 pass
         from widgets.printing import print_pdf_with_qt
 
-        print_pdf_with_qt(self, path, copies=2, duplex=self.duplex.isChecked())
+        duplex = self.duplex.isChecked() and self.result.stage != "review"
+        print_pdf_with_qt(self, path, copies=2, duplex=duplex)

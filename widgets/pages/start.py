@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from app.guide import DEFAULT_GUIDE_ID, guide_by_id
 from app.guide.model import Guide
 from widgets.pages.base import Page
+from widgets.session import ProjectSession
 from widgets.settings import recent_projects
+from widgets.stage_panel import StagePanel
 
 
 def days_left_text(guide: Guide, today: dt.date) -> list[str]:
@@ -40,6 +42,7 @@ def days_left_text(guide: Guide, today: dt.date) -> list[str]:
 class StartPage(Page):
     title = "开始"
     needs_project = False
+    shows_project = True  # the open project's stage and next step
     new_requested = Signal()
     open_requested = Signal()
     open_path_requested = Signal(Path)
@@ -99,7 +102,13 @@ class StartPage(Page):
         dl.addStretch(1)
         row.addWidget(dates_box, 2)
         layout.addLayout(row, 1)
+        self.stage_panel = StagePanel(self.today)
+        layout.addWidget(self.stage_panel)
         self.refresh()
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        self.stage_panel.set_session(session)
+        super().set_session(session)
 
     def refresh(self) -> None:
         self.recent.clear()
@@ -111,6 +120,7 @@ class StartPage(Page):
                 item.setText(f"{p.stem}（文件已不存在）")
                 item.setForeground(Qt.GlobalColor.gray)
             self.recent.addItem(item)
+        self.stage_panel.refresh()
         details = "\n".join(f"• {line}" for line in days_left_text(self.guide, self.today))
         self.dates.setText(
             details

@@ -1,4 +1,6 @@
-"""Output file names and atomic writes (Windows-safe)."""
+"""Output file names and atomic writes (Windows-safe); the output writers beyond the packet
+itself live in this package's modules (:mod:`app.outputs.online`: the online-declaration folder).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,211 @@
+"""The submission process (申报流程) of a project: where the company stands, what to do next,
+by when, where and with what; and the figures of the 初审 print that the district stamped.
+
+Pure functions of (guide, project data, today). Everything they say comes from the guide
+file's ``[process]`` section; a guide without one has no process and these return nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from app.guide.model import Deadline, Guide, Place, Process, Stage
+from app.model import ProjectData
+from app.rules import Evaluation, fmt_money
+
+REVIEW, FINAL = "review", "final"
+BUILD_STAGES: tuple[str, ...] = (REVIEW, FINAL)
+BUILD_STAGE_TITLES = {REVIEW: "初审用（一式两份，勿装订）", FINAL: "正式装订材料"}
+REVIEW_MARK = "初审用"
+
+
+def current_stage(guide: Guide, data: ProjectData) -> Stage | None:
+    """The furthest stage the project has recorded, or the first stage when none is."""
+    process = guide.process
+    if process is None:
+        return None
+    reached = [s for s in process.stages if s.id in data.stages]
+    return reached[-1] if reached else process.stages[0]
+
+
+def stage_reached(guide: Guide, data: ProjectData, stage_id: str | None) -> bool:
+    """True when the project stands at ``stage_id`` or beyond it."""
+    process = guide.process
+    stage = current_stage(guide, data)
+    if process is None or stage is None or stage_id is None:
+        return False
+    return process.index(stage.id) >= process.index(stage_id)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    stage: Stage  # where the company stands
+    what: str  # the next step
+    deadline: Deadline | None
+    due: dt.date | None  # by when (the deadline, less the lead time for a hand-in)
+    days_left: int | None
+    places: tuple[Place, ...]
+    bring: tuple[str, ...]
+    warning: str = ""  # late, or close to the lead time
+
+    def when_text(self) -> str:
+        if self.due is None or self.days_left is None:
+            return ""
+        date = f"{self.due.year}年{self.due.month}月{self.due.day}日"
+        if self.days_left > 0:
+            return f"{date}前（还有 {self.days_left} 天）"
+        if self.days_left == 0:
+            return f"{date}前（就是今天）"
+        return f"{date}前（已过 {-self.days_left} 天）"
+
+
+def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | None:
+    process = guide.process
+    stage = current_stage(guide, data)
+    if process is None or stage is None:
+        return None
+    deadline = guide.deadline(stage.deadline) if stage.deadline else None
+    due = days = None
+    warning = ""
+    if deadline is not None:
+        lead = process.review_lead_days if stage.lead_days else 0
+        due = deadline.date - dt.timedelta(days=lead)
+        days = (due - today).days
+        final_days = (deadline.date - today).days
+        if final_days < 0:
+            warning = (
+                f"{deadline.title}（{deadline.date.isoformat()}）已过，"
+                "请尽快向区商务部门或行业协会确认是否仍可受理。"
+            )
+        elif lead and days < 0:
+            warning = (
+                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天，"
+                f"区商务部门须在此前完成初审：请立即递交，并先向其确认审核所需时间。"
+            )
+        elif lead and days <= 7:
+            warning = (
+                f"区商务部门须在{deadline.date.month}月{deadline.date.day}日前完成初审，"
+                f"建议至少提前 {lead} 天递交：请尽快打印初审材料。"
+            )
+    return NextStep(
+        stage=stage,
+        what=stage.next,
+        deadline=deadline,
+        due=due,
+        days_left=days,
+        places=tuple(process.place(p) for p in stage.places),
+        bring=stage.bring,
+        warning=warning,
+    )
+
+
+def place_lines(place: Place) -> list[str]:
+    """A place as the guide gives it: name, address, contacts, e-mail, web address."""
+    lines = [place.name]
+    if place.address:
+        lines.append(f"地址：{place.address}")
+    lines += [f"联系人：{c}" for c in place.contacts]
+    if place.email:
+        lines.append(f"邮箱：{place.email}")
+    if place.url:
+        lines.append(f"网址：{place.url}")
+    if place.detail:
+        lines.append(place.detail)
+    return lines
+
+
+def next_step_lines(step: NextStep) -> list[str]:
+    """The next step as plain lines (the window and the CLI show these)."""
+    lines = [f"当前阶段：{step.stage.title}", f"下一步：{step.what}"]
+    when = step.when_text()
+    if when:
+        lines.append(f"期限：{when}")
+    for place in step.places:
+        lines.append("地点：" + "；".join(place_lines(place)))
+    if step.bring:
+        lines.append("携带：" + "；".join(step.bring))
+    if step.warning:
+        lines.append(f"注意：{step.warning}")
+    return lines
+
+
+# -- the figures the district stamped ---------------------------------------------------------
+
+
+def form_figures(guide: Guide, data: ProjectData, evaluation: Evaluation) -> dict[str, str]:
+    """The figures printed on the 申请表: the items applied for and their amounts."""
+    out = {"items": ",".join(evaluation.selected)}
+    for item_id in evaluation.selected:
+        r = evaluation.items[item_id]
+        out[f"requested:{item_id}"] = str(r.requested_cny)
+        out[f"ceiling:{item_id}"] = str(r.ceiling_cny)
+    out["total"] = str(evaluation.total_requested_cny)
+    return out
+
+
+def figure_changes(guide: Guide, recorded: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
+    """What changed since the 初审 print, in Chinese, one line each (empty: nothing did)."""
+    if not recorded:
+        return []
+    changes: list[str] = []
+
+    def title(item_id: str) -> str:
+        try:
+            return guide.item(item_id).full_title
+        except KeyError:
+            return item_id
+
+    old_items = [i for i in recorded.get("items", "").split(",") if i]
+    new_items = [i for i in now.get("items", "").split(",") if i]
+    for i in new_items:
+        if i not in old_items:
+            changes.append(f"新增了申报项目“{title(i)}”")
+    for i in old_items:
+        if i not in new_items:
+            changes.append(f"取消了申报项目“{title(i)}”")
+    for i in new_items:
+        if i not in old_items:
+            continue
+        for key, label in (("requested", "申请金额"), ("ceiling", "支持上限")):
+            before, after = recorded.get(f"{key}:{i}"), now.get(f"{key}:{i}")
+            if before is not None and after is not None and _differs(before, after):
+                changes.append(
+                    f"“{title(i)}”的{label}由 {_money(before)} 元变为 {_money(after)} 元"
+                )
+    before, after = recorded.get("total"), now.get("total")
+    if before is not None and after is not None and _differs(before, after):
+        changes.append(f"申请金额合计由 {_money(before)} 元变为 {_money(after)} 元")
+    return changes
+
+
+def _differs(a: str, b: str) -> bool:
+    try:
+        return Decimal(a) != Decimal(b)
+    except InvalidOperation:
+        return a != b
+
+
+def _money(text: str) -> str:
+    try:
+        return fmt_money(Decimal(text))
+    except InvalidOperation:
+        return text
+
+
+def stamped_form_title(guide: Guide) -> str:
+    process = guide.process
+    if process is None or process.stamped_form is None:
+        return ""
+    return guide.document(process.stamped_form).title
+
+
+def uses_stamped_form(process: Process | None, data: ProjectData) -> bool:
+    """A final build puts the stamped scan in the generated form's place."""
+    return (
+        process is not None
+        and process.stamped_form is not None
+        and bool(data.files_for(process.stamped_form))
+    )

@@ -48,11 +48,11 @@ from app.build import (
 )
 from app.errors import AppError, OutputError
 from app.findings import Finding
+from app.fonts import register_fonts
 from app.guide import guide_by_id
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
 from app.outputs import safe_file_stem, write_atomic
-from app.packet.fonts import register_fonts
 from app.packet.plan import UNBOUND_GUTTER_MM, Plan
 from app.process import stamped_form_title, uses_stamped_form
 from app.rules import Evaluation, evaluate, fmt_money

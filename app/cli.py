@@ -61,6 +61,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"命令行参数有误：{message}。运行 python main.py --help 查看用法。")
 
 
+_ALLOW_OUTSIDE_HELP = (
+    "允许清单引用清单文件夹以外的证明文件（默认拒绝，以免把本机其他文件放进申报材料）"
+)
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python main.py",
@@ -71,6 +76,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
     c.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     c.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    c.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     c.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     b = sub.add_parser("build", help="生成申报材料 PDF、Excel 文件、Word 模板和核对清单")
@@ -96,6 +102,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    b.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     b.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     d = sub.add_parser("demo", help="生成示例企业的申报材料")
@@ -106,6 +113,7 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("manifest", type=Path)
     i.add_argument("project", type=Path)
     i.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    i.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
 
     e = sub.add_parser("export", help="把项目文件导出为清单文件和证明文件夹")
     e.add_argument("project", type=Path)
@@ -134,13 +142,13 @@ def password_callback(given: str | None) -> Callable[[str], str | None]:
 
 
 def load_source(
-    src: Path, password: Callable[[str], str | None]
+    src: Path, password: Callable[[str], str | None], allow_outside: bool = False
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     """Guide, project data and extra findings (refused evidence) for a project file or manifest."""
     if not src.exists():
         raise UsageError(f"找不到文件 {src}。")
     if src.suffix.lower() == ".json":
-        return _load_manifest(src, password)
+        return _load_manifest(src, password, allow_outside)
     if src.suffix.lower() in PROJECT_SUFFIXES:
         from app.project import ProjectStore
 
@@ -151,14 +159,14 @@ def load_source(
 
 
 def _load_manifest(
-    src: Path, password: Callable[[str], str | None]
+    src: Path, password: Callable[[str], str | None], allow_outside: bool
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     from dataclasses import replace
 
     from app.intake import import_file
     from app.manifest import load_manifest
 
-    manifest = load_manifest(src)
+    manifest = load_manifest(src, allow_outside=allow_outside)
     files: list[EvidenceFile] = []
     extra: list[Finding] = []
     orders: dict[tuple[str, str | None], int] = {}
@@ -267,7 +275,7 @@ def print_report(
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    guide, data, extra = load_source(args.src, password_callback(args.password))
+    guide, data, extra = load_source(args.src, password_callback(args.password), args.allow_outside)
     ev = evaluate(guide, data)
     findings = extra + validate(guide, data, ev, today=args.today)
     findings = sorted(findings, key=lambda f: 0 if f.blocking else 1)
@@ -281,7 +289,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from app.manifest import import_manifest, load_manifest
 
-    manifest = load_manifest(args.manifest)
+    manifest = load_manifest(args.manifest, allow_outside=args.allow_outside)
     import_manifest(manifest, args.project, password_callback(args.password))
     out.write(f"已导入：{args.project}\n")
     return EXIT_OK
@@ -314,17 +322,22 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
 def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     """Command-line flags win; otherwise the options saved in the project (or manifest)."""
     from app.build import BuildOptions
+    from app.options import saved_flag, saved_gutter_mm
 
-    def pick(flag: Any, key: str, default: Any) -> Any:
-        return flag if flag is not None else saved.get(key, default)
-
-    gutter = float(pick(args.gutter, "gutter_mm", 25.0))
-    if not 0 <= gutter <= 50:
-        raise UsageError("装订边宽度应在 0 到 50 毫米之间（项目文件中的设置有误）。")
+    gutter = args.gutter if args.gutter is not None else saved_gutter_mm(saved)
+    if gutter is None or not 0 <= gutter <= 50:
+        raise UsageError(
+            "装订边宽度应在 0 到 50 毫米之间（项目文件中保存的设置有误，"
+            "请用 --gutter 指定，或在图形界面的“生成”页重新设置）。"
+        )
     return BuildOptions(
-        duplex=bool(pick(args.duplex, "duplex", False)),
-        gutter_mm=gutter,
-        repeat_shared=bool(pick(args.repeat_shared, "repeat_shared", False)),
+        duplex=args.duplex if args.duplex is not None else saved_flag(saved, "duplex"),
+        gutter_mm=float(gutter),
+        repeat_shared=(
+            args.repeat_shared
+            if args.repeat_shared is not None
+            else saved_flag(saved, "repeat_shared")
+        ),
         draft=args.draft,
     )
 
@@ -342,7 +355,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from app.manifest import import_manifest, load_manifest
 
             project = Path(tmp) / "project.sbproj"
-            import_manifest(load_manifest(src), project, password_callback(args.password))
+            manifest = load_manifest(src, allow_outside=args.allow_outside)
+            import_manifest(manifest, project, password_callback(args.password))
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
@@ -382,6 +396,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             repeat_shared=False,
             draft=False,
             password=None,
+            allow_outside=False,
             today=dt.date(2019, 2, 1),
         )
         return cmd_build(ns, out, err)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from widgets import errors
 from widgets.pages.base import Page
 from widgets.tasks import Task, TaskContext, run_task
@@ -134,9 +135,10 @@ class OutputPage(Page):
         opts = self.session.options()
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(True)
-        self.duplex.setChecked(bool(opts.get("duplex", False)))
-        self.repeat.setChecked(bool(opts.get("repeat_shared", False)))
-        self.gutter.setValue(float(opts.get("gutter_mm", 25)))
+        self.duplex.setChecked(saved_flag(opts, "duplex"))
+        self.repeat.setChecked(saved_flag(opts, "repeat_shared"))
+        gutter = saved_gutter_mm(opts)  # None: what is stored is unusable; show the default
+        self.gutter.setValue(DEFAULT_GUTTER_MM if gutter is None else gutter)
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():

@@ -150,9 +150,13 @@ def load_source(
     if src.suffix.lower() == ".json":
         return _load_manifest(src, password, allow_outside)
     if src.suffix.lower() in PROJECT_SUFFIXES:
-        from app.project import ProjectStore
+        from app.project import ProjectLockedError, ProjectStore
 
-        with ProjectStore.open(src) as store:
+        try:
+            store = ProjectStore.open(src)
+        except ProjectLockedError:  # open for editing elsewhere: checking only reads it
+            store = ProjectStore.open(src, read_only=True)
+        with store:
             data = store.load()
         return guide_by_id(data.guide_id), data, []
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
@@ -297,14 +301,27 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from app.manifest import export_manifest
-    from app.project import ProjectStore
 
     if not args.project.exists():
         raise UsageError(f"找不到项目文件 {args.project}。")
-    with ProjectStore.open(args.project) as store:
+    with open_for_command(args.project, "导出") as store:
         export_manifest(store, args.manifest)
     out.write(f"已导出：{args.manifest}（证明文件在 {args.manifest.parent / 'evidence'}）\n")
     return EXIT_OK
+
+
+def open_for_command(path: Path, doing: str) -> Any:
+    """The project, locked for this command (a build or an export reads it several times and
+    needs it still): refused, naming who has it open, while it is being edited elsewhere."""
+    from app.project import ProjectLockedError, ProjectStore
+
+    try:
+        return ProjectStore.open(path)
+    except ProjectLockedError as exc:
+        raise UsageError(
+            f"{exc.summary}，正在编辑的项目无法{doing}（内容可能随时变化）。"
+            f"请先在那里关闭该项目，再运行本命令。"
+        ) from None
 
 
 def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
@@ -360,9 +377,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
-        from app.project import ProjectStore
-
-        with ProjectStore.open(src) as store:
+        with open_for_command(src, "生成") as store:
             options = build_options(args, store.get_options())
             try:
                 result = build(

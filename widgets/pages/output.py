@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from widgets import errors
 from widgets.pages.base import Page
+from widgets.readonly import mark_view_only
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -113,6 +114,7 @@ class OutputPage(Page):
         self.open_folder = QPushButton("打开文件夹")
         self.open_excel = QPushButton("打开 Excel 文件")
         self.print_button = QPushButton("打印（两份）…")
+        mark_view_only(self.open_pdf, self.open_folder, self.open_excel, self.print_button)
         for b in (self.open_pdf, self.open_folder, self.open_excel, self.print_button):
             b.setEnabled(False)
             actions.addWidget(b)

@@ -299,3 +299,18 @@ def test_acquire_names_the_project_file_in_its_refusal(project: Path) -> None:
         assert project.name in info.value.message
     finally:
         held.release()
+
+
+def test_scratch_files_left_by_a_crash_are_swept(project: Path) -> None:
+    lock = lock_path(project)
+    old_new = lock.with_name(f"{lock.name}.{'a' * 32}.new")
+    old_stale = lock.with_name(f"{lock.name}.{'b' * 32}.stale")
+    fresh = lock.with_name(f"{lock.name}.{'c' * 32}.new")
+    for f in (old_new, old_stale, fresh):
+        f.write_text("{}", encoding="utf-8")
+    hour_ago = time.time() - 3600
+    for f in (old_new, old_stale):
+        os.utime(f, (hour_ago, hour_ago))
+    ProjectStore.open(project).close()
+    assert not old_new.exists() and not old_stale.exists()
+    assert fresh.exists()  # another opener may be writing it right now

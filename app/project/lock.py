@@ -137,6 +137,7 @@ def acquire(project: Path, *, take_over: bool = False) -> ProjectLock:
             with _HELD_LOCK:
                 _HELD[str(path)] = me.token
             _hide(path)
+            _sweep(path)
             return ProjectLock(path, me)
         raw = _read_bytes(path)
         if raw is None:  # vanished in between: try again
@@ -275,6 +276,16 @@ def _take_over(path: Path, judged: bytes) -> None:
             os.link(aside, path)
     with contextlib.suppress(OSError):
         aside.unlink()
+
+
+def _sweep(path: Path) -> None:
+    """Remove the scratch files a crash left between writing a lock and moving it (older than a
+    minute, so an opener at work right now keeps its own)."""
+    for pattern in (f"{path.name}.*.new", f"{path.name}.*.stale"):
+        for leftover in path.parent.glob(pattern):
+            if _age(leftover) > 60:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def _hide(path: Path) -> None:

@@ -176,6 +176,15 @@ def _load_manifest(
     orders: dict[tuple[str, str | None], int] = {}
     for n, ref in enumerate(manifest.evidence):
         where = f"document.{ref.document_id}" + (f".{ref.row_id}" if ref.row_id else "")
+        if ref.outside:  # allowed with --allow-outside, and still said
+            extra.append(
+                Finding(
+                    "evidence.outside",
+                    "warning",
+                    where,
+                    f"使用了清单文件夹以外的文件：{ref.path}，请确认它确实是本次申报的材料。",
+                )
+            )
         if not ref.path.is_file():
             extra.append(
                 Finding(

@@ -359,7 +359,9 @@ def test_files_outside_the_manifest_folder_are_refused_unless_allowed(
     allowed = load_manifest(path, allow_outside=True)
     outside = [r for r in allowed.evidence if r.outside]
     assert [r.path for r in outside] == [secret.resolve()]
-    assert main(["check", "--allow-outside", str(path)], io.StringIO(), io.StringIO()) in (0, 1)
+    out = io.StringIO()
+    assert main(["check", "--allow-outside", str(path)], out, io.StringIO()) in (0, 1)
+    assert f"使用了清单文件夹以外的文件：{secret.resolve()}" in out.getvalue()
 
 
 def test_an_allowed_outside_file_is_imported(folder: tuple[Path, dict[str, Any]]) -> None:

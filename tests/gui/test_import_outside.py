@@ -45,7 +45,9 @@ def _setup(tmp_path: Path, monkeypatch, answer: bool) -> tuple[Path, Path, list[
     return private, target, asked
 
 
-def test_outside_files_are_listed_and_declining_imports_nothing(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_outside_files_are_listed_and_declining_imports_nothing(
+    qtbot, gui_app, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
     private, target, asked = _setup(tmp_path, monkeypatch, answer=False)
     assert import_manifest_dialog(None) is None
     assert len(asked) == 1 and str(private) in asked[0]

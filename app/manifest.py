@@ -94,6 +94,11 @@ def _json_constant(text: str) -> _BadNumber:
 
 
 def _fail(path: Path, where: str, reason: str) -> ManifestError:
+    # A key or value can be any length in a hostile file; the message stays a message.
+    if len(where) > 120:
+        where = where[:100] + "…"
+    if len(reason) > 400:
+        reason = reason[:380] + "…"
     return ManifestError(f"清单文件 {path.name} 有误：{where}：{reason}")
 
 

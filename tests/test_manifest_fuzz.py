@@ -199,6 +199,10 @@ def _cases() -> list[Case]:
     add("items.no_such_item", ["{}"])
     add("tables.policies[0].bogus", ['"x"'])
     add("tables.no_such_table", ["[]"])
+    long_key = "k" * 100_000
+    # Named, but not 100,000 letters long: the key is cut after 100 characters.
+    cases.append((f"items.{long_key}", "{}", f"items.{long_key}"[:100] + "…"))
+    add("tables.policies[0].paid_date", ['"' + "2" * 1999 + '"'])
     # Nesting far beyond any manifest: named as the file, not as a key.
     add("company.name", [DEEP], "（文件）")
     add("options.out_dir", ["[" * 500 + "]" * 500])
@@ -211,6 +215,7 @@ CASES = _cases()
 def _id(case: Case) -> str:
     key, token, _ = case
     shown = token if len(token) <= 16 else f"{token[:8]}…{len(token)}"
+    key = key if len(key) <= 60 else f"{key[:20]}…{len(key)}"
     return f"{key}={shown}"
 
 

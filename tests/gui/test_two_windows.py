@@ -237,3 +237,25 @@ def test_session_open_read_only_needs_no_lock(gui_app, tmp_path):  # type: ignor
         view.close()
         writer.close()
     assert not lock_path(path).exists()
+
+
+def test_a_window_facing_another_process_names_it_and_views_read_only(  # type: ignore[no-untyped-def]
+    qtbot, gui_app, tmp_path, asked
+):
+    from tests.test_project_lock import Child
+
+    path = new_project(tmp_path)
+    child = Child(path)  # another 申报材料助手 on this PC (a real process) has it open
+    try:
+        window = make_window(qtbot)
+        window.open_project(path)
+        text, buttons = asked[0]
+        assert "本机上的另一个申报材料助手" in text and f"进程 {child.proc.pid}" in text
+        assert buttons == ["只读查看", "取消"]
+        assert window.session is not None and window.session.read_only
+        assert "（只读）" in window.windowTitle()
+        window.close_project()
+    finally:
+        child.kill()
+    window.open_project(path)  # the crashed holder's lock is taken over
+    assert window.session is not None and not window.session.read_only

@@ -313,7 +313,9 @@ def _boot_id() -> str:
         import ctypes
 
         try:
-            uptime_ms = int(ctypes.windll.kernel32.GetTickCount64())
+            tick = ctypes.windll.kernel32.GetTickCount64
+            tick.restype = ctypes.c_ulonglong  # the default c_int would wrap after 24.8 days
+            uptime_ms = int(tick())
         except Exception:
             return ""
         booted = time.time() - uptime_ms / 1000
@@ -389,6 +391,9 @@ def _win_process(pid: int) -> tuple[bool, str | None]:  # pragma: no cover - Win
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.OpenProcess.restype = wintypes.HANDLE
     kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.GetProcessTimes.argtypes = (wintypes.HANDLE, *[ctypes.POINTER(wintypes.FILETIME)] * 4)
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
         return ctypes.get_last_error() == 5, None  # access denied: it exists

@@ -171,6 +171,18 @@ def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(project: Path) -> N
         assert store.load().company.name == "甲公司"
 
 
+def test_a_lock_of_a_crashed_process_not_yet_reaped_is_stale(project: Path) -> None:
+    child = Child(project)
+    child.proc.send_signal(signal.SIGKILL)  # killed, and not waited for: a zombie keeps its pid
+    stat = Path(f"/proc/{child.proc.pid}/stat")
+    while stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] != "Z":
+        time.sleep(0.01)
+    try:
+        ProjectStore.open(project).close()
+    finally:
+        child.proc.wait(timeout=30)
+
+
 def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_stale(project: Path) -> None:
     _write_lock(project, pid=os.getppid(), started="1")  # alive, but started at another time
     ProjectStore.open(project).close()

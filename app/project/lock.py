@@ -356,6 +356,12 @@ def process_alive(pid: int) -> bool:
         return False
     if sys.platform == "win32":
         return _win_process(pid)[0]
+    if sys.platform.startswith("linux"):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")  # a zombie has crashed already; only its entry is left
     try:
         os.kill(pid, 0)  # never on Windows: there os.kill terminates the process
     except ProcessLookupError:

@@ -61,6 +61,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"命令行参数有误：{message}。运行 python main.py --help 查看用法。")
 
 
+_ALLOW_OUTSIDE_HELP = (
+    "允许清单引用清单文件夹以外的证明文件（默认拒绝，以免把本机其他文件放进申报材料）"
+)
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python main.py",
@@ -71,6 +76,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
     c.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     c.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    c.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     c.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     b = sub.add_parser("build", help="生成申报材料 PDF、Excel 文件、Word 模板和核对清单")
@@ -103,6 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    b.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     b.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     o = sub.add_parser(
@@ -122,6 +129,7 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("manifest", type=Path)
     i.add_argument("project", type=Path)
     i.add_argument("--password", help="加密 PDF 证明文件的打开密码")
+    i.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
 
     e = sub.add_parser("export", help="把项目文件导出为清单文件和证明文件夹")
     e.add_argument("project", type=Path)
@@ -150,36 +158,49 @@ def password_callback(given: str | None) -> Callable[[str], str | None]:
 
 
 def load_source(
-    src: Path, password: Callable[[str], str | None]
+    src: Path, password: Callable[[str], str | None], allow_outside: bool = False
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     """Guide, project data and extra findings (refused evidence) for a project file or manifest."""
     if not src.exists():
         raise UsageError(f"找不到文件 {src}。")
     if src.suffix.lower() == ".json":
-        return _load_manifest(src, password)
+        return _load_manifest(src, password, allow_outside)
     if src.suffix.lower() in PROJECT_SUFFIXES:
-        from app.project import ProjectStore
+        from app.project import ProjectLockedError, ProjectStore
 
-        with ProjectStore.open(src) as store:
+        try:
+            store = ProjectStore.open(src)
+        except ProjectLockedError:  # open for editing elsewhere: checking only reads it
+            store = ProjectStore.open(src, read_only=True)
+        with store:
             data = store.load()
         return guide_by_id(data.guide_id), data, []
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
 
 
 def _load_manifest(
-    src: Path, password: Callable[[str], str | None]
+    src: Path, password: Callable[[str], str | None], allow_outside: bool
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     from dataclasses import replace
 
     from app.intake import import_file
     from app.manifest import load_manifest
 
-    manifest = load_manifest(src)
+    manifest = load_manifest(src, allow_outside=allow_outside)
     files: list[EvidenceFile] = []
     extra: list[Finding] = []
     orders: dict[tuple[str, str | None], int] = {}
     for n, ref in enumerate(manifest.evidence):
         where = f"document.{ref.document_id}" + (f".{ref.row_id}" if ref.row_id else "")
+        if ref.outside:  # allowed with --allow-outside, and still said
+            extra.append(
+                Finding(
+                    "evidence.outside",
+                    "warning",
+                    where,
+                    f"使用了清单文件夹以外的文件：{ref.path}，请确认它确实是本次申报的材料。",
+                )
+            )
         if not ref.path.is_file():
             extra.append(
                 Finding(
@@ -284,7 +305,7 @@ def print_report(
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    guide, data, extra = load_source(args.src, password_callback(args.password))
+    guide, data, extra = load_source(args.src, password_callback(args.password), args.allow_outside)
     ev = evaluate(guide, data)
     findings = extra + validate(guide, data, ev, today=args.today)
     findings = sorted(findings, key=lambda f: 0 if f.blocking else 1)
@@ -298,7 +319,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from app.manifest import import_manifest, load_manifest
 
-    manifest = load_manifest(args.manifest)
+    manifest = load_manifest(args.manifest, allow_outside=args.allow_outside)
     notes = import_manifest(manifest, args.project, password_callback(args.password))
     out.write(f"已导入：{args.project}\n")
     for note in notes:
@@ -308,14 +329,27 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from app.manifest import export_manifest
-    from app.project import ProjectStore
 
     if not args.project.exists():
         raise UsageError(f"找不到项目文件 {args.project}。")
-    with ProjectStore.open(args.project) as store:
+    with open_for_command(args.project, "导出") as store:
         export_manifest(store, args.manifest)
     out.write(f"已导出：{args.manifest}（证明文件在 {args.manifest.parent / 'evidence'}）\n")
     return EXIT_OK
+
+
+def open_for_command(path: Path, doing: str) -> Any:
+    """The project, locked for this command (a build or an export reads it several times and
+    needs it still): refused, naming who has it open, while it is being edited elsewhere."""
+    from app.project import ProjectLockedError, ProjectStore
+
+    try:
+        return ProjectStore.open(path)
+    except ProjectLockedError as exc:
+        raise UsageError(
+            f"{exc.summary}，正在编辑的项目无法{doing}（内容可能随时变化）。"
+            f"请先在那里关闭该项目，再运行本命令。"
+        ) from None
 
 
 def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
@@ -333,9 +367,7 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
 def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     """Command-line flags win; otherwise the options saved in the project (or manifest)."""
     from app.build import BuildOptions
-
-    def pick(flag: Any, key: str, default: Any) -> Any:
-        return flag if flag is not None else saved.get(key, default)
+    from app.options import saved_flag, saved_gutter_mm
 
     stage: Literal["review", "final"] = (
         "review" if getattr(args, "stage", "") == "review" else "final"
@@ -346,14 +378,22 @@ def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
         gutter = float(args.gutter) if args.gutter is not None else UNBOUND_GUTTER_MM
         duplex = bool(args.duplex)
     else:
-        gutter = float(pick(args.gutter, "gutter_mm", 25.0))
-        duplex = bool(pick(args.duplex, "duplex", False))
+        saved_gutter = args.gutter if args.gutter is not None else saved_gutter_mm(saved)
+        gutter = -1.0 if saved_gutter is None else float(saved_gutter)  # -1: refused below
+        duplex = bool(args.duplex if args.duplex is not None else saved_flag(saved, "duplex"))
     if not 0 <= gutter <= 50:
-        raise UsageError("装订边宽度应在 0 到 50 毫米之间（项目文件中的设置有误）。")
+        raise UsageError(
+            "装订边宽度应在 0 到 50 毫米之间（项目文件中保存的设置有误，"
+            "请用 --gutter 指定，或在图形界面的“生成”页重新设置）。"
+        )
     return BuildOptions(
         duplex=duplex,
         gutter_mm=gutter,
-        repeat_shared=bool(pick(args.repeat_shared, "repeat_shared", False)),
+        repeat_shared=(
+            args.repeat_shared
+            if args.repeat_shared is not None
+            else saved_flag(saved, "repeat_shared")
+        ),
         draft=args.draft,
         stage=stage,
     )
@@ -372,13 +412,12 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from app.manifest import import_manifest, load_manifest
 
             project = Path(tmp) / "project.sbproj"
-            import_manifest(load_manifest(src), project, password_callback(args.password))
+            manifest = load_manifest(src, allow_outside=args.allow_outside)
+            import_manifest(manifest, project, password_callback(args.password))
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
-        from app.project import ProjectStore
-
-        with ProjectStore.open(src) as store:
+        with open_for_command(src, "生成") as store:
             options = build_options(args, store.get_options())
             try:
                 result = build(
@@ -464,6 +503,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             draft=False,
             stage="final",
             password=None,
+            allow_outside=False,
             today=dt.date(2019, 2, 1),
         )
         return cmd_build(ns, out, err)

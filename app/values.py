@@ -22,17 +22,51 @@ class ValueProblem(ValueError):
     """A value that cannot be read as its field's type; the message is Chinese."""
 
 
+MAX_NUMBER_CHARS = 40
+"""Longest number text read at all (digits, sign, point, exponent): checked before Decimal, so
+a 5,000-digit number is refused at once instead of being computed with."""
+
+MAX_MAGNITUDE_DIGITS = 15
+"""Numbers are below 10**15 (a thousand trillion; no amount in an application comes near)."""
+
+MAX_DECIMAL_PLACES = 12
+"""Decimal places kept at most (exchange rates need six; nothing needs more than twelve)."""
+
+
+def check_number(value: Decimal, label: str, raw: object) -> Decimal:
+    """``value`` if it is finite and within the bounds above; else ValueProblem."""
+    if not value.is_finite():
+        raise ValueProblem(f"{label}“{raw}”不是有效的数字")
+    if value != 0 and value.adjusted() >= MAX_MAGNITUDE_DIGITS:
+        raise ValueProblem(
+            f"{label}“{_short(raw)}”过大（应小于 10 的 {MAX_MAGNITUDE_DIGITS} 次方）"
+        )
+    exponent = value.normalize().as_tuple().exponent  # trailing zeros are not places
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        raise ValueProblem(f"{label}“{_short(raw)}”的小数位过多（最多 {MAX_DECIMAL_PLACES} 位）")
+    return value
+
+
+def _short(raw: object) -> str:
+    text = str(raw)
+    return text if len(text) <= MAX_NUMBER_CHARS else text[:20] + "…"
+
+
 def parse_decimal(raw: object, label: str) -> Decimal:
     if isinstance(raw, bool):
         raise ValueProblem(f"{label}应为数字")
     if isinstance(raw, Decimal):
-        return raw
+        return check_number(raw, label, raw)
     if isinstance(raw, int):
-        return Decimal(raw)
+        if raw.bit_length() > 64:  # str() of a huge int is refused by Python itself
+            raise ValueProblem(f"{label}的数值过大")
+        return check_number(Decimal(raw), label, raw)
     if isinstance(raw, float):
-        return Decimal(repr(raw))
+        return check_number(Decimal(repr(raw)), label, raw)
     text = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
     text = text.replace("¥", "").replace("￥", "").replace("$", "").replace("元", "")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueProblem(f"{label}“{_short(raw)}”过长，不是有效的数字")
     multiplier = Decimal(1)
     if text.endswith("万"):
         text, multiplier = text[:-1], Decimal(10000)
@@ -40,9 +74,7 @@ def parse_decimal(raw: object, label: str) -> Decimal:
         value = Decimal(text) * multiplier
     except InvalidOperation:
         raise ValueProblem(f"{label}“{raw}”不是有效的数字") from None
-    if not value.is_finite():
-        raise ValueProblem(f"{label}“{raw}”不是有效的数字")
-    return value
+    return check_number(value, label, raw)
 
 
 def parse_date(raw: object, label: str) -> dt.date:

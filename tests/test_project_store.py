@@ -150,7 +150,7 @@ def test_round_trip_of_everything_through_close_and_reopen(path: Path) -> None:
 def test_every_mutation_is_committed_and_seen_by_another_store(
     path: Path, store: ProjectStore
 ) -> None:
-    other = ProjectStore.open(path)
+    other = ProjectStore.open(path, read_only=True)
     try:
         store.set_company_field("name", "甲公司")
         assert other.load().company.name == "甲公司"
@@ -350,7 +350,7 @@ def test_on_change_is_called_after_each_commit(store: ProjectStore, path: Path) 
 
     def record(topic: str) -> None:
         # Called after the commit: another connection already sees the change.
-        with ProjectStore.open(path) as other:
+        with ProjectStore.open(path, read_only=True) as other:
             seen.append((topic, dict(other.load().company.__dict__)))
 
     store.on_change.append(record)

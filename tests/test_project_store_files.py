@@ -250,7 +250,7 @@ def test_a_locked_file_gives_a_clear_message_and_no_change(tmp_path: Path) -> No
         assert "正被另一个程序或窗口使用" in excinfo.value.message
         assert str(path) in excinfo.value.message
         with pytest.raises(ProjectFileError) as excinfo:
-            ProjectStore.open(path, timeout=0.05)
+            ProjectStore.open(path, timeout=0.05, read_only=True)
         assert "正被另一个程序或窗口使用" in excinfo.value.message
         other.execute("ROLLBACK")
     finally:

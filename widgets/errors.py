@@ -16,8 +16,11 @@ def message_for(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "内存不足，请关闭其他程序后重试。"
     where = log_exception(exc)
+    # Honest about what is known: earlier edits were each saved when made; the operation that
+    # failed may not have been.
     return (
-        f"程序遇到意外错误（{type(exc).__name__}），您的项目已自动保存，没有丢失。\n"
+        f"程序遇到意外错误（{type(exc).__name__}），刚才的操作可能没有完成、没有保存；"
+        "在此之前的修改都已保存在项目文件中。请核对刚才的修改，必要时重新操作。\n"
         f"详细信息已记录到：{where}\n请将该文件发给技术支持。"
     )
 
@@ -48,6 +51,28 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def choose(parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int | None:
+    """A question with several answers; the index of the button chosen, None if closed.
+    The last button is the cancel button (Esc)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    made = [
+        box.addButton(
+            label,
+            QMessageBox.ButtonRole.RejectRole
+            if n == len(buttons) - 1
+            else QMessageBox.ButtonRole.AcceptRole,
+        )
+        for n, label in enumerate(buttons)
+    ]
+    box.setDefaultButton(made[0])
+    box.setEscapeButton(made[-1])
+    box.exec()
+    clicked = box.clickedButton()
+    return made.index(clicked) if clicked in made else None
 
 
 def ask_password(parent: QWidget | None, file_name: str) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.guide import DEFAULT_GUIDE_ID
+from app.project import ProjectLockedError
 from app.rules import fmt_money
 from widgets import errors
 from widgets.pages.base import Page
@@ -30,6 +32,7 @@ from widgets.pages.evidence import EvidencePage
 from widgets.pages.items import ItemsPage
 from widgets.pages.output import OutputPage
 from widgets.pages.start import StartPage
+from widgets.readonly import apply_read_only
 from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 
@@ -113,6 +116,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self._update_enabled()
         self.steps.setCurrentRow(0)
+        qapp = QApplication.instance()
+        if isinstance(qapp, QApplication):
+            qapp.focusChanged.connect(self._apply_read_only)
 
     # -- menus ------------------------------------------------------------------------------
     def _make_menus(self) -> None:
@@ -150,6 +156,12 @@ class MainWindow(QMainWindow):
         self.redo_action.triggered.connect(self.redo)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.reload_action = QAction(
+            "重新载入（只读查看时）(&L)", self, shortcut=QKeySequence("F5")
+        )
+        self.reload_action.triggered.connect(self.reload)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.reload_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_action = QAction("使用说明(&H)", self, shortcut=QKeySequence("F1"))
@@ -186,12 +198,24 @@ class MainWindow(QMainWindow):
             self._update_enabled()
 
     def undo(self) -> None:
-        if self.session is not None and self.session.undo_stack.canUndo():
-            self.session.undo_stack.undo()
+        if self.session is not None:
+            self.flush_pages()
+            try:
+                self.session.undo()
+            except Exception as exc:
+                errors.show_error(self, exc, "撤销没有完成")
 
     def redo(self) -> None:
-        if self.session is not None and self.session.undo_stack.canRedo():
-            self.session.undo_stack.redo()
+        if self.session is not None:
+            try:
+                self.session.redo()
+            except Exception as exc:
+                errors.show_error(self, exc, "重做没有完成")
+
+    def reload(self) -> None:
+        """Read-only view: show what the editing window has saved since."""
+        if self.session is not None and self.session.read_only:
+            self.session.reload()
 
     def show_help(self) -> None:
         from widgets.help import HelpDialog
@@ -215,6 +239,7 @@ class MainWindow(QMainWindow):
         self.flush_pages()
         self.stack.setCurrentIndex(index)
         self.pages[index].entering()
+        self._apply_read_only()
         self.back_button.setEnabled(index > 0)
         nxt = index + 1
         self.next_button.setEnabled(
@@ -240,6 +265,10 @@ class MainWindow(QMainWindow):
             )
         for a in (self.export_action, self.backup_action, self.close_action):
             a.setEnabled(has)
+        read_only = has and self.session is not None and self.session.read_only
+        for a in (self.undo_action, self.redo_action):
+            a.setEnabled(not read_only)
+        self.reload_action.setEnabled(read_only)
         self._update_title()
         self._update_status()
         if self.steps.currentRow() >= 0:
@@ -250,7 +279,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_TITLE)
             return
         name = self.session.data.company.name or self.session.path.stem
-        self.setWindowTitle(f"{name} — {self.session.path.name} — {APP_TITLE}")
+        mode = "（只读）" if self.session.read_only else ""
+        self.setWindowTitle(f"{name} — {self.session.path.name}{mode} — {APP_TITLE}")
 
     def _update_status(self) -> None:
         if self.session is None:
@@ -258,9 +288,14 @@ class MainWindow(QMainWindow):
             return
         ev = self.session.evaluation
         blockers = sum(1 for f in self.session.findings if f.blocking)
+        saving = (
+            "只读查看：不能修改，按 F5 载入对方已保存的内容"
+            if self.session.read_only
+            else "已自动保存"
+        )
         self.status.setText(
             f"已选 {len(ev.selected)} 项 · 申请合计 {fmt_money(ev.total_requested_cny)} 元 · "
-            f"待解决问题 {blockers} 个 · 已自动保存"
+            f"待解决问题 {blockers} 个 · {saving}"
         )
 
     def _on_session_changed(self, topic: str) -> None:
@@ -274,7 +309,10 @@ class MainWindow(QMainWindow):
         old = self.session
         self.session = session
         for page in self.pages:
+            if page.needs_project:
+                apply_read_only(page, False)
             page.set_session(session if page.needs_project or page.shows_project else None)
+        self._apply_read_only()
         if old is not None:
             old.close()
         if session is not None:
@@ -325,17 +363,56 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(Path(path))
 
+    def _apply_read_only(self, *_: object) -> None:
+        """In a read-only view, keep every project page's editing off (pages build some
+        editors later, e.g. an item's form: this runs again whenever focus moves)."""
+        if self.session is None or not self.session.read_only:
+            return
+        for page in self.pages:
+            if page.needs_project:
+                apply_read_only(page, True)
+
     def open_project(self, path: Path) -> None:
         if self.session is not None and self.session.path.resolve() == path.resolve():
             return
         try:
             session = ProjectSession.open(path)
+        except ProjectLockedError as exc:
+            opened = self._open_locked(path, exc)
+            if opened is None:
+                return
+            session = opened
         except Exception as exc:
             errors.show_error(self, exc, "无法打开项目")
             return
         set_last_dir("projects", path.parent)
         self.set_session(session)
         self.go(1)
+
+    def _open_locked(self, path: Path, exc: ProjectLockedError) -> ProjectSession | None:
+        """The project is being edited elsewhere: look at it read-only, take over another PC's
+        lock (after a second confirmation), or leave it."""
+        holder = exc.holder
+        other_pc = holder is not None and not holder.is_this_host()
+        buttons = ["只读查看", "接管编辑", "取消"] if other_pc else ["只读查看", "取消"]
+        choice = errors.choose(self, "项目正在别处编辑", exc.message, buttons)
+        take_over = other_pc and choice == 1
+        if choice is None or choice == len(buttons) - 1:
+            return None
+        if take_over:
+            assert holder is not None
+            if not errors.ask(
+                self,
+                "接管编辑",
+                f"只有在确定“{holder.host}”上的申报材料助手已经关闭（或那台电脑已死机、断网）时"
+                "才能接管；否则两处修改会互相覆盖。确定接管吗？",
+            ):
+                return None
+        try:
+            return ProjectSession.open(path, read_only=not take_over, take_over=take_over)
+        except Exception as again:
+            errors.show_error(self, again, "无法打开项目")
+            return None
 
     def flush_pages(self) -> None:
         """Save whatever is being typed (before leaving a page or closing)."""

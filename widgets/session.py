@@ -17,25 +17,58 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.errors import AppError
 from app.findings import Finding, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import Company, ProjectData, Value
-from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot
+from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules import Evaluation, evaluate
 
 
+class EditNotSaved(AppError):
+    """An edit, undo or redo that did not happen; the message says so (never “nothing lost”)."""
+
+
+_ALL_TOPICS = (
+    "company",
+    "selected",
+    "inputs",
+    "requested",
+    "rates",
+    "tables",
+    "evidence",
+    "options",
+)
+
+
 class _Command(QUndoCommand):
-    def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
+    """An undo step. Errors are kept, not raised: an exception crossing Qt's C++ would come
+    back with an English prefix, and the stack would move on as if the step had run."""
+
+    def __init__(
+        self,
+        text: str,
+        do: Callable[[], None],
+        undo: Callable[[], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
         super().__init__(text)
         self._do = do
         self._undo = undo
+        self._failed = failed
 
     def redo(self) -> None:
-        self._do()
+        try:
+            self._do()
+        except Exception as exc:
+            self._failed(exc)
 
     def undo(self) -> None:
-        self._undo()
+        try:
+            self._undo()
+        except Exception as exc:
+            self._failed(exc)
 
 
 class ProjectSession(QObject):
@@ -52,6 +85,7 @@ class ProjectSession(QObject):
         self._evaluation: Evaluation | None = None
         self._findings: list[Finding] | None = None
         self._pending: set[str] = set()
+        self._step_error: BaseException | None = None
         store.on_change.append(self._on_store_change)
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -60,12 +94,26 @@ class ProjectSession(QObject):
         return cls(ProjectStore.create(path, guide_id))
 
     @classmethod
-    def open(cls, path: Path) -> ProjectSession:
-        return cls(ProjectStore.open(path))
+    def open(
+        cls, path: Path, *, read_only: bool = False, take_over: bool = False
+    ) -> ProjectSession:
+        """Open for editing (locked: see app.project.lock), or ``read_only`` to look at a project
+        open elsewhere; ``take_over`` replaces another PC's lock the user confirmed is gone."""
+        return cls(ProjectStore.open(path, read_only=read_only, take_over=take_over))
 
     @property
     def path(self) -> Path:
         return self.store.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    def reload(self) -> None:
+        """Forget the cached data and redraw every page from the file (what a read-only view
+        does to show the other window's latest saved state)."""
+        for topic in _ALL_TOPICS:
+            self._on_store_change(topic)
 
     def close(self) -> None:
         if self._on_store_change in self.store.on_change:
@@ -156,7 +204,57 @@ class ProjectSession(QObject):
 
     # -- undoable edits --------------------------------------------------------------------------
     def push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
-        self.undo_stack.push(_Command(text, do, undo))
+        """Do an edit now and, only if it was saved, make it an undo step."""
+        if self.read_only:
+            raise failures.opened_read_only(self.path)
+        try:
+            do()
+        except KeyError as exc:
+            self.reload()
+            raise EditNotSaved(
+                f"要修改的内容已不在项目中（可能刚被删除），“{text}”没有保存。"
+                "页面已按项目文件中保存的内容刷新，请核对后重新操作。"
+            ) from exc
+        first = [True]
+
+        def redo() -> None:
+            if first[0]:  # QUndoStack.push calls redo at once; the edit is already done
+                first[0] = False
+                return
+            do()
+
+        self._push_command(text, redo, undo)
+
+    def _push_command(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        self.undo_stack.push(_Command(text, redo, undo, self._note_step_error))
+
+    def _note_step_error(self, exc: BaseException) -> None:
+        self._step_error = exc
+
+    def undo(self) -> None:
+        """Undo one step; if it fails, say what is saved and clear the undo history."""
+        self._step("撤销", self.undo_stack.canUndo, self.undo_stack.undo)
+
+    def redo(self) -> None:
+        self._step("重做", self.undo_stack.canRedo, self.undo_stack.redo)
+
+    def _step(self, verb: str, can: Callable[[], bool], step: Callable[[], None]) -> None:
+        if not can():
+            return
+        if self.read_only:
+            raise failures.opened_read_only(self.path)
+        self._step_error = None
+        step()
+        exc, self._step_error = self._step_error, None
+        if exc is None:
+            return
+        self.undo_stack.clear()  # its steps no longer match the file
+        self.reload()
+        reason = exc.message if isinstance(exc, AppError) else "要恢复的内容已不在项目中"
+        raise EditNotSaved(
+            f"{verb}没有完成（{reason}）。项目中已保存的内容以现在显示的为准，请核对；"
+            f"为避免继续{verb}出错，撤销记录已清空。"
+        ) from exc
 
     def set_item_selected(self, item_id: str, selected: bool) -> None:
         before = list(self.data.selected)
@@ -202,7 +300,7 @@ class ProjectSession(QObject):
         def undo() -> None:
             snaps.extend(remove())
 
-        self.push(text, redo, undo)
+        self._push_command(text, redo, undo)
 
     def _record_added_rows(self, text: str, table_id: str, ids: Sequence[str]) -> None:
         self._push_done(

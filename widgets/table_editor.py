@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.model import Value
 from widgets import errors
+from widgets.readonly import mark_view_only
 from widgets.row_import import GridRows, RowImportError, rows_from_text, rows_from_xlsx
 from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
@@ -111,6 +112,7 @@ class TableEditor(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_close = QToolButton()
+        mark_view_only(self.message_close)
         self.message_close.setText("×")
         self.message_close.setToolTip("关闭提示")
         self.message_close.setAutoRaise(True)

@@ -22,10 +22,15 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
     target = errors.choose_new_project(parent, str(Path(src).with_suffix(".sbproj")))
     if not target:
         return None
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest import OutsideFilesError, import_manifest, load_manifest
 
     try:
-        manifest = load_manifest(Path(src))
+        try:
+            manifest = load_manifest(Path(src))
+        except OutsideFilesError as outside:
+            if not _allow_outside(parent, Path(src), outside.paths):
+                return None
+            manifest = load_manifest(Path(src), allow_outside=True)
     except Exception as exc:
         errors.show_error(parent, exc, "无法读取清单文件")
         return None
@@ -35,6 +40,20 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
         return Path(target)
 
     return _run_with_progress(parent, "正在导入清单…", work)
+
+
+def _allow_outside(parent: QWidget | None, src: Path, paths: tuple[Path, ...]) -> bool:
+    """Files outside the manifest's folder are imported only when the user says so, having
+    seen which."""
+    shown = "\n".join(f"  {p}" for p in paths[:8])
+    more = f"\n  ……共 {len(paths)} 个" if len(paths) > 8 else ""
+    return errors.ask(
+        parent,
+        "清单引用了其他文件夹的文件",
+        f"清单文件“{src.name}”列出的以下证明文件不在清单所在的文件夹（{src.parent}）中：\n"
+        f"{shown}{more}\n\n这些文件会被放进申报材料。只有在确认清单来源可信、"
+        "这些文件确实是本次申报的材料时才继续。要导入这些文件吗？",
+    )
 
 
 def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> Path | None:

@@ -4,6 +4,7 @@ See :class:`ProjectStore`. Values are stored losslessly (:mod:`app.project.codec
 in :mod:`app.project.schema`, older layouts are upgraded by :mod:`app.project.migrations`.
 """
 
+from app.project.lock import ProjectLockedError
 from app.project.schema import FILE_SUFFIX, SCHEMA_VERSION
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
 from app.project.store import ChangeCallback, ProjectStore
@@ -14,6 +15,7 @@ __all__ = [
     "ChangeCallback",
     "EvidenceSnapshot",
     "ImportedLike",
+    "ProjectLockedError",
     "ProjectStore",
     "RowSnapshot",
 ]

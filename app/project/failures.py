@@ -96,6 +96,20 @@ def io_error(path: Path) -> ProjectFileError:
     )
 
 
+def needs_upgrade(path: Path) -> ProjectFileError:
+    return ProjectFileError(
+        f"项目文件 {path} 由旧版本的申报材料助手创建，需要先升级才能查看，只读方式无法升级。"
+        "请在没有其他人编辑它时正常打开一次（程序会自动升级），之后即可只读查看。"
+    )
+
+
+def opened_read_only(path: Path) -> ProjectFileError:
+    return ProjectFileError(
+        f"项目文件 {path.name} 是以只读方式打开的（它正在别处编辑），刚才的修改没有保存。"
+        "如需修改，请等对方关闭该项目后重新打开。"
+    )
+
+
 def closed(path: Path) -> ProjectFileError:
     return ProjectFileError(f"项目文件 {path} 已关闭，请重新打开后再操作。")
 

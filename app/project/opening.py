@@ -19,17 +19,18 @@ from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def connect(path: Path, timeout: float) -> sqlite3.Connection:
+def connect(path: Path, timeout: float, read_only: bool = False) -> sqlite3.Connection:
     """Open an existing file read-write (never creating it), autocommit, usable from threads
-    (the store serialises calls with a lock)."""
-    uri = path.absolute().as_uri() + "?mode=rw"
+    (the store serialises calls with a lock). ``read_only``: SQLite's read-only mode."""
+    uri = path.absolute().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
     conn = sqlite3.connect(
         uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
     )
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = DELETE")  # a closed project is one file
-        conn.execute("PRAGMA synchronous = FULL")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = DELETE")  # a closed project is one file
+            conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
         raise
@@ -75,15 +76,22 @@ def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection
     return conn
 
 
-def open_file(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
-    """Open, check and (if older) upgrade a project file. Returns the connection and guide id."""
+def open_file(
+    path: Path, timeout: float, read_only: bool = False
+) -> tuple[sqlite3.Connection, str]:
+    """Open, check and (if older) upgrade a project file. Returns the connection and guide id.
+
+    ``read_only``: for viewing a project open elsewhere; nothing is written (an older file,
+    which would need upgrading, is refused)."""
     check_header(path)
-    if not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK):
+    if not read_only and (
+        not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK)
+    ):
         raise failures.read_only(path)
     conn: sqlite3.Connection | None = None
     try:
-        conn = connect(path, timeout)
-        guide_id = check_and_upgrade(conn, path)
+        conn = connect(path, timeout, read_only)
+        guide_id = check_and_upgrade(conn, path, upgrade=not read_only)
     except BaseException as exc:
         if conn is not None:
             conn.close()
@@ -108,7 +116,7 @@ def check_header(path: Path) -> None:
         raise failures.not_a_project(path)
 
 
-def check_and_upgrade(conn: sqlite3.Connection, path: Path) -> str:
+def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True) -> str:
     """Identity, version and integrity checks on a freshly opened file; migrates an older file
     in one transaction. Returns the guide id."""
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()
@@ -121,6 +129,8 @@ def check_and_upgrade(conn: sqlite3.Connection, path: Path) -> str:
         raise failures.damaged(path)
     if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
         raise failures.damaged(path)
+    if version < SCHEMA_VERSION and not upgrade:
+        raise failures.needs_upgrade(path)
     if version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -38,7 +38,8 @@ from typing import Any
 
 from app.model import Company, EvidenceFile, ProjectData, Row, Value
 from app.project import codec, evidence, failures, records
-from app.project.opening import create_file, open_file
+from app.project.lock import ProjectLock, acquire
+from app.project.opening import check_header, create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
 
 ChangeCallback = Callable[[str], None]
@@ -63,12 +64,21 @@ def _encode_all(values: Mapping[str, Value]) -> dict[str, str]:
 class ProjectStore:
     """An open project file. Create with :meth:`create`, open with :meth:`open`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, guide_id: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        guide_id: str,
+        project_lock: ProjectLock | None = None,
+        read_only: bool = False,
+    ) -> None:
         """Internal: use :meth:`create` or :meth:`open`."""
         self.path = path
         self._conn: sqlite3.Connection | None = conn
         self._guide_id = guide_id
         self._lock = threading.RLock()
+        self._project_lock = project_lock
+        self.read_only = read_only
         self.on_change: list[ChangeCallback] = []
 
     # -- opening and closing -------------------------------------------------------------------
@@ -81,19 +91,47 @@ class ProjectStore:
         if not isinstance(guide_id, str) or not guide_id:
             raise ValueError("guide_id must be a non-empty string")
         path = Path(path)
-        return cls(path, create_file(path, guide_id, timeout), guide_id)
+        conn = create_file(path, guide_id, timeout)
+        try:
+            held = acquire(path)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, guide_id, held)
 
     @classmethod
-    def open(cls, path: Path, *, timeout: float = 5.0) -> ProjectStore:
-        """Open a project file, upgrading an older one in place (one transaction).
+    def open(
+        cls,
+        path: Path,
+        *,
+        timeout: float = 5.0,
+        read_only: bool = False,
+        take_over: bool = False,
+    ) -> ProjectStore:
+        """Open a project file for editing, upgrading an older one in place (one transaction).
+
+        One project, one writer: the project is locked (:mod:`app.project.lock`) until
+        :meth:`close`; a project open for editing elsewhere is refused with
+        :class:`app.project.lock.ProjectLockedError` naming the holder. ``read_only`` opens it
+        for viewing without the lock (every change is then refused); ``take_over`` replaces
+        another PC's lock (only after the user confirmed that PC has let go).
 
         Refuses, with a :class:`ProjectFileError` naming the file: a missing file, a file that is
         not SQLite or is another program's SQLite file, a file written by a newer version, a
         damaged file (``PRAGMA quick_check``), a read-only or locked file.
         """
         path = Path(path)
-        conn, guide_id = open_file(path, timeout)
-        return cls(path, conn, guide_id)
+        if read_only:
+            conn, guide_id = open_file(path, timeout, read_only=True)
+            return cls(path, conn, guide_id, read_only=True)
+        check_header(path)
+        held = acquire(path, take_over=take_over)
+        try:
+            conn, guide_id = open_file(path, timeout)
+        except BaseException:
+            held.release()
+            raise
+        return cls(path, conn, guide_id, held)
 
     def close(self) -> None:
         """Close the file (everything is already saved). Closing twice is harmless."""
@@ -101,6 +139,9 @@ class ProjectStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._project_lock is not None:
+                self._project_lock.release()
+                self._project_lock = None
 
     def __enter__(self) -> ProjectStore:
         return self
@@ -129,6 +170,8 @@ class ProjectStore:
         topic."""
         with self._lock:
             conn = self._open_conn()
+            if self.read_only:
+                raise failures.opened_read_only(self.path)
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn

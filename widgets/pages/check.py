@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.rules import fmt_money
 from widgets.pages.base import Page
+from widgets.readonly import mark_view_only
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole + 1
 RED = QColor("#b3261e")
@@ -61,6 +62,7 @@ class CheckPage(Page):
         self.go_button = QPushButton("前往修改")
         self.go_button.setToolTip("双击问题或按回车也可前往")
         self.go_button.setEnabled(False)
+        mark_view_only(self.go_button)
         self.go_button.clicked.connect(lambda: self._activate(self.tree.currentItem(), 0))
         buttons.addStretch(1)
         buttons.addWidget(self.go_button)

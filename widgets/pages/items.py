@@ -253,6 +253,9 @@ class ItemsPage(Page):
     def _tree_item_changed(self, node: QTreeWidgetItem, column: int) -> None:
         if self._loading or self.session is None or column != 0:
             return
+        if self.session.read_only:  # a look, not an edit: put the tick back
+            self.refresh()
+            return
         item_id = str(node.data(0, ITEM_ROLE))
         wanted = node.checkState(0) == Qt.CheckState.Checked
         if wanted != (item_id in self.session.data.selected):

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import stage_reached
 from widgets import errors
 from widgets.pages.base import Page
+from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
 from widgets.stage_panel import StagePanel
 from widgets.tasks import Task, TaskContext, run_task
@@ -152,6 +154,9 @@ class OutputPage(Page):
         self.open_excel = QPushButton("打开 Excel 文件")
         self.print_button = QPushButton("打印（两份）…")
         self.open_online = QPushButton("打开网上申报文件夹")
+        mark_view_only(
+            self.open_pdf, self.open_folder, self.open_excel, self.print_button, self.open_online
+        )
         for b in (
             self.open_pdf,
             self.open_folder,
@@ -226,9 +231,10 @@ class OutputPage(Page):
         opts = self.session.options()
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(True)
-        self.duplex.setChecked(bool(opts.get("duplex", False)))
-        self.repeat.setChecked(bool(opts.get("repeat_shared", False)))
-        self.gutter.setValue(float(opts.get("gutter_mm", 25)))
+        self.duplex.setChecked(saved_flag(opts, "duplex"))
+        self.repeat.setChecked(saved_flag(opts, "repeat_shared"))
+        gutter = saved_gutter_mm(opts)  # None: what is stored is unusable; show the default
+        self.gutter.setValue(DEFAULT_GUTTER_MM if gutter is None else gutter)
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -508,9 +508,9 @@ def import_manifest(
     """Create ``project_path`` holding everything the manifest names, and return what the
     intake said of the files (Chinese notes: repaired, low resolution...).
 
-    Evidence is normalised first; any refused file aborts the import (ManifestError/IntakeError
-    naming the file) and no project file is left behind."""
-    from app.intake import import_file
+    Any refused file aborts the import (ManifestError/IntakeError naming the file) and no
+    project file is left behind."""
+    from app.intake import import_stream
     from app.project import ProjectStore
 
     missing = [ref.path for ref in manifest.evidence if not ref.path.is_file()]
@@ -522,16 +522,11 @@ def import_manifest(
         )
     if project_path.exists():
         raise ManifestError(f"项目文件 {project_path} 已存在，请另选文件名。")
-    imported = []
     total = len(manifest.evidence)
-    for n, ref in enumerate(manifest.evidence):
-        if cancel is not None and cancel():
-            from app.errors import BuildCancelled
-
-            raise BuildCancelled()
-        if progress is not None:
-            progress(n, total, f"正在导入 {ref.path.name}")
-        imported.append((ref, import_file(ref.path, password)))
+    groups: dict[tuple[str, str | None], list[Path]] = {}
+    for ref in manifest.evidence:
+        groups.setdefault((ref.document_id, ref.row_id), []).append(ref.path)
+    notes: list[str] = []
     tmp = project_path.with_name(project_path.name + ".importing")
     tmp.unlink(missing_ok=True)
     try:
@@ -540,18 +535,32 @@ def import_manifest(
             write_project_data(store, manifest.data)
             for key, value in manifest.options.items():
                 store.set_option(key, value)
-            groups: dict[tuple[str, str | None], list[Any]] = {}
-            for ref, imp in imported:
-                groups.setdefault((ref.document_id, ref.row_id), []).append(imp)
-            for (doc_id, row_id), files in groups.items():
-                store.add_evidence_many(doc_id, row_id, files)
+            done = 0
+            for (doc_id, row_id), paths in groups.items():
+                base = done
+
+                def step(n: int, _total: int, name: str, base: int = base) -> None:
+                    if progress is not None and name:
+                        progress(base + n, total, f"正在导入 {name}")
+
+                # files are normalised and written one after another (memory holds a few),
+                # all or none per document; the project file appears only when all are in
+                stream = import_stream(paths, password, step, cancel)
+                store.add_evidence_stream(doc_id, row_id, _noted(stream, notes))
+                done += len(paths)
         tmp.replace(project_path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     if progress is not None:
         progress(total, total, "导入完成")
-    return [note for _ref, imp in imported for note in imp.warnings]
+    return notes
+
+
+def _noted(items: Iterable[Any], notes: list[str]) -> Iterator[Any]:
+    for item in items:
+        notes.extend(item.warnings)
+        yield item
 
 
 def write_project_data(store: Any, data: ProjectData) -> None:

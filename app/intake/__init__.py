@@ -15,6 +15,7 @@ from app.intake.importer import (
     import_bytes,
     import_file,
     import_files,
+    import_stream,
 )
 from app.intake.paths import expand_paths, natural_key
 
@@ -31,5 +32,6 @@ __all__ = [
     "import_bytes",
     "import_file",
     "import_files",
+    "import_stream",
     "natural_key",
 ]

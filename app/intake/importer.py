@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import hashlib
-from collections.abc import Callable, Sequence
+import itertools
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +160,70 @@ def import_files(
     return imported
 
 
+def import_stream(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> Iterator[ImportedFile]:
+    """Import several files, yielding each in order as soon as it and those before it are
+    done; the first refusal raises ``IntakeError`` naming its file (what was yielded before is
+    the consumer's to discard: ``ProjectStore.add_evidence_stream`` keeps all or none), and
+    ``cancel()`` returning True raises ``BuildCancelled``.
+
+    Files are normalised by ``workers`` threads (default: the cores, at most 4), a few files
+    ahead of the consumer, so memory holds a handful of files whatever the batch: image
+    decoding, hashing and compression run outside Python's lock, and the consumer's writes to
+    the project file overlap the next files' work. A password prompt is asked one at a time."""
+    total = len(paths)
+    count = workers if workers is not None else min(4, os.cpu_count() or 1)
+    asked = _one_at_a_time(password)
+    if count <= 1 or total <= 1:
+        for done, path in enumerate(paths):
+            if cancel is not None and cancel():
+                raise BuildCancelled()
+            if progress is not None:
+                progress(done, total, path.name)
+            yield import_file(path, asked)
+    else:
+        with concurrent.futures.ThreadPoolExecutor(count, "intake") as pool:
+            ahead: collections.deque[concurrent.futures.Future[ImportedFile]] = collections.deque()
+            queue = iter(paths)
+            try:
+                for path in itertools.islice(queue, 2 * count):
+                    ahead.append(pool.submit(import_file, path, asked))
+                for done, path in enumerate(paths):
+                    if cancel is not None and cancel():
+                        raise BuildCancelled()
+                    if progress is not None:
+                        progress(done, total, path.name)
+                    item = ahead.popleft().result()
+                    following = next(queue, None)
+                    if following is not None:
+                        ahead.append(pool.submit(import_file, following, asked))
+                    yield item
+            finally:
+                for future in ahead:
+                    future.cancel()
+    if cancel is not None and cancel():
+        raise BuildCancelled()
+    if progress is not None:
+        progress(total, total, "")
+
+
+def _one_at_a_time(password: PasswordCallback | None) -> PasswordCallback | None:
+    if password is None:
+        return None
+    lock = threading.Lock()
+
+    def ask(name: str) -> str | None:
+        with lock:
+            return password(name)
+
+    return ask
+
+
 __all__ = [
     "ImportedFile",
     "IntakeError",
@@ -163,4 +232,5 @@ __all__ = [
     "import_bytes",
     "import_file",
     "import_files",
+    "import_stream",
 ]

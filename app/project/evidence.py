@@ -14,9 +14,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.model import EvidenceFile, PageInfo
+from app.project import pdfdelta
 from app.project.snapshots import EvidenceSnapshot
 
 _FILE_COLUMNS = "id, document_id, row_id, name, sha256, size, position"
+
+STAGED = "#staged:"
+"""Prefix of the document id under which files of an import still in progress are written (one
+batch id after it). Guide document ids are plain words, so staged files belong to no group,
+and every listing leaves them out until :func:`commit_staged` gives them their place."""
+
+_NOT_STAGED = f"substr(document_id, 1, {len(STAGED)}) != '{STAGED}'"
+"""SQL: the row is not a staged file."""
 
 
 def normal_rotation(degrees: int) -> int:
@@ -80,7 +89,7 @@ def insert_file(
     )
     conn.execute(
         "INSERT INTO evidence_blobs (file_id, original, pdf, pdf_sha256) VALUES (?, ?, ?, ?)",
-        (file.id, original, pdf, pdf_sha256),
+        (file.id, original, pdfdelta.encode(pdf, original), pdf_sha256),
     )
     conn.executemany(
         "INSERT INTO pages (file_id, page_index, width_pt, height_pt, source_rotation, dpi,"
@@ -144,9 +153,45 @@ def load_all(conn: sqlite3.Connection) -> tuple[EvidenceFile, ...]:
     """Every file's metadata and pages (no bytes), by document, row and position."""
     pages = _pages_by_file(conn, "1", ())
     rows = conn.execute(
-        f"SELECT {_FILE_COLUMNS} FROM evidence ORDER BY document_id, row_id, position, id"
+        f"SELECT {_FILE_COLUMNS} FROM evidence WHERE {_NOT_STAGED}"
+        " ORDER BY document_id, row_id, position, id"
     )
     return tuple(_files(rows, pages))
+
+
+def commit_staged(
+    conn: sqlite3.Connection,
+    batch: str,
+    document_id: str,
+    row_id: str | None,
+    position: int | None,
+) -> list[str]:
+    """Give the files staged under ``batch`` their place, in the order they were staged,
+    before ``position`` of (document_id, row_id) (default at the end); returns their ids."""
+    ids = [
+        str(found[0])
+        for found in conn.execute(
+            "SELECT id FROM evidence WHERE document_id = ? ORDER BY position", (STAGED + batch,)
+        )
+    ]
+    count = group_count(conn, document_id, row_id)
+    at = count if position is None else min(position, count)
+    open_gap(conn, document_id, row_id, at, len(ids))
+    conn.executemany(
+        "UPDATE evidence SET document_id = ?, row_id = ?, position = ? WHERE id = ?",
+        [(document_id, row_id, at + offset, file_id) for offset, file_id in enumerate(ids)],
+    )
+    return ids
+
+
+def discard_staged(conn: sqlite3.Connection, batch: str | None = None) -> int:
+    """Delete the files staged under ``batch`` (every staged file when None: what an import
+    that was killed left behind); returns how many."""
+    if batch is None:
+        cursor = conn.execute(f"DELETE FROM evidence WHERE NOT ({_NOT_STAGED})")
+    else:
+        cursor = conn.execute("DELETE FROM evidence WHERE document_id = ?", (STAGED + batch,))
+    return int(cursor.rowcount)
 
 
 def snapshot(conn: sqlite3.Connection, file_id: str) -> EvidenceSnapshot:
@@ -159,7 +204,10 @@ def snapshot(conn: sqlite3.Connection, file_id: str) -> EvidenceSnapshot:
         "SELECT original, pdf, pdf_sha256 FROM evidence_blobs WHERE file_id = ?", (file_id,)
     ).fetchone()
     original, pdf, pdf_sha256 = blobs if blobs is not None else (b"", b"", "")
-    return EvidenceSnapshot(files[0], bytes(original), bytes(pdf), str(pdf_sha256))
+    original = bytes(original)
+    return EvidenceSnapshot(
+        files[0], original, pdfdelta.decode(bytes(pdf), original), str(pdf_sha256)
+    )
 
 
 def snapshots_of_row(conn: sqlite3.Connection, row_id: str) -> tuple[EvidenceSnapshot, ...]:
@@ -218,7 +266,8 @@ def rotate(conn: sqlite3.Connection, file_id: str, page_index: int, degrees: int
 
 
 def blob(conn: sqlite3.Connection, file_id: str, column: str) -> bytes:
-    """The ``original`` or ``pdf`` bytes of a file; KeyError if there is no such file."""
+    """The ``original`` or ``pdf`` bytes of a file (the PDF whole, however it is stored);
+    KeyError if there is no such file, ValueError if its stored PDF is malformed."""
     if column not in ("original", "pdf"):
         raise ValueError(column)
     found = conn.execute(
@@ -226,7 +275,32 @@ def blob(conn: sqlite3.Connection, file_id: str, column: str) -> bytes:
     ).fetchone()
     if found is None:
         raise KeyError(f"no evidence file {file_id!r} in this project")
-    return bytes(found[0])
+    data = bytes(found[0])
+    if column == "pdf" and pdfdelta.is_delta(data):
+        (original,) = conn.execute(
+            "SELECT original FROM evidence_blobs WHERE file_id = ?", (file_id,)
+        ).fetchone()
+        return pdfdelta.decode(data, bytes(original))
+    return data
+
+
+def compact_pdfs(conn: sqlite3.Connection) -> int:
+    """Store every normalised PDF kept whole as what it adds to its original (see
+    ``app.project.pdfdelta``), one file at a time; returns how many were rewritten."""
+    ids = [str(r[0]) for r in conn.execute("SELECT file_id FROM evidence_blobs")]
+    done = 0
+    for file_id in ids:
+        original, pdf = conn.execute(
+            "SELECT original, pdf FROM evidence_blobs WHERE file_id = ?", (file_id,)
+        ).fetchone()
+        pdf = bytes(pdf)
+        if pdfdelta.is_delta(pdf):
+            continue
+        encoded = pdfdelta.encode(pdf, bytes(original))
+        if encoded is not pdf:
+            conn.execute("UPDATE evidence_blobs SET pdf = ? WHERE file_id = ?", (encoded, file_id))
+            done += 1
+    return done
 
 
 def bad_files(conn: sqlite3.Connection) -> list[str]:
@@ -238,9 +312,18 @@ def bad_files(conn: sqlite3.Connection) -> list[str]:
         " ORDER BY e.document_id, e.row_id, e.position, e.id"
     )
     for file_id, sha256, original, pdf_sha256, pdf in rows:
-        if not _matches(original, sha256) or not _matches(pdf, pdf_sha256):
+        if not _matches(original, sha256) or not _matches(_whole_pdf(pdf, original), pdf_sha256):
             bad.append(str(file_id))
     return bad
+
+
+def _whole_pdf(pdf: bytes | None, original: bytes | None) -> bytes | None:
+    if pdf is None or original is None:
+        return pdf
+    try:
+        return pdfdelta.decode(bytes(pdf), bytes(original))
+    except ValueError:
+        return None
 
 
 def _matches(data: bytes | None, sha256: str | None) -> bool:

@@ -13,6 +13,9 @@ Version history:
    original. The step computes ``pdf_sha256`` for every stored file.
 3. Adds the ``stages`` table (submission stages reached, with dates) and the ``review_figures``
    table (the figures of the last 初审 print). Older files start with neither: stage 初审未交.
+4. Stores each normalised PDF as what it adds to its original (``app.project.pdfdelta``): the
+   scan's bytes are kept once. The step rewrites every stored PDF; the file shrinks by about
+   half once it is vacuumed (:func:`app.project.opening.check_and_upgrade` does it after).
 """
 
 from __future__ import annotations
@@ -102,7 +105,16 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE review_figures (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3)
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    from app.project.evidence import compact_pdfs
+
+    compact_pdfs(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4)
+
+COMPACTING_VERSION = 4
+"""The step after which an upgraded file is worth vacuuming (its PDFs shrank)."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
 

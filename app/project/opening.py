@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from app.project import failures
-from app.project.migrations import migrate
+from app.project.migrations import COMPACTING_VERSION, migrate
 from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create_schema
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -140,6 +140,11 @@ def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if version < COMPACTING_VERSION:
+            # the upgrade freed the space of the PDFs' second copy of every scan: give it
+            # back (best effort: it needs as much free disk as the file, and changes nothing)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("VACUUM")
     found = conn.execute("SELECT value FROM meta WHERE key = 'guide_id'").fetchone()
     if found is None or not isinstance(found[0], str) or not found[0]:
         raise failures.damaged(path)

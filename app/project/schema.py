@@ -1,10 +1,10 @@
-"""The current (version 3) layout of a project file and its fixed identity.
+"""The current (version 4) layout of a project file and its fixed identity.
 
 A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 3):
+Tables (version 4):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
 - ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
@@ -15,7 +15,10 @@ Tables (version 3):
 - ``evidence``: file metadata and position within (document_id, row_id); per-row files are
   deleted with their row (foreign key ``ON DELETE CASCADE``).
 - ``evidence_blobs``: the original and the normalised PDF bytes, kept apart from the metadata so
-  listing files never reads megabytes; ``pdf_sha256`` added in version 2.
+  listing files never reads megabytes; ``pdf_sha256`` added in version 2 (the SHA-256 of the
+  whole PDF). Since version 4 the PDF is stored as what it adds to the original
+  (:mod:`app.project.pdfdelta`: literal bytes and ranges of the original), so a scan's bytes
+  are kept once; a PDF that shares nothing with its original is stored whole.
 - ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2.
 - ``options``: free JSON settings (version 2).
 - ``stages``: the submission stages reached (a guide ``[process]`` stage id) with their date
@@ -32,7 +35,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 

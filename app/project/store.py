@@ -30,7 +30,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -46,6 +46,11 @@ ChangeCallback = Callable[[str], None]
 """Called with a topic after each committed change: ``"company"``, ``"selected"``,
 ``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"``, ``"options"`` or
 ``"stages"``."""
+
+
+_STAGE_BYTES = 32 * 1024 * 1024
+"""Imported files are written in transactions of about this many bytes: few enough syncs to
+the disk, little enough held in memory."""
 
 
 def _new_id() -> str:
@@ -131,7 +136,19 @@ class ProjectStore:
         except BaseException:
             held.release()
             raise
-        return cls(path, conn, guide_id, held)
+        store = cls(path, conn, guide_id, held)
+        try:
+            # an import killed half-way left its staged files: never shown, now removed
+            if conn.execute(
+                "SELECT 1 FROM evidence WHERE substr(document_id, 1, ?) = ? LIMIT 1",
+                (len(evidence.STAGED), evidence.STAGED),
+            ).fetchone():
+                with store._write() as write:
+                    evidence.discard_staged(write)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         """Close the file (everything is already saved). Closing twice is harmless."""
@@ -421,6 +438,68 @@ class ProjectStore:
                 evidence.insert_file(conn, file, original, pdf, hashlib.sha256(pdf).hexdigest())
                 ids.append(file.id)
         return ids
+
+    def add_evidence_stream(
+        self,
+        document_id: str,
+        row_id: str | None,
+        imported: Iterable[ImportedLike],
+        position: int | None = None,
+        stage_bytes: int = _STAGE_BYTES,
+    ) -> list[str]:
+        """Store imported files as they come (an iterator, e.g. ``app.intake.import_stream``),
+        all or none: each is written at once, out of sight, and dropped from memory; the whole
+        batch takes its place in one short transaction after the last. An exception from the
+        iterator (a refused file, a cancel) or from writing removes what was written, and is
+        raised. Memory is bounded by a few files, not the batch; the store stays usable
+        between files (other calls interleave with the writing).
+
+        ``row_id`` as in :meth:`add_evidence_many` (KeyError if unknown, checked at the end).
+        ``stage_bytes``: files are written in transactions of about this many bytes."""
+        _check_position(position)
+        batch = _new_id()
+        buffered: list[ImportedLike] = []
+        size = 0
+        staged = 0
+        try:
+            for item in imported:
+                buffered.append(item)
+                size += len(item.original) + len(item.pdf)
+                if size >= stage_bytes:
+                    staged = self._stage(batch, buffered, staged)
+                    buffered, size = [], 0
+            staged = self._stage(batch, buffered, staged)
+            with self._write("evidence") as conn:
+                if row_id is not None and not records.row_exists(conn, row_id):
+                    raise KeyError(f"no row {row_id!r} in this project")
+                return evidence.commit_staged(conn, batch, document_id, row_id, position)
+        except BaseException:
+            with contextlib.suppress(Exception), self._write() as conn:
+                evidence.discard_staged(conn, batch)
+            raise
+
+    def _stage(self, batch: str, items: Sequence[ImportedLike], first: int) -> int:
+        """Write ``items`` under ``batch`` in one transaction; returns the next sequence."""
+        if not items:
+            return first
+        with self._write() as conn:
+            for seq, item in enumerate(items, first):
+                original = bytes(item.original)
+                if hashlib.sha256(original).hexdigest() != item.sha256.lower():
+                    raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
+                pdf = bytes(item.pdf)
+                file = EvidenceFile(
+                    id=_new_id(),
+                    document_id=evidence.STAGED + batch,
+                    row_id=None,
+                    name=item.name,
+                    sha256=item.sha256.lower(),
+                    size=len(original),
+                    order=seq,
+                    pages=tuple(item.pages),
+                )
+                evidence.insert_file(conn, file, original, pdf, hashlib.sha256(pdf).hexdigest())
+        return first + len(items)
 
     def remove_evidence(self, file_id: str) -> EvidenceSnapshot:
         """Remove a file; the snapshot (bytes included) restores it exactly."""

@@ -5,14 +5,14 @@ refusals explained in the message strip. All or nothing, one undo step."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.errors import AppError, BuildCancelled, IntakeError
-from app.intake import expand_paths, import_files
+from app.intake import ImportedFile, expand_paths, import_stream
 from widgets import errors
 from widgets.evidence.checklist import DocKey
 from widgets.evidence.message import MessageStrip, short
@@ -110,14 +110,23 @@ class ImportController(QObject):
             files = expand_paths(paths)
             if not files:
                 return [], [], 0
-            imported = import_files(
+            warnings: list[str] = []
+            pages = 0
+
+            def noted(items: Iterator[ImportedFile]) -> Iterator[ImportedFile]:
+                nonlocal pages
+                for item in items:
+                    warnings.extend(item.warnings)
+                    pages += item.page_count
+                    yield item
+
+            # each file is written as soon as it is normalised and then let go (memory holds a
+            # few files, not the drop); the files appear together, or not at all
+            stream = import_stream(
                 files, password=asker.callback(ctx), progress=ctx.progress, cancel=ctx.cancelled
             )
-            if ctx.cancelled():
-                raise BuildCancelled()
-            ids = store.add_evidence_many(doc_id, row_id, imported, position)
-            warnings = [w for f in imported for w in f.warnings]
-            return ids, warnings, sum(f.page_count for f in imported)
+            ids = store.add_evidence_stream(doc_id, row_id, noted(stream), position)
+            return ids, warnings, pages
 
         self._message.hide_message()
         self.bar.setRange(0, 0)

@@ -196,6 +196,8 @@ def test_narratives_have_headings_and_proof_sets_resolve(guide: Guide) -> None:
         "oso_execution_summary",
         "oso_audit_report",
         "oso_contracts",
+        "oso_invoices",
+        "oso_fx_receipts",
     )
     assert guide.document("ic_outsourcing_proof").set == "outsourcing_proof"
     assert guide.document("ti_outsourcing_proof").set == "outsourcing_proof"

@@ -28,7 +28,7 @@ from app.company import check_credit_code, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
-from app.rules import Evaluation, cell, evaluate, fmt_money, fmt_number
+from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
 
 Severity = Literal["blocking", "warning"]
 LOW_DPI = 150.0
@@ -308,7 +308,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
     for it in selected_items(guide, project):
         if it.table and guide.table(it.table) not in used:
             used.append(guide.table(it.table))
-    codes = {c.code for c in guide.currencies}
+    codes = {code for code, _ in currency_choices(guide, project)}
     period_cols = {
         (m.table, m.period_column) for m in guide.measures if m.period_column is not None
     }

@@ -19,7 +19,7 @@ from typing import Any
 from app.errors import AppError, ManifestError
 from app.guide import guide_by_id
 from app.guide.model import FieldSpec, Guide
-from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.outputs import safe_file_stem
 from app.values import ValueProblem, coerce
 
@@ -97,6 +97,12 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
     except AppError as exc:
         raise _fail(path, "guide", exc.message) from None
 
+    rates_raw = raw.get("rates") or {}
+    if not isinstance(rates_raw, dict):
+        raise _fail(path, "rates", "应为对象 {币种: 汇率}")
+    rates = {str(k): _rate(path, f"rates.{k}", guide, str(k), v) for k, v in rates_raw.items()}
+    added = {code for code in rates if code not in {c.code for c in guide.currencies}}
+
     company_raw = raw.get("company", {})
     if not isinstance(company_raw, dict):
         raise _fail(path, "company", "应为对象")
@@ -137,7 +143,7 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
                 fspec = spec.input(fid)
             except KeyError:
                 raise _fail(path, f"{where}.inputs.{fid}", "不是该项目的输入字段") from None
-            value = _coerce(path, f"{where}.inputs.{fid}", fspec, v, guide)
+            value = _coerce(path, f"{where}.inputs.{fid}", fspec, v, guide, added)
             if value is not None:
                 values[fid] = value
         if values:
@@ -176,18 +182,11 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
                     col = tspec.column(col_id)
                 except KeyError:
                     raise _fail(path, f"{where}.{col_id}", f"不是表 {table_id} 的列") from None
-                value = _coerce(path, f"{where}.{col_id}", col, v, guide)
+                value = _coerce(path, f"{where}.{col_id}", col, v, guide, added)
                 if value is not None:
                     values[col_id] = value
             rows.append(Row(id=rid, values=values))
         tables[table_id] = tuple(rows)
-
-    rates: dict[str, Decimal] = {}
-    for code, v in (raw.get("rates") or {}).items():
-        rate = _decimal(path, f"rates.{code}", v)
-        if rate <= 0:
-            raise _fail(path, f"rates.{code}", "汇率须大于 0")
-        rates[str(code)] = rate
 
     base = path.parent
     evidence: list[EvidenceRef] = []
@@ -244,13 +243,78 @@ def _decimal(path: Path, where: str, v: Any) -> Decimal:
         raise _fail(path, where, f"“{v}”不是数字") from None
 
 
-def _coerce(path: Path, where: str, spec: FieldSpec, v: Any, guide: Guide) -> Value | None:
+def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
+    """A rate: a number, read the way the guide's table quotes that currency, or an object
+    ``{"per_usd": ...}`` / ``{"usd_per": ..., "units": 100}`` (with ``"name"`` for a currency
+    the guide does not list)."""
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise _fail(path, where, "币种代码应为三个大写字母，如 THB")
+    try:
+        default: Rate | None = guide.currency(code).rate
+    except KeyError:
+        default = None
+    if not isinstance(v, dict):
+        if default is None:
+            raise _fail(
+                path,
+                where,
+                '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
+                ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
+            )
+        value = _decimal(path, where, v)
+        rate = Rate(value, default.quote, default.units)
+    else:
+        for k in v:
+            if k not in ("name", "per_usd", "usd_per", "units"):
+                raise _fail(path, f"{where}.{k}", "未知的键，可用：name、per_usd、usd_per、units")
+        if ("per_usd" in v) == ("usd_per" in v):
+            raise _fail(path, where, "须有 per_usd 或 usd_per 之一")
+        name = v.get("name", "")
+        if not isinstance(name, str) or (default is None and not name.strip()):
+            raise _fail(path, f"{where}.name", "请写明币种的中文名称")
+        units = v.get("units", 1)
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise _fail(path, f"{where}.units", "应为正整数（如 1 或 100）")
+        if "per_usd" in v:
+            if "units" in v:
+                raise _fail(path, f"{where}.units", "units 只用于 usd_per")
+            rate = Rate(_decimal(path, f"{where}.per_usd", v["per_usd"]), "per_usd", 1, name)
+        else:
+            rate = Rate(_decimal(path, f"{where}.usd_per", v["usd_per"]), "usd_per", units, name)
+    if not rate.value.is_finite() or rate.value <= 0:
+        raise _fail(path, where, "汇率须大于 0")
+    if code == "USD" and rate != Rate(Decimal(1)) and rate != Rate(Decimal(1), "usd_per"):
+        raise _fail(path, where, "美元对美元的折算率只能是 1")
+    return rate
+
+
+def _rate_json(guide: Guide, code: str, rate: Rate) -> Any:
+    """A rate for the manifest: a bare number when it is quoted as the guide quotes it."""
+    try:
+        default: Rate | None = guide.currency(code).rate
+    except KeyError:
+        default = None
+    if default is not None and (default.quote, default.units) == (rate.quote, rate.units):
+        return _json_value(rate.value)
+    out: dict[str, Any] = {"name": rate.name} if rate.name else {}
+    if rate.quote == "per_usd":
+        out["per_usd"] = _json_value(rate.value)
+    else:
+        out["usd_per"] = _json_value(rate.value)
+        if rate.units != 1:
+            out["units"] = rate.units
+    return out
+
+
+def _coerce(
+    path: Path, where: str, spec: FieldSpec, v: Any, guide: Guide, added: set[str]
+) -> Value | None:
     if isinstance(v, float):  # parse_float=Decimal means floats never arrive; be safe anyway
         v = Decimal(repr(v))
     if spec.type in ("money", "decimal", "int") and isinstance(v, str):
         raise _fail(path, where, "数字请不要加引号")
     try:
-        return coerce(spec, v, guide)
+        return coerce(spec, v, guide, added)
     except ValueProblem as exc:
         raise _fail(path, where, str(exc)) from None
 
@@ -404,7 +468,7 @@ def manifest_dict(
         "tables": tables,
     }
     if data.rates:
-        out["rates"] = {k: _json_value(v) for k, v in data.rates.items()}
+        out["rates"] = {k: _rate_json(guide, k, v) for k, v in data.rates.items()}
     out["evidence"] = evidence
     if options:
         out["options"] = dict(options)

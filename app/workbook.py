@@ -663,14 +663,17 @@ def _table_sheet(
         line[slots.index(("support", it.id)) + 1] = ev.items[it.id].ceiling_cny
         totals.append(line)
 
-    currencies = {"USD": "美元", "CNY": "人民币元"}
-    unit_note = "、".join(
-        f"{_currency_name(guide, u) if u not in currencies else currencies[u]}"
-        for u in dict.fromkeys(u for _, u in conversions)
-    )
     subtitle = f"企业全称：{project.company.name}"
-    if conversions:
-        subtitle += f"    折算汇率：按申报指南规定的年末折算率折合{unit_note}"
+    used: list[str] = []
+    for row in project.rows(table.id):
+        for col_id, unit in conversions:
+            spec = fields[col_id]
+            if spec.currency_field is not None:
+                used.append(str(cell(fields[spec.currency_field], row.values) or "USD"))
+            used.append(unit)
+    rate_text = rates.summary(used)
+    if rate_text:
+        subtitle += f"    折算率：{rate_text}"
     _title_rows(ws, table.sheet, subtitle, len(columns))
     header_row = 3
     _grid(ws, header_row, columns, data, totals)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from app.guide import DEFAULT_GUIDE_ID, Guide, guide_by_id
-from app.model import Company, ProjectData, Row
+from app.model import Company, ProjectData, Rate, Row
 
 D = Decimal
 
@@ -172,6 +172,6 @@ def project(selected: tuple[str, ...]) -> ProjectData:
             "certifications": certifications(),
             "tcm_projects": tcm_rows(),
         },
-        rates={"HKD": D("0.128")},
+        rates={"HKD": Rate(D("0.128"), "usd_per")},
         requested={"outsourcing_offshore": D("80000")},
     )

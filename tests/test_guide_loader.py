@@ -12,6 +12,7 @@ import pytest
 from app.errors import GuideError
 from app.guide import Guide, available_guides, guide_by_id, load_guide
 from app.guide.loader import parse_guide
+from app.model import Rate
 
 ITEM_IDS = (
     "service_trade_statistics",
@@ -207,8 +208,11 @@ def test_narratives_have_headings_and_proof_sets_resolve(guide: Guide) -> None:
 def test_exclusive_and_rates(guide: Guide) -> None:
     assert guide.item("tcm_projects").exclusive_with == ("tcm_general_export",)
     assert guide.item("tcm_general_export").exclusive_with == ("tcm_projects",)
-    assert guide.currency("USD").usd_per_unit == Decimal(1)
-    assert guide.currency("CNY").usd_per_unit == Decimal("0.145704")
+    assert guide.currency("USD").rate == Rate(Decimal(1), "per_usd")
+    # As SAFE's table quotes it: units per US dollar, or US dollars per 100 units.
+    assert guide.currency("CNY").rate == Rate(Decimal("6.8632"), "per_usd")
+    assert guide.currency("EUR").rate == Rate(Decimal("1.1450"), "usd_per")
+    assert guide.currency("JPY").rate == Rate(Decimal("0.9040"), "usd_per", 100)
 
 
 def test_guide_is_immutable(guide: Guide) -> None:
@@ -500,8 +504,8 @@ def _minimal() -> dict[str, object]:
         "districts": ["甲区"],
         "base_documents": ["form"],
         "currencies": [
-            {"code": "USD", "name": "美元", "usd_per_unit": "1"},
-            {"code": "CNY", "name": "人民币", "usd_per_unit": "0.14"},
+            {"code": "USD", "name": "美元", "per_usd": "1"},
+            {"code": "CNY", "name": "人民币", "per_usd": "7"},
         ],
         "business_types": [],
         "conditions": [],
@@ -565,7 +569,7 @@ def test_minimal_dict_refusals() -> None:
     assert info.value.key == "items[0].table"
 
     data = _minimal()
-    data["currencies"] = [{"code": "USD", "name": "美元", "usd_per_unit": "1"}]
+    data["currencies"] = [{"code": "USD", "name": "美元", "per_usd": "1"}]
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
     assert info.value.key == "currencies" and "CNY" in info.value.reason

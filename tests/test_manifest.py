@@ -21,6 +21,7 @@ from app.company import check_credit_code
 from app.demo import SAMPLE_MANIFEST, demo_manifest
 from app.errors import AppError, IntakeError, ManifestError
 from app.manifest import Manifest, export_manifest, import_manifest, load_manifest
+from app.model import Rate
 from app.project import ProjectStore
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -157,7 +158,7 @@ def test_sample_loads_with_exact_values(sample: Manifest) -> None:
     assert onshore["reported_on_platform"] is True
     assert str(onshore["platform_amount_usd"]) == "1121920.80"
     assert data.requested == {"export_credit_insurance": Decimal(31000)}
-    assert data.rates == {"EUR": Decimal("1.1450")}
+    assert data.rates == {"EUR": Rate(Decimal("1.1450"), "usd_per")}  # as the guide quotes EUR
     assert [len(data.rows(t)) for t in ("contracts", "certifications", "persons", "policies")] == [
         6,
         2,
@@ -442,7 +443,9 @@ def test_import_keeps_everything(round_trip: dict[str, Path], sample: Manifest) 
     assert data.selected == want.selected
     assert exact(dict(data.inputs)) == exact(dict(want.inputs))
     assert exact(dict(data.requested)) == exact(dict(want.requested))
-    assert exact(dict(data.rates)) == exact(dict(want.rates))
+    assert {k: (str(r.value), r.quote, r.units, r.name) for k, r in data.rates.items()} == {
+        k: (str(r.value), r.quote, r.units, r.name) for k, r in want.rates.items()
+    }
     for table in ("contracts", "certifications", "persons", "policies"):
         got = [(r.id, exact(dict(r.values))) for r in data.rows(table)]
         assert got == [(r.id, exact(dict(r.values))) for r in want.rows(table)], table

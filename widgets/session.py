@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.findings import Finding, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
-from app.model import Company, ProjectData, Value
+from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot
 from app.rules import Evaluation, evaluate
 
@@ -121,7 +121,7 @@ class ProjectSession(QObject):
     def set_requested(self, item_id: str, amount: Decimal | None) -> None:
         self.store.set_requested(item_id, amount)
 
-    def set_rate(self, code: str, rate: Decimal | None) -> None:
+    def set_rate(self, code: str, rate: Rate | None) -> None:
         self.store.set_rate(code, rate)
 
     def options(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from app.guide.parts import (
     measure_of,
 )
 from app.guide.reader import Node, unique
+from app.model import Rate
 
 FORMAT_VERSION = 1
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
@@ -66,10 +66,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     currencies = []
     for n in root.nodes("currencies"):
         code = n.text("code")
-        rate = n.decimal("usd_per_unit") or Decimal(0)
-        if rate <= 0:
-            raise n.fail("usd_per_unit", "汇率须大于 0")
-        currencies.append(Currency(code=code, name=n.text("name"), usd_per_unit=rate))
+        currencies.append(Currency(code=code, name=n.text("name"), rate=_rate_of(n)))
         n.done()
     unique(root, "currencies", [c.code for c in currencies])
     codes = {c.code for c in currencies}
@@ -248,6 +245,31 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     )
     root.done()
     return guide
+
+
+def _rate_of(n: Node) -> Rate:
+    """A currency's rate as the table quotes it: ``per_usd`` (units per US dollar) or
+    ``usd_per`` (US dollars per ``units`` units, 1 unless given, e.g. 100)."""
+    per_usd = n.decimal("per_usd", required=False)
+    usd_per = n.decimal("usd_per", required=False)
+    units = n.integer("units", required=False)
+    if (per_usd is None) == (usd_per is None):
+        raise n.fail(
+            "per_usd",
+            "须有 per_usd（每1美元合多少该币种）或 usd_per（每 units 单位合多少美元）之一",
+        )
+    if per_usd is not None:
+        if units is not None:
+            raise n.fail("units", "units 只用于 usd_per")
+        if per_usd <= 0:
+            raise n.fail("per_usd", "汇率须大于 0")
+        return Rate(per_usd, "per_usd")
+    assert usd_per is not None
+    if usd_per <= 0:
+        raise n.fail("usd_per", "汇率须大于 0")
+    if units is not None and units < 1:
+        raise n.fail("units", "应为正整数（如 1 或 100）")
+    return Rate(usd_per, "usd_per", units or 1)
 
 
 def available_guides(directory: Path | None = None) -> list[Path]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar, get_args
 
-from app.model import Value
+from app.model import Rate, Value
 
 FieldType = Literal[
     "text",
@@ -78,9 +78,11 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Currency:
+    """A currency of the guide's rate table, with its default rate as the table quotes it."""
+
     code: str
     name: str
-    usd_per_unit: Decimal
+    rate: Rate
 
 
 @dataclass(frozen=True)

@@ -195,16 +195,11 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
             }
             - {"USD"}
         )
-        if used:
-            rate_text = "；".join(
-                f"1 {_currency_name(guide, code)} = {rates.usd_per_unit(code)} 美元"
-                for code in used
-                if rates.known(code)
-            )
+        rate_text = rates.summary(used)
+        if rate_text:
             story.append(
                 ink.para(
-                    f"金额单位：原币；折合美元按国家外汇管理局公布的{guide.period_end.year}年末"
-                    f"《各种货币对美元折算率表》：{rate_text}。",
+                    f"金额单位：原币；折合美元所用折算率：{rate_text}。",
                     meta,
                 )
             )

@@ -11,6 +11,9 @@ Version history:
    table (free JSON settings such as duplex printing or the binding gutter) and
    ``evidence_blobs.pdf_sha256`` so that ``verify()`` checks the normalised PDF as well as the
    original. The step computes ``pdf_sha256`` for every stored file.
+3. Rates as SAFE's table quotes them: ``rates.usd_per_unit`` becomes ``rates.value`` and
+   ``quote``, ``units``, ``name`` are added; a stored rate keeps its meaning exactly
+   (``quote = 'usd_per'``, ``units = 1``: US dollars per unit, as version 2 stored it).
 """
 
 from __future__ import annotations
@@ -95,7 +98,17 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2,)
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE rates RENAME COLUMN usd_per_unit TO value")
+    conn.execute(
+        "ALTER TABLE rates ADD COLUMN quote TEXT NOT NULL DEFAULT 'usd_per'"
+        " CHECK (quote IN ('per_usd', 'usd_per'))"
+    )
+    conn.execute("ALTER TABLE rates ADD COLUMN units INTEGER NOT NULL DEFAULT 1 CHECK (units >= 1)")
+    conn.execute("ALTER TABLE rates ADD COLUMN name TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3)
 
 assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
 

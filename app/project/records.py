@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from app.model import COMPANY_FIELDS, Company, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
 from app.project import codec, evidence
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
@@ -145,8 +145,10 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         for item_id, amount in conn.execute("SELECT item_id, amount FROM requested")
     }
     rates = {
-        str(currency): codec.decode_decimal(rate)
-        for currency, rate in conn.execute("SELECT currency, usd_per_unit FROM rates")
+        str(currency): Rate(codec.decode_decimal(value), quote, int(units), str(name))
+        for currency, value, quote, units, name in conn.execute(
+            "SELECT currency, value, quote, units, name FROM rates"
+        )
     }
     return ProjectData(
         guide_id=guide_id,

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, EvidenceFile, ProjectData, Row, Value
+from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import codec, evidence, failures, records
 from app.project.opening import create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
@@ -241,9 +241,21 @@ class ProjectStore:
         """Set the CNY amount asked for an item; ``None`` deletes it."""
         self._set_decimal("requested", "requested", "item_id", "amount", item_id, amount)
 
-    def set_rate(self, currency: str, usd_per_unit: Decimal | None) -> None:
-        """Set a currency's USD-per-unit rate; ``None`` deletes it."""
-        self._set_decimal("rates", "rates", "currency", "usd_per_unit", currency, usd_per_unit)
+    def set_rate(self, currency: str, rate: Rate | None) -> None:
+        """Set the project's own rate of a currency (as the table quotes it); ``None`` deletes
+        it (the guide's default applies again, or the added currency is gone)."""
+        if rate is not None and not isinstance(rate, Rate):
+            raise TypeError(f"rate must be a Rate, not {type(rate).__name__}: {rate!r}")
+        with self._write("rates") as conn:
+            if rate is None:
+                conn.execute("DELETE FROM rates WHERE currency = ?", (currency,))
+            else:
+                conn.execute(
+                    "INSERT INTO rates (currency, value, quote, units, name) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (currency) DO UPDATE SET value = excluded.value,"
+                    " quote = excluded.quote, units = excluded.units, name = excluded.name",
+                    (currency, codec.encode_decimal(rate.value), rate.quote, rate.units, rate.name),
+                )
 
     def _set_decimal(
         self, topic: str, table: str, key_column: str, column: str, key: str, amount: Decimal | None

@@ -28,7 +28,7 @@ from tools.sample.data import (
     CONTRACTS,
     PERSONS,
     POLICIES,
-    USD_PER,
+    RATES,
     D,
     offshore_usd,
     onshore_usd,
@@ -215,7 +215,7 @@ def generate(out: Path) -> dict[str, Any]:
             "persons": rows(PERSONS),
             "policies": rows(POLICIES),
         },
-        "rates": {"EUR": json_value(USD_PER["EUR"])},
+        "rates": {"EUR": json_value(RATES["EUR"].value)},
         "evidence": evidence,
         "options": {"duplex": False, "gutter_mm": 25, "repeat_shared": False},
     }

@@ -6,11 +6,21 @@ The guide is 《2019年珠海市内外经贸发展专项资金（服务贸易发
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from app.errors import ManifestError
 from app.findings import Finding, validate
 from app.guide import Guide
-from app.model import ProjectData, Row
+from app.manifest import load_manifest, manifest_dict
+from app.model import ProjectData, Rate, Row
+from app.rules import evaluate
 
 Builder = Callable[..., ProjectData]
 CALM = dt.date(2019, 1, 20)
@@ -50,3 +60,76 @@ def test_proof_set_is_the_whole_of_point_two(guide: Guide) -> None:
         guide.item("outsourcing_offshore").documents
     )
     assert members == point_two
+
+
+# -- currencies the table lacks, in the manifest --------------------------------------------------
+
+
+def _manifest(tmp_path: Path, rates: dict[str, Any], currency: str) -> Path:
+    data = {
+        "format": "packet-assembler-manifest",
+        "version": 1,
+        "guide": "zhuhai-service-trade-2019",
+        "company": {"name": "珠海币种测试有限公司"},
+        "items": {"outsourcing_offshore": {"inputs": {"reported_on_platform": True}}},
+        "tables": {
+            "contracts": [
+                {
+                    "id": "c1",
+                    "name": "泰国合同",
+                    "client": "客户",
+                    "country": "泰国",
+                    "business_type": "software_rd",
+                    "scope": "offshore",
+                    "currency": currency,
+                    "contract_amount": 32450000,
+                    "execution_amount": 32450000,
+                    "execution_date": "2018-06-30",
+                }
+            ]
+        },
+        "rates": rates,
+    }
+    path = tmp_path / "清单.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_manifest_adds_a_currency_with_its_rate(tmp_path: Path) -> None:
+    """The guide's conversion table (《各种货币对美元折算率表》) lists more currencies than our
+    defaults: one it lists is added with its name and rate and then used (exactly at the
+    bound: 32,450,000 THB at 1 美元 = 32.45 泰铢 is USD 1,000,000)."""
+    path = _manifest(tmp_path, {"THB": {"name": "泰铢", "per_usd": "32.45"}}, "THB")
+    m = load_manifest(path)
+    assert m.data.rates["THB"] == Rate(Decimal("32.45"), "per_usd", 1, "泰铢")
+    assert evaluate(m.guide, m.data).items["outsourcing_offshore"].eligible
+    assert not [f for f in validate(m.guide, m.data) if f.code == "table.currency.unknown"]
+    # Export writes it back in the same form; a guide currency stays a bare number.
+    rates = {"THB": m.data.rates["THB"], "EUR": Rate(Decimal("1.1"), "usd_per")}
+    out = manifest_dict(replace(m.data, rates=rates), m.guide, {}, {})
+    dec = "\u0000dec:"  # the exporter's marker for an exact number
+    assert out["rates"] == {"THB": {"name": "泰铢", "per_usd": f"{dec}32.45"}, "EUR": f"{dec}1.1"}
+
+
+@pytest.mark.parametrize(
+    ("rates", "words"),
+    [
+        ({"THB": 32.45}, "汇率表没有此币种"),
+        ({"THB": {"per_usd": 32.45}}, "中文名称"),
+        ({"THB": {"name": "泰铢", "per_usd": 32.45, "usd_per": 0.03}}, "之一"),
+        ({"THB": {"name": "泰铢", "per_usd": 0}}, "大于 0"),
+        ({"CNY": 0}, "大于 0"),
+    ],
+)
+def test_manifest_bad_rates_are_refused_with_a_message(
+    tmp_path: Path, rates: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(ManifestError) as excinfo:
+        load_manifest(_manifest(tmp_path, rates, "USD"))
+    assert "清单.json" in excinfo.value.message and words in excinfo.value.message
+
+
+def test_a_currency_nobody_gave_a_rate_for_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError) as excinfo:
+        load_manifest(_manifest(tmp_path, {}, "THB"))
+    assert "THB" in excinfo.value.message and "汇率" in excinfo.value.message

@@ -5,6 +5,7 @@ about, so the wizard can take the user there:
 
 ==============================  =========================================
 ``company.<field>``             a company field (app.model.COMPANY_FIELDS)
+``company.declaration``         the declaration of the applicant conditions
 ``items``                       the item selection
 ``item.<item>``                 an item (its eligibility, amount)
 ``item.<item>.<field>``         an item input
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Literal
 
-from app.company import check_credit_code, check_email, check_phone
+from app.company import check_credit_code, check_district, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
@@ -142,22 +143,19 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    if not c.district:
+    msg = check_district(c.district, guide.districts, guide.district_other)
+    if msg:
+        code = "company.district.missing" if not c.district else "company.district.unknown"
+        out.append(Finding(code, "blocking", "company.district", msg))
+    if guide.conditions and not project.declaration_confirmed:
         out.append(
             Finding(
-                "company.district.missing",
+                "company.declaration.unconfirmed",
                 "blocking",
-                "company.district",
-                "请选择所在区（由该区商务部门初审）。",
-            )
-        )
-    elif c.district not in guide.districts:
-        out.append(
-            Finding(
-                "company.district.unknown",
-                "blocking",
-                "company.district",
-                f"所在区“{c.district}”不在申报指南列出的区中，请重新选择。",
+                "company.declaration",
+                "请在“企业信息”页阅读申报指南的申请条件并确认本单位符合："
+                + "；".join(c.text.rstrip("。") for c in guide.conditions)
+                + "。",
             )
         )
     msg = check_phone(c.phone)

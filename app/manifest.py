@@ -21,6 +21,7 @@ from app.guide import guide_by_id
 from app.guide.model import FieldSpec, Guide
 from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.outputs import safe_file_stem
+from app.project.records import DECLARATION_OPTION
 from app.values import ValueProblem, coerce
 
 FORMAT = "packet-assembler-manifest"
@@ -85,6 +86,7 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
         "rates",
         "evidence",
         "options",
+        "declaration_confirmed",
     }
     for key in raw:
         if key not in known:
@@ -215,6 +217,9 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         raise _fail(path, "options", "应为对象")
+    confirmed = raw.get("declaration_confirmed", False)
+    if not isinstance(confirmed, bool):
+        raise _fail(path, "declaration_confirmed", "应为 true 或 false（是否确认符合申请条件）")
     ordered = tuple(i for i in guide.item_ids if i in selected)
     data = ProjectData(
         guide_id=guide.id,
@@ -224,6 +229,7 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
         tables=tables,
         rates=rates,
         requested=requested,
+        declaration_confirmed=confirmed,
     )
     return Manifest(source=path, guide=guide, data=data, evidence=tuple(evidence), options=options)
 
@@ -389,6 +395,8 @@ def write_project_data(store: Any, data: ProjectData) -> None:
         store.set_requested(item_id, amount)
     for code, rate in data.rates.items():
         store.set_rate(code, rate)
+    if data.declaration_confirmed:
+        store.set_declaration_confirmed(True)
     for table_id, rows in data.tables.items():
         for row in rows:
             store.add_row(table_id, row.values, row_id=row.id)
@@ -470,8 +478,11 @@ def manifest_dict(
     if data.rates:
         out["rates"] = {k: _rate_json(guide, k, v) for k, v in data.rates.items()}
     out["evidence"] = evidence
-    if options:
-        out["options"] = dict(options)
+    if data.declaration_confirmed:
+        out["declaration_confirmed"] = True
+    shown = {k: v for k, v in options.items() if k != DECLARATION_OPTION}
+    if shown:
+        out["options"] = shown
     return out
 
 

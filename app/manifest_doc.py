@@ -164,6 +164,10 @@ def render_reference(guide: Guide) -> str:
             "",
         ]
     out += [
+        "### Applicant conditions (confirmed by `declaration_confirmed`)",
+        "",
+        *[f"- `{c.id}`: {c.text}" for c in guide.conditions],
+        "",
         "### Currencies (`currency` values and `rates` keys)",
         "",
         "Defaults to check against SAFE's published table (only USD/CNY is certain). A bare "

@@ -155,6 +155,8 @@ class ProjectData:
     rates: Mapping[str, Rate] = field(default_factory=dict)  # code -> the project's own rate
     requested: Mapping[str, Decimal] = field(default_factory=dict)  # item id -> CNY asked for
     evidence: tuple[EvidenceFile, ...] = ()
+    # The user confirmed the guide's applicant conditions (申请对象和条件) as a declaration.
+    declaration_confirmed: bool = False
 
     def rows(self, table_id: str) -> tuple[Row, ...]:
         return self.tables.get(table_id, ())

@@ -174,4 +174,5 @@ def project(selected: tuple[str, ...]) -> ProjectData:
         },
         rates={"HKD": Rate(D("0.128"), "usd_per")},
         requested={"outsourcing_offshore": D("80000")},
+        declaration_confirmed=True,
     )

@@ -299,6 +299,7 @@ def project(
         inputs=base.inputs,
         tables=base.tables,
         evidence=tuple(files),
+        declaration_confirmed=True,
     )
 
 

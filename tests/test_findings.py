@@ -111,7 +111,9 @@ def test_district_must_be_one_of_the_guide(
     assert codes(found) == [finding] and found[0].blocking
 
 
-@pytest.mark.parametrize("district", ["横琴新区", "富山工业区"])
+@pytest.mark.parametrize(
+    "district", ["横琴新区", "保税区", "富山工业园", "其他：横琴粤澳深度合作区"]
+)
 def test_every_guide_district_is_accepted(
     guide: Guide, project: Builder, company: Callable[..., Company], district: str
 ) -> None:

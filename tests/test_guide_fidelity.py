@@ -133,3 +133,35 @@ def test_a_currency_nobody_gave_a_rate_for_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as excinfo:
         load_manifest(_manifest(tmp_path, {}, "THB"))
     assert "THB" in excinfo.value.message and "汇率" in excinfo.value.message
+
+
+# -- the applicant conditions, as a declaration ------------------------------------------------
+
+
+def test_unconfirmed_conditions_are_a_blocking_finding(guide: Guide, project: Builder) -> None:
+    """一、申请对象和条件: “（一）依法在我市注册登记，并从事服务贸易和服务外包相关业务的企业或
+    社会团体。（二）未被列入信用中国平台失信黑名单。” The user confirms them; until then the
+    packet is blocked, and the message quotes them."""
+    found = validate(guide, project("culture_translation", declaration_confirmed=False), today=CALM)
+    [f] = [f for f in found if f.where == "company.declaration"]
+    assert f.blocking and f.code == "company.declaration.unconfirmed"
+    assert "依法在我市注册登记" in f.message and "失信黑名单" in f.message
+    found = validate(guide, project("culture_translation"), today=CALM)
+    assert not [f for f in found if f.where == "company.declaration"]
+
+
+def test_manifest_declaration_round_trip(tmp_path: Path) -> None:
+    path = _manifest(tmp_path, {}, "USD")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert load_manifest(path).data.declaration_confirmed is False
+    raw["declaration_confirmed"] = True
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    m = load_manifest(path)
+    assert m.data.declaration_confirmed is True
+    out = manifest_dict(m.data, m.guide, {}, {"declaration_confirmed": True, "duplex": True})
+    assert out["declaration_confirmed"] is True and out["options"] == {"duplex": True}
+    raw["declaration_confirmed"] = "yes"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ManifestError) as excinfo:
+        load_manifest(path)
+    assert "declaration_confirmed" in excinfo.value.message

@@ -151,16 +151,20 @@ def test_business_types_23_in_three_categories(guide: Guide) -> None:
 def test_certifications_districts_deadlines(guide: Guide) -> None:
     assert len(guide.certifications) == 14
     assert guide.certifications[0] == "CMMI" and "ISO27001/BS7799" in guide.certifications
+    # Zhuhai's 2019 districts, then its economic function zones (GUIDE-2019: “保税区” included),
+    # and 其他 with a name.
     assert guide.districts == (
-        "横琴新区",
         "香洲区",
         "金湾区",
         "斗门区",
+        "横琴新区",
         "高新区",
-        "万山区",
-        "高栏港区",
-        "富山工业区",
+        "保税区",
+        "高栏港经济区",
+        "万山海洋开发试验区",
+        "富山工业园",
     )
+    assert guide.district_other == "其他"
     assert [(d.id, d.date) for d in guide.deadlines] == [
         ("district_review", dt.date(2019, 2, 18)),
         ("final_submission", dt.date(2019, 2, 28)),

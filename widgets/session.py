@@ -124,6 +124,10 @@ class ProjectSession(QObject):
     def set_rate(self, code: str, rate: Rate | None) -> None:
         self.store.set_rate(code, rate)
 
+    def set_declaration_confirmed(self, confirmed: bool) -> None:
+        if self.data.declaration_confirmed != confirmed:
+            self.store.set_declaration_confirmed(confirmed)
+
     def options(self) -> dict[str, Any]:
         return self.store.get_options()
 

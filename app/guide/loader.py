@@ -228,6 +228,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         period_start=period_start,
         period_end=period_end,
         districts=root.str_list("districts"),
+        district_other=root.text("district_other", required=False),
         deadlines=tuple(deadlines),
         conditions=tuple(conditions),
         currencies=tuple(currencies),

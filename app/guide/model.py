@@ -242,6 +242,7 @@ class Guide:
     items: tuple[ItemSpec, ...]
     declaration: str = ""
     notes: tuple[str, ...] = ()
+    district_other: str = ""  # label of a free-named district ("其他"); "" when not allowed
     source: str = ""  # the file it was loaded from
 
     # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).

@@ -159,4 +159,14 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         rates=MappingProxyType(rates),
         requested=MappingProxyType(requested),
         evidence=evidence.load_all(conn),
+        declaration_confirmed=_declaration_confirmed(conn),
     )
+
+
+DECLARATION_OPTION = "declaration_confirmed"
+"""The options key that records the user's confirmation of the applicant conditions."""
+
+
+def _declaration_confirmed(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM options WHERE key = ?", (DECLARATION_OPTION,)).fetchone()
+    return row is not None and codec.decode_json(row[0]) is True

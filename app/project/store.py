@@ -432,6 +432,10 @@ class ProjectStore:
         with self._read() as conn:
             return evidence.bad_files(conn)
 
+    def set_declaration_confirmed(self, confirmed: bool) -> None:
+        """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""
+        self.set_option(records.DECLARATION_OPTION, True if confirmed else None)
+
     # -- options -------------------------------------------------------------------------------
 
     def get_options(self) -> dict[str, Any]:

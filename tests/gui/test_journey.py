@@ -109,11 +109,14 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert isinstance(district, QComboBox)
     district.setCurrentIndex(district.findText("香洲区"))
     assert not page.messages["credit_code"].isVisible()
+    page.focus_where("company.declaration")
+    qtbot.keyClick(page.declaration, Qt.Key.Key_Space)  # the applicant conditions, confirmed
     save_shot(window, "02-企业信息", shots)
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     assert session.data.company.name == COMPANY["name"]
     assert session.data.company.credit_code == ASCII_FIELDS["credit_code"]
     assert session.data.company.district == "香洲区"
+    assert session.data.declaration_confirmed
 
     # 3. Items: offshore outsourcing with pasted contracts, export credit insurance with policies.
     items = window.items_page

@@ -216,6 +216,7 @@ def generate(out: Path) -> dict[str, Any]:
             "policies": rows(POLICIES),
         },
         "rates": {"EUR": json_value(RATES["EUR"].value)},
+        "declaration_confirmed": True,
         "evidence": evidence,
         "options": {"duplex": False, "gutter_mm": 25, "repeat_shared": False},
     }

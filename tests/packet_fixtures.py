@@ -253,6 +253,7 @@ INPUTS = {
         "trainee_count": 200,
     },
     "public_service_center": {"center": "info_center", "provincial_funded": True},
+    "export_credit_insurance": {"service_trade_insurance": True},
 }
 
 

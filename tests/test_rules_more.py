@@ -349,6 +349,31 @@ def test_public_service_center_conditions(
 # --------------------------------------------------------------------------- （九）
 
 
+ECI_INPUTS = {"export_credit_insurance": {"service_trade_insurance": True}}
+
+
+@pytest.mark.parametrize("answer", [False, None])
+def test_export_credit_insurance_must_be_service_trade_insurance(
+    guide: Guide, project: Builder, row: Callable[..., Row], answer: bool | None
+) -> None:
+    """（九）“对投保服务贸易类出口信用保险的企业按实际缴纳保险费给予每家不超过5万元资金支持”:
+    the user is asked whether the policies are 服务贸易类; not answered yes, not eligible."""
+    rows = [
+        row(
+            policy_no="P1",
+            insurer="中国信保",
+            insured_business="货物出口",
+            premium=D(8000),
+            paid_date=dt.date(2018, 4, 1),
+        )
+    ]
+    inputs = (
+        {} if answer is None else {"export_credit_insurance": {"service_trade_insurance": answer}}
+    )
+    p = project("export_credit_insurance", tables={"policies": rows}, inputs=inputs)
+    assert_not_eligible(result(guide, p, "export_credit_insurance"), "服务贸易类出口信用保险")
+
+
 @pytest.mark.parametrize(
     ("premiums", "ceiling"),
     [
@@ -371,7 +396,7 @@ def test_export_credit_insurance_premium_capped(
         )
         for i, p in enumerate(premiums)
     ]
-    p = project("export_credit_insurance", tables={"policies": rows})
+    p = project("export_credit_insurance", tables={"policies": rows}, inputs=ECI_INPUTS)
     res = result(guide, p, "export_credit_insurance")
     assert res.eligible and res.ceiling_cny == ceiling
 

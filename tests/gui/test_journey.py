@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox
 
@@ -132,6 +132,14 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     qtbot.waitUntil(lambda: "100,000.00" in items.ceiling_label.text())
     assert items.select_item("export_credit_insurance")
     qtbot.mouseClick(items.select_box, Qt.MouseButton.LeftButton)
+    insured = items.inputs["service_trade_insurance"].editor  # （九）服务贸易类出口信用保险
+    qtbot.mouseClick(insured, Qt.MouseButton.LeftButton, pos=QPoint(8, insured.height() // 2))
+    qtbot.waitUntil(
+        lambda: (
+            session.data.item_inputs("export_credit_insurance").get("service_trade_insurance")
+            is True
+        )
+    )
     policies = items.table_editor("policies")
     assert policies is not None
     QApplication.clipboard().setText(POLICIES)

@@ -206,6 +206,7 @@ def generate(out: Path) -> dict[str, Any]:
             "talent_introduction": {"selected": True},
             "export_credit_insurance": {
                 "selected": True,
+                "inputs": {"service_trade_insurance": True},
                 "requested_cny": json_value(sum((p["premium"] for p in POLICIES), D(0))),
             },
         },

@@ -128,6 +128,7 @@ def tcm_rows() -> tuple[Row, ...]:
                 "country": "中国澳门",
                 "currency": "USD",
                 "revenue": D("200000"),
+                "income_date": dt.date(2018, 8, 31),
             },
         ),
         Row(
@@ -139,6 +140,7 @@ def tcm_rows() -> tuple[Row, ...]:
                 "country": "葡萄牙",
                 "currency": "EUR",
                 "revenue": D("150000"),
+                "income_date": dt.date(2018, 11, 30),
             },
         ),
     )

@@ -187,6 +187,7 @@ def _rows() -> dict[str, tuple[Row, ...]]:
                 "country": "中国澳门",
                 "currency": "USD",
                 "revenue": Decimal("400000"),
+                "income_date": dt.date(2018, 9, 30),
             },
         ),
     )

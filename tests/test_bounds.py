@@ -137,7 +137,7 @@ def project_for(project: Builder, item: str, amount: D, code: str) -> ProjectDat
                 "country": "澳门",
                 "currency": code,
                 "revenue": amount,
-                "start_date": dt.date(2018, 3, 1),
+                "income_date": dt.date(2018, 3, 1),
             },
         )
         return project(item, tables={"tcm_projects": [row]})

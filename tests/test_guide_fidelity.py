@@ -165,3 +165,82 @@ def test_manifest_declaration_round_trip(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as excinfo:
         load_manifest(path)
     assert "declaration_confirmed" in excinfo.value.message
+
+
+# -- the support period (二、支持时间 2018年1月1日-2018年12月31日) ----------------------------------
+
+
+def _tcm(row: Callable[..., Row], revenue: int, date: dt.date) -> Row:
+    return row(
+        name="澳门中医诊疗",
+        kind="medical",
+        partner="澳门某医院",
+        country="中国澳门",
+        currency="USD",
+        revenue=Decimal(revenue),
+        income_date=date,
+    )
+
+
+@pytest.mark.parametrize(
+    ("date", "counted"),
+    [
+        (dt.date(2017, 12, 31), False),
+        (dt.date(2018, 1, 1), True),
+        (dt.date(2018, 12, 31), True),
+        (dt.date(2019, 1, 1), False),
+    ],
+)
+def test_tcm_project_revenue_counts_only_in_the_support_period(
+    guide: Guide, project: Builder, row: Callable[..., Row], date: dt.date, counted: bool
+) -> None:
+    """二、支持时间“2018年1月1日-2018年12月31日”; （五）1.“在开展涉外医疗、培训、合作的项目时
+    有业绩收入，且累计超过30万美元的”: only revenue earned in the period counts."""
+    p = project("tcm_projects", tables={"tcm_projects": [_tcm(row, 400000, date)]})
+    ev = evaluate(guide, p)
+    res = ev.items["tcm_projects"]
+    assert res.eligible is counted
+    assert ev.measures["tcm_revenue_usd"] == (Decimal(400000) if counted else 0)
+    if not counted:
+        assert any("支持期间" in r for r in res.rows[0].reasons)
+        found = validate(guide, p, today=CALM)
+        assert any(f.code == "table.row.out_of_period" for f in found)
+
+
+def _trainee(row: Callable[..., Row], n: int, start: dt.date) -> Row:
+    return row(
+        name=f"学员{n}",
+        course="软件测试",
+        start_date=start,
+        end_date=start + dt.timedelta(days=45),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "counted"),
+    [(dt.date(2017, 12, 31), False), (dt.date(2018, 1, 1), True), (dt.date(2019, 1, 1), False)],
+)
+def test_training_roster_dates_are_checked_against_2018(
+    guide: Guide, project: Builder, row: Callable[..., Row], start: dt.date, counted: bool
+) -> None:
+    """（七）2.“对经省商务厅备案的服务外包培训机构在支持期间内开展的1个月以上的服务外包人才
+    培养”: a roster row whose training did not start in 2018 is not counted, and said so."""
+    rows = [_trainee(row, n, dt.date(2018, 5, 1)) for n in range(199)]
+    rows.append(_trainee(row, 199, start))
+    inputs = {
+        "talent_training": {
+            "on_record": True,
+            "funding_received": True,
+            "course_months": Decimal(2),
+            "trainee_count": 200,
+        }
+    }
+    p = project("talent_training", inputs=inputs, tables={"trainees": rows})
+    ev = evaluate(guide, p)
+    assert ev.measures["roster_count"] == (200 if counted else 199)
+    found = validate(guide, p, today=CALM)
+    late = [f for f in found if f.code == "table.row.out_of_period"]
+    mismatch = [f for f in found if f.code == "item.total.mismatch"]
+    assert bool(late) is not counted and bool(mismatch) is not counted
+    if not counted:
+        assert "学员199" in late[0].message and "不计入" in late[0].message

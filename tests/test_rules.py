@@ -292,7 +292,14 @@ def test_culture_service_export_strictly_above(
 
 def tcm_rows(row: Callable[..., Row], *revenues: D) -> list[Row]:
     return [
-        row(name=f"项目{i}", kind="medical", partner="合作方", country="澳门", revenue=r)
+        row(
+            name=f"项目{i}",
+            kind="medical",
+            partner="合作方",
+            country="澳门",
+            revenue=r,
+            income_date=dt.date(2018, 10, 1),
+        )
         for i, r in enumerate(revenues, start=1)
     ]
 

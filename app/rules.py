@@ -227,7 +227,17 @@ class _Context:
             self._measures[measure_id] = self._compute(self.guide.measure(measure_id))
         return self._measures[measure_id]
 
-    def _compute(self, m: Measure) -> Fraction | None:
+    def grouped(self, measure_id: str, column: str) -> dict[Value | None, Fraction]:
+        """A table measure computed separately for each value of ``column`` (in row order)."""
+        m = self.guide.measure(measure_id)
+        assert m.table is not None
+        spec = self.table(m.table).column(column)
+        keys = dict.fromkeys(cell(spec, r.values) for r in self.project.rows(m.table))
+        return {k: self._compute(m, (spec, k)) or Fraction(0) for k in keys}
+
+    def _compute(
+        self, m: Measure, only: tuple[FieldSpec, Value | None] | None = None
+    ) -> Fraction | None:
         if m.kind == "field":
             assert m.item is not None and m.field is not None
             item = self.guide.item(m.item)
@@ -246,6 +256,8 @@ class _Context:
         assert m.table is not None
         table = self.table(m.table)
         rows = [r for r in self.project.rows(m.table) if self.matches(m, table, r)]
+        if only is not None:
+            rows = [r for r in rows if cell(only[0], r.values) == only[1]]
         if m.kind == "count":
             return Fraction(len(rows))
         total = Fraction(0)
@@ -361,6 +373,21 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
         for lower, amount in c.tiers:
             if value >= Fraction(lower):
                 ceiling = Fraction(amount)
+    elif c.kind == "share" and c.per is not None:
+        # The cap is per group (每个中心最高不超过20万元): each group's share, capped, added up.
+        assert c.measure is not None
+        show_measure(c.measure)
+        m = guide.measure(c.measure)
+        assert m.table is not None
+        spec = guide.table(m.table).column(c.per)
+        unit = {"USD": " 美元", "CNY": " 元"}.get(m.unit or "", "")
+        for key, value in ctx.grouped(c.measure, c.per).items():
+            share = value * Fraction(c.percent) / 100
+            if c.cap is not None:
+                share = min(share, Fraction(c.cap))
+            ceiling += share
+            name = spec.choice_label(key) if key is not None else f"未填写{spec.label}"
+            basis.append((f"{m.label}（{name}）", fmt_number(shown(value)) + unit))
     elif c.kind == "share":
         assert c.measure is not None
         value = show_measure(c.measure) or Fraction(0)

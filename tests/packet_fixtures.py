@@ -207,6 +207,7 @@ def _rows() -> dict[str, tuple[Row, ...]]:
         Row(
             "k1",
             {
+                "center": "info_center",
                 "category": "server",
                 "description": "云服务器租赁",
                 "date": d(2018, 5, 1),
@@ -253,7 +254,7 @@ INPUTS = {
         "course_months": Decimal("2"),
         "trainee_count": 200,
     },
-    "public_service_center": {"center": "info_center", "provincial_funded": True},
+    "public_service_center": {"provincial_funded": True},
     "export_credit_insurance": {"service_trade_insurance": True},
 }
 

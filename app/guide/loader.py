@@ -185,6 +185,16 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     items = []
     for n in item_nodes:
         items.append(item_of(n, inputs_by_item, table_by_id, doc_by_id, measure_ids))
+    measure_by_id = {m.id: m for m in measures}
+    for it in items:
+        per, per_mid = it.ceiling.per, it.ceiling.measure
+        if per is None:
+            continue
+        grouped = measure_by_id[per_mid or ""]
+        if grouped.table is None or per not in {c.id for c in table_by_id[grouped.table].columns}:
+            raise GuideError(
+                source, f"items.{it.id}.ceiling.per", f"{per} 须为计算项 {per_mid} 所用表的列"
+            )
     item_ids = {i.id for i in items}
     for it in items:
         for other in it.exclusive_with:

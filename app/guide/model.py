@@ -144,7 +144,8 @@ class Ceiling:
     measure: str | None = None  # tiers, share
     tiers: tuple[tuple[Decimal, Decimal], ...] = ()  # (inclusive lower bound, CNY) ascending
     percent: Decimal = Decimal(100)  # share
-    cap: Decimal | None = None  # share: per item cap (CNY)
+    cap: Decimal | None = None  # share: per item cap (CNY)...
+    per: str | None = None  # share: ...or per value of this column of the measure's table
     row_amount: Decimal | None = None  # per_row: fixed CNY per counted row
     row_share_column: str | None = None  # per_row: percent of this money column...
     row_share_percent: Decimal = Decimal(100)

@@ -360,14 +360,16 @@ def test_import_xlsx_positional_and_damaged_file(qtbot, page, session, tmp_path:
     assert table is not None
     wb = Workbook()
     ws = wb.active
-    ws.append(["设备购置", "服务器一台", "PZ-001", dt.date(2018, 5, 6), 88000.5])
-    ws.append(["场地租赁", "全年租金", None, "2018-01-31", "120,000"])
+    center = "珠海市服务外包信息中心"
+    ws.append([center, "设备购置", "服务器一台", "PZ-001", dt.date(2018, 5, 6), 88000.5])
+    ws.append([center, "场地租赁", "全年租金", None, "2018-01-31", "120,000"])
     path = tmp_path / "费用.xlsx"
     wb.save(path)
     table.import_xlsx(path)
     qtbot.waitUntil(lambda: table.task is None, timeout=10000)
     rows = row_values(session, "costs")
     assert [r["category"] for r in rows] == ["equipment", "venue"]
+    assert [r["center"] for r in rows] == ["info_center", "info_center"]
     assert rows[0]["amount"] == Decimal("88000.5")
     assert "voucher_no" not in rows[1]
 

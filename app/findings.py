@@ -27,7 +27,7 @@ from typing import Literal
 
 from app.company import check_credit_code, check_district, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
-from app.model import COMPANY_FIELDS, ProjectData, Value
+from app.model import COMPANY_FIELDS, ProjectData, Row, Value
 from app.outputs import safe_file_stem
 from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
 
@@ -321,6 +321,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                     f"请在“{table.title}”表中填写明细。",
                 )
             )
+        first_seen: dict[tuple[str, ...], int] = {}
         for n, row in enumerate(rows, start=1):
             label = cell(table.column(table.row_label), row.values) or f"第{n}行"
             for col in table.columns:
@@ -358,6 +359,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                             f"（{guide.period_start.isoformat()} 至 {guide.period_end.isoformat()}）内，不计入金额。",
                         )
                     )
+            out += _duplicate(table, first_seen, n, row, label)
             if table.id == "contracts":
                 c_amt, e_amt = row.values.get("contract_amount"), row.values.get("execution_amount")
                 if isinstance(c_amt, Decimal) and isinstance(e_amt, Decimal) and e_amt > c_amt:
@@ -370,6 +372,41 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                         )
                     )
     return out
+
+
+def _identity(table: TableSpec, row: Row) -> tuple[str, ...] | None:
+    """The row's identity under the table's ``unique`` columns; None when one is empty."""
+    parts = []
+    for col_id in table.unique:
+        v = cell(table.column(col_id), row.values)
+        text = "" if v is None else "".join(str(v).split()).casefold()
+        if not text:
+            return None
+        parts.append(text)
+    return tuple(parts) if parts else None
+
+
+def _duplicate(
+    table: TableSpec, first_seen: dict[tuple[str, ...], int], n: int, row: Row, label: object
+) -> list[Finding]:
+    """同一类型项目不可重复申报: the same contract, person, certificate or cost entered twice
+    would back support twice. The later row is flagged, naming the first one."""
+    key = _identity(table, row)
+    if key is None:
+        return []
+    m = first_seen.setdefault(key, n)
+    if m == n:
+        return []
+    cols = "、".join(table.column(c).label for c in table.unique)
+    return [
+        Finding(
+            "table.row.duplicate",
+            "blocking",
+            f"table.{table.id}.{row.id}",
+            f"“{table.title}”第{n}行（{label}）与第{m}行的{cols}相同：同一类型项目不可"
+            "重复申报，同一份合同、同一人、同一证书或同一笔费用只能填写一次，请删除重复的行。",
+        )
+    ]
 
 
 def _documents(guide: Guide, project: ProjectData) -> list[Finding]:

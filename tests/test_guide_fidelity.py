@@ -244,3 +244,40 @@ def test_training_roster_dates_are_checked_against_2018(
     assert bool(late) is not counted and bool(mismatch) is not counted
     if not counted:
         assert "学员199" in late[0].message and "不计入" in late[0].message
+
+
+# -- 同一类型项目不可重复申报, for every item ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table_id", "values"),
+    [
+        ("contracts", {"name": "软件外包合同A", "client": "美国某公司"}),
+        ("certifications", {"certificate_no": "CMMI-2018-001"}),
+        ("persons", {"id_number": "440402199001011234"}),
+        ("tcm_projects", {"name": "澳门中医诊疗", "partner": "澳门某医院"}),
+        ("policies", {"policy_no": "SCH-2018-0001"}),
+        ("trainees", {"id_number": "440402200001011234"}),
+        ("costs", {"voucher_no": "PZ-2018-017"}),
+    ],
+)
+def test_the_same_row_twice_is_flagged_for_every_table(
+    guide: Guide, project: Builder, row: Callable[..., Row], table_id: str, values: dict[str, str]
+) -> None:
+    """六（二）“任何单位获得的项目支持资金不得超过项目实际开销，申报依据为同一类型项目不可重复
+    申报”: the same contract, person, certificate, policy or cost voucher backing support twice
+    (here: entered twice, the second time with different spacing and case) is blocking."""
+    item = next(it.id for it in guide.items if it.table == table_id)
+    again = {k: f" {v.lower()} " for k, v in values.items()}
+    other = {k: v + "X" for k, v in values.items()}
+    rows = [row(row_id="a", **values), row(row_id="b", **other), row(row_id="c", **again)]
+    found = validate(guide, project(item, tables={table_id: rows}), today=CALM)
+    dup = [f for f in found if f.code == "table.row.duplicate"]
+    assert [f.where for f in dup] == [f"table.{table_id}.c"]
+    assert dup[0].blocking and "第3行" in dup[0].message and "第1行" in dup[0].message
+    assert "不可重复申报" in dup[0].message
+
+
+def test_every_table_of_the_guide_says_what_identifies_a_row(guide: Guide) -> None:
+    for table in guide.tables:
+        assert table.unique, table.id

@@ -92,6 +92,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         row_label = n.text("row_label")
         if row_label not in {c.id for c in cols}:
             raise n.fail("row_label", f"{row_label} 不是本表的列")
+        unique_cols = n.str_list("unique", required=False)
+        for col_id in unique_cols:
+            if col_id not in {c.id for c in cols}:
+                raise n.fail("unique", f"{col_id} 不是本表的列")
         tables.append(
             TableSpec(
                 id=tid,
@@ -99,6 +103,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 sheet=n.text("sheet"),
                 row_label=row_label,
                 columns=cols,
+                unique=unique_cols,
             )
         )
         n.done()

@@ -71,6 +71,7 @@ class TableSpec:
     sheet: str  # the workbook sheet / packet table title
     row_label: str  # column whose value names a row (headings of per-row document sets)
     columns: tuple[FieldSpec, ...]
+    unique: tuple[str, ...] = ()  # columns identifying a row: alike rows are one thing twice
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)

@@ -281,3 +281,11 @@ def test_the_same_row_twice_is_flagged_for_every_table(
 def test_every_table_of_the_guide_says_what_identifies_a_row(guide: Guide) -> None:
     for table in guide.tables:
         assert table.unique, table.id
+
+
+def test_february_18_is_when_the_district_must_have_finished(guide: Guide) -> None:
+    """五（一）“请各区（经济功能区）商务部门于2月18日前完成项目初审工作”: the date is the
+    district's, so the company hands in before it."""
+    d = guide.deadline("district_review")
+    assert d.date == dt.date(2019, 2, 18)
+    assert "完成初审" in d.title and "提前递交" in d.detail

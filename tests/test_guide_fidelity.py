@@ -289,3 +289,27 @@ def test_february_18_is_when_the_district_must_have_finished(guide: Guide) -> No
     d = guide.deadline("district_review")
     assert d.date == dt.date(2019, 2, 18)
     assert "完成初审" in d.title and "提前递交" in d.detail
+
+
+def test_the_excel_file_says_which_rates_are_defaults_to_check(
+    guide: Guide, project: Builder, contract: Callable[..., Row], tmp_path: Path
+) -> None:
+    """The guide names SAFE's published table; the program's figures are reconstructions: the
+    Excel file says so, and names a rate the user entered as the user's."""
+    import openpyxl
+
+    from app.workbook import write_workbook
+
+    rows = [contract(Decimal(7000000), currency="CNY"), contract(Decimal(100000), currency="EUR")]
+    p = project(
+        "outsourcing_onshore",
+        inputs={"outsourcing_onshore": {"reported_on_platform": True}},
+        tables={"contracts": rows},
+        rates={"EUR": Rate(Decimal("1.1400"), "usd_per")},
+    )
+    path = tmp_path / "表.xlsx"
+    write_workbook(path, guide, p, evaluate(guide, p), [])
+    ws = openpyxl.load_workbook(path)["2018年度服务外包执行情况汇总表"]
+    subtitle = str(ws.cell(2, 1).value)
+    assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in subtitle
+    assert "1 欧元 = 1.1400 美元（本项目填写）" in subtitle

@@ -14,6 +14,7 @@ about, so the wizard can take the user there:
 ``document.<doc>[.<row>]``      a checklist document (per row: that row's)
 ``evidence.<file id>``          an attached file
 ``deadline.<id>``               a date of the guide
+``rates``                       the project's exchange rates
 ==============================  =========================================
 """
 
@@ -109,7 +110,31 @@ def validate(
     out += _tables(guide, project)
     out += _documents(guide, project)
     out += _deadlines(guide, today or dt.date.today())
+    out += _rates(guide, project)
     return sort_findings(out)
+
+
+def _rates(guide: Guide, project: ProjectData) -> list[Finding]:
+    """A project rate far from the guide's default is most likely written the other way round
+    (0.1457 for “1 美元 = ? 人民币”): say how the table writes it."""
+    out: list[Finding] = []
+    for code, rate in project.rates.items():
+        try:
+            cur = guide.currency(code)
+        except KeyError:
+            continue
+        usd_now, usd_default = rate.to_usd(1), cur.rate.to_usd(1)
+        if usd_default and not 1 / 3 <= usd_now / usd_default <= 3:
+            out.append(
+                Finding(
+                    "rate.suspicious",
+                    "warning",
+                    "rates",
+                    f"{cur.name}的折算率 {rate.describe(cur.name)} 与默认值"
+                    f" {cur.rate.describe(cur.name)} 相差很大，请确认是按折算率表的写法填写的。",
+                )
+            )
+    return out
 
 
 def _company(guide: Guide, project: ProjectData) -> list[Finding]:

@@ -313,3 +313,21 @@ def test_the_excel_file_says_which_rates_are_defaults_to_check(
     subtitle = str(ws.cell(2, 1).value)
     assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in subtitle
     assert "1 欧元 = 1.1400 美元（本项目填写）" in subtitle
+
+
+@pytest.mark.parametrize(
+    ("rate", "warned"),
+    [
+        (Rate(Decimal("0.145704"), "per_usd"), True),  # the reciprocal, typed the wrong way round
+        (Rate(Decimal("6.8600"), "per_usd"), False),
+        (Rate(Decimal("0.145704"), "usd_per"), False),  # the same rate, quoted the other way
+    ],
+)
+def test_a_rate_written_the_other_way_round_is_pointed_out(
+    guide: Guide, project: Builder, rate: Rate, warned: bool
+) -> None:
+    found = validate(guide, project("culture_translation", rates={"CNY": rate}), today=CALM)
+    hits = [f for f in found if f.code == "rate.suspicious"]
+    assert bool(hits) is warned
+    if warned:
+        assert not hits[0].blocking and "1 美元 = 6.8632 人民币" in hits[0].message

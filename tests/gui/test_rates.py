@@ -122,3 +122,14 @@ def test_a_currency_not_in_the_table_is_added_and_used(qtbot, session):  # type:
     dialog.new_value.setText("30")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert "已在表中" in dialog.message.text()
+
+
+def test_a_rate_finding_takes_the_user_to_the_rates_button(qtbot, session):  # type: ignore[no-untyped-def]
+    from widgets.pages.items import ItemsPage
+
+    page = ItemsPage()
+    qtbot.addWidget(page)
+    page.set_session(session)
+    page.show()
+    assert page.focus_where("rates")
+    qtbot.waitUntil(page.rates_button.hasFocus)

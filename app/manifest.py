@@ -267,7 +267,7 @@ def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
                 '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
                 ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
             )
-        value = _decimal(path, where, v)
+        value = _rate_number(path, where, v)
         rate = Rate(value, default.quote, default.units)
     else:
         for k in v:
@@ -284,14 +284,22 @@ def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
         if "per_usd" in v:
             if "units" in v:
                 raise _fail(path, f"{where}.units", "units 只用于 usd_per")
-            rate = Rate(_decimal(path, f"{where}.per_usd", v["per_usd"]), "per_usd", 1, name)
+            rate = Rate(_rate_number(path, f"{where}.per_usd", v["per_usd"]), "per_usd", 1, name)
         else:
-            rate = Rate(_decimal(path, f"{where}.usd_per", v["usd_per"]), "usd_per", units, name)
+            value = _rate_number(path, f"{where}.usd_per", v["usd_per"])
+            rate = Rate(value, "usd_per", units, name)
     if not rate.value.is_finite() or rate.value <= 0:
         raise _fail(path, where, "汇率须大于 0")
     if code == "USD" and rate != Rate(Decimal(1)) and rate != Rate(Decimal(1), "usd_per"):
         raise _fail(path, where, "美元对美元的折算率只能是 1")
     return rate
+
+
+def _rate_number(path: Path, where: str, v: Any) -> Decimal:
+    """A rate as a JSON number (never a quoted one): its digits are kept exactly."""
+    if isinstance(v, str):
+        raise _fail(path, where, "汇率应为数字，数字请不要加引号")
+    return _decimal(path, where, v)
 
 
 def _rate_json(guide: Guide, code: str, rate: Rate) -> Any:

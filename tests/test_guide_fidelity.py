@@ -91,7 +91,8 @@ def _manifest(tmp_path: Path, rates: dict[str, Any], currency: str) -> Path:
         "rates": rates,
     }
     path = tmp_path / "清单.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, default=lambda d: f"@@{d}@@")
+    path.write_text(text.replace('"@@', "").replace('@@"', ""), encoding="utf-8")  # exact digits
     return path
 
 
@@ -99,7 +100,7 @@ def test_manifest_adds_a_currency_with_its_rate(tmp_path: Path) -> None:
     """The guide's conversion table (《各种货币对美元折算率表》) lists more currencies than our
     defaults: one it lists is added with its name and rate and then used (exactly at the
     bound: 32,450,000 THB at 1 美元 = 32.45 泰铢 is USD 1,000,000)."""
-    path = _manifest(tmp_path, {"THB": {"name": "泰铢", "per_usd": "32.45"}}, "THB")
+    path = _manifest(tmp_path, {"THB": {"name": "泰铢", "per_usd": Decimal("32.45")}}, "THB")
     m = load_manifest(path)
     assert m.data.rates["THB"] == Rate(Decimal("32.45"), "per_usd", 1, "泰铢")
     assert evaluate(m.guide, m.data).items["outsourcing_offshore"].eligible
@@ -119,6 +120,7 @@ def test_manifest_adds_a_currency_with_its_rate(tmp_path: Path) -> None:
         ({"THB": {"name": "泰铢", "per_usd": 32.45, "usd_per": 0.03}}, "之一"),
         ({"THB": {"name": "泰铢", "per_usd": 0}}, "大于 0"),
         ({"CNY": 0}, "大于 0"),
+        ({"CNY": "6.8632"}, "不要加引号"),
     ],
 )
 def test_manifest_bad_rates_are_refused_with_a_message(

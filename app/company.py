@@ -75,3 +75,10 @@ def check_district(value: str, districts: tuple[str, ...], other: str) -> str | 
     if not name:
         return f"选择“{other}”时请填写所在区（经济功能区）的名称。"
     return None
+
+
+def printed_district(value: str, other: str) -> str:
+    """The district as printed on the form, the cover and the templates: a free-named one
+    (“其他：横琴粤澳深度合作区”) by its name alone."""
+    name = split_other_district(value, other)
+    return name if name else value

@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Row, Value
@@ -397,7 +398,10 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
     section("一、企业基本情况")
     company = project.company
     for field_id, label in COMPANY_FIELDS:
-        pair(label, company.get(field_id))
+        text = company.get(field_id)
+        if field_id == "district":
+            text = printed_district(text, guide.district_other)
+        pair(label, text)
 
     section("二、申报项目及申请金额")
     columns = [

@@ -333,3 +333,27 @@ def test_a_rate_written_the_other_way_round_is_pointed_out(
     assert bool(hits) is warned
     if warned:
         assert not hits[0].blocking and "1 美元 = 6.8632 人民币" in hits[0].message
+
+
+def test_an_other_district_is_printed_by_its_name(guide: Guide) -> None:
+    from app.company import printed_district
+
+    assert (
+        printed_district("其他：横琴粤澳深度合作区", guide.district_other) == "横琴粤澳深度合作区"
+    )
+    assert printed_district("香洲区", guide.district_other) == "香洲区"
+
+
+def test_the_excel_form_prints_an_other_district_by_its_name(
+    guide: Guide, project: Builder, company: Callable[..., Any], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from app.workbook import write_workbook
+
+    p = project("culture_translation", company=company(district="其他：横琴粤澳深度合作区"))
+    path = tmp_path / "表.xlsx"
+    write_workbook(path, guide, p, evaluate(guide, p), [])
+    ws = openpyxl.load_workbook(path)["申请表"]
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "横琴粤澳深度合作区" in cells and not any("其他：" in c for c in cells)

@@ -286,13 +286,6 @@ def _widths(
     return [weights[i] * scale if i in weights else natural[i] for i in range(len(kinds))]
 
 
-def _currency_name(guide: Guide, code: str) -> str:
-    try:
-        return guide.currency(code).name
-    except KeyError:
-        return code
-
-
 def _usd(col: FieldSpec, row: Row, fields: dict[str, FieldSpec], rates: Rates) -> str:
     got = money_of(col, row.values, fields)
     if got is None or not rates.known(got[1]):

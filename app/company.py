@@ -52,3 +52,33 @@ def check_email(email: str) -> str | None:
     if email.strip() and not _EMAIL.match(email.strip()):
         return "电子邮箱格式不正确（如 name@example.com）。"
     return None
+
+
+def split_other_district(value: str, other: str) -> str | None:
+    """The name in a free-named district (“其他：横琴粤澳合作区” -> “横琴粤澳合作区”), or None
+    when ``value`` is not one (or the guide allows none: ``other`` empty)."""
+    prefix = f"{other}："
+    if other and value.startswith(prefix):
+        return value[len(prefix) :].strip()
+    return None
+
+
+def check_district(value: str, districts: tuple[str, ...], other: str) -> str | None:
+    """A Chinese message when ``value`` is not a district of the guide (or 其他 with a name)."""
+    if not value:
+        return "请选择所在区（由该区商务部门初审）。"
+    if value in districts:
+        return None
+    name = split_other_district(value, other)
+    if name is None:
+        return f"所在区“{value}”不在申报指南列出的区中，请重新选择。"
+    if not name:
+        return f"选择“{other}”时请填写所在区（经济功能区）的名称。"
+    return None
+
+
+def printed_district(value: str, other: str) -> str:
+    """The district as printed on the form, the cover and the templates: a free-named one
+    (“其他：横琴粤澳深度合作区”) by its name alone."""
+    name = split_other_district(value, other)
+    return name if name else value

@@ -5,6 +5,7 @@ about, so the wizard can take the user there:
 
 ==============================  =========================================
 ``company.<field>``             a company field (app.model.COMPANY_FIELDS)
+``company.declaration``         the declaration of the applicant conditions
 ``items``                       the item selection
 ``item.<item>``                 an item (its eligibility, amount)
 ``item.<item>.<field>``         an item input
@@ -13,6 +14,7 @@ about, so the wizard can take the user there:
 ``document.<doc>[.<row>]``      a checklist document (per row: that row's)
 ``evidence.<file id>``          an attached file
 ``deadline.<id>``               a date of the guide
+``rates``                       the project's exchange rates
 ==============================  =========================================
 """
 
@@ -24,12 +26,12 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Literal
 
-from app.company import check_credit_code, check_email, check_phone
+from app.company import check_credit_code, check_district, check_email, check_phone
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
-from app.model import COMPANY_FIELDS, ProjectData, Value
+from app.model import COMPANY_FIELDS, ProjectData, Row, Value
 from app.outputs import safe_file_stem
 from app.process import figure_changes, form_figures, stage_reached
-from app.rules import Evaluation, cell, evaluate, fmt_money, fmt_number
+from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
 
 Severity = Literal["blocking", "warning"]
 LOW_DPI = 150.0
@@ -110,6 +112,7 @@ def validate(
     out += _documents(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     out += process_findings(guide, project, ev)
+    out += _rates(guide, project)
     return sort_findings(out)
 
 
@@ -151,6 +154,29 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
     return out
 
 
+def _rates(guide: Guide, project: ProjectData) -> list[Finding]:
+    """A project rate far from the guide's default is most likely written the other way round
+    (0.1457 for “1 美元 = ? 人民币”): say how the table writes it."""
+    out: list[Finding] = []
+    for code, rate in project.rates.items():
+        try:
+            cur = guide.currency(code)
+        except KeyError:
+            continue
+        usd_now, usd_default = rate.to_usd(1), cur.rate.to_usd(1)
+        if usd_default and not 1 / 3 <= usd_now / usd_default <= 3:
+            out.append(
+                Finding(
+                    "rate.suspicious",
+                    "warning",
+                    "rates",
+                    f"{cur.name}的折算率 {rate.describe(cur.name)} 与默认值"
+                    f" {cur.rate.describe(cur.name)} 相差很大，请确认是按折算率表的写法填写的。",
+                )
+            )
+    return out
+
+
 def _company(guide: Guide, project: ProjectData) -> list[Finding]:
     c = project.company
     out: list[Finding] = []
@@ -182,22 +208,19 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    if not c.district:
+    msg = check_district(c.district, guide.districts, guide.district_other)
+    if msg:
+        code = "company.district.missing" if not c.district else "company.district.unknown"
+        out.append(Finding(code, "blocking", "company.district", msg))
+    if guide.conditions and not project.declaration_confirmed:
         out.append(
             Finding(
-                "company.district.missing",
+                "company.declaration.unconfirmed",
                 "blocking",
-                "company.district",
-                "请选择所在区（由该区商务部门初审）。",
-            )
-        )
-    elif c.district not in guide.districts:
-        out.append(
-            Finding(
-                "company.district.unknown",
-                "blocking",
-                "company.district",
-                f"所在区“{c.district}”不在申报指南列出的区中，请重新选择。",
+                "company.declaration",
+                "请在“企业信息”页阅读申报指南的申请条件并确认本单位符合："
+                + "；".join(c.text.rstrip("。") for c in guide.conditions)
+                + "。",
             )
         )
     msg = check_phone(c.phone)
@@ -348,7 +371,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
     for it in selected_items(guide, project):
         if it.table and guide.table(it.table) not in used:
             used.append(guide.table(it.table))
-    codes = {c.code for c in guide.currencies}
+    codes = {code for code, _ in currency_choices(guide, project)}
     period_cols = {
         (m.table, m.period_column) for m in guide.measures if m.period_column is not None
     }
@@ -363,6 +386,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                     f"请在“{table.title}”表中填写明细。",
                 )
             )
+        first_seen: dict[tuple[str, ...], int] = {}
         for n, row in enumerate(rows, start=1):
             label = cell(table.column(table.row_label), row.values) or f"第{n}行"
             for col in table.columns:
@@ -400,6 +424,7 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                             f"（{guide.period_start.isoformat()} 至 {guide.period_end.isoformat()}）内，不计入金额。",
                         )
                     )
+            out += _duplicate(table, first_seen, n, row, label)
             if table.id == "contracts":
                 c_amt, e_amt = row.values.get("contract_amount"), row.values.get("execution_amount")
                 if isinstance(c_amt, Decimal) and isinstance(e_amt, Decimal) and e_amt > c_amt:
@@ -412,6 +437,41 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                         )
                     )
     return out
+
+
+def _identity(table: TableSpec, row: Row) -> tuple[str, ...] | None:
+    """The row's identity under the table's ``unique`` columns; None when one is empty."""
+    parts = []
+    for col_id in table.unique:
+        v = cell(table.column(col_id), row.values)
+        text = "" if v is None else "".join(str(v).split()).casefold()
+        if not text:
+            return None
+        parts.append(text)
+    return tuple(parts) if parts else None
+
+
+def _duplicate(
+    table: TableSpec, first_seen: dict[tuple[str, ...], int], n: int, row: Row, label: object
+) -> list[Finding]:
+    """同一类型项目不可重复申报: the same contract, person, certificate or cost entered twice
+    would back support twice. The later row is flagged, naming the first one."""
+    key = _identity(table, row)
+    if key is None:
+        return []
+    m = first_seen.setdefault(key, n)
+    if m == n:
+        return []
+    cols = "、".join(table.column(c).label for c in table.unique)
+    return [
+        Finding(
+            "table.row.duplicate",
+            "blocking",
+            f"table.{table.id}.{row.id}",
+            f"“{table.title}”第{n}行（{label}）与第{m}行的{cols}相同：同一类型项目不可"
+            "重复申报，同一份合同、同一人、同一证书或同一笔费用只能填写一次，请删除重复的行。",
+        )
+    ]
 
 
 def _documents(guide: Guide, project: ProjectData) -> list[Finding]:

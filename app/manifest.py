@@ -19,8 +19,9 @@ from typing import Any
 from app.errors import AppError, ManifestError
 from app.guide import guide_by_id
 from app.guide.model import FieldSpec, Guide
-from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.outputs import safe_file_stem
+from app.project.records import DECLARATION_OPTION
 from app.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
 
 FORMAT = "packet-assembler-manifest"
@@ -189,6 +190,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         "options",
         "stages",
         "review_figures",
+        "declaration_confirmed",
     }
     for key in raw:
         if key not in known:
@@ -200,6 +202,10 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         guide = guide_by_id(guide_id)
     except AppError as exc:
         raise _fail(path, "guide", exc.message) from None
+
+    rates_raw = _object(path, "rates", raw.get("rates"), "应为对象 {币种代码: 汇率}")
+    rates = {str(k): _rate(path, f"rates.{k}", guide, str(k), v) for k, v in rates_raw.items()}
+    added = {code for code in rates if code not in {c.code for c in guide.currencies}}
 
     company_raw = _object(path, "company", raw.get("company"))
     company_keys = {k for k, _ in COMPANY_FIELDS}
@@ -236,7 +242,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
                 fspec = spec.input(fid)
             except KeyError:
                 raise _fail(path, f"{where}.inputs.{fid}", "不是该项目的输入字段") from None
-            value = _coerce(path, f"{where}.inputs.{fid}", fspec, v, guide)
+            value = _coerce(path, f"{where}.inputs.{fid}", fspec, v, guide, added)
             if value is not None:
                 values[fid] = value
         if values:
@@ -275,25 +281,11 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
                     col = tspec.column(col_id)
                 except KeyError:
                     raise _fail(path, f"{where}.{col_id}", f"不是表 {table_id} 的列") from None
-                value = _coerce(path, f"{where}.{col_id}", col, v, guide)
+                value = _coerce(path, f"{where}.{col_id}", col, v, guide, added)
                 if value is not None:
                     values[col_id] = value
             rows.append(Row(id=rid, values=values))
         tables[table_id] = tuple(rows)
-
-    rates: dict[str, Decimal] = {}
-    rates_raw = _object(path, "rates", raw.get("rates"), "应为对象 {币种代码: 汇率}")
-    for code, v in rates_raw.items():
-        if not rate_currency_allowed(code, guide, raw):
-            raise _fail(
-                path,
-                f"rates.{code}",
-                "不是申报指南汇率表中的币种（币种代码如 EUR、HKD，见清单说明的币种表）",
-            )
-        rate = _number(path, f"rates.{code}", v, "汇率", minimum=ZERO)
-        if rate <= 0:
-            raise _fail(path, f"rates.{code}", "汇率须大于 0")
-        rates[code] = rate
 
     evidence = _evidence(path, raw.get("evidence"), guide, row_ids)
     outside = tuple(ref for ref in evidence if ref.outside)
@@ -311,6 +303,9 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
 
     options = _options(path, raw.get("options"))
     stages = _stages(path, guide, raw.get("stages"))
+    confirmed = raw.get("declaration_confirmed", False)
+    if not isinstance(confirmed, bool):
+        raise _fail(path, "declaration_confirmed", "应为 true 或 false（是否确认符合申请条件）")
     figures = raw.get("review_figures") or {}
     if not isinstance(figures, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in figures.items()
@@ -327,6 +322,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         requested=requested,
         stages=stages,
         review_figures=figures,
+        declaration_confirmed=confirmed,
     )
     refs = tuple(EvidenceRef(r.document_id, r.row_id, r.path, r.outside) for r in evidence)
     return Manifest(source=path, guide=guide, data=data, evidence=refs, options=options)
@@ -355,13 +351,11 @@ def _stages(path: Path, guide: Guide, raw: Any) -> dict[str, dt.date]:
     return out
 
 
-def rate_currency_allowed(code: str, guide: Guide, raw: Mapping[str, Any]) -> bool:
-    """Whether ``rates`` may give a rate for ``code``: a currency of the guide's table.
-
-    The one place that decides it, so that currencies declared in the manifest itself (a
-    currency the guide's table lacks, added with its rate) can be admitted here."""
-    del raw  # the manifest declares no currencies of its own yet
-    return any(c.code == code for c in guide.currencies)
+def rate_currency_allowed(code: str, guide: Guide, value: Any) -> bool:
+    """Whether ``rates`` may give ``value`` for ``code``: a currency of the guide's table, or
+    one the manifest adds with its name (the object form ``{"name": ..., "per_usd": ...}``).
+    The one place that decides it."""
+    return any(c.code == code for c in guide.currencies) or isinstance(value, dict)
 
 
 @dataclass(frozen=True)
@@ -476,7 +470,87 @@ def _number(
 _STRING_TYPES = ("text", "certification", "date", "choice", "currency", "business_type")
 
 
-def _coerce(path: Path, where: str, spec: FieldSpec, v: Any, guide: Guide) -> Value | None:
+def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
+    """A rate: a number, read the way the guide's table quotes that currency, or an object
+    ``{"per_usd": ...}`` / ``{"usd_per": ..., "units": 100}`` (with ``"name"`` for a currency
+    the guide does not list)."""
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise _fail(path, where, "币种代码应为三个大写字母，如 THB")
+    try:
+        default: Rate | None = guide.currency(code).rate
+    except KeyError:
+        default = None
+    if not rate_currency_allowed(code, guide, v):
+        raise _fail(
+            path,
+            where,
+            '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
+            ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
+        )
+    if not isinstance(v, dict):
+        if default is None:
+            raise _fail(
+                path,
+                where,
+                '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
+                ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
+            )
+        value = _rate_number(path, where, v)
+        rate = Rate(value, default.quote, default.units)
+    else:
+        for k in v:
+            if k not in ("name", "per_usd", "usd_per", "units"):
+                raise _fail(path, f"{where}.{k}", "未知的键，可用：name、per_usd、usd_per、units")
+        if ("per_usd" in v) == ("usd_per" in v):
+            raise _fail(path, where, "须有 per_usd 或 usd_per 之一")
+        name = v.get("name", "")
+        if not isinstance(name, str) or (default is None and not name.strip()):
+            raise _fail(path, f"{where}.name", "请写明币种的中文名称")
+        units = v.get("units", 1)
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise _fail(path, f"{where}.units", "应为正整数（如 1 或 100）")
+        if "per_usd" in v:
+            if "units" in v:
+                raise _fail(path, f"{where}.units", "units 只用于 usd_per")
+            rate = Rate(_rate_number(path, f"{where}.per_usd", v["per_usd"]), "per_usd", 1, name)
+        else:
+            value = _rate_number(path, f"{where}.usd_per", v["usd_per"])
+            rate = Rate(value, "usd_per", units, name)
+    if not rate.value.is_finite() or rate.value <= 0:
+        raise _fail(path, where, "汇率须大于 0")
+    if code == "USD" and rate != Rate(Decimal(1)) and rate != Rate(Decimal(1), "usd_per"):
+        raise _fail(path, where, "美元对美元的折算率只能是 1")
+    return rate
+
+
+def _rate_number(path: Path, where: str, v: Any) -> Decimal:
+    """A rate as a JSON number (never a quoted one): its digits are kept exactly."""
+    if isinstance(v, str):
+        raise _fail(path, where, "汇率应为数字，数字请不要加引号")
+    return _number(path, where, v, "汇率")
+
+
+def _rate_json(guide: Guide, code: str, rate: Rate) -> Any:
+    """A rate for the manifest: a bare number when it is quoted as the guide quotes it."""
+    try:
+        default: Rate | None = guide.currency(code).rate
+    except KeyError:
+        default = None
+    if default is not None and (default.quote, default.units) == (rate.quote, rate.units):
+        return _json_value(rate.value)
+    out: dict[str, Any] = {"name": rate.name} if rate.name else {}
+    if rate.quote == "per_usd":
+        out["per_usd"] = _json_value(rate.value)
+    else:
+        out["usd_per"] = _json_value(rate.value)
+        if rate.units != 1:
+            out["units"] = rate.units
+    return out
+
+
+def _coerce(
+    path: Path, where: str, spec: FieldSpec, v: Any, guide: Guide, added: set[str]
+) -> Value | None:
     """A cell or input, by its field's type: the JSON type the manifest doc gives, then coerce."""
     if v is None:
         return None
@@ -488,7 +562,7 @@ def _coerce(path: Path, where: str, spec: FieldSpec, v: Any, guide: Guide) -> Va
     elif spec.type in _STRING_TYPES or isinstance(v, dict | list | _BadNumber):
         v = _text(path, where, v)
     try:
-        return coerce(spec, v, guide)
+        return coerce(spec, v, guide, added)
     except ValueProblem as exc:
         raise _fail(path, where, str(exc)) from None
 
@@ -574,6 +648,8 @@ def write_project_data(store: Any, data: ProjectData) -> None:
         store.set_requested(item_id, amount)
     for code, rate in data.rates.items():
         store.set_rate(code, rate)
+    if data.declaration_confirmed:
+        store.set_declaration_confirmed(True)
     for table_id, rows in data.tables.items():
         for row in rows:
             store.add_row(table_id, row.values, row_id=row.id)
@@ -657,10 +733,13 @@ def manifest_dict(
         "tables": tables,
     }
     if data.rates:
-        out["rates"] = {k: _json_value(v) for k, v in data.rates.items()}
+        out["rates"] = {k: _rate_json(guide, k, v) for k, v in data.rates.items()}
     out["evidence"] = evidence
-    if options:
-        out["options"] = {k: _json_value(v) for k, v in options.items()}
+    if data.declaration_confirmed:
+        out["declaration_confirmed"] = True
+    shown = {k: v for k, v in options.items() if k != DECLARATION_OPTION}
+    if shown:
+        out["options"] = {k: _json_value(v) for k, v in shown.items()}
     if data.stages:
         out["stages"] = {k: v.isoformat() for k, v in data.stages.items()}
     if data.review_figures:

@@ -164,11 +164,28 @@ def render_reference(guide: Guide) -> str:
             "",
         ]
     out += [
+        "### Applicant conditions (confirmed by `declaration_confirmed`)",
+        "",
+        *[f"- `{c.id}`: {c.text}" for c in guide.conditions],
+        "",
         "### Currencies (`currency` values and `rates` keys)",
         "",
+        "Defaults to check against SAFE's published table (only USD/CNY is certain). A bare "
+        "number in `rates` is read the way this column quotes the currency.",
+        "",
         _table(
-            ("code", "name", "USD per unit (guide default)"),
-            [(f"`{c.code}`", c.name, str(c.usd_per_unit)) for c in guide.currencies],
+            ("code", "name", "guide default, as the table quotes it", "`rates` number means"),
+            [
+                (
+                    f"`{c.code}`",
+                    c.name,
+                    c.rate.describe(c.name),
+                    "units per 1 USD"
+                    if c.rate.quote == "per_usd"
+                    else ("USD per unit" if c.rate.units == 1 else f"USD per {c.rate.units} units"),
+                )
+                for c in guide.currencies
+            ],
         ),
         "",
         "### Business types (`business_type` values)",

@@ -26,7 +26,9 @@ import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
+from typing import Literal
 
 Value = str | int | bool | Decimal | _dt.date
 
@@ -45,6 +47,46 @@ COMPANY_FIELDS: tuple[tuple[str, str], ...] = (
     ("account", "银行账号"),
 )
 """The company fields, in form order, with their Chinese labels."""
+
+
+Quote = Literal["per_usd", "usd_per"]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """An exchange rate against the US dollar, written the way SAFE's year-end table
+    《各种货币对美元折算率表》 quotes it, so that it is stored exactly as published:
+
+    - ``quote="per_usd"``: ``value`` units of the currency buy one US dollar (CNY 6.8632);
+    - ``quote="usd_per"``: ``units`` units of the currency are worth ``value`` US dollars
+      (EUR 1.1450 per 1, or JPY 0.9040 per 100).
+
+    Conversions are exact (rational arithmetic): an amount exactly at a USD bound converts to
+    exactly that bound. ``name`` is the Chinese name of a currency the guide does not list
+    (a currency the user added); it plays no part in equality."""
+
+    value: Decimal
+    quote: Quote = "per_usd"
+    units: int = 1
+    name: str = field(default="", compare=False)
+
+    def to_usd(self, amount: Decimal | int) -> Fraction:
+        """``amount`` of this currency in US dollars, exactly."""
+        if self.quote == "per_usd":
+            return Fraction(amount) / Fraction(self.value)
+        return Fraction(amount) * Fraction(self.value) / self.units
+
+    def from_usd(self, usd: Fraction) -> Fraction:
+        """``usd`` US dollars in this currency, exactly."""
+        if self.quote == "per_usd":
+            return usd * Fraction(self.value)
+        return usd * self.units / Fraction(self.value)
+
+    def describe(self, name: str) -> str:
+        """The rate as the table reads, e.g. “1 美元 = 6.8632 人民币”, “100 日元 = 0.9040 美元”."""
+        if self.quote == "per_usd":
+            return f"1 美元 = {self.value} {name}"
+        return f"{self.units} {name} = {self.value} 美元"
 
 
 @dataclass(frozen=True)
@@ -110,11 +152,13 @@ class ProjectData:
     selected: tuple[str, ...] = ()  # item ids, in the guide's order
     inputs: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)  # item id -> field -> v
     tables: Mapping[str, tuple[Row, ...]] = field(default_factory=dict)  # table id -> rows
-    rates: Mapping[str, Decimal] = field(default_factory=dict)  # currency code -> USD per unit
+    rates: Mapping[str, Rate] = field(default_factory=dict)  # code -> the project's own rate
     requested: Mapping[str, Decimal] = field(default_factory=dict)  # item id -> CNY asked for
     evidence: tuple[EvidenceFile, ...] = ()
     stages: Mapping[str, _dt.date] = field(default_factory=dict)  # stage id -> date reached
     review_figures: Mapping[str, str] = field(default_factory=dict)  # of the last 初审 print
+    # The user confirmed the guide's applicant conditions (申请对象和条件) as a declaration.
+    declaration_confirmed: bool = False
 
     def rows(self, table_id: str) -> tuple[Row, ...]:
         return self.tables.get(table_id, ())

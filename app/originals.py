@@ -31,7 +31,8 @@ from app.rules import cell
 from app.templates import narrative_signatures
 
 BRING_ORIGINAL = "携带原件核对"
-ORIGINAL_INSIDE = "原件装入申报材料"
+# The packet goes in two copies (一式两份, the cover's 正本 / 副本) but there is one original.
+ORIGINAL_INSIDE = "原件装入正本；副本放复印件，注明“原件见正本”"
 BASE_SECTION = "基本材料"
 STAMPED_INSIDE = "区商务部门盖章的申请表原件装入正式装订材料（替换未盖章的申请表）"
 
@@ -147,8 +148,9 @@ def write_originals_pdf(
         para(f"制表日期：{date.year}年{date.month}月{date.day}日", small),
         Spacer(1, 3 * mm),
         para(
-            "请逐项核对：“携带原件核对”的材料递交时须带原件备查；“原件装入申报材料”的材料须将原件"
-            "装订在申报材料中；签名、盖章项须在装订前完成。",
+            "请逐项核对：“携带原件核对”的材料递交时须带原件备查；“原件装入正本”的材料须将原件"
+            "装订在封面勾选“正本”的一份中，另一份（副本）放复印件并注明“原件见正本”；"
+            "签名、盖章项须在装订前完成。",
             small,
         ),
         Spacer(1, 4 * mm),

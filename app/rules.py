@@ -1,21 +1,25 @@
 """Eligibility, support ceilings and requested amounts, from a project's figures and rows.
 
 Pure functions of (guide, project). Every bound is the guide file's: inclusive (>=, （含）) or
-strict (>, 超过) as written there. Money is Decimal throughout; other currencies are converted
-through USD with the guide's year-end rates, overridden by the project's edited rates.
+strict (>, 超过) as written there. Amounts come in and go out as Decimal; in between, figures
+converted from another currency are exact rationals (``Fraction``) computed from the rates as
+SAFE's table quotes them (the guide's, or the project's own), so an amount exactly at a bound is
+judged at the bound and one smallest unit below is judged below it. Support is cut (never
+rounded up) to the cent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from app.guide.model import FieldSpec, Guide, ItemSpec, Measure, Rule, TableSpec
-from app.model import ProjectData, Row, Value
+from app.model import ProjectData, Rate, Row, Value
 
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
@@ -56,27 +60,97 @@ class Evaluation:
 
 
 class Rates:
-    """USD per unit of each currency: the guide's, with the project's overrides."""
+    """The rate of each currency: the guide's table, with the project's own rates (edited, or
+    added for a currency the table lacks). Conversions are exact: rational arithmetic on the
+    rates as the table quotes them, so an amount exactly at a bound converts to the bound."""
 
-    def __init__(self, guide: Guide, overrides: Mapping[str, Decimal] | None = None) -> None:
-        self._rates = {c.code: c.usd_per_unit for c in guide.currencies}
+    def __init__(self, guide: Guide, overrides: Mapping[str, Rate] | None = None) -> None:
+        self._rates = {c.code: c.rate for c in guide.currencies}
+        self._names = {c.code: c.name for c in guide.currencies}
+        self._own: set[str] = set()
+        self._year = guide.period_end.year
         for code, rate in (overrides or {}).items():
-            if rate > 0:
+            if rate.value > 0:
                 self._rates[code] = rate
+                self._own.add(code)
+                self._names.setdefault(code, rate.name or code)
 
-    def usd_per_unit(self, code: str) -> Decimal:
+    def is_default(self, code: str) -> bool:
+        """True when ``code`` uses the guide file's default rate (not one the user gave)."""
+        return code not in self._own
+
+    def summary(self, codes: Iterable[str]) -> str:
+        """The rates used for ``codes``, saying which are the program's defaults (to be checked
+        against SAFE's published table) and which the user entered. Empty when none applies."""
+        used = [c for c in dict.fromkeys(codes) if c != "USD" and self.known(c)]
+        default = [self.describe(c) for c in used if self.is_default(c)]
+        own = [self.describe(c) for c in used if not self.is_default(c)]
+        parts = []
+        if default:
+            parts.append(
+                "、".join(default) + f"（程序默认值，须与国家外汇管理局公布的{self._year}年末"
+                "《各种货币对美元折算率表》核对）"
+            )
+        if own:
+            parts.append("、".join(own) + "（本项目填写）")
+        return "；".join(parts)
+
+    def rate(self, code: str) -> Rate:
+        """The rate used for ``code``; KeyError for a currency nobody gave a rate for."""
         try:
             return self._rates[code]
         except KeyError:
             raise KeyError(code) from None
 
-    def convert(self, amount: Decimal, from_code: str, to_code: str) -> Decimal:
+    def name(self, code: str) -> str:
+        return self._names.get(code, code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every currency with a rate: the guide's, in its order, then the added ones."""
+        return tuple(self._rates)
+
+    def describe(self, code: str) -> str:
+        """“1 美元 = 6.8632 人民币”: the rate as the table reads."""
+        return self.rate(code).describe(self.name(code))
+
+    def exact(self, amount: Decimal | int | Fraction, from_code: str, to_code: str) -> Fraction:
         if from_code == to_code:
-            return amount
-        return amount * self.usd_per_unit(from_code) / self.usd_per_unit(to_code)
+            return Fraction(amount)
+        usd = self.rate(from_code).to_usd(Fraction(amount))  # type: ignore[arg-type]
+        return usd if to_code == "USD" else self.rate(to_code).from_usd(usd)
+
+    def convert(self, amount: Decimal, from_code: str, to_code: str) -> Decimal:
+        """``amount`` in ``to_code``, as a Decimal (exact when the result has a finite
+        decimal expansion, else to 28 significant digits)."""
+        return to_decimal(self.exact(amount, from_code, to_code))
 
     def known(self, code: str) -> bool:
         return code in self._rates
+
+
+def currency_choices(guide: Guide, project: ProjectData) -> list[tuple[str, str]]:
+    """(code, name) of every currency a project may use: the guide's table, then the ones the
+    user added with their rate."""
+    out = [(c.code, c.name) for c in guide.currencies]
+    known = {c.code for c in guide.currencies}
+    out += [(code, r.name or code) for code, r in project.rates.items() if code not in known]
+    return out
+
+
+def to_decimal(value: Fraction | Decimal | int) -> Decimal:
+    """A Decimal for an exact rational (28 significant digits when it does not terminate)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def shown(value: Fraction | Decimal) -> Decimal:
+    """A figure as shown next to a bound: cut (never rounded) to the cent, so that
+    999,999.998 US dollars reads 999,999.99 and not 1,000,000.00."""
+    return Decimal(math.floor(Fraction(value) * 100)) / 100
 
 
 def fmt_money(amount: Decimal, places: int = 2) -> str:
@@ -124,12 +198,12 @@ class _Context:
         self.guide = guide
         self.project = project
         self.rates = Rates(guide, project.rates)
-        self._measures: dict[str, Decimal | None] = {}
+        self._measures: dict[str, Fraction | None] = {}
 
     def table(self, table_id: str) -> TableSpec:
         return self.guide.table(table_id)
 
-    def row_money(self, table: TableSpec, column: str, row: Row, unit: str) -> Decimal | None:
+    def row_money(self, table: TableSpec, column: str, row: Row, unit: str) -> Fraction | None:
         fields = {c.id: c for c in table.columns}
         got = money_of(fields[column], row.values, fields)
         if got is None:
@@ -137,7 +211,7 @@ class _Context:
         amount, code = got
         if not self.rates.known(code):
             return None
-        return self.rates.convert(amount, code, unit)
+        return self.rates.exact(amount, code, unit)
 
     def matches(self, m: Measure, table: TableSpec, row: Row) -> bool:
         for col_id, wanted in m.where:
@@ -147,13 +221,23 @@ class _Context:
             return in_period(self.guide, row.values.get(m.period_column))
         return True
 
-    def measure(self, measure_id: str) -> Decimal | None:
-        """The measure's value; None when it rests on a missing input."""
+    def measure(self, measure_id: str) -> Fraction | None:
+        """The measure's exact value; None when it rests on a missing input."""
         if measure_id not in self._measures:
             self._measures[measure_id] = self._compute(self.guide.measure(measure_id))
         return self._measures[measure_id]
 
-    def _compute(self, m: Measure) -> Decimal | None:
+    def grouped(self, measure_id: str, column: str) -> dict[Value | None, Fraction]:
+        """A table measure computed separately for each value of ``column`` (in row order)."""
+        m = self.guide.measure(measure_id)
+        assert m.table is not None
+        spec = self.table(m.table).column(column)
+        keys = dict.fromkeys(cell(spec, r.values) for r in self.project.rows(m.table))
+        return {k: self._compute(m, (spec, k)) or Fraction(0) for k in keys}
+
+    def _compute(
+        self, m: Measure, only: tuple[FieldSpec, Value | None] | None = None
+    ) -> Fraction | None:
         if m.kind == "field":
             assert m.item is not None and m.field is not None
             item = self.guide.item(m.item)
@@ -164,57 +248,59 @@ class _Context:
                 if got is None or not self.rates.known(got[1]):
                     return None
                 assert m.unit is not None
-                return self.rates.convert(got[0], got[1], m.unit)
-            v = cell(spec, values)
-            if v is None or isinstance(v, bool) or not isinstance(v, int | Decimal):
+                return self.rates.exact(got[0], got[1], m.unit)
+            got_value = cell(spec, values)
+            if isinstance(got_value, bool) or not isinstance(got_value, int | Decimal):
                 return None
-            return Decimal(v)
+            return Fraction(got_value)
         assert m.table is not None
         table = self.table(m.table)
         rows = [r for r in self.project.rows(m.table) if self.matches(m, table, r)]
+        if only is not None:
+            rows = [r for r in rows if cell(only[0], r.values) == only[1]]
         if m.kind == "count":
-            return Decimal(len(rows))
-        total = ZERO
+            return Fraction(len(rows))
+        total = Fraction(0)
         assert m.column is not None
         col = table.column(m.column)
         for r in rows:
+            v: Fraction | None = None
             if col.type == "money":
                 assert m.unit is not None
                 v = self.row_money(table, m.column, r, m.unit)
             else:
                 raw = cell(col, r.values)
-                v = (
-                    Decimal(raw)
-                    if isinstance(raw, int | Decimal) and not isinstance(raw, bool)
-                    else None
-                )
+                if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+                    v = Fraction(raw)
             if v is not None:
                 total += v
         return total
 
 
-def _compare(op: str, actual: Value | Decimal | None, bound: Value | None, guide: Guide) -> bool:
+def _compare(op: str, actual: Value | Fraction | None, bound: Value | None, guide: Guide) -> bool:
     if op == "present":
         return actual is not None and actual != ""
     if op == "in_period":
-        return in_period(guide, actual)
+        return not isinstance(actual, Fraction) and in_period(guide, actual)
     if actual is None:
         return False
     if op == "==":
         if isinstance(bound, bool):
             return actual is True if bound else actual is False
         return actual == bound
-    if isinstance(actual, bool) or not isinstance(actual, int | Decimal):
+    if isinstance(actual, bool) or not isinstance(actual, int | Decimal | Fraction):
         return False
-    a, b = Decimal(actual), Decimal(str(bound))
+    a, b = Fraction(actual), Fraction(Decimal(str(bound)))
     return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b}[op]
 
 
-def _describe(value: Value | Decimal | None) -> str:
+def _describe(value: Value | Fraction | None) -> str:
     if value is None or value == "":
         return "（未填写）"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Fraction):
+        return fmt_number(shown(value))
     if isinstance(value, Decimal | int):
         return fmt_number(Decimal(value))
     if isinstance(value, dt.date):
@@ -222,15 +308,16 @@ def _describe(value: Value | Decimal | None) -> str:
     return str(value)
 
 
-def _reason(rule: Rule, actual: Value | Decimal | None) -> str:
+def _reason(rule: Rule, actual: Value | Fraction | None) -> str:
     bound = rule.value
     return rule.reason.replace("{actual}", _describe(actual)).replace(
         "{bound}", _describe(bound if not isinstance(bound, bool) else None)
     )
 
 
-def _round_down(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_DOWN)
+def _round_down(amount: Fraction | Decimal) -> Decimal:
+    """Down to the cent (support is never rounded up)."""
+    return shown(amount)
 
 
 def evaluate(guide: Guide, project: ProjectData) -> Evaluation:
@@ -241,7 +328,7 @@ def evaluate(guide: Guide, project: ProjectData) -> Evaluation:
     return Evaluation(
         items=items,
         selected=selected,
-        measures={k: v for k, v in measures.items() if v is not None},
+        measures={k: to_decimal(v) for k, v in measures.items() if v is not None},
     )
 
 
@@ -250,21 +337,22 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
     inputs = project.item_inputs(item.id)
     reasons: list[str] = []
     basis: list[tuple[str, str]] = []
-    shown: set[str] = set()
+    listed: set[str] = set()
 
-    def show_measure(mid: str) -> Decimal | None:
+    def show_measure(mid: str) -> Fraction | None:
         value = ctx.measure(mid)
-        if mid not in shown:
-            shown.add(mid)
+        if mid not in listed:
+            listed.add(mid)
             m = guide.measure(mid)
             unit = {"USD": " 美元", "CNY": " 元"}.get(m.unit or "", "")
-            basis.append((m.label, "（未填写）" if value is None else fmt_number(value) + unit))
+            figure = "（未填写）" if value is None else fmt_number(shown(value)) + unit
+            basis.append((m.label, figure))
         return value
 
     eligible = True
     for rule in item.conditions:
         if rule.measure is not None:
-            actual: Value | Decimal | None = show_measure(rule.measure)
+            actual: Value | Fraction | None = show_measure(rule.measure)
         else:
             assert rule.field is not None
             actual = cell(item.input(rule.field), inputs)
@@ -276,30 +364,46 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
 
     rows: list[RowResult] = []
     c = item.ceiling
-    ceiling = ZERO
+    ceiling = Fraction(0)
     if c.kind == "fixed":
-        ceiling = c.amount
+        ceiling = Fraction(c.amount)
     elif c.kind == "tiers":
         assert c.measure is not None
-        value = show_measure(c.measure) or ZERO
+        value = show_measure(c.measure) or Fraction(0)
         for lower, amount in c.tiers:
-            if value >= lower:
-                ceiling = amount
+            if value >= Fraction(lower):
+                ceiling = Fraction(amount)
+    elif c.kind == "share" and c.per is not None:
+        # The cap is per group (每个中心最高不超过20万元): each group's share, capped, added up.
+        assert c.measure is not None
+        show_measure(c.measure)
+        m = guide.measure(c.measure)
+        assert m.table is not None
+        spec = guide.table(m.table).column(c.per)
+        unit = {"USD": " 美元", "CNY": " 元"}.get(m.unit or "", "")
+        for key, value in ctx.grouped(c.measure, c.per).items():
+            share = value * Fraction(c.percent) / 100
+            if c.cap is not None:
+                share = min(share, Fraction(c.cap))
+            ceiling += share
+            name = spec.choice_label(key) if key is not None else f"未填写{spec.label}"
+            basis.append((f"{m.label}（{name}）", fmt_number(shown(value)) + unit))
     elif c.kind == "share":
         assert c.measure is not None
-        value = show_measure(c.measure) or ZERO
-        ceiling = value * c.percent / 100
+        value = show_measure(c.measure) or Fraction(0)
+        ceiling = value * Fraction(c.percent) / 100
         if c.cap is not None:
-            ceiling = min(ceiling, c.cap)
+            ceiling = min(ceiling, Fraction(c.cap))
     else:
-        ceiling, rows, row_notes = _per_row(ctx, item)
+        row_total, rows, row_notes = _per_row(ctx, item)
+        ceiling = Fraction(row_total)
         reasons.extend(row_notes)
         if not any(r.counted for r in rows):
             eligible = False
             table = guide.table(item.table or "")
             reasons.append(f"没有符合条件的{table.title}（请在表中添加并检查各行）。")
 
-    cost: Decimal | None = None
+    cost: Fraction | None = None
     if item.cost_measure is not None:
         cost = show_measure(item.cost_measure)
         if cost is None or cost <= 0:
@@ -313,18 +417,18 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
             if c.kind == "fixed" and eligible:
                 reasons.append("支持金额不得超过项目实际开销，上限按实际开销计算。")
 
-    ceiling = _round_down(max(ceiling, ZERO)) if eligible else ZERO
+    final = _round_down(max(ceiling, Fraction(0))) if eligible else ZERO
     asked = project.requested.get(item.id)
-    requested = ceiling if asked is None else min(max(asked, ZERO), ceiling)
+    requested = final if asked is None else min(max(asked, ZERO), final)
     return ItemResult(
         item_id=item.id,
         eligible=eligible,
         reasons=tuple(reasons),
-        ceiling_cny=ceiling,
+        ceiling_cny=final,
         requested_cny=_round_down(requested),
         basis=tuple(basis),
         rows=tuple(rows),
-        cost_cny=cost,
+        cost_cny=None if cost is None else to_decimal(cost),
     )
 
 
@@ -342,14 +446,14 @@ def _per_row(ctx: _Context, item: ItemSpec) -> tuple[Decimal, list[RowResult], l
             if not _compare(rule.op, actual, rule.value, guide):
                 why.append(_reason(rule, actual))
         if c.row_amount is not None:
-            amount = c.row_amount
+            support = Fraction(c.row_amount)
         else:
             assert c.row_share_column is not None
-            cost = ctx.row_money(table, c.row_share_column, row, "CNY") or ZERO
-            amount = cost * c.row_share_percent / 100
+            cost = ctx.row_money(table, c.row_share_column, row, "CNY") or Fraction(0)
+            support = cost * Fraction(c.row_share_percent) / 100
             if c.row_cap is not None:
-                amount = min(amount, c.row_cap)
-        candidates.append((row, _round_down(amount), why))
+                support = min(support, Fraction(c.row_cap))
+        candidates.append((row, _round_down(support), why))
 
     passing = [(row, amt) for row, amt, why in candidates if not why]
     chosen = {row.id for row, _ in passing}

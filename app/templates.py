@@ -24,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import ProjectData, Row, Value
@@ -261,7 +262,7 @@ class _Facts:
         return [
             f"{c.name or '（企业全称）'}，统一社会信用代码 {c.credit_code or '（未填写）'}，"
             f"注册地址：{c.address or '（未填写）'}，法定代表人：{c.legal_rep or '（未填写）'}，"
-            f"所在区：{c.district or '（未填写）'}。"
+            f"所在区：{printed_district(c.district, self.guide.district_other) or '（未填写）'}。"
         ]
 
     def basis(self) -> list[_Fact]:

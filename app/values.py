@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
 from app.guide.model import FieldSpec, Guide
@@ -91,8 +92,11 @@ def parse_date(raw: object, label: str) -> dt.date:
     raise ValueProblem(f"{label}“{raw}”不是有效的日期，请写成 2018-06-30 的形式")
 
 
-def coerce(spec: FieldSpec, raw: object, guide: Guide | None = None) -> Value | None:
-    """The typed value for ``raw``; None for an empty entry. Raises ValueProblem."""
+def coerce(
+    spec: FieldSpec, raw: object, guide: Guide | None = None, added: Collection[str] = ()
+) -> Value | None:
+    """The typed value for ``raw``; None for an empty entry. Raises ValueProblem.
+    ``added``: currency codes the project added to the guide's rate table."""
     label = spec.label
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -133,6 +137,8 @@ def coerce(spec: FieldSpec, raw: object, guide: Guide | None = None) -> Value | 
             for c in guide.currencies:
                 if code == c.code or text == c.name:
                     return c.code
+            if code in added:
+                return code
             raise ValueProblem(f"{label}“{text}”不是已知币种，请在汇率表中添加")
         return code
     if t == "business_type" and guide is not None:

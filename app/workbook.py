@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Row, Value
@@ -397,7 +398,10 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
     section("一、企业基本情况")
     company = project.company
     for field_id, label in COMPANY_FIELDS:
-        pair(label, company.get(field_id))
+        text = company.get(field_id)
+        if field_id == "district":
+            text = printed_district(text, guide.district_other)
+        pair(label, text)
 
     section("二、申报项目及申请金额")
     columns = [
@@ -663,14 +667,17 @@ def _table_sheet(
         line[slots.index(("support", it.id)) + 1] = ev.items[it.id].ceiling_cny
         totals.append(line)
 
-    currencies = {"USD": "美元", "CNY": "人民币元"}
-    unit_note = "、".join(
-        f"{_currency_name(guide, u) if u not in currencies else currencies[u]}"
-        for u in dict.fromkeys(u for _, u in conversions)
-    )
     subtitle = f"企业全称：{project.company.name}"
-    if conversions:
-        subtitle += f"    折算汇率：按申报指南规定的年末折算率折合{unit_note}"
+    used: list[str] = []
+    for row in project.rows(table.id):
+        for col_id, unit in conversions:
+            spec = fields[col_id]
+            if spec.currency_field is not None:
+                used.append(str(cell(fields[spec.currency_field], row.values) or "USD"))
+            used.append(unit)
+    rate_text = rates.summary(used)
+    if rate_text:
+        subtitle += f"    折算率：{rate_text}"
     _title_rows(ws, table.sheet, subtitle, len(columns))
     header_row = 3
     _grid(ws, header_row, columns, data, totals)

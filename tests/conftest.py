@@ -89,6 +89,7 @@ def _builder(guide_id: str) -> ProjectBuilder:
         rates: Mapping[str, Decimal] | None = None,
         requested: Mapping[str, Decimal] | None = None,
         evidence: Iterable[EvidenceFile] = (),
+        declaration_confirmed: bool = True,
     ) -> ProjectData:
         return ProjectData(
             guide_id=guide_id,
@@ -99,6 +100,7 @@ def _builder(guide_id: str) -> ProjectBuilder:
             rates=dict(rates or {}),
             requested=dict(requested or {}),
             evidence=tuple(evidence),
+            declaration_confirmed=declaration_confirmed,
         )
 
     return build

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from app.guide import DEFAULT_GUIDE_ID, Guide, guide_by_id
-from app.model import Company, ProjectData, Row
+from app.model import Company, ProjectData, Rate, Row
 
 D = Decimal
 
@@ -128,6 +128,7 @@ def tcm_rows() -> tuple[Row, ...]:
                 "country": "中国澳门",
                 "currency": "USD",
                 "revenue": D("200000"),
+                "income_date": dt.date(2018, 8, 31),
             },
         ),
         Row(
@@ -139,6 +140,7 @@ def tcm_rows() -> tuple[Row, ...]:
                 "country": "葡萄牙",
                 "currency": "EUR",
                 "revenue": D("150000"),
+                "income_date": dt.date(2018, 11, 30),
             },
         ),
     )
@@ -172,6 +174,7 @@ def project(selected: tuple[str, ...]) -> ProjectData:
             "certifications": certifications(),
             "tcm_projects": tcm_rows(),
         },
-        rates={"HKD": D("0.128")},
+        rates={"HKD": Rate(D("0.128"), "usd_per")},
         requested={"outsourcing_offshore": D("80000")},
+        declaration_confirmed=True,
     )

@@ -187,6 +187,7 @@ def _rows() -> dict[str, tuple[Row, ...]]:
                 "country": "中国澳门",
                 "currency": "USD",
                 "revenue": Decimal("400000"),
+                "income_date": dt.date(2018, 9, 30),
             },
         ),
     )
@@ -206,6 +207,7 @@ def _rows() -> dict[str, tuple[Row, ...]]:
         Row(
             "k1",
             {
+                "center": "info_center",
                 "category": "server",
                 "description": "云服务器租赁",
                 "date": d(2018, 5, 1),
@@ -252,7 +254,8 @@ INPUTS = {
         "course_months": Decimal("2"),
         "trainee_count": 200,
     },
-    "public_service_center": {"center": "info_center", "provincial_funded": True},
+    "public_service_center": {"provincial_funded": True},
+    "export_credit_insurance": {"service_trade_insurance": True},
 }
 
 
@@ -299,6 +302,7 @@ def project(
         inputs=base.inputs,
         tables=base.tables,
         evidence=tuple(files),
+        declaration_confirmed=True,
     )
 
 

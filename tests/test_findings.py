@@ -111,7 +111,9 @@ def test_district_must_be_one_of_the_guide(
     assert codes(found) == [finding] and found[0].blocking
 
 
-@pytest.mark.parametrize("district", ["横琴新区", "富山工业区"])
+@pytest.mark.parametrize(
+    "district", ["横琴新区", "保税区", "富山工业园", "其他：横琴粤澳深度合作区"]
+)
 def test_every_guide_district_is_accepted(
     guide: Guide, project: Builder, company: Callable[..., Company], district: str
 ) -> None:
@@ -311,6 +313,8 @@ ITEM_MISSING = {
         "oso_platform_screenshot",
         "oso_audit_report",
         "oso_contracts",
+        "oso_invoices",
+        "oso_fx_receipts",
         "ic_application_report",
         "*ic_certificate",
         "*ic_consulting_contract",
@@ -320,6 +324,8 @@ ITEM_MISSING = {
         "oso_platform_screenshot",
         "oso_audit_report",
         "oso_contracts",
+        "oso_invoices",
+        "oso_fx_receipts",
         "*ti_identity_degree",
         "*ti_labour_contract",
         "*ti_income_tax",
@@ -424,6 +430,8 @@ def test_attaching_evidence_clears_the_finding(
         "document.credit_record",
         "document.oso_platform_screenshot",
         "document.oso_audit_report",
+        "document.oso_invoices",
+        "document.oso_fx_receipts",
         "document.ic_certificate.c2",
         "document.ic_consulting_contract.c1",
         "document.ic_consulting_contract.c2",

@@ -12,6 +12,7 @@ import pytest
 from app.errors import GuideError
 from app.guide import Guide, available_guides, guide_by_id, load_guide
 from app.guide.loader import parse_guide
+from app.model import Rate
 
 ITEM_IDS = (
     "service_trade_statistics",
@@ -150,16 +151,20 @@ def test_business_types_23_in_three_categories(guide: Guide) -> None:
 def test_certifications_districts_deadlines(guide: Guide) -> None:
     assert len(guide.certifications) == 14
     assert guide.certifications[0] == "CMMI" and "ISO27001/BS7799" in guide.certifications
+    # Zhuhai's 2019 districts, then its economic function zones (GUIDE-2019: “保税区” included),
+    # and 其他 with a name.
     assert guide.districts == (
-        "横琴新区",
         "香洲区",
         "金湾区",
         "斗门区",
+        "横琴新区",
         "高新区",
-        "万山区",
-        "高栏港区",
-        "富山工业区",
+        "保税区",
+        "高栏港经济区",
+        "万山海洋开发试验区",
+        "富山工业园",
     )
+    assert guide.district_other == "其他"
     assert [(d.id, d.date) for d in guide.deadlines] == [
         ("district_review", dt.date(2019, 2, 18)),
         ("final_submission", dt.date(2019, 2, 28)),
@@ -196,6 +201,8 @@ def test_narratives_have_headings_and_proof_sets_resolve(guide: Guide) -> None:
         "oso_execution_summary",
         "oso_audit_report",
         "oso_contracts",
+        "oso_invoices",
+        "oso_fx_receipts",
     )
     assert guide.document("ic_outsourcing_proof").set == "outsourcing_proof"
     assert guide.document("ti_outsourcing_proof").set == "outsourcing_proof"
@@ -205,8 +212,11 @@ def test_narratives_have_headings_and_proof_sets_resolve(guide: Guide) -> None:
 def test_exclusive_and_rates(guide: Guide) -> None:
     assert guide.item("tcm_projects").exclusive_with == ("tcm_general_export",)
     assert guide.item("tcm_general_export").exclusive_with == ("tcm_projects",)
-    assert guide.currency("USD").usd_per_unit == Decimal(1)
-    assert guide.currency("CNY").usd_per_unit == Decimal("0.145704")
+    assert guide.currency("USD").rate == Rate(Decimal(1), "per_usd")
+    # As SAFE's table quotes it: units per US dollar, or US dollars per 100 units.
+    assert guide.currency("CNY").rate == Rate(Decimal("6.8632"), "per_usd")
+    assert guide.currency("EUR").rate == Rate(Decimal("1.1450"), "usd_per")
+    assert guide.currency("JPY").rate == Rate(Decimal("0.9040"), "usd_per", 100)
 
 
 def test_guide_is_immutable(guide: Guide) -> None:
@@ -498,8 +508,8 @@ def _minimal() -> dict[str, object]:
         "districts": ["甲区"],
         "base_documents": ["form"],
         "currencies": [
-            {"code": "USD", "name": "美元", "usd_per_unit": "1"},
-            {"code": "CNY", "name": "人民币", "usd_per_unit": "0.14"},
+            {"code": "USD", "name": "美元", "per_usd": "1"},
+            {"code": "CNY", "name": "人民币", "per_usd": "7"},
         ],
         "business_types": [],
         "conditions": [],
@@ -563,7 +573,7 @@ def test_minimal_dict_refusals() -> None:
     assert info.value.key == "items[0].table"
 
     data = _minimal()
-    data["currencies"] = [{"code": "USD", "name": "美元", "usd_per_unit": "1"}]
+    data["currencies"] = [{"code": "USD", "name": "美元", "per_usd": "1"}]
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
     assert info.value.key == "currencies" and "CNY" in info.value.reason

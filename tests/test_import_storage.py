@@ -138,10 +138,14 @@ def test_a_stored_pdf_damaged_in_the_file_is_found_by_verify(
 
 
 def _as_version_3(path: Path) -> None:
-    """What a version-3 program wrote: every normalised PDF stored whole."""
+    """What a version-3 program wrote: every normalised PDF stored whole (and rates as a
+    version-3 program stored them)."""
     conn = sqlite3.connect(path, isolation_level=None)
     rows = conn.execute("SELECT file_id, original, pdf FROM evidence_blobs").fetchall()
     conn.execute("BEGIN")
+    for column in ("name", "units", "quote"):
+        conn.execute(f"ALTER TABLE rates DROP COLUMN {column}")
+    conn.execute("ALTER TABLE rates RENAME COLUMN value TO usd_per_unit")
     for file_id, original, pdf in rows:
         whole = pdfdelta.decode(bytes(pdf), bytes(original))
         conn.execute("UPDATE evidence_blobs SET pdf = ? WHERE file_id = ?", (whole, file_id))

@@ -27,6 +27,7 @@ from app.manifest import (
     load_manifest,
     write_project_data,
 )
+from app.model import Rate
 from app.project import ProjectStore
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -163,7 +164,7 @@ def test_sample_loads_with_exact_values(sample: Manifest) -> None:
     assert onshore["reported_on_platform"] is True
     assert str(onshore["platform_amount_usd"]) == "1121920.80"
     assert data.requested == {"export_credit_insurance": Decimal(31000)}
-    assert data.rates == {"EUR": Decimal("1.1450")}
+    assert data.rates == {"EUR": Rate(Decimal("1.1450"), "usd_per")}  # as the guide quotes EUR
     assert [len(data.rows(t)) for t in ("contracts", "certifications", "persons", "policies")] == [
         6,
         2,
@@ -448,11 +449,14 @@ def test_import_keeps_everything(round_trip: dict[str, Path], sample: Manifest) 
     assert data.selected == want.selected
     assert exact(dict(data.inputs)) == exact(dict(want.inputs))
     assert exact(dict(data.requested)) == exact(dict(want.requested))
-    assert exact(dict(data.rates)) == exact(dict(want.rates))
+    assert {k: (str(r.value), r.quote, r.units, r.name) for k, r in data.rates.items()} == {
+        k: (str(r.value), r.quote, r.units, r.name) for k, r in want.rates.items()
+    }
     for table in ("contracts", "certifications", "persons", "policies"):
         got = [(r.id, exact(dict(r.values))) for r in data.rows(table)]
         assert got == [(r.id, exact(dict(r.values))) for r in want.rows(table)], table
-    assert options == sample.options
+    assert data.declaration_confirmed is want.declaration_confirmed is True
+    assert {k: v for k, v in options.items() if k != "declaration_confirmed"} == sample.options
     stored = sorted(data.evidence, key=lambda f: (f.document_id, f.row_id or "", f.order))
     expected = sorted(
         (

@@ -65,7 +65,7 @@ def test_reference_lists_every_item_input_column_and_document(doc: str, guide: G
     for d in guide.documents:
         assert f"| `{d.id}` | {d.title} |" in ref
     for c in guide.currencies:
-        assert f"| `{c.code}` | {c.name} | {c.usd_per_unit} |" in ref
+        assert f"| `{c.code}` | {c.name} | {c.rate.describe(c.name)} |" in ref
     for b in guide.business_types:
         assert f"| `{b.id}` | {b.name} | {b.category} |" in ref
     for district in guide.districts:

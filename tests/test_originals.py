@@ -16,6 +16,8 @@ from app.originals import (
     write_originals_pdf,
 )
 from tests.outputs_fixtures import guide, project
+from tests.packet_fixtures import GUIDE
+from tests.packet_fixtures import project as full_project
 
 SELECTED = (
     "outsourcing_onshore",
@@ -102,3 +104,31 @@ def test_pdf_is_a4_and_lists_every_line(tmp_path: Path) -> None:
     assert "海关一般贸易统计证明（原件）" in flat
     assert flat.count(BRING_ORIGINAL) >= sum(1 for ln in lines if ln.what == BRING_ORIGINAL)
     assert [f.name for f in tmp_path.iterdir()] == ["原件核对清单.pdf"]
+
+
+def test_talent_tax_and_social_security_statements_are_brought_as_originals() -> None:
+    """（七）1.人才引进: “税务部门盖章确认的个人所得税缴费明细（纳税需超过半年）；珠海社保缴费
+    明细（含社保基数等信息）” — and “请各企业（机构）在提交材料时携带相应材料的原件，以便核对”."""
+    lines = [
+        (ln.title, ln.row_label, ln.what)
+        for ln in originals_checklist(GUIDE, full_project(["talent_introduction"]))
+    ]
+    persons = {r for _, r, _ in lines if r is not None}
+    assert persons
+    for person in persons:
+        assert (
+            "税务部门盖章确认的个人所得税缴费明细（纳税需超过半年）",
+            person,
+            BRING_ORIGINAL,
+        ) in lines
+        assert ("珠海社保缴费明细（含社保基数等信息）", person, BRING_ORIGINAL) in lines
+
+
+def test_the_single_customs_original_says_which_copy_gets_it() -> None:
+    """（五）2.“提供海关一般贸易统计证明（原件）” with “一式两份”: one original, two copies."""
+    [line] = [
+        ln
+        for ln in originals_checklist(guide(), project(("tcm_general_export",)))
+        if ln.title == "海关一般贸易统计证明（原件）"
+    ]
+    assert "正本" in line.what and "副本放复印件" in line.what

@@ -210,8 +210,11 @@ def test_contracts_table_totals(built: tuple[BuildResult, MemorySource]) -> None
     table = next(t for t in texts if "2018年度服务外包执行情况汇总表" in t and "合同名称" in t)
     for measure in ("onshore_execution_usd", "offshore_execution_usd", "outsourcing_total_usd"):
         assert fmt_money(ev.measures[measure]) in table
-    assert "8,000,000.00" in table and "1,165,632.00" in table  # CNY row and its USD value
+    assert "8,000,000.00" in table and "1,165,637.02" in table  # CNY row and its USD value
     assert "软件研发" in table and "（ITO）" in table and "（BPO）" in table
+    # The rate as the table quotes it, presented as a default to check, not as official.
+    assert "1美元=6.8632人民币" in table
+    assert "（程序默认值，须与国家外汇管理局公布的2018年末《各种货币对美元折算率表》核对）" in table
 
 
 def test_band_heading_on_first_page_of_a_document(built: tuple[BuildResult, MemorySource]) -> None:

@@ -206,8 +206,10 @@ def test_proof_set_refers_to_outsourcing_pages() -> None:
     onshore = [
         e
         for e in plan.entries
-        if e.item_id == "outsourcing_onshore"
+        if e.item_id in ("outsourcing_onshore", "outsourcing_offshore")
         and e.document_id in GUIDE.document_set("outsourcing_proof").documents
+        and e.first_page is not None
+        and plan.page(e.first_page).kind != "reference"
     ]
     lo = min(e.first_page or 0 for e in onshore)
     hi = max(e.last_page or 0 for e in onshore)
@@ -312,3 +314,19 @@ def test_the_stamped_form_takes_the_generated_forms_place_in_a_final_plan() -> N
         "form",
         "form",
     ]
+
+
+def test_proof_set_with_one_outsourcing_item_refers_to_its_pages_and_adds_the_rest() -> None:
+    """（六）“企业2018年度服务外包执行金额相关证明文件（参照第2点）”: with only 在岸 applied for,
+    its five documents are referred to and the 离岸 “银行出具的收汇凭证” is brought once."""
+    plan = plan_for(["outsourcing_onshore", "international_certification"])
+    check_consistent(plan)
+    ic = next(e for e in plan.entries if e.document_id == "ic_outsourcing_proof")
+    members = {e.document_id: e for e in plan.entries if e.parent == plan.entries.index(ic)}
+    assert list(members) == list(GUIDE.document_set("outsourcing_proof").documents)
+    for doc_id, e in members.items():
+        kind = plan.page(e.first_page or 0).kind
+        assert kind == ("reference" if doc_id != "oso_fx_receipts" else "evidence"), doc_id
+    files = [p.file_id for p in plan.evidence_pages() if p.file_id]
+    assert sum(1 for f in files if f.startswith("oso_invoices")) == 2  # once (2 pages)
+    assert sum(1 for f in files if f.startswith("oso_fx_receipts")) == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import ProjectFileError
-from app.model import Company, PageInfo, ProjectData
+from app.model import Company, PageInfo, ProjectData, Rate
 from app.project import FILE_SUFFIX, SCHEMA_VERSION, ProjectStore
 from tests.project_store_fixtures import imported
 
@@ -76,8 +76,9 @@ def test_round_trip_of_everything_through_close_and_reopen(path: Path) -> None:
         store.set_input("outsourcing_offshore", "since", dt.date(2018, 1, 1))
         store.set_input("outsourcing_offshore", "note", "")
         store.set_requested("outsourcing_offshore", Decimal("100000.00"))
-        store.set_rate("EUR", Decimal("1.1450"))
-        store.set_rate("HKD", Decimal("0.127640"))
+        store.set_rate("EUR", Rate(Decimal("1.1450"), "usd_per"))
+        store.set_rate("HKD", Rate(Decimal("7.83440"), "per_usd"))
+        store.set_rate("THB", Rate(Decimal("3.0700"), "usd_per", 100, "泰铢"))
         first = store.add_row("contracts", contract)
         second = store.add_row("contracts", {"counterparty": "第二家"})
         zeroth = store.add_row("contracts", {"counterparty": "插到最前"}, position=0)
@@ -107,7 +108,15 @@ def test_round_trip_of_everything_through_close_and_reopen(path: Path) -> None:
         assert type(inputs["funded"]) is bool and type(inputs["trainees"]) is int
         assert str(inputs["amount_usd"]) == "1000000.00"
         assert data.requested == {"outsourcing_offshore": Decimal("100000.00")}
-        assert str(data.rates["HKD"]) == "0.127640"
+        assert str(data.rates["HKD"].value) == "7.83440"
+        assert data.rates["HKD"].quote == "per_usd"
+        thb = data.rates["THB"]
+        assert (thb.value, thb.quote, thb.units, thb.name) == (
+            Decimal("3.0700"),
+            "usd_per",
+            100,
+            "泰铢",
+        )
         assert [r.id for r in data.rows("contracts")] == [zeroth, first, second]
         stored = data.rows("contracts")[1].values
         assert dict(stored) == contract
@@ -168,8 +177,8 @@ def test_every_mutation_is_committed_and_seen_by_another_store(
         assert other.load().requested == {"a": Decimal("5")}
         store.set_requested("a", None)
         assert other.load().requested == {}
-        store.set_rate("JPY", Decimal("0.0091"))
-        assert other.load().rates == {"JPY": Decimal("0.0091")}
+        store.set_rate("JPY", Rate(Decimal("0.91"), "usd_per", 100))
+        assert other.load().rates == {"JPY": Rate(Decimal("0.91"), "usd_per", 100)}
         store.set_rate("JPY", None)
         assert other.load().rates == {}
         row = store.add_row("t", {"a": 1})
@@ -240,6 +249,7 @@ def test_failing_mutations_raise_and_leave_the_file_unchanged(
         (TypeError, lambda: store.add_row("contracts", {"amount": 1.5})),  # float is not a Value
         (TypeError, lambda: store.set_input("i", "f", dt.datetime(2019, 1, 1))),  # type: ignore[arg-type]
         (TypeError, lambda: store.set_rate("EUR", 1.1)),  # type: ignore[arg-type]
+        (TypeError, lambda: store.set_rate("EUR", Decimal("1.1"))),  # type: ignore[arg-type]
         (TypeError, lambda: store.set_option("x", {1.0, 2.0})),
         # The second file is bad: the first one, already inserted, is rolled back with it.
         (ValueError, lambda: store.add_evidence_many("doc", None, [imported("ok"), bad_sha])),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import ProjectFileError
-from app.model import Company
+from app.model import Company, Rate
 from app.project import FILE_SUFFIX, SCHEMA_VERSION, ProjectStore
 from app.project.migrations import V1_DDL
 from app.project.schema import APPLICATION_ID
@@ -89,7 +89,8 @@ def test_a_v1_file_is_upgraded_on_open_with_its_data_intact(tmp_path: Path) -> N
         assert data.selected == ("technology_trade",)
         assert data.item_inputs("technology_trade") == {"funded_on": dt.date(2018, 6, 30)}
         assert str(data.requested["technology_trade"]) == "300000.00"
-        assert data.rates == {"EUR": Decimal("1.1450")}
+        # A version-1/2 rate was US dollars per unit: it keeps exactly that meaning.
+        assert data.rates == {"EUR": Rate(Decimal("1.1450"), "usd_per", 1)}
         (row,) = data.rows("contracts")
         assert row.id == "r1" and dict(row.values) == {"amount": Decimal("5.50"), "offshore": True}
         (file,) = data.files_for("contract_scans", "r1")

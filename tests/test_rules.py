@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
 from app.guide import Guide
-from app.model import ProjectData, Row
-from app.rules import Rates, evaluate
+from app.model import ProjectData, Rate, Row
+from app.rules import Rates, evaluate, to_decimal
 from tests.rules_support import ZERO, Builder, assert_not_eligible, result, sts
 
 # --------------------------------------------------------------------------- （一）
@@ -154,7 +155,7 @@ def test_contracts_outside_2018_not_counted(
     assert ev.items["outsourcing_offshore"].eligible is counted
 
 
-@pytest.mark.parametrize(("cny", "eligible"), [(D(6863229), False), (D(6863230), True)])
+@pytest.mark.parametrize(("cny", "eligible"), [(D("6863199.99"), False), (D(6863200), True)])
 def test_cny_contracts_converted_at_the_guide_rate(
     guide: Guide,
     project: Builder,
@@ -162,10 +163,10 @@ def test_cny_contracts_converted_at_the_guide_rate(
     cny: D,
     eligible: bool,
 ) -> None:
-    # Guide rate: 0.145704 USD per CNY, so USD 1,000,000 = CNY 6,863,229.56...
+    # Guide rate: 1 USD = 6.8632 CNY (as SAFE's table quotes it), so USD 1,000,000 = CNY 6,863,200.
     p = outsourcing(project, "outsourcing_onshore", [contract(cny, currency="CNY")])
     ev = evaluate(guide, p)
-    assert ev.measures["onshore_execution_usd"] == cny * D("0.145704")
+    assert ev.measures["onshore_execution_usd"] == to_decimal(Fraction(cny) / Fraction("6.8632"))
     assert ev.items["outsourcing_onshore"].eligible is eligible
 
 
@@ -174,14 +175,16 @@ def test_edited_project_rate_overrides_the_guide_rate(
 ) -> None:
     rows = [contract(D(6700000), currency="CNY"), contract(D(100000), currency="EUR")]
     at_guide_rate = evaluate(guide, outsourcing(project, "outsourcing_onshore", rows))
-    assert at_guide_rate.measures["onshore_execution_usd"] == D("976216.8") + D(114500)
+    # 6,700,000 ÷ 6.8632 = 976,221.0047... (exact, not through a truncated reciprocal)
+    exact = Fraction(6700000) / Fraction("6.8632") + 114500
+    assert at_guide_rate.measures["onshore_execution_usd"] == to_decimal(exact)
     assert at_guide_rate.items["outsourcing_onshore"].ceiling_cny == D(50000)
-    edited = outsourcing(project, "outsourcing_onshore", rows[:1], rates={"CNY": D("0.15")})
+    edited = outsourcing(project, "outsourcing_onshore", rows[:1], rates={"CNY": Rate(D("6.7"))})
     ev = evaluate(guide, edited)
-    assert ev.measures["onshore_execution_usd"] == D(1005000)
+    assert ev.measures["onshore_execution_usd"] == D(1000000)
     assert ev.items["outsourcing_onshore"].eligible
     # A non-positive edited rate is ignored (the guide's rate stays).
-    assert Rates(guide, {"CNY": D(0)}).usd_per_unit("CNY") == D("0.145704")
+    assert Rates(guide, {"CNY": Rate(D(0))}).rate("CNY") == Rate(D("6.8632"))
 
 
 def test_unknown_currency_rows_are_not_summed(
@@ -289,7 +292,14 @@ def test_culture_service_export_strictly_above(
 
 def tcm_rows(row: Callable[..., Row], *revenues: D) -> list[Row]:
     return [
-        row(name=f"项目{i}", kind="medical", partner="合作方", country="澳门", revenue=r)
+        row(
+            name=f"项目{i}",
+            kind="medical",
+            partner="合作方",
+            country="澳门",
+            revenue=r,
+            income_date=dt.date(2018, 10, 1),
+        )
         for i, r in enumerate(revenues, start=1)
     ]
 

@@ -292,19 +292,20 @@ def test_talent_training_flags(
 # --------------------------------------------------------------------------- （八）
 
 
-def costs(row: Callable[..., Row], *amounts: D, date: dt.date = dt.date(2018, 7, 1)) -> list[Row]:
+def costs(
+    row: Callable[..., Row],
+    *amounts: D,
+    date: dt.date = dt.date(2018, 7, 1),
+    center: str = "info_center",
+) -> list[Row]:
     return [
-        row(category="server", description=f"服务器租赁{i}", date=date, amount=a)
+        row(center=center, category="server", description=f"服务器租赁{i}", date=date, amount=a)
         for i, a in enumerate(amounts, start=1)
     ]
 
 
-def psc(
-    project: Builder, rows: list[Row], funded: bool = True, center: str | None = "info_center"
-) -> ProjectData:
+def psc(project: Builder, rows: list[Row], funded: bool = True) -> ProjectData:
     values: dict[str, object] = {"provincial_funded": funded}
-    if center:
-        values["center"] = center
     return project(
         "public_service_center",
         inputs={"public_service_center": values},
@@ -336,17 +337,67 @@ def test_public_service_center_conditions(
         result(guide, psc(project, costs(row, D(1000)), funded=False), "public_service_center"),
         "省级资金",
     )
-    assert_not_eligible(
-        result(guide, psc(project, costs(row, D(1000)), center=None), "public_service_center"),
-        "请选择公共服务中心",
-    )
     out_of_period = costs(row, D(100000), date=dt.date(2019, 1, 2))
     assert_not_eligible(
         result(guide, psc(project, out_of_period), "public_service_center"), "运营及维护费用"
     )
 
 
+@pytest.mark.parametrize(
+    ("info", "exchange", "ceiling"),
+    [
+        (D(250000), D(250000), D(400000)),  # each centre at its own 200,000 cap
+        (D(250000), D(100000), D(280000)),  # 200,000 + 80,000
+        (D("249999.99"), D(0), D("199999.99")),
+        (D(500000), None, D(200000)),  # one centre only: one cap
+    ],
+)
+def test_public_service_center_cap_is_per_centre(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    info: D,
+    exchange: D | None,
+    ceiling: D,
+) -> None:
+    """（八）“根据其在支持期间内的运营及维护费用给予不超过80%的资金支持，每个中心最高不超过
+    20万元”: an operator of both centres is capped for each, not once."""
+    rows = costs(row, info, center="info_center")
+    if exchange is not None:
+        rows += costs(row, exchange, center="exchange_center")
+    res = result(guide, psc(project, rows), "public_service_center")
+    assert res.eligible and res.ceiling_cny == ceiling
+    labels = [label for label, _ in res.basis]
+    assert any("珠海市服务外包信息中心" in label for label in labels)
+    assert any("珠海市服务外包产业交流中心" in label for label in labels) is (exchange is not None)
+
+
 # --------------------------------------------------------------------------- （九）
+
+
+ECI_INPUTS = {"export_credit_insurance": {"service_trade_insurance": True}}
+
+
+@pytest.mark.parametrize("answer", [False, None])
+def test_export_credit_insurance_must_be_service_trade_insurance(
+    guide: Guide, project: Builder, row: Callable[..., Row], answer: bool | None
+) -> None:
+    """（九）“对投保服务贸易类出口信用保险的企业按实际缴纳保险费给予每家不超过5万元资金支持”:
+    the user is asked whether the policies are 服务贸易类; not answered yes, not eligible."""
+    rows = [
+        row(
+            policy_no="P1",
+            insurer="中国信保",
+            insured_business="货物出口",
+            premium=D(8000),
+            paid_date=dt.date(2018, 4, 1),
+        )
+    ]
+    inputs = (
+        {} if answer is None else {"export_credit_insurance": {"service_trade_insurance": answer}}
+    )
+    p = project("export_credit_insurance", tables={"policies": rows}, inputs=inputs)
+    assert_not_eligible(result(guide, p, "export_credit_insurance"), "服务贸易类出口信用保险")
 
 
 @pytest.mark.parametrize(
@@ -371,7 +422,7 @@ def test_export_credit_insurance_premium_capped(
         )
         for i, p in enumerate(premiums)
     ]
-    p = project("export_credit_insurance", tables={"policies": rows})
+    p = project("export_credit_insurance", tables={"policies": rows}, inputs=ECI_INPUTS)
     res = result(guide, p, "export_credit_insurance")
     assert res.eligible and res.ceiling_cny == ceiling
 

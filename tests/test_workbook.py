@@ -108,8 +108,8 @@ def test_contracts_sheet_typed_cells_and_usd_conversion(tmp_path: Path) -> None:
     assert first[4] == "软件研发服务（ITO）" and first[5] == "离岸" and first[6] == "否"
     cny = [c.value for c in ws[5]]
     assert cny[7] == "人民币"
-    # 8,000,000 CNY x 0.145704 USD/CNY (guide rate) = 1,165,632.00 USD
-    assert cny[10] == pytest.approx(1165632.00)
+    # 8,000,000 CNY ÷ 6.8632 CNY/USD (guide rate) = 1,165,637.02 USD
+    assert cny[10] == pytest.approx(1165637.02)
     # HKD at the project's own rate 0.128: 400,000 x 0.128 = 51,200.00, out of period
     hkd = [c.value for c in ws[7]]
     assert hkd[10] == pytest.approx(51200.00)
@@ -129,7 +129,7 @@ def test_contracts_sheet_typed_cells_and_usd_conversion(tmp_path: Path) -> None:
         r = _find_row(ws, 2, label)
         assert ws.cell(r, 1).value == "合计"
         assert Decimal(str(ws.cell(r, 11).value)) == ev.measures[measure].quantize(Decimal("0.01"))
-    assert ev.measures["onshore_execution_usd"] == Decimal("1165632")
+    assert ev.measures["onshore_execution_usd"] == Decimal(8000000) / Decimal("6.8632")
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -150,9 +150,9 @@ def test_form_sheet_totals_equal_the_evaluation(tmp_path: Path) -> None:
     total = _find_row(ws, 2, "合计")
     assert Decimal(str(ws.cell(total, 5).value)) == ev.total_ceiling_cny
     assert Decimal(str(ws.cell(total, 6).value)) == ev.total_requested_cny
-    # 50,000 + 100,000 + 100,000 + 134,316.14, and 80,000 asked for offshore
-    assert ev.total_ceiling_cny == Decimal("384316.14")
-    assert ev.total_requested_cny == Decimal("364316.14")
+    # 50,000 + 100,000 + 100,000 + 134,316.00, and 80,000 asked for offshore
+    assert ev.total_ceiling_cny == Decimal("384316.00")
+    assert ev.total_requested_cny == Decimal("364316.00")
     assert int(ws.page_setup.paperSize) == 9  # A4
 
 
@@ -161,9 +161,9 @@ def test_per_row_support_and_ceiling_on_the_certification_sheet(tmp_path: Path) 
     ws = wb["国际认证明细表"]
     header = [c.value for c in ws[3]]
     support = header.index("计入支持金额（元）") + 1
-    # 300,000 CNY x 50 % capped at 100,000; 10,000 USD / 0.145704 x 50 % rounded down
+    # 300,000 CNY x 50 % capped at 100,000; 10,000 USD x 6.8632 x 50 % = 34,316.00
     assert ws.cell(4, support).value == 100000
-    assert ws.cell(5, support).value == pytest.approx(34316.14)
+    assert ws.cell(5, support).value == pytest.approx(34316.00)
     r = _find_row(ws, 2, "（六）国际认证支持上限（元）")
     assert (
         Decimal(str(ws.cell(r, support).value))

@@ -1,5 +1,6 @@
-"""外币折算率: see and edit the USD rate of every currency the project uses. Defaults are the
-guide's (the SAFE 2018 year-end table); an edited rate is kept in the project file."""
+"""外币折算率: see, edit and add the rate of every currency the project uses, written the way
+SAFE's year-end table quotes it. The guide file's rates are defaults to check against the
+published table; an edited or added rate is kept in the project file."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -19,10 +24,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model import Rate
+from app.rules import Rates
 from app.values import ValueProblem, parse_decimal
 from widgets.session import ProjectSession
 
-CODE, NAME, DEFAULT, USED = range(4)
+CODE, NAME, QUOTE, DEFAULT, USED = range(5)
+
+NOTE = (
+    "非美元金额按国家外汇管理局公布的{year}年度末《各种货币对美元折算率表》折算成美元。"
+    "“默认值”是本程序整理的参考数，并非官方数据（仅美元对人民币 6.8632 为当日中间价），"
+    "请逐一与公布的折算率表核对：如不一致，在“本项目使用”一列直接修改（双击单元格），"
+    "清空即恢复默认值。表中没有的币种可在下方添加。修改立即保存在项目文件中。"
+)
+QUOTES = (("per_usd", "1 美元合多少该币种"), ("usd_per", "每 N 单位该币种合多少美元"))
+
+
+def quote_text(rate: Rate, name: str) -> str:
+    """How the table writes the rate: “1 美元 = ? 人民币” or “100 日元 = ? 美元”."""
+    if rate.quote == "per_usd":
+        return f"1 美元 = ? {name}"
+    return f"{rate.units} {name} = ? 美元"
 
 
 class RatesDialog(QDialog):
@@ -30,18 +52,15 @@ class RatesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("外币折算率")
-        self.resize(640, 480)
+        self.resize(760, 560)
         layout = QVBoxLayout(self)
-        note = QLabel(
-            "非美元金额按国家外汇管理局公布的2018年度末《各种货币对美元折算率表》折算成美元。"
-            "下表默认使用申报指南数据文件中的汇率；如与公布的折算率表不一致，请在“本项目使用”一列直接修改"
-            "（双击单元格），清空即恢复默认。修改立即保存在项目文件中。"
-        )
+        note = QLabel(NOTE.format(year=session.guide.period_end.year))
+        note.setObjectName("rates_note")
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            ["币种", "名称", "指南默认（1单位=美元）", "本项目使用"]
+            ["币种", "名称", "折算率表写法", "默认值（须核对）", "本项目使用"]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -51,9 +70,38 @@ class RatesDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.reset_button = QPushButton("恢复所选币种的默认汇率")
+        self.reset_button = QPushButton("所选币种恢复默认值（添加的币种则删除）")
         self.reset_button.clicked.connect(self.reset_selected)
         layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        box = QGroupBox("添加折算率表中的其他币种")
+        row = QHBoxLayout(box)
+        self.new_code = QLineEdit()
+        self.new_code.setPlaceholderText("代码，如 THB")
+        self.new_code.setMaxLength(3)
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("中文名称，如 泰铢")
+        self.new_quote = QComboBox()
+        for key, label in QUOTES:
+            self.new_quote.addItem(label, key)
+        self.new_units = QComboBox()
+        for units in (1, 100):
+            self.new_units.addItem(f"N = {units}", units)
+        self.new_value = QLineEdit()
+        self.new_value.setPlaceholderText("折算率")
+        self.add_button = QPushButton("添加")
+        self.add_button.clicked.connect(self.add_currency)
+        for w in (
+            self.new_code,
+            self.new_name,
+            self.new_quote,
+            self.new_units,
+            self.new_value,
+            self.add_button,
+        ):
+            row.addWidget(w)
+        layout.addWidget(box)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -61,34 +109,42 @@ class RatesDialog(QDialog):
         self.table.itemChanged.connect(self._edited)
         self.reload()
 
+    def _defaults(self) -> dict[str, Rate]:
+        return {c.code: c.rate for c in self.session.guide.currencies}
+
     def reload(self) -> None:
         self._loading = True
         try:
-            overrides = self.session.data.rates
-            self.table.setRowCount(len(self.session.guide.currencies))
-            for row, cur in enumerate(self.session.guide.currencies):
-                used = overrides.get(cur.code)
+            rates = Rates(self.session.guide, self.session.data.rates)
+            defaults = self._defaults()
+            own = self.session.data.rates
+            self.table.setRowCount(len(rates.codes))
+            for row, code in enumerate(rates.codes):
+                used = rates.rate(code)
+                default = defaults.get(code)
+                name = rates.name(code)
                 cells = [
-                    cur.code,
-                    cur.name,
-                    str(cur.usd_per_unit),
-                    str(used if used else cur.usd_per_unit),
+                    code,
+                    name,
+                    quote_text(used, name),
+                    str(default.value) if default is not None else "（表中新增）",
+                    str(used.value),
                 ]
                 for col, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-                    if col == USED and cur.code != "USD":
+                    if col == USED and code != "USD":
                         flags |= Qt.ItemFlag.ItemIsEditable
                     item.setFlags(flags)
                     if col in (DEFAULT, USED):
                         item.setTextAlignment(
                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                         )
-                    if col == USED and used is not None and used != cur.usd_per_unit:
+                    if col == USED and code in own and own[code] != default:
                         font = item.font()
                         font.setBold(True)
                         item.setFont(font)
-                        item.setToolTip("已修改（与指南默认不同）")
+                        item.setToolTip("本项目填写（与默认值不同）")
                     self.table.setItem(row, col, item)
         finally:
             self._loading = False
@@ -99,21 +155,53 @@ class RatesDialog(QDialog):
         code = self.table.item(item.row(), CODE).text()  # type: ignore[union-attr]
         text = item.text().strip()
         self.message.clear()
+        default = self._defaults().get(code)
         if not text:
-            self.session.set_rate(code, None)
-        else:
-            try:
-                rate = parse_decimal(text, f"{code} 的折算率")
-            except ValueProblem as exc:
-                self.message.setText(str(exc))
-                self.reload()
-                return
-            if rate <= 0:
-                self.message.setText(f"{code} 的折算率须大于 0。")
-                self.reload()
-                return
-            default = self.session.guide.currency(code).usd_per_unit
-            self.session.set_rate(code, None if rate == default else Decimal(rate))
+            if default is not None:
+                self.session.set_rate(code, None)
+            self.reload()
+            return
+        value = self._value(text, code)
+        if value is None:
+            self.reload()
+            return
+        current = Rates(self.session.guide, self.session.data.rates).rate(code)
+        rate = Rate(value, current.quote, current.units, current.name)
+        self.session.set_rate(code, None if rate == default else rate)
+        self.reload()
+
+    def _value(self, text: str, code: str) -> Decimal | None:
+        try:
+            value = parse_decimal(text, f"{code} 的折算率")
+        except ValueProblem as exc:
+            self.message.setText(str(exc))
+            return None
+        if value <= 0:
+            self.message.setText(f"{code} 的折算率须大于 0。")
+            return None
+        return value
+
+    def add_currency(self) -> None:
+        code = self.new_code.text().strip().upper()
+        name = self.new_name.text().strip()
+        self.message.clear()
+        if len(code) != 3 or not code.isascii() or not code.isalpha():
+            self.message.setText("币种代码应为三个英文字母，如 THB。")
+            return
+        if Rates(self.session.guide, self.session.data.rates).known(code):
+            self.message.setText(f"{code} 已在表中，请直接修改它的折算率。")
+            return
+        if not name:
+            self.message.setText("请填写币种的中文名称。")
+            return
+        value = self._value(self.new_value.text().strip(), code)
+        if value is None:
+            return
+        quote = self.new_quote.currentData()
+        units = int(self.new_units.currentData()) if quote == "usd_per" else 1
+        self.session.set_rate(code, Rate(value, quote, units, name))
+        for w in (self.new_code, self.new_name, self.new_value):
+            w.clear()
         self.reload()
 
     def reset_selected(self) -> None:

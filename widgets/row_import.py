@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,8 +127,10 @@ def rows_from_grid(
     grid: Sequence[Sequence[object]],
     guide: Guide | None = None,
     first_line: int = 1,
+    added: Collection[str] = (),
 ) -> GridRows:
-    """Typed rows from a grid of raw cells (``grid[0]`` is line ``first_line``)."""
+    """Typed rows from a grid of raw cells (``grid[0]`` is line ``first_line``). ``added``:
+    currency codes the project added to the guide's rate table."""
     result = GridRows()
     columns: list[str | None] = [c.id for c in table.columns]
     specs = {c.id: c for c in table.columns}
@@ -164,7 +166,7 @@ def rows_from_grid(
                 continue
             spec = specs[col_id]
             try:
-                value = coerce(spec, _prepare(spec, raw), guide)
+                value = coerce(spec, _prepare(spec, raw), guide, added)
             except ValueProblem as exc:
                 bad.append(CellProblem(line, spec.label, str(exc)))
                 continue
@@ -192,8 +194,10 @@ def parse_clipboard(text: str) -> list[list[str]]:
     return [list(row) for row in reader]
 
 
-def rows_from_text(table: TableSpec, text: str, guide: Guide | None = None) -> GridRows:
-    return rows_from_grid(table, parse_clipboard(text), guide)
+def rows_from_text(
+    table: TableSpec, text: str, guide: Guide | None = None, added: Collection[str] = ()
+) -> GridRows:
+    return rows_from_grid(table, parse_clipboard(text), guide, added=added)
 
 
 def _pick_sheet(wb: object, table: TableSpec) -> object:
@@ -211,6 +215,7 @@ def rows_from_xlsx(
     guide: Guide | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    added: Collection[str] = (),
 ) -> GridRows:
     """Rows from an .xlsx file: the sheet named like the table (else the first sheet).
 
@@ -257,4 +262,4 @@ def rows_from_xlsx(
     for row in grid:
         while row and _blank(row[-1]):
             row.pop()
-    return rows_from_grid(table, grid, guide)
+    return rows_from_grid(table, grid, guide, added=added)

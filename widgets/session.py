@@ -21,7 +21,7 @@ from app.errors import AppError
 from app.findings import Finding, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
-from app.model import Company, ProjectData, Value
+from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules import Evaluation, evaluate
 
@@ -170,7 +170,7 @@ class ProjectSession(QObject):
     def set_requested(self, item_id: str, amount: Decimal | None) -> None:
         self.store.set_requested(item_id, amount)
 
-    def set_rate(self, code: str, rate: Decimal | None) -> None:
+    def set_rate(self, code: str, rate: Rate | None) -> None:
         self.store.set_rate(code, rate)
 
     def set_stage(self, stage_id: str, date: dt.date) -> None:
@@ -195,6 +195,10 @@ class ProjectSession(QObject):
 
     def set_review_figures(self, figures: Mapping[str, str]) -> None:
         self.store.set_review_figures(figures)
+
+    def set_declaration_confirmed(self, confirmed: bool) -> None:
+        if self.data.declaration_confirmed != confirmed:
+            self.store.set_declaration_confirmed(confirmed)
 
     def options(self) -> dict[str, Any]:
         return self.store.get_options()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.rules import currency_choices
 from widgets.table_model import NUMERIC, Index, RowsModel
 
 
@@ -40,8 +41,8 @@ class CellDelegate(QStyledItemDelegate):
                 for key, label in spec.choices:
                     combo.addItem(label, key)
             elif spec.type == "currency":
-                for c in guide.currencies:
-                    combo.addItem(f"{c.name}（{c.code}）", c.code)
+                for code, name in currency_choices(guide, self.rows.session.data):
+                    combo.addItem(f"{name}（{code}）", code)
             elif spec.type == "business_type":
                 for b in guide.business_types:
                     combo.addItem(f"{b.name}（{b.category}）", b.id)

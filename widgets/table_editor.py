@@ -307,7 +307,10 @@ class TableEditor(QWidget):
         if not text.strip():
             self.show_message("剪贴板中没有文字：请先在 Excel 中选中要粘贴的行并复制。", error=True)
             return []
-        return self.add_grid_rows(rows_from_text(self.table, text, self.session.guide), "粘贴")
+        added = tuple(self.session.data.rates)
+        return self.add_grid_rows(
+            rows_from_text(self.table, text, self.session.guide, added), "粘贴"
+        )
 
     def add_grid_rows(self, got: GridRows, verb: str) -> list[str]:
         """Add the good rows as one undo step and report what was left out."""
@@ -346,10 +349,11 @@ class TableEditor(QWidget):
     def import_xlsx(self, path: Path) -> Task:
         """Read rows from ``path`` in the background, then add them as one undo step."""
         table, guide = self.table, self.session.guide
+        added = tuple(self.session.data.rates)
         self.show_message(f"正在读取“{path.name}”……")
 
         def work(ctx: TaskContext) -> GridRows:
-            return rows_from_xlsx(path, table, guide, ctx.progress, ctx.cancelled)
+            return rows_from_xlsx(path, table, guide, ctx.progress, ctx.cancelled, added)
 
         def done(got: GridRows) -> None:
             self.task = None

@@ -194,7 +194,7 @@ class RowsModel(QAbstractTableModel):
         if isinstance(raw, QDate):
             raw = dt.date(raw.year(), raw.month(), raw.day()) if raw.isValid() else None
         try:
-            typed = coerce(spec, raw, self.session.guide)
+            typed = coerce(spec, raw, self.session.guide, self.session.data.rates)
         except ValueProblem as exc:
             self.problem.emit(f"第 {index.row() + 1} 行“{spec.label}”：{exc}")
             return False

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from app.guide.parts import (
 )
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
+from app.model import Rate
 
 FORMAT_VERSION = 1
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
@@ -67,10 +67,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     currencies = []
     for n in root.nodes("currencies"):
         code = n.text("code")
-        rate = n.decimal("usd_per_unit") or Decimal(0)
-        if rate <= 0:
-            raise n.fail("usd_per_unit", "汇率须大于 0")
-        currencies.append(Currency(code=code, name=n.text("name"), usd_per_unit=rate))
+        currencies.append(Currency(code=code, name=n.text("name"), rate=_rate_of(n)))
         n.done()
     unique(root, "currencies", [c.code for c in currencies])
     codes = {c.code for c in currencies}
@@ -96,6 +93,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         row_label = n.text("row_label")
         if row_label not in {c.id for c in cols}:
             raise n.fail("row_label", f"{row_label} 不是本表的列")
+        unique_cols = n.str_list("unique", required=False)
+        for col_id in unique_cols:
+            if col_id not in {c.id for c in cols}:
+                raise n.fail("unique", f"{col_id} 不是本表的列")
         tables.append(
             TableSpec(
                 id=tid,
@@ -103,6 +104,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 sheet=n.text("sheet"),
                 row_label=row_label,
                 columns=cols,
+                unique=unique_cols,
             )
         )
         n.done()
@@ -189,6 +191,16 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     items = []
     for n in item_nodes:
         items.append(item_of(n, inputs_by_item, table_by_id, doc_by_id, measure_ids))
+    measure_by_id = {m.id: m for m in measures}
+    for it in items:
+        per, per_mid = it.ceiling.per, it.ceiling.measure
+        if per is None:
+            continue
+        grouped = measure_by_id[per_mid or ""]
+        if grouped.table is None or per not in {c.id for c in table_by_id[grouped.table].columns}:
+            raise GuideError(
+                source, f"items.{it.id}.ceiling.per", f"{per} 须为计算项 {per_mid} 所用表的列"
+            )
     item_ids = {i.id for i in items}
     for it in items:
         for other in it.exclusive_with:
@@ -239,6 +251,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         period_start=period_start,
         period_end=period_end,
         districts=root.str_list("districts"),
+        district_other=root.text("district_other", required=False),
         deadlines=tuple(deadlines),
         conditions=tuple(conditions),
         currencies=tuple(currencies),
@@ -257,6 +270,31 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     )
     root.done()
     return guide
+
+
+def _rate_of(n: Node) -> Rate:
+    """A currency's rate as the table quotes it: ``per_usd`` (units per US dollar) or
+    ``usd_per`` (US dollars per ``units`` units, 1 unless given, e.g. 100)."""
+    per_usd = n.decimal("per_usd", required=False)
+    usd_per = n.decimal("usd_per", required=False)
+    units = n.integer("units", required=False)
+    if (per_usd is None) == (usd_per is None):
+        raise n.fail(
+            "per_usd",
+            "须有 per_usd（每1美元合多少该币种）或 usd_per（每 units 单位合多少美元）之一",
+        )
+    if per_usd is not None:
+        if units is not None:
+            raise n.fail("units", "units 只用于 usd_per")
+        if per_usd <= 0:
+            raise n.fail("per_usd", "汇率须大于 0")
+        return Rate(per_usd, "per_usd")
+    assert usd_per is not None
+    if usd_per <= 0:
+        raise n.fail("usd_per", "汇率须大于 0")
+    if units is not None and units < 1:
+        raise n.fail("units", "应为正整数（如 1 或 100）")
+    return Rate(usd_per, "usd_per", units or 1)
 
 
 def available_guides(directory: Path | None = None) -> list[Path]:

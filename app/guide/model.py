@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar, get_args
 
-from app.model import Value
+from app.model import Rate, Value
 
 FieldType = Literal[
     "text",
@@ -71,6 +71,7 @@ class TableSpec:
     sheet: str  # the workbook sheet / packet table title
     row_label: str  # column whose value names a row (headings of per-row document sets)
     columns: tuple[FieldSpec, ...]
+    unique: tuple[str, ...] = ()  # columns identifying a row: alike rows are one thing twice
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)
@@ -78,9 +79,11 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Currency:
+    """A currency of the guide's rate table, with its default rate as the table quotes it."""
+
     code: str
     name: str
-    usd_per_unit: Decimal
+    rate: Rate
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ class Ceiling:
     measure: str | None = None  # tiers, share
     tiers: tuple[tuple[Decimal, Decimal], ...] = ()  # (inclusive lower bound, CNY) ascending
     percent: Decimal = Decimal(100)  # share
-    cap: Decimal | None = None  # share: per item cap (CNY)
+    cap: Decimal | None = None  # share: per item cap (CNY)...
+    per: str | None = None  # share: ...or per value of this column of the measure's table
     row_amount: Decimal | None = None  # per_row: fixed CNY per counted row
     row_share_column: str | None = None  # per_row: percent of this money column...
     row_share_percent: Decimal = Decimal(100)
@@ -240,6 +244,7 @@ class Guide:
     items: tuple[ItemSpec, ...]
     declaration: str = ""
     notes: tuple[str, ...] = ()
+    district_other: str = ""  # label of a free-named district ("其他"); "" when not allowed
     source: str = ""  # the file it was loaded from
     process: Process | None = None  # the submission process, when the guide file has one
 

@@ -150,6 +150,7 @@ def ceiling_of(node: Node) -> Ceiling:
             measure=node.text("measure"),
             percent=node.decimal("percent") or Decimal(0),
             cap=node.decimal("cap", required=False),
+            per=node.opt_str("per"),
         )
     elif kind == "per_row":
         share = node.node("row_share", required=False)

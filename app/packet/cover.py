@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
+from app.company import printed_district
 from app.packet.draw import TA_CENTER, TA_LEFT, Context, style
 from app.packet.layout import Box
 from app.packet.plan import item_title
@@ -58,7 +59,7 @@ def draw_cover(c: Canvas, ctx: Context, box: Box) -> None:
     fields = [
         ("申报单位（盖章）", company.name),
         ("统一社会信用代码", company.credit_code),
-        ("所  在  区", company.district),
+        ("所  在  区", printed_district(company.district, guide.district_other)),
         ("联  系  人", company.contact),
         ("联系电话", company.phone),
     ]

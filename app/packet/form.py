@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from reportlab.lib.colors import black
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from app.company import printed_district
 from app.model import COMPANY_FIELDS
 from app.packet.draw import LIGHT, MM, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Unbroken, style
 from app.packet.layout import content_box
@@ -115,7 +116,10 @@ def form_story(ctx: Context) -> list[Flowable]:
         return ink.para(labels[fid], head)
 
     def val(fid: str) -> object:
-        return ink.para(c.get(fid), cell)
+        text = c.get(fid)
+        if fid == "district":
+            text = printed_district(text, guide.district_other)
+        return ink.para(text, cell)
 
     company_rows = [
         [ink.para("一、申报单位基本情况", section), "", "", ""],

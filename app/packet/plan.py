@@ -274,6 +274,12 @@ class _Builder:
             m_band = self.band(prefix, member, None)
             if n == 1 and band:
                 m_band = f"{band} · {member.title}"
+            placed = self.placed.get(member_id)
+            if placed is not None and not self.options.repeat_shared:
+                # Part of the set is already in the packet (one outsourcing item applied
+                # for): refer to those pages, bring only the rest.
+                self.reference(m_index, (placed,), m_band, member.title)
+                continue
             self.document_pages(member, None, m_index, m_band, "")
             self.placed.setdefault(member_id, m_index)
 

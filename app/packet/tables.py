@@ -195,16 +195,11 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
             }
             - {"USD"}
         )
-        if used:
-            rate_text = "；".join(
-                f"1 {_currency_name(guide, code)} = {rates.usd_per_unit(code)} 美元"
-                for code in used
-                if rates.known(code)
-            )
+        rate_text = rates.summary(used)
+        if rate_text:
             story.append(
                 ink.para(
-                    f"金额单位：原币；折合美元按国家外汇管理局公布的{guide.period_end.year}年末"
-                    f"《各种货币对美元折算率表》：{rate_text}。",
+                    f"金额单位：原币；折合美元所用折算率：{rate_text}。",
                     meta,
                 )
             )
@@ -289,13 +284,6 @@ def _widths(
     weights = {i: _WEIGHTS.get(kinds[i], 2.0) for i in flex}
     scale = budget / sum(weights.values())
     return [weights[i] * scale if i in weights else natural[i] for i in range(len(kinds))]
-
-
-def _currency_name(guide: Guide, code: str) -> str:
-    try:
-        return guide.currency(code).name
-    except KeyError:
-        return code
 
 
 def _usd(col: FieldSpec, row: Row, fields: dict[str, FieldSpec], rates: Rates) -> str:

@@ -16,6 +16,9 @@ Version history:
 4. Stores each normalised PDF as what it adds to its original (``app.project.pdfdelta``): the
    scan's bytes are kept once. The step rewrites every stored PDF; the file shrinks by about
    half once it is vacuumed (:func:`app.project.opening.check_and_upgrade` does it after).
+5. Rates as SAFE's table quotes them: ``rates.usd_per_unit`` becomes ``rates.value`` and
+   ``quote``, ``units``, ``name`` are added; a stored rate keeps its meaning exactly
+   (``quote = 'usd_per'``, ``units = 1``: US dollars per unit, as versions 1 to 4 stored it).
 """
 
 from __future__ import annotations
@@ -111,7 +114,17 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     compact_pdfs(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4)
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE rates RENAME COLUMN usd_per_unit TO value")
+    conn.execute(
+        "ALTER TABLE rates ADD COLUMN quote TEXT NOT NULL DEFAULT 'usd_per'"
+        " CHECK (quote IN ('per_usd', 'usd_per'))"
+    )
+    conn.execute("ALTER TABLE rates ADD COLUMN units INTEGER NOT NULL DEFAULT 1 CHECK (units >= 1)")
+    conn.execute("ALTER TABLE rates ADD COLUMN name TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5)
 
 COMPACTING_VERSION = 4
 """The step after which an upgraded file is worth vacuuming (its PDFs shrank)."""

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from app.model import COMPANY_FIELDS, Company, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
 from app.project import codec, evidence
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
@@ -146,8 +146,10 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         for item_id, amount in conn.execute("SELECT item_id, amount FROM requested")
     }
     rates = {
-        str(currency): codec.decode_decimal(rate)
-        for currency, rate in conn.execute("SELECT currency, usd_per_unit FROM rates")
+        str(currency): Rate(codec.decode_decimal(value), quote, int(units), str(name))
+        for currency, value, quote, units, name in conn.execute(
+            "SELECT currency, value, quote, units, name FROM rates"
+        )
     }
     stages = {
         str(stage_id): _dt.date.fromisoformat(str(date))
@@ -167,4 +169,14 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         evidence=evidence.load_all(conn),
         stages=MappingProxyType(stages),
         review_figures=MappingProxyType(review),
+        declaration_confirmed=_declaration_confirmed(conn),
     )
+
+
+DECLARATION_OPTION = "declaration_confirmed"
+"""The options key that records the user's confirmation of the applicant conditions."""
+
+
+def _declaration_confirmed(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM options WHERE key = ?", (DECLARATION_OPTION,)).fetchone()
+    return row is not None and codec.decode_json(row[0]) is True

@@ -1,16 +1,21 @@
-"""The current (version 4) layout of a project file and its fixed identity.
+"""The current (version 5) layout of a project file and its fixed identity.
 
 A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 4):
+Tables (version 5):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
 - ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
 - ``selected_items``: item ids with their position.
 - ``item_inputs``, ``cells``: values encoded by :mod:`app.project.codec`.
-- ``requested``, ``rates``: exact decimal text.
+- ``requested``: exact decimal text.
+- ``rates``: the project's own rates, as SAFE's table quotes them: ``value`` (exact decimal
+  text), ``quote`` (``per_usd``: units per US dollar; ``usd_per``: US dollars per ``units``
+  units) and, for a currency the guide does not list, its ``name``. Version 3 renamed
+  ``usd_per_unit`` to ``value`` and added ``quote``, ``units`` and ``name`` (an older rate is
+  kept exactly as what it was: US dollars per 1 unit).
 - ``table_rows``: row id, table id, position (0..n-1 within the table).
 - ``evidence``: file metadata and position within (document_id, row_id); per-row files are
   deleted with their row (foreign key ``ON DELETE CASCADE``).
@@ -35,7 +40,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 
@@ -50,7 +55,13 @@ SCHEMA_DDL: tuple[str, ...] = (
         PRIMARY KEY (item_id, field_id)
     )""",
     "CREATE TABLE requested (item_id TEXT PRIMARY KEY, amount TEXT NOT NULL)",
-    "CREATE TABLE rates (currency TEXT PRIMARY KEY, usd_per_unit TEXT NOT NULL)",
+    """CREATE TABLE rates (
+        currency TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        quote TEXT NOT NULL DEFAULT 'usd_per' CHECK (quote IN ('per_usd', 'usd_per')),
+        units INTEGER NOT NULL DEFAULT 1 CHECK (units >= 1),
+        name TEXT NOT NULL DEFAULT ''
+    )""",
     """CREATE TABLE table_rows (
         id TEXT PRIMARY KEY,
         table_id TEXT NOT NULL,

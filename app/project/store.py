@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, EvidenceFile, ProjectData, Row, Value
+from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import codec, evidence, failures, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
@@ -303,9 +303,21 @@ class ProjectStore:
         """Set the CNY amount asked for an item; ``None`` deletes it."""
         self._set_decimal("requested", "requested", "item_id", "amount", item_id, amount)
 
-    def set_rate(self, currency: str, usd_per_unit: Decimal | None) -> None:
-        """Set a currency's USD-per-unit rate; ``None`` deletes it."""
-        self._set_decimal("rates", "rates", "currency", "usd_per_unit", currency, usd_per_unit)
+    def set_rate(self, currency: str, rate: Rate | None) -> None:
+        """Set the project's own rate of a currency (as the table quotes it); ``None`` deletes
+        it (the guide's default applies again, or the added currency is gone)."""
+        if rate is not None and not isinstance(rate, Rate):
+            raise TypeError(f"rate must be a Rate, not {type(rate).__name__}: {rate!r}")
+        with self._write("rates") as conn:
+            if rate is None:
+                conn.execute("DELETE FROM rates WHERE currency = ?", (currency,))
+            else:
+                conn.execute(
+                    "INSERT INTO rates (currency, value, quote, units, name) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (currency) DO UPDATE SET value = excluded.value,"
+                    " quote = excluded.quote, units = excluded.units, name = excluded.name",
+                    (currency, codec.encode_decimal(rate.value), rate.quote, rate.units, rate.name),
+                )
 
     def _set_decimal(
         self, topic: str, table: str, key_column: str, column: str, key: str, amount: Decimal | None
@@ -543,6 +555,10 @@ class ProjectStore:
         """Ids of the files whose stored bytes no longer match their SHA-256 (empty if all good)."""
         with self._read() as conn:
             return evidence.bad_files(conn)
+
+    def set_declaration_confirmed(self, confirmed: bool) -> None:
+        """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""
+        self.set_option(records.DECLARATION_OPTION, True if confirmed else None)
 
     # -- submission stages -----------------------------------------------------------------------
 

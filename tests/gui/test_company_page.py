@@ -63,9 +63,9 @@ def test_enter_moves_to_the_next_field_and_district_saves(qtbot, session):  # ty
     assert session.data.company.name == "ABC"
     district = page.editors["district"]
     assert isinstance(district, QComboBox)
-    assert district.itemText(0) == "（请选择）" and district.count() == 1 + len(
+    assert district.itemText(0) == "（请选择）" and district.count() == 2 + len(
         session.guide.districts
-    )
+    )  # and 其他 last
     district.setCurrentIndex(district.findText("斗门区"))
     assert session.data.company.district == "斗门区"
 
@@ -88,3 +88,60 @@ def test_values_come_back_after_reopening(qtbot, session, tmp_path):  # type: ig
     finally:
         page.set_session(None)
         again.close()
+
+
+def test_applicant_conditions_are_shown_and_confirmed(qtbot, session, tmp_path):  # type: ignore[no-untyped-def]
+    """申报指南“一、申请对象和条件”: “（一）依法在我市注册登记，并从事服务贸易和服务外包相关
+    业务的企业或社会团体。（二）未被列入信用中国平台失信黑名单。” Shown on the page, confirmed
+    by the user, kept in the project; a blocking finding until confirmed."""
+    from app.findings import validate
+
+    page = make_page(qtbot, session)
+    text = page.conditions_text.text()
+    assert "依法在我市注册登记" in text and "未被列入信用中国平台失信黑名单" in text
+    assert "信用中国珠海网站" in text  # the document that proves the second condition
+    assert not page.declaration.isChecked()
+    unconfirmed = [
+        f for f in validate(session.guide, session.data) if f.where == "company.declaration"
+    ]
+    assert len(unconfirmed) == 1 and unconfirmed[0].blocking
+    assert page.focus_where("company.declaration")  # the check page's link lands here
+    qtbot.waitUntil(page.declaration.hasFocus)
+    qtbot.keyClick(page.declaration, Qt.Key.Key_Space)
+    assert session.data.declaration_confirmed
+    assert not [
+        f for f in validate(session.guide, session.data) if f.where == "company.declaration"
+    ]
+    page.grab().save(str(tmp_path / "company.png"))
+    path = session.path
+    session.close()
+    from widgets.session import ProjectSession
+
+    again = ProjectSession.open(path)
+    try:
+        assert again.data.declaration_confirmed  # stored in the project file
+    finally:
+        again.close()
+
+
+def test_district_other_with_a_name(qtbot, session):  # type: ignore[no-untyped-def]
+    """The guide names only “各区（经济功能区）”: the list is ours, so 其他 is allowed with a name."""
+    from app.findings import validate
+
+    page = make_page(qtbot, session)
+    combo = page.editors["district"]
+    assert isinstance(combo, QComboBox)
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert "保税区" in names and "高栏港经济区" in names and "万山海洋开发试验区" in names
+    combo.setCurrentIndex(combo.count() - 1)  # 其他（请填写名称）
+    assert page.district_other.isVisible()
+    assert session.data.company.district == "其他："
+    found = [f for f in validate(session.guide, session.data) if f.where == "company.district"]
+    assert found and "请填写" in found[0].message
+    page.district_other.setText("横琴粤澳深度合作区")
+    page.district_other.editingFinished.emit()
+    assert session.data.company.district == "其他：横琴粤澳深度合作区"
+    assert not [f for f in validate(session.guide, session.data) if f.where == "company.district"]
+    page.refresh()
+    assert combo.currentIndex() == combo.count() - 1
+    assert page.district_other.text() == "横琴粤澳深度合作区"

@@ -360,14 +360,16 @@ def test_import_xlsx_positional_and_damaged_file(qtbot, page, session, tmp_path:
     assert table is not None
     wb = Workbook()
     ws = wb.active
-    ws.append(["设备购置", "服务器一台", "PZ-001", dt.date(2018, 5, 6), 88000.5])
-    ws.append(["场地租赁", "全年租金", None, "2018-01-31", "120,000"])
+    center = "珠海市服务外包信息中心"
+    ws.append([center, "设备购置", "服务器一台", "PZ-001", dt.date(2018, 5, 6), 88000.5])
+    ws.append([center, "场地租赁", "全年租金", None, "2018-01-31", "120,000"])
     path = tmp_path / "费用.xlsx"
     wb.save(path)
     table.import_xlsx(path)
     qtbot.waitUntil(lambda: table.task is None, timeout=10000)
     rows = row_values(session, "costs")
     assert [r["category"] for r in rows] == ["equipment", "venue"]
+    assert [r["center"] for r in rows] == ["info_center", "info_center"]
     assert rows[0]["amount"] == Decimal("88000.5")
     assert "voucher_no" not in rows[1]
 
@@ -598,3 +600,21 @@ def test_items_of_the_same_type_are_flagged_live(qtbot, page, session):  # type:
     qtbot.mouseClick(page.select_box, Qt.MouseButton.LeftButton)  # untick 中医药服务贸易项目
     page.select_item("tcm_general_export")
     qtbot.waitUntil(lambda: "同一类型" not in page.reasons_label.text())
+
+
+def test_paste_rows_in_a_currency_the_user_added(qtbot, page, session):  # type: ignore[no-untyped-def]
+    """A currency added with its rate (外币折算率) is accepted when rows are pasted."""
+    from app.model import Rate
+
+    choose(qtbot, page, "tcm_projects")
+    table = page.table_editor("tcm_projects")
+    assert table is not None
+    line = "泰国中医诊疗\t涉外医疗\t曼谷某医院\t泰国\tTHB\t12,000,000\t2018-06-30\n"
+    QApplication.clipboard().setText(line)
+    qtbot.mouseClick(table.paste_button, Qt.MouseButton.LeftButton)
+    assert row_values(session, "tcm_projects") == []
+    assert "THB" in table.message_text()
+    session.set_rate("THB", Rate(Decimal("32.45"), "per_usd", 1, "泰铢"))
+    qtbot.mouseClick(table.paste_button, Qt.MouseButton.LeftButton)
+    [values] = row_values(session, "tcm_projects")
+    assert values["currency"] == "THB" and values["revenue"] == Decimal(12000000)

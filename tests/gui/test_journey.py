@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox
 
@@ -109,11 +109,14 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert isinstance(district, QComboBox)
     district.setCurrentIndex(district.findText("香洲区"))
     assert not page.messages["credit_code"].isVisible()
+    page.focus_where("company.declaration")
+    qtbot.keyClick(page.declaration, Qt.Key.Key_Space)  # the applicant conditions, confirmed
     save_shot(window, "02-企业信息", shots)
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     assert session.data.company.name == COMPANY["name"]
     assert session.data.company.credit_code == ASCII_FIELDS["credit_code"]
     assert session.data.company.district == "香洲区"
+    assert session.data.declaration_confirmed
 
     # 3. Items: offshore outsourcing with pasted contracts, export credit insurance with policies.
     items = window.items_page
@@ -129,6 +132,14 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     qtbot.waitUntil(lambda: "100,000.00" in items.ceiling_label.text())
     assert items.select_item("export_credit_insurance")
     qtbot.mouseClick(items.select_box, Qt.MouseButton.LeftButton)
+    insured = items.inputs["service_trade_insurance"].editor  # （九）服务贸易类出口信用保险
+    qtbot.mouseClick(insured, Qt.MouseButton.LeftButton, pos=QPoint(8, insured.height() // 2))
+    qtbot.waitUntil(
+        lambda: (
+            session.data.item_inputs("export_credit_insurance").get("service_trade_insurance")
+            is True
+        )
+    )
     policies = items.table_editor("policies")
     assert policies is not None
     QApplication.clipboard().setText(POLICIES)

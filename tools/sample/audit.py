@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 
-from tools.sample.data import COMPANY, CONTRACTS, USD_PER, D, money, usd
+from tools.sample.data import COMPANY, CONTRACTS, RATES, D, money, usd
 from tools.sample.draw import FONT_PATH
 
 
@@ -121,7 +121,7 @@ def audit_report_pdf() -> bytes:
     onshore_cny = sum((r["execution_amount"] for r in CONTRACTS if r["scope"] == "onshore"), D(0))
     offshore_cny = sum(
         (
-            (usd(r) / USD_PER["CNY"]).quantize(D("0.01"))
+            (usd(r) * RATES["CNY"].value).quantize(D("0.01"))
             for r in CONTRACTS
             if r["scope"] == "offshore"
         ),

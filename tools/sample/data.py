@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.company import uscc_check_char
+from app.model import Rate
+from app.rules import to_decimal
 
 CREDIT_CODE_17 = "91440400MA52XK7R3"
 COMPANY: dict[str, str] = {
@@ -170,7 +172,8 @@ POLICIES: list[dict[str, Any]] = [
         "paid_date": dt.date(2018, 9, 7),
     },
 ]
-USD_PER = {"USD": D("1"), "CNY": D("0.145704"), "EUR": D("1.1450")}
+# As the guide file quotes them (SAFE's table): CNY per USD, USD per EUR.
+RATES = {"USD": Rate(D("1")), "CNY": Rate(D("6.8632")), "EUR": Rate(D("1.1450"), "usd_per")}
 BUSINESS_TYPE_NAMES = {
     "software_rd": "软件研发服务",
     "industrial_design": "工业设计服务",
@@ -182,8 +185,7 @@ DEGREE_NAMES = {"master": "硕士研究生", "doctor": "博士研究生"}
 
 
 def usd(row: dict[str, Any]) -> Decimal:
-    amount: Decimal = row["execution_amount"] * USD_PER[row["currency"]]
-    return amount
+    return to_decimal(RATES[row["currency"]].to_usd(row["execution_amount"]))
 
 
 def onshore_usd() -> Decimal:

@@ -28,7 +28,7 @@ from tools.sample.data import (
     CONTRACTS,
     PERSONS,
     POLICIES,
-    USD_PER,
+    RATES,
     D,
     offshore_usd,
     onshore_usd,
@@ -206,6 +206,7 @@ def generate(out: Path) -> dict[str, Any]:
             "talent_introduction": {"selected": True},
             "export_credit_insurance": {
                 "selected": True,
+                "inputs": {"service_trade_insurance": True},
                 "requested_cny": json_value(sum((p["premium"] for p in POLICIES), D(0))),
             },
         },
@@ -215,7 +216,8 @@ def generate(out: Path) -> dict[str, Any]:
             "persons": rows(PERSONS),
             "policies": rows(POLICIES),
         },
-        "rates": {"EUR": json_value(USD_PER["EUR"])},
+        "rates": {"EUR": json_value(RATES["EUR"].value)},
+        "declaration_confirmed": True,
         "evidence": evidence,
         "options": {"duplex": False, "gutter_mm": 25, "repeat_shared": False},
     }

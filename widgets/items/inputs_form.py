@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.guide.model import FieldSpec, ItemSpec
 from app.model import Value
+from app.rules import currency_choices
 from app.values import ValueProblem, coerce, display
 from widgets.items.style import RED, UNIT_NAMES
 from widgets.pages.base import Page
@@ -166,8 +167,9 @@ class InputsForm(QObject):
         assert self._page.session is not None
         combo = QComboBox()
         if spec.type == "currency":
-            for c in self._page.session.guide.currencies:
-                combo.addItem(f"{c.name}（{c.code}）", c.code)
+            session = self._page.session
+            for code, name in currency_choices(session.guide, session.data):
+                combo.addItem(f"{name}（{code}）", code)
         else:
             combo.addItem("（请选择）", "")
             for key, label in spec.choices:
@@ -198,7 +200,8 @@ class InputsForm(QObject):
         row = self.inputs[fid]
         assert self._page.session is not None and isinstance(row.editor, QLineEdit)
         try:
-            value = coerce(row.spec, row.editor.text(), self._page.session.guide)
+            session = self._page.session
+            value = coerce(row.spec, row.editor.text(), session.guide, session.data.rates)
         except ValueProblem as exc:
             row.message.setText(str(exc))
             row.message.show()

@@ -163,4 +163,5 @@ def _category(where: str) -> str:
         "document": "材料",
         "evidence": "材料",
         "deadline": "申报时间",
+        "rates": "外币折算率",
     }.get(head, "")

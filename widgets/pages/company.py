@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -13,7 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.company import check_credit_code, check_email, check_phone, normalise_credit_code
+from app.company import (
+    check_credit_code,
+    check_district,
+    check_email,
+    check_phone,
+    normalise_credit_code,
+    split_other_district,
+)
 from app.model import COMPANY_FIELDS
 from app.outputs import safe_file_stem
 from widgets.pages.base import Page
@@ -26,6 +35,7 @@ HINTS = {
     "phone": "手机或带区号的固定电话",
     "account": "收款账号",
 }
+OTHER = "__other__"  # the district combo's data for 其他 (a district the guide file does not list)
 
 
 class CompanyPage(Page):
@@ -38,6 +48,7 @@ class CompanyPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         outer.addWidget(scroll)
+        self.scroll_area = scroll
         body = QWidget()
         body.setMaximumWidth(900)  # long lines are hard to read on wide screens
         scroll.setWidget(body)
@@ -74,6 +85,14 @@ class CompanyPage(Page):
             box = QVBoxLayout()
             box.setSpacing(2)
             box.addWidget(editor)
+            if fid == "district":
+                self.district_other = QLineEdit()
+                self.district_other.setObjectName("company_district_other")
+                self.district_other.setAccessibleName("其他区（经济功能区）名称")
+                self.district_other.setPlaceholderText("所在区（经济功能区）的名称")
+                self.district_other.editingFinished.connect(lambda: self._save("district"))
+                self.district_other.hide()
+                box.addWidget(self.district_other)
             box.addWidget(message)
             star = (
                 "<span style='color:#b3261e'>*</span>"
@@ -83,6 +102,21 @@ class CompanyPage(Page):
             form.addRow(QLabel(f"{label}{star}："), box)
             self.editors[fid] = editor
             self.messages[fid] = message
+
+        # The guide's 申请对象和条件, confirmed by the user as a declaration.
+        self.conditions_box = QGroupBox("申请条件（申报指南“一、申请对象和条件”）")
+        self.conditions_box.setObjectName("company_conditions")
+        conditions = QVBoxLayout(self.conditions_box)
+        self.conditions_text = QLabel()
+        self.conditions_text.setObjectName("company_conditions_text")
+        self.conditions_text.setWordWrap(True)
+        self.conditions_text.setTextFormat(Qt.TextFormat.RichText)
+        conditions.addWidget(self.conditions_text)
+        self.declaration = QCheckBox("本单位确认符合以上申请条件")
+        self.declaration.setObjectName("company_declaration")
+        self.declaration.toggled.connect(self._declared)
+        conditions.addWidget(self.declaration)
+        form.addRow(self.conditions_box)
 
     def set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None and session is not self.session:
@@ -96,29 +130,59 @@ class CompanyPage(Page):
         self._loading = True
         try:
             company = self.session.data.company
+            guide = self.session.guide
             combo = self.editors["district"]
             assert isinstance(combo, QComboBox)
             if combo.count() == 0:
                 combo.addItem("（请选择）", "")
-                for d in self.session.guide.districts:
+                for d in guide.districts:
                     combo.addItem(d, d)
+                if guide.district_other:
+                    combo.addItem(f"{guide.district_other}（请填写名称）", OTHER)
             for fid, editor in self.editors.items():
                 value = company.get(fid)
                 if isinstance(editor, QLineEdit):
                     if editor.text() != value and not editor.hasFocus():
                         editor.setText(value)
                 else:
-                    index = editor.findData(value)
+                    other = split_other_district(value, guide.district_other)
+                    index = editor.findData(OTHER if other is not None else value)
                     editor.setCurrentIndex(max(index, 0))
+                    if other is not None and not self.district_other.hasFocus():
+                        self.district_other.setText(other)
+            self.district_other.setVisible(combo.currentData() == OTHER)
+            self._show_conditions()
             for fid in self.editors:
                 self._check(fid)
         finally:
             self._loading = False
 
+    def _show_conditions(self) -> None:
+        assert self.session is not None
+        guide = self.session.guide
+        self.conditions_box.setVisible(bool(guide.conditions))
+        lines = []
+        for n, c in enumerate(guide.conditions, start=1):
+            proof = ""
+            if c.document is not None:
+                proof = f"<br><span style='color:#555'>证明材料：{guide.document(c.document).title}</span>"
+            lines.append(f"{n}. {c.text}{proof}")
+        self.conditions_text.setText("<br>".join(lines))
+        self.declaration.setChecked(self.session.data.declaration_confirmed)
+
+    def _declared(self, checked: bool) -> None:
+        if self._loading or not self.alive():
+            return
+        assert self.session is not None
+        self.session.set_declaration_confirmed(checked)
+
     def _value(self, fid: str) -> str:
         editor = self.editors[fid]
         if isinstance(editor, QComboBox):
-            return str(editor.currentData() or "")
+            data = str(editor.currentData() or "")
+            if data == OTHER and self.session is not None:
+                return f"{self.session.guide.district_other}：{self.district_other.text().strip()}"
+            return data
         text = editor.text().strip()
         return normalise_credit_code(text) if fid == "credit_code" else text
 
@@ -147,6 +211,13 @@ class CompanyPage(Page):
             msg = check_phone(value)
         elif fid == "email":
             msg = check_email(value)
+        elif fid == "district" and self.session is not None:
+            combo = self.editors["district"]
+            assert isinstance(combo, QComboBox)
+            self.district_other.setVisible(combo.currentData() == OTHER)
+            guide = self.session.guide
+            if split_other_district(value, guide.district_other) is not None:
+                msg = check_district(value, guide.districts, guide.district_other)
         elif fid == "name" and value:
             stem, changed = safe_file_stem(value)
             if changed:
@@ -159,6 +230,10 @@ class CompanyPage(Page):
         self.focusNextChild()
 
     def focus_where(self, where: str) -> bool:
+        if where == "company.declaration":
+            self.scroll_area.ensureWidgetVisible(self.declaration)
+            self.declaration.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         if where.startswith("company."):
             fid = where.split(".", 1)[1]
             editor = self.editors.get(fid)

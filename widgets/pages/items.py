@@ -393,6 +393,9 @@ class ItemsPage(Page):
         if parts[0] == "items":
             self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
+        if parts[0] == "rates":
+            self.rates_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         if parts[0] == "item" and len(parts) >= 2:
             if not self.select_item(parts[1]):
                 return False

@@ -106,6 +106,15 @@ class OutputPage(Page):
         form.addRow(self.repeat)
         layout.addWidget(opts)
 
+        # The guide's packet requirements (申报材料要求), from the guide file's notes.
+        self.requirements = QGroupBox("申报材料要求（申报指南）")
+        req = QVBoxLayout(self.requirements)
+        self.requirements_text = QLabel()
+        self.requirements_text.setObjectName("output_requirements")
+        self.requirements_text.setWordWrap(True)
+        req.addWidget(self.requirements_text)
+        layout.addWidget(self.requirements)
+
         self.state = QLabel()
         self.state.setObjectName("output_state")
         self.state.setWordWrap(True)
@@ -228,6 +237,11 @@ class OutputPage(Page):
             r.blockSignals(False)
         self.duplex.setEnabled(not review)
         self.gutter.setEnabled(not review)
+        notes = self.session.guide.notes
+        self.requirements.setVisible(bool(notes))
+        self.requirements_text.setText(
+            "\n".join(f"{n}. {text}" for n, text in enumerate(notes, start=1))
+        )
         opts = self.session.options()
         for w in (self.duplex, self.repeat, self.gutter):
             w.blockSignals(True)

@@ -121,10 +121,13 @@ class StartPage(Page):
                 item.setForeground(Qt.GlobalColor.gray)
             self.recent.addItem(item)
         self.stage_panel.refresh()
-        details = "\n".join(f"• {line}" for line in days_left_text(self.guide, self.today))
+        lines = days_left_text(self.guide, self.today)
+        # Each date with what is due then, as the guide file details it.
         self.dates.setText(
-            details
-            + "\n\n初审：一式两份（勿装订）交所在区商务部门；\n正式材料：装订成册，一式两份交行业协会。"
+            "\n\n".join(
+                f"• {line}" + (f"\n{d.detail}" if d.detail else "")
+                for line, d in zip(lines, self.guide.deadlines, strict=True)
+            )
         )
 
     def _open_recent(self, item: QListWidgetItem) -> None:

@@ -35,7 +35,9 @@ def test_files_it_cannot_place_are_left_with_the_reason() -> None:
     assert got["发票.jpg"].key is None
     assert "税务局出具的发票" in got["发票.jpg"].reason and "保险费发票" in got["发票.jpg"].reason
     assert got["王五-劳动合同.jpg"].key is None
-    assert "周明轩" in got["王五-劳动合同.jpg"].reason and "何静怡" in got["王五-劳动合同.jpg"].reason
+    assert (
+        "周明轩" in got["王五-劳动合同.jpg"].reason and "何静怡" in got["王五-劳动合同.jpg"].reason
+    )
     assert got["周明轩 个税.pdf"].key == ("ti_income_tax", "person-01")
     assert got["营业执照（正本）.png"].key == ("business_license", None)
 
@@ -43,5 +45,5 @@ def test_files_it_cannot_place_are_left_with_the_reason() -> None:
 def test_targets_name_the_row_of_per_row_documents() -> None:
     manifest = load_manifest(SAMPLE_MANIFEST)
     labels = {t.key: t.label for t in targets(manifest.guide, manifest.data)}
-    assert labels[("ti_labour_contract", "person-01")] == "劳动合同复印件（周明轩）"
+    assert labels[("ti_labour_contract", "person-01")] == "周明轩：劳动合同复印件"
     assert ("business_license", None) in labels

@@ -72,7 +72,7 @@ MARGIN = 1.0  # how far ahead the best document must be
 @dataclass(frozen=True)
 class Target:
     key: DocKey
-    label: str  # the document title, with the row's name for a per-row document
+    label: str  # the document title, after the row's name for a per-row document
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def targets(guide: Guide, project: ProjectData) -> list[Target]:
         label = title
         if row_id is not None:
             name = _row_name(guide, project, doc_id, row_id)
-            label = f"{title}（{name}）" if name else title
+            label = f"{name}：{title}" if name else title
         out.append(Target((doc_id, row_id), label))
     return out
 
@@ -197,6 +197,8 @@ def propose(guide: Guide, project: ProjectData, paths: Sequence[Path]) -> list[P
             )
         else:
             key = scores[0][1]
-            why = "、".join(sorted(words & titles[key], key=len, reverse=True)) or "表格中的名称"
+            used = words & titles[key]
+            shown = [w for w in used if not any(w != o and w in o for o in used)]
+            why = "、".join(sorted(shown, key=len, reverse=True)) or "表格中的名称"
             out.append(Proposal(path, key, f"文件名含“{why}”"))
     return out

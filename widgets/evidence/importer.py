@@ -94,20 +94,30 @@ class ImportController(QObject):
 
     def start(self, key: DocKey, paths: list[Path], position: int | None = None) -> None:
         """Import ``paths`` (files and folders) into the document ``key`` of the page's project."""
+        self.start_many([(key, paths)], position)
+
+    def start_many(
+        self, groups: list[tuple[DocKey, list[Path]]], position: int | None = None
+    ) -> None:
+        """Import each group's paths into its document: every file is read first, then all are
+        stored (one undo step); the landing reports the first group's document."""
         page = self._page
-        if page.session is None:
+        if page.session is None or not groups:
             return
         if self.task is not None:
             self._message.show_message("正在导入其他文件，请等导入完成后再添加。", "warning")
             return
         session = page.session
         store = session.store
-        doc_id, row_id = key
-        title = session.guide.document(doc_id).title
+        key = groups[0][0]
+        title = session.guide.document(key[0]).title
+        if len(groups) > 1:
+            title = f"{len(groups)} 项材料"
         asker = self.password_asker
 
         def work(ctx: TaskContext) -> ImportResult:
-            files = expand_paths(paths)
+            expanded = [(k, expand_paths(p)) for k, p in groups]
+            files = [f for _, fs in expanded for f in fs]
             if not files:
                 return [], [], 0
             imported = import_files(
@@ -115,7 +125,13 @@ class ImportController(QObject):
             )
             if ctx.cancelled():
                 raise BuildCancelled()
-            ids = store.add_evidence_many(doc_id, row_id, imported, position)
+            ids: list[str] = []
+            start = 0
+            for (doc_id, row_id), fs in expanded:
+                part = imported[start : start + len(fs)]
+                start += len(fs)
+                if part:
+                    ids += store.add_evidence_many(doc_id, row_id, part, position)
             warnings = [w for f in imported for w in f.warnings]
             return ids, warnings, sum(f.page_count for f in imported)
 

@@ -361,15 +361,20 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def open_review(self) -> None:
-        """文件 → 批量检查…: many companies' applications at once (a window of its own)."""
+        """文件 → 批量检查…: many companies' applications at once (a window of its own, kept
+        while the main window lives so that a review running in the background has a home)."""
         from widgets.review import ReviewDialog
 
-        dialog = ReviewDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open_requested.connect(self.open_project)
+        dialog = getattr(self, "review_dialog", None)
+        if not isinstance(dialog, ReviewDialog):
+            dialog = ReviewDialog(self)
+            dialog.open_requested.connect(self.open_project)
+            self.review_dialog = dialog
         dialog.show()
-        self.review_dialog = dialog
-        dialog.choose_folder()
+        dialog.raise_()
+        dialog.activateWindow()
+        if dialog.outcome is None and (dialog.task is None or not dialog.task.running):
+            dialog.choose_folder()
 
     def export_manifest(self) -> None:
         from widgets.transfer import export_manifest_dialog

@@ -31,7 +31,10 @@ def _folder(desk: Desk, tmp_path: Path) -> Path:
 def test_review_in_the_window(qtbot, gui_app, tmp_path, monkeypatch, desk):  # type: ignore[no-untyped-def]
     folder = _folder(desk, tmp_path)
     told: list[str] = []
-    monkeypatch.setattr(errors, "choose_directory", lambda *a, **k: str(folder))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        errors, "choose_directory", lambda *a, **k: asked.append("folder") or str(folder)
+    )
     monkeypatch.setattr(
         errors, "inform", lambda parent, title, text, error=False: told.append(text)
     )
@@ -93,6 +96,12 @@ def test_review_in_the_window(qtbot, gui_app, tmp_path, monkeypatch, desk):  # t
     assert any(str(dest) in t for t in told)
     rows = list(load_workbook(dest)[SUMMARY_SHEET].iter_rows(min_row=4, values_only=True))
     assert len(rows) == 4
+
+    # Closed and opened again from the menu: the same results, no new folder question.
+    dialog.close()
+    window.review_action.trigger()
+    assert window.review_dialog is dialog and dialog.isVisible()
+    assert asked == ["folder"] and dialog.model.rowCount() == 4
     dialog.close()
 
 

@@ -193,6 +193,18 @@ def test_packet_page_not_a4_and_toc_off(desk: Desk, tmp_path: Path) -> None:
     assert _codes(sheet_folder) == {"packet.excel_toc"}
 
 
+def test_a_packet_for_the_first_review_is_recognised(desk: Desk, tmp_path: Path) -> None:
+    folder = _packet_copy(desk, tmp_path)
+    old = f"{SAMPLE_NAME}-申报材料.pdf"
+    new = f"{SAMPLE_NAME}-申报材料（初审用）.pdf"
+    (folder / old).rename(folder / new)
+    sums = folder / "SHA256SUMS.txt"
+    sums.write_text(sums.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = review_source(Found(folder, "p", "packet"))
+    assert result.error is None and result.findings == ()
+    assert result.stage == "初审用" and result.pages == 44
+
+
 def test_packet_damaged_pdf(desk: Desk, tmp_path: Path) -> None:
     folder = _packet_copy(desk, tmp_path)
     (pdf,) = folder.glob("*-申报材料.pdf")

@@ -17,8 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.build import SUMS_NAME, packet_file_name
+from app.build import SUMS_NAME
 from app.findings import Finding
+from app.outputs import safe_file_stem
 from app.review.model import ItemAmount, SourceResult
 from app.rules import fmt_money
 from app.workbook import FORM_SHEET, TOC_SHEET, workbook_file_name
@@ -28,6 +29,8 @@ A4_TOLERANCE = 2.0  # points
 DRAFT_MARK = "（草稿）"
 CENT = Decimal("0.01")
 PDF_SUFFIX = "-申报材料.pdf"
+# "<企业全称>-申报材料.pdf", or with a stage mark: "<企业全称>-申报材料（初审用）.pdf".
+PDF_NAME = re.compile(r"(?P<stem>.+)-申报材料(?:（(?P<mark>[^（）]+)）)?\.pdf", re.IGNORECASE)
 _LABELS = {"企业全称": "company", "统一社会信用代码": "credit_code", "所在区": "district"}
 
 
@@ -282,16 +285,19 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
     if entries is not None:
         _verify_sums(check, entries)
     listed = [rel for _, rel in entries or []]
-    pdfs = [rel for rel in listed if rel.endswith(PDF_SUFFIX) and "/" not in rel]
+    # The PDF the checksums list (a later build into the same folder lists its own).
+    pdfs = [rel for rel in listed if "/" not in rel and PDF_NAME.fullmatch(rel)]
     if not pdfs:
-        pdfs = sorted(p.name for p in folder.glob(f"*{PDF_SUFFIX}"))
+        pdfs = sorted(p.name for p in folder.glob("*.pdf") if PDF_NAME.fullmatch(p.name))
     pdf = _read_pdf(check, folder / pdfs[0]) if pdfs else None
     if not pdfs:
         check.fail("no_pdf", "", f"文件夹中没有申报材料 PDF（“企业全称{PDF_SUFFIX}”）。")
+    named = PDF_NAME.fullmatch(pdfs[0]) if pdfs else None
+    mark = (named.group("mark") or "") if named else ""
 
     company = (pdf.author if pdf else "") or ""
-    if not company and pdfs:
-        company = pdfs[0][: -len(PDF_SUFFIX)]
+    if not company and named:
+        company = named.group("stem")
     sheet: _Sheet | None = None
     xlsx_name = workbook_file_name(company)[0] if company else ""
     if company and (folder / xlsx_name).is_file():
@@ -308,7 +314,7 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
         if others:
             sheet = _read_workbook(check, folder / others[0])
 
-    if pdf is not None and pdfs and pdfs[0] != packet_file_name(company)[0]:
+    if named and company and named.group("stem") != safe_file_stem(company.strip())[0]:
         check.fail("pdf_name", pdfs[0], f"申报材料 PDF 的文件名与企业全称“{company}”不符。")
     if sheet is not None:
         _compare(check, sheet, pdf, company)
@@ -329,7 +335,7 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
         total_requested_cny=sheet.total if sheet else None,
         findings=tuple(check.findings),
         error=error,
-        stage="草稿" if any(f.code == "packet.draft" for f in check.findings) else "已生成",
+        stage="草稿" if any(f.code == "packet.draft" for f in check.findings) else mark or "已生成",
         pages=pdf.pages if pdf else None,
     )
 

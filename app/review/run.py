@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from app.errors import AppError
 from app.findings import Finding, sort_findings, validate
+from app.guide.model import Guide
+from app.model import ProjectData
 from app.review.discover import Found
 from app.review.model import KIND_LABELS, ItemAmount, SourceResult
 from app.review.packet import verify_packet
@@ -36,12 +39,7 @@ def _review_data(found: Found, today: dt.date | None) -> SourceResult:
     guide, data, extra = load_source(found.path, _no_password)
     ev = evaluate(guide, data)
     findings = sort_findings(extra + validate(guide, data, ev, today=today))
-    stage = ""
-    if found.kind == "project":
-        from app.project import ProjectStore
-
-        with ProjectStore.open(found.path) as store:
-            stage = str(store.get_options().get("stage", "") or "")
+    stage = _stage(guide, data)
     items = tuple(
         ItemAmount(
             guide.item(i).number,
@@ -64,6 +62,18 @@ def _review_data(found: Found, today: dt.date | None) -> SourceResult:
         stage=stage,
         pages=None,
     )
+
+
+def _stage(guide: Guide, data: ProjectData) -> str:
+    """The furthest submission stage the project records (申报流程), or "" when it records none
+    or its guide has no process. Read by name so that this works with guides and projects
+    written before the process was modelled."""
+    process: Any = getattr(guide, "process", None)
+    reached: Any = getattr(data, "stages", None) or {}
+    if process is None or not reached:
+        return ""
+    titles = [str(s.title) for s in process.stages if s.id in reached]
+    return titles[-1] if titles else ""
 
 
 def review_source(found: Found, today: dt.date | None = None) -> SourceResult:

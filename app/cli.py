@@ -1,7 +1,9 @@
-"""Command line: ``check``, ``build``, ``demo``, ``import``, ``export``, ``review``.
+"""Command line: ``check``, ``build``, ``demo``, ``import``, ``export``.
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 unreadable input or bad usage. Every error
 reaches the user as one Chinese line on stderr, never a traceback.
+
+``review`` checks many companies' sources at once (``app.review``).
 """
 
 from __future__ import annotations

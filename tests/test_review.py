@@ -136,8 +136,12 @@ def test_discovery_skips_what_is_not_a_source(desk: Desk, tmp_path: Path) -> Non
         ("packet", "packet"),
         ("x.sbproj", "project"),
     ]
-    with pytest.raises(ReviewUsageError):
+    (tmp_path / "a" / "other.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ReviewUsageError, match="无法识别"):
         find_sources([tmp_path / "a" / "other.txt"])
+    sums = tmp_path / "a" / "packet" / "SHA256SUMS.txt"
+    (given,) = find_sources([sums, tmp_path / "a" / "packet"])  # the same packet, once
+    assert (given.kind, given.path, given.shown) == ("packet", sums.parent, str(sums))
 
 
 def _packet_copy(desk: Desk, tmp_path: Path) -> Path:

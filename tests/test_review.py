@@ -209,6 +209,16 @@ def test_a_packet_for_the_first_review_is_recognised(desk: Desk, tmp_path: Path)
     assert result.stage == "初审用" and result.pages == 44
 
 
+def test_a_filled_in_word_template_is_pointed_out_not_failed(desk: Desk, tmp_path: Path) -> None:
+    folder = _packet_copy(desk, tmp_path)
+    (template,) = (folder / "Word模板").glob("*.docx")
+    template.write_bytes(template.read_bytes() + b"\0")  # the company filled it in
+    (folder / "原件核对清单.pdf").unlink()
+    result = review_source(Found(folder, "p", "packet"))
+    assert result.error is None and result.blocking == 0
+    assert sorted(f.code for f in result.findings) == ["packet.changed", "packet.file_missing"]
+
+
 def test_packet_damaged_pdf(desk: Desk, tmp_path: Path) -> None:
     folder = _packet_copy(desk, tmp_path)
     (pdf,) = folder.glob("*-申报材料.pdf")

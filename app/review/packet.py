@@ -75,6 +75,16 @@ class _Check:
     def fail(self, code: str, where: str, message: str) -> None:
         self.findings.append(Finding(f"packet.{code}", "blocking", where, message))
 
+    def warn(self, code: str, where: str, message: str) -> None:
+        self.findings.append(Finding(f"packet.{code}", "warning", where, message))
+
+
+def _handed_in(rel: str) -> bool:
+    """The files handed in: the packet PDF and the Excel file. The Word templates are for the
+    company to fill in and the originals checklist is a working list: a change there is
+    pointed out, not a failure."""
+    return "/" not in rel and (rel.lower().endswith(".xlsx") or PDF_NAME.fullmatch(rel) is not None)
+
 
 def _read_sums(check: _Check) -> list[tuple[str, str]] | None:
     sums = check.folder / SUMS_NAME
@@ -98,22 +108,30 @@ def _read_sums(check: _Check) -> list[tuple[str, str]] | None:
 def _verify_sums(check: _Check, entries: list[tuple[str, str]]) -> None:
     for digest, rel in entries:
         path = check.folder / rel
+        handed_in = _handed_in(rel)
         if not path.is_file():
-            check.fail(
-                "file_missing", rel, f"校验清单列出的文件“{rel}”不存在。请重新生成申报材料。"
-            )
+            if handed_in:
+                check.fail(
+                    "file_missing", rel, f"校验清单列出的文件“{rel}”不存在。请重新生成申报材料。"
+                )
+            else:
+                check.warn("file_missing", rel, f"校验清单列出的文件“{rel}”不存在。")
             continue
         try:
             actual = _sha256(path)
         except OSError as exc:
             check.fail("file_unreadable", rel, f"无法读取“{rel}”（{exc.strerror or exc}）。")
             continue
-        if actual != digest:
+        if actual == digest:
+            continue
+        if handed_in:
             check.fail(
                 "checksum",
                 rel,
                 f"“{rel}”与校验清单不符：生成后被修改或损坏。请向企业索取重新生成的申报材料。",
             )
+        else:
+            check.warn("changed", rel, f"“{rel}”在生成后被修改过（如已填写的 Word 模板）。")
 
 
 def _read_workbook(check: _Check, path: Path) -> _Sheet | None:
@@ -321,9 +339,10 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
 
     result_company = (sheet.fields.get("company") if sheet else None) or company or None
     error = None
-    if check.findings:
-        first = check.findings[0].message
-        more = f"（共 {len(check.findings)} 个问题）" if len(check.findings) > 1 else ""
+    failures = [f for f in check.findings if f.blocking]
+    if failures:
+        first = failures[0].message
+        more = f"（共 {len(failures)} 个问题）" if len(failures) > 1 else ""
         error = f"申报材料校验未通过：{first}{more}"
     return SourceResult(
         path=shown,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from app.demo import SAMPLE_DIR, SAMPLE_MANIFEST
 from app.intake.assign import propose, targets
 from app.manifest import load_manifest
+from app.model import EvidenceFile
 
 
 def test_every_sample_file_goes_where_the_sample_manifest_has_it() -> None:
@@ -47,3 +49,11 @@ def test_targets_name_the_row_of_per_row_documents() -> None:
     labels = {t.key: t.label for t in targets(manifest.guide, manifest.data)}
     assert labels[("ti_labour_contract", "person-01")] == "周明轩：劳动合同复印件"
     assert ("business_license", None) in labels
+
+
+def test_a_file_already_attached_is_not_proposed_again() -> None:
+    manifest = load_manifest(SAMPLE_MANIFEST)
+    attached = EvidenceFile("f1", "business_license", None, "营业执照副本.jpg", "0" * 64, 1, 0)
+    data = replace(manifest.data, evidence=(attached,))
+    (p,) = propose(manifest.guide, data, [Path("扫描件/营业执照副本.jpg")])
+    assert p.key is None and "已有同名文件" in p.reason and "营业执照" in p.reason

@@ -15,7 +15,8 @@ needs (:func:`app.findings.required_documents`):
   row's documents (周明轩-社保缴费明细 goes to 周明轩's 社保 document, not 何静怡's).
 
 A file is placed only when one document is clearly ahead; otherwise it is left for the clerk
-with the reason (no document word in its name, or the candidates it could not tell apart).
+with the reason (no document word in its name, the candidates it could not tell apart, or a file
+of the same name already attached — a folder dropped twice is not attached twice).
 Nothing is attached here: the caller shows the proposal for confirmation first.
 """
 
@@ -160,8 +161,14 @@ def propose(guide: Guide, project: ProjectData, paths: Sequence[Path]) -> list[P
         t.key: _words(guide.document(t.key[0]).title) | _words(item_titles.get(t.key[0], ""))
         for t in docs
     }
+    attached = {f.name: (f.document_id, f.row_id) for f in project.evidence}
     out: list[Proposal] = []
     for path in paths:
+        if path.name in attached:
+            doc_id, row_id = attached[path.name]
+            where = labels.get((doc_id, row_id)) or guide.document(doc_id).title
+            out.append(Proposal(path, None, f"已有同名文件在“{where}”中；如需再次添加，请选择。"))
+            continue
         name = _norm(path.stem)
         words = _words(name)
         hits = _row_hits(guide, project, name)

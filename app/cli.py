@@ -2,6 +2,8 @@
 
 Exit codes: 0 nothing blocks, 1 something blocks, 2 unreadable input or bad usage. Every error
 reaches the user as one Chinese line on stderr, never a traceback.
+
+``review`` checks many companies' sources at once (``app.review``).
 """
 
 from __future__ import annotations
@@ -134,6 +136,14 @@ def make_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="把项目文件导出为清单文件和证明文件夹")
     e.add_argument("project", type=Path)
     e.add_argument("manifest", type=Path)
+
+    r = sub.add_parser(
+        "review", help="批量检查多家企业的项目文件、清单文件和申报材料文件夹，生成汇总表"
+    )
+    r.add_argument("paths", nargs="+", metavar="PATH", help="文件夹（逐层查找）或文件")
+    r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
+    r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+    r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     return p
 
 
@@ -509,6 +519,46 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_build(ns, out, err)
 
 
+def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.review import find_sources, review, write_summary
+
+    if args.out is not None and args.out.suffix.lower() != ".xlsx":
+        raise UsageError(f"汇总表 {args.out} 应为 .xlsx 文件。")
+    sources = find_sources(args.paths)
+    err.write(f"找到 {len(sources)} 份材料，正在检查……\n")
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done < total:
+            err.write(f"  [{done + 1}/{total}] {label}\n")
+
+    result = review(sources, progress=progress, today=args.today)
+    if args.out is not None:
+        write_summary(args.out, result.results)
+        err.write(f"已生成汇总表：{args.out}\n")
+    if args.json:
+        out.write(dumps_exact({"sources": [r.as_json() for r in result.results]}) + "\n")
+    else:
+        for r in result.results:
+            if r.error is not None:
+                verdict = r.error
+            elif r.blocking:
+                verdict = f"{r.blocking} 个必须解决的问题，{r.warnings} 个提醒"
+            else:
+                verdict = f"可以申报（{r.warnings} 个提醒）" if r.warnings else "可以申报"
+            total = (
+                f"{fmt_money(r.total_requested_cny)} 元"
+                if r.total_requested_cny is not None
+                else "—"
+            )
+            out.write(
+                f"{r.company or '（企业名称不详）'}　{r.credit_code or '—'}　{total}　{verdict}\n"
+            )
+            out.write(f"    {r.path}\n")
+        bad = sum(1 for r in result.results if r.failed)
+        out.write(f"\n共 {len(result.results)} 份，{bad} 份有必须解决的问题或无法读取。\n")
+    return EXIT_BLOCKING if result.failed else EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -532,6 +582,8 @@ def main(
             return cmd_import(args, out)
         if args.command == "export":
             return cmd_export(args, out)
+        if args.command == "review":
+            return cmd_review(args, out, err)
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self.import_action = QAction("从清单文件导入(&I)…", self)
         self.export_action = QAction("导出清单文件(&E)…", self)
         self.backup_action = QAction("另存项目副本(&B)…", self)
+        self.review_action = QAction("批量检查(&R)…", self)
+        self.review_action.triggered.connect(self.open_review)
         self.close_action = QAction("关闭项目(&C)", self)
         quit_action = QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"))
         self.new_action.triggered.connect(self.new_project)
@@ -143,6 +145,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         for a in (self.new_action, self.open_action, self.import_action):
             file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.review_action)
         file_menu.addSeparator()
         for a in (self.export_action, self.backup_action, self.close_action):
             file_menu.addAction(a)
@@ -432,6 +436,22 @@ class MainWindow(QMainWindow):
         path = import_manifest_dialog(self)
         if path is not None:
             self.open_project(path)
+
+    def open_review(self) -> None:
+        """文件 → 批量检查…: many companies' applications at once (a window of its own, kept
+        while the main window lives so that a review running in the background has a home)."""
+        from widgets.review import ReviewDialog
+
+        dialog = getattr(self, "review_dialog", None)
+        if not isinstance(dialog, ReviewDialog):
+            dialog = ReviewDialog(self)
+            dialog.open_requested.connect(self.open_project)
+            self.review_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        if dialog.outcome is None and (dialog.task is None or not dialog.task.running):
+            dialog.choose_folder()
 
     def export_manifest(self) -> None:
         from widgets.transfer import export_manifest_dialog

@@ -468,26 +468,43 @@ class ProjectStore:
 
         ``row_id`` as in :meth:`add_evidence_many` (KeyError if unknown, checked at the end).
         ``stage_bytes``: files are written in transactions of about this many bytes."""
+        return self.add_evidence_streams([(document_id, row_id, imported)], position, stage_bytes)[
+            0
+        ]
+
+    def add_evidence_streams(
+        self,
+        groups: Sequence[tuple[str, str | None, Iterable[ImportedLike]]],
+        position: int | None = None,
+        stage_bytes: int = _STAGE_BYTES,
+    ) -> list[list[str]]:
+        """:meth:`add_evidence_stream` for several documents at once (their iterators are
+        consumed in order), all or none across them; returns the ids per group."""
         _check_position(position)
-        batch = _new_id()
-        buffered: list[ImportedLike] = []
-        size = 0
-        staged = 0
+        batches = [_new_id() for _ in groups]
         try:
-            for item in imported:
-                buffered.append(item)
-                size += len(item.original) + len(item.pdf)
-                if size >= stage_bytes:
-                    staged = self._stage(batch, buffered, staged)
-                    buffered, size = [], 0
-            staged = self._stage(batch, buffered, staged)
+            for batch, (_doc, _row, imported) in zip(batches, groups, strict=True):
+                buffered: list[ImportedLike] = []
+                size = 0
+                staged = 0
+                for item in imported:
+                    buffered.append(item)
+                    size += len(item.original) + len(item.pdf)
+                    if size >= stage_bytes:
+                        staged = self._stage(batch, buffered, staged)
+                        buffered, size = [], 0
+                self._stage(batch, buffered, staged)
             with self._write("evidence") as conn:
-                if row_id is not None and not records.row_exists(conn, row_id):
-                    raise KeyError(f"no row {row_id!r} in this project")
-                return evidence.commit_staged(conn, batch, document_id, row_id, position)
+                out = []
+                for batch, (document_id, row_id, _items) in zip(batches, groups, strict=True):
+                    if row_id is not None and not records.row_exists(conn, row_id):
+                        raise KeyError(f"no row {row_id!r} in this project")
+                    out.append(evidence.commit_staged(conn, batch, document_id, row_id, position))
+                return out
         except BaseException:
             with contextlib.suppress(Exception), self._write() as conn:
-                evidence.discard_staged(conn, batch)
+                for batch in batches:
+                    evidence.discard_staged(conn, batch)
             raise
 
     def _stage(self, batch: str, items: Sequence[ImportedLike], first: int) -> int:

@@ -4,6 +4,7 @@ refusals explained in the message strip. All or nothing, one undo step."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -94,20 +95,30 @@ class ImportController(QObject):
 
     def start(self, key: DocKey, paths: list[Path], position: int | None = None) -> None:
         """Import ``paths`` (files and folders) into the document ``key`` of the page's project."""
+        self.start_many([(key, paths)], position)
+
+    def start_many(
+        self, groups: list[tuple[DocKey, list[Path]]], position: int | None = None
+    ) -> None:
+        """Import each group's paths into its document: every file is stored as it is read, all
+        of them or none (one undo step); the landing reports the first group's document."""
         page = self._page
-        if page.session is None:
+        if page.session is None or not groups:
             return
         if self.task is not None:
             self._message.show_message("正在导入其他文件，请等导入完成后再添加。", "warning")
             return
         session = page.session
         store = session.store
-        doc_id, row_id = key
-        title = session.guide.document(doc_id).title
+        key = groups[0][0]
+        title = session.guide.document(key[0]).title
+        if len(groups) > 1:
+            title = f"{len(groups)} 项材料"
         asker = self.password_asker
 
         def work(ctx: TaskContext) -> ImportResult:
-            files = expand_paths(paths)
+            expanded = [(k, expand_paths(p)) for k, p in groups]
+            files = [f for _, fs in expanded for f in fs]
             if not files:
                 return [], [], 0
             warnings: list[str] = []
@@ -125,7 +136,14 @@ class ImportController(QObject):
             stream = import_stream(
                 files, password=asker.callback(ctx), progress=ctx.progress, cancel=ctx.cancelled
             )
-            ids = store.add_evidence_stream(doc_id, row_id, noted(stream), position)
+            items = noted(stream)
+            groups_of_items = [
+                (doc_id, row_id, itertools.islice(items, len(fs)))
+                for (doc_id, row_id), fs in expanded
+            ]
+            ids = [
+                i for part in store.add_evidence_streams(groups_of_items, position) for i in part
+            ]
             return ids, warnings, pages
 
         self._message.hide_message()

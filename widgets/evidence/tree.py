@@ -34,6 +34,7 @@ class ChecklistTree(QTreeWidget):
     """The checklist; files or folders dropped on a document node are attached to it."""
 
     files_dropped = Signal(object, list)  # DocKey, list[Path]
+    folder_dropped = Signal(list)  # list[Path]: a folder dropped outside any document
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +142,10 @@ class ChecklistTree(QTreeWidget):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls() and self._target(event.position().toPoint()) is not None:
+        if event.mimeData().hasUrls() and (
+            self._target(event.position().toPoint()) is not None
+            or any(p.is_dir() for p in local_paths(event))
+        ):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -149,6 +153,12 @@ class ChecklistTree(QTreeWidget):
     def dropEvent(self, event: QDropEvent) -> None:
         node = self._target(event.position().toPoint())
         paths = local_paths(event)
+        if node is None and any(p.is_dir() for p in paths):
+            # A folder dropped on the page as a whole: the page proposes where each file goes.
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self.folder_dropped.emit(paths)
+            return
         if node is None or not paths:
             event.ignore()
             return

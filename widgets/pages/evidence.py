@@ -86,7 +86,10 @@ class EvidencePage(Page):
         font.setBold(True)
         self.summary.setFont(font)
         lv.addWidget(self.summary)
-        hint = QLabel("把扫描件或文件夹拖到左侧材料名称上即可添加。")
+        hint = QLabel(
+            "把扫描件或文件夹拖到左侧材料名称上即可添加；把整个文件夹拖到清单空白处，"
+            "程序按文件名建议每个文件放到哪一项，确认后再添加。"
+        )
         hint.setStyleSheet("color: #5f6368;")
         hint.setWordWrap(True)
         lv.addWidget(hint)
@@ -95,6 +98,7 @@ class EvidencePage(Page):
         self.tree.setAccessibleName("材料清单")
         self.tree.currentItemChanged.connect(self._on_current_item)
         self.tree.files_dropped.connect(self._dropped_on_tree)
+        self.tree.folder_dropped.connect(self.propose_folder)
         lv.addWidget(self.tree, 1)
         splitter.addWidget(left)
 
@@ -325,6 +329,34 @@ class EvidencePage(Page):
         if item is not None:
             self.tree.setCurrentItem(item)
         self.start_import(key, paths)
+
+    def propose_folder(self, paths: list[Path]) -> None:
+        """A folder dropped on the page as a whole: propose where each file goes, let the clerk
+        confirm or correct the list, then attach (nothing is attached before)."""
+        from app.errors import AppError
+        from app.intake import expand_paths
+        from app.intake.assign import propose, targets
+        from widgets.evidence.assign import AssignDialog
+
+        session = self.session
+        if session is None:
+            return
+        try:
+            files = expand_paths(paths)
+        except AppError as exc:
+            self.show_message(exc.message, "error")
+            return
+        if not files:
+            self.show_message("所选文件夹中没有可添加的文件。", "warning")
+            return
+        data = session.data
+        dialog = AssignDialog(
+            propose(session.guide, data, files), targets(session.guide, data), self
+        )
+        if dialog.exec() == AssignDialog.DialogCode.Accepted and self.session is session:
+            groups = dialog.chosen()
+            if groups:
+                self.importer.start_many(groups)
 
     def _dropped_on_files(self, paths: list[Path], position: int) -> None:
         if self.current is not None and self.current.key is not None:

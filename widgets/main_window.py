@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,34 @@ from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 
 APP_TITLE = "申报材料助手"
+MIN_WIDTH, MIN_HEIGHT = 880, 560
+PREFERRED_WIDTH, PREFERRED_HEIGHT = 1280, 800
+FRAME_ALLOWANCE = 40  # the title bar and borders the window manager adds around the client area
+
+
+def initial_geometry(available: QRect) -> QRect:
+    """The first window: the preferred size, shrunk to the screen's free area (without the
+    taskbar) less room for the title bar, centred in that area."""
+    width = max(min(PREFERRED_WIDTH, available.width() - 16), min(MIN_WIDTH, available.width()))
+    height = max(
+        min(PREFERRED_HEIGHT, available.height() - FRAME_ALLOWANCE),
+        min(MIN_HEIGHT, available.height()),
+    )
+    x = available.x() + max((available.width() - width) // 2, 0)
+    spare = available.height() - height  # the title bar goes above the client area
+    y = available.y() + min(FRAME_ALLOWANCE, spare) + max((spare - FRAME_ALLOWANCE) // 2, 0)
+    return QRect(x, y, width, height)
+
+
+def fitted(geometry: QRect, available: QRect) -> QRect:
+    """A remembered window moved and shrunk so that all of it is on the screen it opens on
+    (it may have been saved on a larger monitor)."""
+    width = min(geometry.width(), available.width())
+    height = min(geometry.height(), max(available.height() - FRAME_ALLOWANCE, MIN_HEIGHT))
+    height = min(height, available.height())
+    x = min(max(geometry.x(), available.x()), available.x() + available.width() - width)
+    y = min(max(geometry.y(), available.y()), available.y() + available.height() - height)
+    return QRect(x, y, width, height)
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +71,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session: ProjectSession | None = None
         self.setWindowTitle(APP_TITLE)
-        self.setMinimumSize(960, 640)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
 
         central = QWidget()
         self.setCentralWidget(central)
@@ -383,10 +411,13 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         s = settings()
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+        screen = self.screen()
+        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
+            if not self.isMaximized() and not available.contains(self.geometry()):
+                self.setGeometry(fitted(self.geometry(), available))
         else:
-            self.resize(1280, 760)
+            self.setGeometry(initial_geometry(available))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from widgets.tasks import running_tasks

@@ -1,0 +1,69 @@
+"""The window fits the screen: the first window is sized from the screen's free area, a window
+remembered on a larger monitor is pulled back onto a smaller one, and every page keeps
+上一步/下一步 and the status line inside a 1280×720 (and 1280×640, a 720-pixel screen less the
+taskbar and title bar) window with the sample project open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QWidget
+
+from app.demo import SAMPLE_MANIFEST
+from app.manifest import import_manifest, load_manifest
+from widgets.main_window import FRAME_ALLOWANCE, MIN_HEIGHT, MainWindow, fitted, initial_geometry
+
+
+@pytest.mark.parametrize(
+    ("screen", "taskbar"),
+    [((1366, 768), 40), ((1280, 720), 40), ((1280, 720), 0), ((1920, 1080), 48), ((1024, 600), 30)],
+)
+def test_first_window_fits_the_free_screen_area(screen, taskbar):  # type: ignore[no-untyped-def]
+    available = QRect(0, 0, screen[0], screen[1] - taskbar)
+    g = initial_geometry(available)
+    assert available.contains(g)
+    # Room is left above the client area for the title bar whenever the screen allows it.
+    if available.height() - g.height() >= FRAME_ALLOWANCE:
+        assert g.top() >= available.top() + FRAME_ALLOWANCE
+    assert g.width() <= 1280 and g.height() <= 800
+    if screen == (1920, 1080):
+        assert (g.width(), g.height()) == (1280, 800)  # a big screen gets the preferred size
+
+
+def test_a_window_saved_on_a_big_monitor_is_pulled_onto_a_small_one():  # type: ignore[no-untyped-def]
+    available = QRect(0, 0, 1366, 728)
+    g = fitted(QRect(1500, 200, 1800, 1000), available)
+    assert available.contains(g)
+    assert g.height() >= MIN_HEIGHT
+
+
+def _inside(window: QWidget, widget: QWidget) -> bool:
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    bottom_right = widget.mapTo(window, widget.rect().bottomRight())
+    return window.rect().contains(top_left) and window.rect().contains(bottom_right)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1280, 640)])
+def test_every_page_keeps_its_buttons_and_status_line_inside(qtbot, gui_app, tmp_path: Path, size):  # type: ignore[no-untyped-def]
+    project = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), project)
+    window = MainWindow(today=dt.date(2019, 1, 28))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_project(project)
+    window.resize(*size)
+    for index in range(len(window.pages)):
+        window.go(index)
+        qtbot.wait(20)
+        assert (window.width(), window.height()) == size, window.pages[index].title
+        for widget in (window.back_button, window.next_button, window.status):
+            assert widget.isVisible()
+            assert _inside(window, widget), (window.pages[index].title, widget)
+        # The page itself does not demand more than the window gives it.
+        page = window.pages[index]
+        assert page.minimumSizeHint().height() <= window.stack.height(), page.title
+    window.close()

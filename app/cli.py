@@ -279,11 +279,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from app.duplicates import duplicate_notes
     from app.manifest import import_manifest, load_manifest
 
     manifest = load_manifest(args.manifest)
     import_manifest(manifest, args.project, password_callback(args.password))
     out.write(f"已导入：{args.project}\n")
+    for note in duplicate_notes(manifest.guide, manifest.data):
+        out.write(f"注意：{note}，请删除多余的一行。\n")
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Literal
 
 from app.company import check_credit_code, check_email, check_phone
+from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
@@ -107,6 +108,7 @@ def validate(
     out += _items(guide, project, ev)
     out += _tables(guide, project)
     out += _documents(guide, project)
+    out += _duplicates(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     return sort_findings(out)
 
@@ -415,6 +417,43 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                     "warning",
                     f"evidence.{f.id}",
                     f"文件“{f.name}”第{pages}页分辨率低于{int(LOW_DPI)} dpi，打印可能不清晰，建议重新扫描（300 dpi）。",
+                )
+            )
+    return out
+
+
+def _duplicates(guide: Guide, project: ProjectData) -> list[Finding]:
+    """Rows entered twice (they would count twice) and the same file attached twice."""
+    out: list[Finding] = []
+    used = {it.table for it in selected_items(guide, project) if it.table}
+    for table in guide.tables:
+        if table.id not in used:
+            continue
+        rows = project.rows(table.id)
+        for group in duplicate_groups(table, [r.values for r in rows]):
+            first = group[0]
+            label = cell(table.column(table.row_label), rows[first].values) or f"第{first + 1}行"
+            for n in group[1:]:
+                out.append(
+                    Finding(
+                        "table.row.duplicate",
+                        "blocking",
+                        f"table.{table.id}.{rows[n].id}",
+                        f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
+                        f"（{key_label(table)}相同），会被重复计入金额和汇总表；"
+                        "请删除多余的一行（如确为不同的记录，请修改以示区分）。",
+                    )
+                )
+    for files in same_files(project.evidence):
+        titles = "、".join(dict.fromkeys(f"“{guide.document(f.document_id).title}”" for f in files))
+        for f in files[1:]:
+            out.append(
+                Finding(
+                    "evidence.duplicate",
+                    "warning",
+                    f"evidence.{f.id}",
+                    f"文件“{f.name}”与“{files[0].name}”内容完全相同，被附了 {len(files)} 次"
+                    f"（{titles}）；如非有意，请删除多余的一份。",
                 )
             )
     return out

@@ -365,10 +365,29 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
         self.files.select_file(ids[0])
         text = f"已添加 {len(ids)} 个文件（{pages} 页）到“{short(title)}”。"
+        warnings = warnings + self._same_file_notes(session, ids)
         if warnings:
             self.show_message(text + "\n" + "\n".join(warnings), "warning")
         else:
             self.show_message(text + "按 Ctrl+Z 可撤销。", "info")
+
+    @staticmethod
+    def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
+        """The new files that were already attached (same content, SHA-256)."""
+        from app.duplicates import same_files
+
+        new = set(ids)
+        notes = []
+        for group in same_files(session.data.evidence):
+            for f in group[1:]:
+                if f.id in new:
+                    earlier = group[0]
+                    where = session.guide.document(earlier.document_id).title
+                    notes.append(
+                        f"“{short(f.name)}”与已附在“{short(where)}”下的“{short(earlier.name)}”"
+                        "内容完全相同；如非有意，请移除多余的一份。"
+                    )
+        return notes
 
     # -- editing files ------------------------------------------------------------------------------
     def _move_file(self, file_id: str, position: int) -> None:

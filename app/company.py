@@ -99,11 +99,10 @@ def _split_extension(text: str) -> tuple[str, str | None]:
     if m is None:
         return text, None
     head = text[: m.start()]
-    if m.group(0).startswith("-"):
-        # A dash ends the area code too (0756-1234567): only a dash after the local number
-        # (0756-1234567-801) starts an extension.
-        if head.count("-") + head.count("－") < 1 or len(_SEPARATORS.sub("", head)) < 10:
-            return text, None
+    # A dash ends the area code too (0756-1234567): only a dash after the local number
+    # (0756-1234567-801) starts an extension. (NFKC has folded full-width dashes.)
+    if m.group(0).startswith("-") and ("-" not in head or len(_SEPARATORS.sub("", head)) < 10):
+        return text, None
     return head, m.group(1)
 
 

@@ -11,6 +11,7 @@ shortcuts, paste from Excel, import from .xlsx and an inline message strip.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -30,7 +31,13 @@ from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from app.errors import AppError
 from app.model import Value
 from widgets import errors
-from widgets.row_import import GridRows, RowImportError, rows_from_text, rows_from_xlsx
+from widgets.row_import import (
+    GridRows,
+    RowImportError,
+    retry_rows,
+    rows_from_text,
+    rows_from_xlsx,
+)
 from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
 from widgets.table_model import NUMERIC, ROW_MIME, TINT, Index, RowsModel
@@ -480,10 +487,34 @@ class TableEditor(QWidget):
         lines += self._problem_lines(got, verb)
         if not rows and not got.skipped and not left_out:
             lines.append(f"没有可{verb}的行。")
-        self.show_message("\n".join(lines), error=bool(got.skipped) or not rows)
+        self.show_message(
+            "\n".join(lines),
+            error=bool(got.skipped) or not rows,
+            actions=self._suggestion_actions(got, verb),
+        )
         if ids:
             self.rows_added.emit(ids)
         return ids
+
+    def _suggestion_actions(
+        self, got: GridRows, verb: str
+    ) -> list[tuple[str, str, Callable[[], object]]]:
+        """One button per column whose refused values have a likely catalogue entry."""
+        actions: list[tuple[str, str, Callable[[], object]]] = []
+        for col_id, mapping in got.suggestions().items():
+            label = self.table.column(col_id).label
+            pairs = "\n".join(f"“{raw}” → “{new}”" for raw, new in mapping.items())
+            actions.append(
+                (
+                    f"“{label}”列按建议修改并添加",
+                    f"把这些值改为目录中的名称，再添加因此可以添加的行：\n{pairs}",
+                    partial(self._accept, got, verb, col_id, mapping),
+                )
+            )
+        return actions
+
+    def _accept(self, got: GridRows, verb: str, col_id: str, mapping: dict[str, str]) -> None:
+        self.add_grid_rows(retry_rows(self.table, got, {col_id: mapping}, self.session.guide), verb)
 
     @staticmethod
     def _problem_lines(got: GridRows, verb: str) -> list[str]:

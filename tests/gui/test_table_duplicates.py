@@ -69,3 +69,25 @@ def test_repaste_can_add_only_the_new_rows_or_everything(qtbot, page, session): 
     assert table.click_action("取消")
     assert [r.get("name") for r in row_values(session, "contracts")].count("合同甲") == 3
     assert table.message_text() == ""
+
+
+def test_one_click_accepts_the_suggested_business_type_for_the_column(qtbot, page, session):  # type: ignore[no-untyped-def]
+    choose(qtbot, page, "outsourcing_onshore")
+    table = contracts(page)
+    line = contract_line("合同甲", "在岸", "100", "2018-03-01")
+    lines = [
+        line.replace("软件研发服务", "软件开发"),
+        contract_line("合同乙", "在岸", "200", "2018-03-02").replace("软件研发服务", "软件开发"),
+        contract_line("合同丙", "在岸", "300", "2018-03-03"),
+    ]
+    paste(qtbot, table, lines)
+    assert [r["name"] for r in row_values(session, "contracts")] == ["合同丙"]
+    assert "是否为“软件研发服务”？" in table.message_text()
+    assert table.click_action("“业务类型”列按建议修改并添加")
+    rows = row_values(session, "contracts")
+    assert [(r["name"], r["business_type"]) for r in rows] == [
+        ("合同丙", "software_rd"),
+        ("合同甲", "software_rd"),
+        ("合同乙", "software_rd"),
+    ]
+    assert "已粘贴 2 行" in table.message_text()

@@ -194,6 +194,7 @@ class TableEditor(QWidget):
         self._update_buttons()
 
     def _after_reset(self) -> None:
+        self._size_columns()
         if self._focus_after is not None:
             row_id, column = self._focus_after
             self._focus_after = None
@@ -201,10 +202,17 @@ class TableEditor(QWidget):
         self._update_buttons()
 
     def _size_columns(self) -> None:
+        """Columns as wide as their header and (up to a limit) their longest text, so names
+        are not cut off; a cell still too narrow shows its whole text on hover."""
         metrics = self.view.fontMetrics()
+        rows = min(self.model.rowCount(), 200)
         for n, spec in enumerate(self.model.columns):
             label = self.model.headerData(n, Qt.Orientation.Horizontal) or ""
             width = metrics.horizontalAdvance(str(label)) + 28
+            for r in range(rows):
+                text = self.model.index(r, n).data(Qt.ItemDataRole.DisplayRole)
+                if text:
+                    width = max(width, metrics.horizontalAdvance(str(text)) + 16)
             if spec.type == "date":
                 width = max(width, metrics.horizontalAdvance("2018-12-31") + 40)
             elif spec.type == "currency":
@@ -213,7 +221,7 @@ class TableEditor(QWidget):
                 width = max(width, metrics.horizontalAdvance("10,000,000.00") + 24)
             elif spec.type == "text":
                 width = max(width, 110)
-            self.view.setColumnWidth(n, min(width, 260))
+            self.view.setColumnWidth(n, min(width, 300))
 
     def _update_buttons(self) -> None:
         has_rows = self.model.rowCount() > 0

@@ -67,3 +67,36 @@ def test_every_page_keeps_its_buttons_and_status_line_inside(qtbot, gui_app, tmp
         page = window.pages[index]
         assert page.minimumSizeHint().height() <= window.stack.height(), page.title
     window.close()
+
+
+def test_items_page_gives_the_table_room_at_1366x768(qtbot, gui_app, tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), project)
+    window = MainWindow(today=dt.date(2019, 1, 28))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_project(project)
+    window.resize(1366, 728)  # 768 less a taskbar
+    window.go(2)
+    page = window.items_page
+    page.select_item("outsourcing_onshore")
+    qtbot.wait(50)
+    table = page.table_editor("contracts")
+    assert table is not None
+    view = table.view
+    rows_visible = view.viewport().height() // view.rowHeight(0)
+    assert rows_visible >= 6
+    # 申请金额 is visible without scrolling, and the splitter can be seen and grabbed.
+    edit = page.requested_edit
+    assert edit.isVisible()
+    top = edit.mapTo(page.detail_scroll.viewport(), QPoint(0, edit.height()))
+    assert top.y() <= page.detail_scroll.viewport().height()
+    assert page.detail_split.handleWidth() >= 8
+    # Names are not cut off; a column made narrow shows the whole text on hover.
+    name_col = table.model.column_of("name")
+    name = str(table.model.index(0, name_col).data())
+    assert view.columnWidth(name_col) >= view.fontMetrics().horizontalAdvance(name)
+    assert view.full_text_tip(0, name_col) is None
+    view.setColumnWidth(name_col, 40)
+    assert name in (view.full_text_tip(0, name_col) or "")
+    window.close()

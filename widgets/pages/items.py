@@ -49,6 +49,17 @@ __all__ = [
 ]
 
 
+# A splitter handle that can be seen: a grey bar with a darker grip line, blue under the mouse.
+SPLITTER_STYLE = (
+    "QSplitter::handle { background: #e3e7ee; border-radius: 3px; margin: 1px; }"
+    "QSplitter::handle:hover { background: #b9cdf0; }"
+    "QSplitter::handle:vertical { border-top: 3px solid #f7f8fa; border-bottom: 3px solid #f7f8fa;"
+    " background: #c3cad6; }"
+    "QSplitter::handle:horizontal { border-left: 3px solid #f7f8fa; border-right: 3px solid #f7f8fa;"
+    " background: #c3cad6; }"
+)
+
+
 class ItemsPage(Page):
     title = "申报项目"
 
@@ -82,6 +93,8 @@ class ItemsPage(Page):
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setChildrenCollapsible(False)
+        self.split.setHandleWidth(9)
+        self.split.setStyleSheet(SPLITTER_STYLE)
         outer.addWidget(self.split, 1)
 
         self.tree = ItemList()
@@ -113,7 +126,10 @@ class ItemsPage(Page):
         right_layout.addWidget(self.hint)
 
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
+        self.detail_split.setObjectName("detail_split")
         self.detail_split.setChildrenCollapsible(False)
+        self.detail_split.setHandleWidth(9)
+        self.detail_split.setStyleSheet(SPLITTER_STYLE)
         right_layout.addWidget(self.detail_split, 1)
         right_layout.addStretch(0)  # keeps the header at the top while the detail is hidden
 
@@ -121,11 +137,12 @@ class ItemsPage(Page):
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
-        self.body_layout = QVBoxLayout(body)
+        # The inputs and the result side by side: the table below keeps the height.
+        self.body_layout = QHBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
-        self.body_layout.setSpacing(8)
+        self.body_layout.setSpacing(12)
         self.form_host = self.inputs_form.host
-        self.body_layout.addWidget(self.form_host)
+        self.body_layout.addWidget(self.form_host, 3, Qt.AlignmentFlag.AlignTop)
         self.result_box = ResultBox()
         box = self.result_box
         self.status_label, self.reasons_label = box.status_label, box.reasons_label
@@ -133,8 +150,7 @@ class ItemsPage(Page):
         self.requested_edit, self.requested_note = box.requested_edit, box.requested_note
         self.requested_edit.editingFinished.connect(self._save_requested)
         self.requested_edit.textEdited.connect(lambda _t: box.check_requested())
-        self.body_layout.addWidget(self.result_box)
-        self.body_layout.addStretch(1)
+        self.body_layout.addWidget(self.result_box, 2, Qt.AlignmentFlag.AlignTop)
         self.detail_scroll.setWidget(body)
         self.detail_split.addWidget(self.detail_scroll)
 
@@ -150,13 +166,14 @@ class ItemsPage(Page):
         self.table_stack = QStackedWidget()
         table_layout.addWidget(self.table_stack, 1)
         self.detail_split.addWidget(self.table_host)
+        self.detail_split.handle(1).setToolTip("拖动可调整上下两部分的高度")
         self.detail_split.setStretchFactor(0, 2)
         self.detail_split.setStretchFactor(1, 3)
 
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([410, 790])
+        self.split.setSizes([370, 830])
         self._show_empty()
 
     # -- building ----------------------------------------------------------------------------------

@@ -64,6 +64,29 @@ def fitted(geometry: QRect, available: QRect) -> QRect:
     return QRect(x, y, width, height)
 
 
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N / Ctrl+O", "新建 / 打开申报项目"),
+    ("Alt+← / Alt+→", "上一步 / 下一步"),
+    ("Tab / Shift+Tab", "在页面的输入项之间移动"),
+    ("Enter", "企业信息页：到下一项"),
+    ("Ctrl+Z / Ctrl+Y", "撤销 / 重做"),
+    ("表格中 Tab", "到下一个单元格"),
+    ("表格中 Ctrl+Tab", "离开表格，到下一个输入项（Ctrl+Shift+Tab 到上一个）"),
+    ("表格中 Insert 或 Ctrl+Enter", "添加一行"),
+    ("表格中 Delete", "删除所选行"),
+    ("表格中 Alt+↑ / Alt+↓", "上移 / 下移当前行"),
+    ("表格中 Ctrl+V", "粘贴从 Excel 复制的行"),
+    ("F2 或双击", "修改单元格"),
+    ("材料页 Alt+↑ / Alt+↓、Delete", "调整文件顺序、移除文件"),
+    ("F1", "使用说明"),
+    ("Ctrl+Q", "退出"),
+)
+
+
+def shortcut_text() -> str:
+    return "\n".join(f"{keys}：{what}" for keys, what in SHORTCUTS)
+
+
 class MainWindow(QMainWindow):
     session_changed = Signal(object)
 
@@ -100,6 +123,11 @@ class MainWindow(QMainWindow):
         self.next_button = QPushButton("下一步")
         self.back_button.setShortcut(QKeySequence("Alt+Left"))
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.back_button.setToolTip("上一步（Alt+←）")
+        self.next_button.setToolTip("下一步（Alt+→）")
+        for button in (self.back_button, self.next_button):
+            # Reached with Alt+←/→ from anywhere: Tab stays among the page's own fields.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         nav.addStretch(1)
         nav.addWidget(self.back_button)
         nav.addWidget(self.next_button)
@@ -125,8 +153,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(f"{n}. {page.title}")
             self.steps.addItem(item)
         self.steps.currentRowChanged.connect(self._show_page)
-        self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1))
-        self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1))
+        self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1, focus=True))
+        self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1, focus=True))
 
         self.start_page.new_requested.connect(self.new_project)
         self.start_page.open_requested.connect(self.open_project_dialog)
@@ -182,6 +210,8 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_action = QAction("使用说明(&H)", self, shortcut=QKeySequence("F1"))
         help_action.triggered.connect(self.show_help)
+        keys_action = QAction("快捷键一览(&K)", self)
+        keys_action.triggered.connect(lambda: errors.inform(self, "快捷键一览", shortcut_text()))
         about_action = QAction("关于(&A)", self)
         about_action.triggered.connect(
             lambda: errors.inform(
@@ -192,6 +222,7 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(help_action)
+        help_menu.addAction(keys_action)
         help_menu.addAction(about_action)
 
     def _set_busy(self, busy: bool) -> None:
@@ -230,12 +261,17 @@ class MainWindow(QMainWindow):
         self._help.raise_()
 
     # -- pages --------------------------------------------------------------------------------
-    def go(self, index: int) -> None:
+    def go(self, index: int, focus: bool = False) -> None:
+        """Show page ``index``; with ``focus`` the keyboard moves to its first field."""
         if (
             0 <= index < len(self.pages)
             and self.steps.item(index).flags() & Qt.ItemFlag.ItemIsEnabled
         ):
             self.steps.setCurrentRow(index)
+            if focus:
+                field = self.pages[index].first_field()
+                if field is not None and field.isEnabled():
+                    field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_page(self, index: int) -> None:
         if index < 0:
@@ -332,7 +368,7 @@ class MainWindow(QMainWindow):
             return
         set_last_dir("projects", target.parent)
         self.set_session(session)
-        self.go(1)
+        self.go(1, focus=True)
 
     def _choose_guide(self) -> str | None:
         """The guide for a new project: asked only when more than one ships with the program."""
@@ -363,7 +399,7 @@ class MainWindow(QMainWindow):
             return
         set_last_dir("projects", path.parent)
         self.set_session(session)
-        self.go(1)
+        self.go(1, focus=True)
 
     def flush_pages(self) -> None:
         """Save whatever is being typed (before leaving a page or closing)."""

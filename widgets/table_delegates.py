@@ -108,6 +108,19 @@ class RowsView(QTableView):
     move_requested = Signal(int)
     paste_requested = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        """Tab moves between cells; Ctrl+Tab (Ctrl+Shift+Tab) leaves the table."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                forward = event.key() == Qt.Key.Key_Tab and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                # QWidget's own: the view's would move to the next cell.
+                QWidget.focusNextPrevChild(self, forward)
+                return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers()

@@ -188,6 +188,18 @@ class TableEditor(QWidget):
         self._size_columns()
         self._update_buttons()
 
+    def tab_chain(self) -> list[QWidget]:
+        """The editor's widgets in reading order, for the page's Tab order."""
+        return [
+            self.add_button,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+            self.paste_button,
+            self.import_button,
+            self.view,
+        ]
+
     # -- refresh ---------------------------------------------------------------------------------
     def reload(self) -> None:
         self.model.reload()
@@ -232,7 +244,9 @@ class TableEditor(QWidget):
         self.import_button.setEnabled(self.task is None)
         n = self.model.rowCount()
         self.count_label.setText(
-            f"共 {n} 行" if n else "还没有行：点“添加一行”或粘贴 Excel 中复制的行"
+            f"共 {n} 行 · Ctrl+Tab 离开表格"
+            if n
+            else "还没有行：点“添加一行”或粘贴 Excel 中复制的行"
         )
 
     # -- messages --------------------------------------------------------------------------------

@@ -74,6 +74,9 @@ class CheckPage(Page):
         self.originals.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.originals, "原件核对清单")
 
+    def first_field(self) -> QWidget | None:
+        return self.tree
+
     def entering(self) -> None:
         self.refresh()
 

@@ -37,6 +37,7 @@ class CompanyPage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop before 企业全称
         outer.addWidget(scroll)
         body = QWidget()
         body.setMaximumWidth(900)  # long lines are hard to read on wide screens
@@ -157,6 +158,9 @@ class CompanyPage(Page):
 
     def _next_field(self) -> None:
         self.focusNextChild()
+
+    def first_field(self) -> QWidget | None:
+        return self.editors["name"]
 
     def focus_where(self, where: str) -> bool:
         if where.startswith("company."):

@@ -446,6 +446,9 @@ class EvidencePage(Page):
         return self.templates.task
 
     # -- navigation ------------------------------------------------------------------------------
+    def first_field(self) -> QWidget | None:
+        return self.tree
+
     def focus_where(self, where: str) -> bool:
         if self.session is None:
             return False

@@ -11,6 +11,8 @@ result box are in ``widgets.items``.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -135,6 +137,7 @@ class ItemsPage(Page):
 
         self.detail_scroll = QScrollArea()
         self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         # The inputs and the result side by side: the table below keeps the height.
@@ -310,6 +313,7 @@ class ItemsPage(Page):
                 self._detail_key = key
                 self.inputs_form.build(item if selected else None)
                 self._show_table(item if selected else None)
+                self._set_tab_order()
             self.inputs_form.show_values()
         finally:
             self._loading = False
@@ -327,6 +331,24 @@ class ItemsPage(Page):
             )
             self.hint.show()
             self.detail_split.hide()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes down the page as it reads: the list, 申报此项目, the inputs from the top,
+        申请金额, then the table's buttons and the table (Ctrl+Tab leaves the table)."""
+        chain: list[QWidget] = [self.tree, self.select_box]
+        for row in self.inputs.values():
+            chain.append(row.editor)
+            if row.currency is not None:
+                chain.append(row.currency)
+        chain.append(self.requested_edit)
+        editor = self.table_stack.currentWidget()
+        if isinstance(editor, TableEditor) and not self.table_host.isHidden():
+            chain += editor.tab_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def first_field(self) -> QWidget | None:
+        return self.tree
 
     def _fit_split(self) -> None:
         """Give the form and result what they need (up to about half), the table the rest."""

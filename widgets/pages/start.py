@@ -101,6 +101,9 @@ class StartPage(Page):
         layout.addLayout(row, 1)
         self.refresh()
 
+    def first_field(self) -> QWidget | None:
+        return self.new_button
+
     def refresh(self) -> None:
         self.recent.clear()
         for p in recent_projects():

@@ -228,13 +228,13 @@ def _items(guide: Guide, project: ProjectData, ev: Evaluation) -> list[Finding]:
                 )
         res = ev.items[it.id]
         if not res.eligible:
-            why = "；".join(res.reasons) or "不符合申报条件。"
+            why = "；".join(r.rstrip("。；; ") for r in res.reasons) or "不符合申报条件"
             out.append(
                 Finding(
                     "item.ineligible",
                     "blocking",
                     f"item.{it.id}",
-                    f"“{it.full_title}”不符合条件：{why}",
+                    f"“{it.full_title}”不符合条件：{why}。请补齐数据；如确不符合，请取消勾选该项目。",
                 )
             )
         else:

@@ -438,7 +438,10 @@ class ItemsPage(Page):
                 editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 if isinstance(editor, QLineEdit):
                     editor.selectAll()
-            elif parts[1] in self.session.data.selected:
+            elif (
+                parts[1] in self.session.data.selected
+                and self.session.evaluation.items[parts[1]].eligible
+            ):
                 self.requested_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             else:
                 self.select_box.setFocus(Qt.FocusReason.OtherFocusReason)

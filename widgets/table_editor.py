@@ -183,6 +183,8 @@ class TableEditor(QWidget):
         self.view.move_requested.connect(self.move_current)
         self.view.paste_requested.connect(self.paste)
         self.model.problem.connect(lambda text: self.show_message(text, error=True))
+        # A message about the table goes once the user has changed the table by hand.
+        self.model.edited.connect(self.clear_message)
         self.model.modelReset.connect(self._after_reset)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._size_columns()
@@ -334,6 +336,7 @@ class TableEditor(QWidget):
 
     # -- edits -----------------------------------------------------------------------------------
     def add_row(self) -> str:
+        self.clear_message()
         values: dict[str, Value] = {
             c.id: c.default for c in self.table.columns if c.default is not None
         }

@@ -53,6 +53,18 @@ class CompanyPage(Page):
         self._timer.setInterval(400)
         self._timer.timeout.connect(self._save_all)
         self._loading = False
+        heading = QLabel("企业信息")
+        heading.setObjectName("company_heading")
+        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        form.addRow(heading)
+        hint = QLabel(
+            "按营业执照和开户许可证填写，带 * 的必须填写；输入即自动保存，"
+            "这些信息将用于封面、申请表和 Excel 文件。"
+        )
+        hint.setObjectName("company_hint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368; margin-bottom: 8px;")
+        form.addRow(hint)
         for fid, label in COMPANY_FIELDS:
             editor: QLineEdit | QComboBox
             if fid == "district":
@@ -71,6 +83,13 @@ class CompanyPage(Page):
             message.setObjectName(f"company_{fid}_message")
             message.setWordWrap(True)
             message.setStyleSheet("color: #b3261e;")
+            # One line is kept for the message: it does not push the fields below down.
+            policy = message.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            message.setSizePolicy(policy)
+            message.setText("测")
+            message.setMinimumHeight(message.sizeHint().height())
+            message.setText("")
             message.hide()
             box = QVBoxLayout()
             box.setSpacing(2)

@@ -40,7 +40,7 @@ from widgets.evidence.checklist import (
     requirement_note,
 )
 from widgets.evidence.files import ROLE_FILE, ROLE_PAGE
-from widgets.evidence.files_view import FilesView
+from widgets.evidence.files_view import ADD_HINT, GROUP_HINT, FilesView
 from widgets.evidence.icons import PAGE_ICON
 from widgets.evidence.importer import ImportController, ImportResult
 from widgets.evidence.message import MessageStrip, short
@@ -119,7 +119,6 @@ class EvidencePage(Page):
 
         self.message = MessageStrip()
         self.message.setObjectName("evidence_message")
-        rv.addWidget(self.message)
 
         self.importer = ImportController(
             self, self.message, self._import_done, self._update_buttons
@@ -140,6 +139,10 @@ class EvidencePage(Page):
         self.rotate_left_button, self.rotate_right_button = b.rotate_left, b.rotate_right
         self.template_button = b.template
         rv.addLayout(b.row)
+        # Below the buttons, with room for two lines kept: a message does not move the
+        # buttons (or the list) under the mouse.
+        self.message.reserve(2)
+        rv.addWidget(self.message)
         self.add_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.remove_button.clicked.connect(self.remove_current_file)
@@ -235,7 +238,10 @@ class EvidencePage(Page):
         if self.tree.building:
             return
         node = item.data(0, ROLE_NODE) if item is not None else None
+        before = self.current
         self.current = node if isinstance(node, Node) else None
+        if (before.ident if before else None) != (self.current.ident if self.current else None):
+            self.hide_message()  # a message is about the material it was shown for
         self._show_document()
 
     # -- right side ----------------------------------------------------------------------------
@@ -258,6 +264,9 @@ class EvidencePage(Page):
             and node.key is not None
         )
         self.file_list.accepting = node is not None and node.attachable
+        # The empty list's hint offers 添加文件 only where that button works.
+        self.file_list.hint = ADD_HINT if self.file_list.accepting else GROUP_HINT
+        self.file_list.viewport().update()
         self._fill_files()
         self._update_buttons()
 

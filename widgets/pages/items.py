@@ -237,6 +237,7 @@ class ItemsPage(Page):
 
     def entering(self) -> None:
         self.refresh()
+        QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
@@ -358,7 +359,14 @@ class ItemsPage(Page):
         if total <= 0:
             return
         body = self.detail_scroll.widget()
-        wanted = body.sizeHint().height() + 6 if body is not None else total // 2
+        if body is None:
+            wanted = total // 2
+        else:
+            # At the width it has (wrapped labels), not the width it would like.
+            width = self.detail_scroll.viewport().width()
+            layout = body.layout()
+            fits = layout.heightForWidth(width) if layout is not None and width > 0 else -1
+            wanted = (fits if fits > 0 else body.sizeHint().height()) + 6
         top = max(min(wanted, int(total * 0.55)), 120)
         self.detail_split.setSizes([top, max(total - top, 160)])
 

@@ -155,15 +155,28 @@ class Flow:
     """A platypus story poured page by page into frames (the doc template's job, by hand, so
     each page can sit on its own side of the binding gutter)."""
 
-    def __init__(self, story: Sequence[Flowable], label: str) -> None:
+    def __init__(self, story: Sequence[Flowable], label: str, landscape: bool = False) -> None:
         self.story = list(story)
         self.label = label
+        # A landscape story is poured into the box turned a quarter: its top lies along the
+        # page's left edge and its lines read bottom to top, as bound reports print wide tables.
+        self.landscape = landscape
 
     @property
     def done(self) -> bool:
         return not self.story
 
     def fill(self, c: Canvas, box: Box) -> None:
+        if not self.landscape:
+            self._fill(c, box)
+            return
+        c.saveState()
+        c.translate(box.x0, box.y0)
+        c.rotate(90)  # (u, v) -> (x0 - v, y0 + u): the frame below covers the box exactly
+        self._fill(c, Box(0, -box.width, box.height, 0))
+        c.restoreState()
+
+    def _fill(self, c: Canvas, box: Box) -> None:
         frame = Frame(
             box.x0,
             box.y0,
@@ -201,9 +214,11 @@ def flow_box(layout: Layout, number: int, band: bool) -> Box:
     return content_box(layout, number, band)
 
 
-def count_flow_pages(story: Sequence[Flowable], label: str, layout: Layout, band: bool) -> int:
+def count_flow_pages(
+    story: Sequence[Flowable], label: str, layout: Layout, band: bool, landscape: bool = False
+) -> int:
     """Pages the story takes (drawn on a throwaway canvas; the same boxes as the real pass)."""
-    flow = Flow(story, label)
+    flow = Flow(story, label, landscape)
     c = Canvas(io.BytesIO(), pagesize=A4)
     pages = 0
     while not flow.done:
@@ -218,12 +233,13 @@ def count_flow_pages(story: Sequence[Flowable], label: str, layout: Layout, band
 def measure_parts(ctx: Context) -> dict[str, int]:
     """Pages of the independently drawn parts: the 申请表 and every generated table."""
     from app.packet.form import form_story
-    from app.packet.tables import generated_tables, table_story
+    from app.packet.tables import generated_tables, landscape, table_story
 
     counts = {FORM_PART: count_flow_pages(form_story(ctx), "申请表", ctx.layout, False)}
     for table_id in generated_tables(ctx.guide, ctx.project):
         story = table_story(ctx, table_id)
-        counts[table_part(table_id)] = count_flow_pages(story, table_id, ctx.layout, True)
+        turned = landscape(ctx.guide, table_id)
+        counts[table_part(table_id)] = count_flow_pages(story, table_id, ctx.layout, True, turned)
     return counts
 
 
@@ -244,7 +260,7 @@ def render_drawn(
     from app.errors import BuildCancelled
     from app.packet.cover import draw_cover
     from app.packet.form import form_story
-    from app.packet.tables import table_story
+    from app.packet.tables import landscape, table_story
     from app.packet.toc import draw_toc_page
 
     buf = io.BytesIO()
@@ -272,7 +288,8 @@ def render_drawn(
                 if page.kind == "form":
                     flows[key] = Flow(form_story(ctx), "申请表")
                 else:
-                    flows[key] = Flow(table_story(ctx, page.table_id or ""), page.table_id or "")
+                    tid = page.table_id or ""
+                    flows[key] = Flow(table_story(ctx, tid), tid, landscape(ctx.guide, tid))
             flow = flows.get(key)
             if flow is not None and not flow.done:
                 flow.fill(c, box)

@@ -44,7 +44,7 @@ class CompanyPage(Page):
         scroll.setWidget(body)
         form = QFormLayout(body)
         form.setContentsMargins(24, 24, 24, 24)
-        form.setVerticalSpacing(6)
+        form.setVerticalSpacing(2)  # each field keeps a line for its message below
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.editors: dict[str, QLineEdit | QComboBox] = {}
         self.messages: dict[str, QLabel] = {}

@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.packet.assemble import LinkArea
-from app.packet.fonts import missing_glyphs, register_fonts
+from app.packet.fonts import missing_glyphs, register_fonts, register_song
 from app.packet.layout import A4, MM, Box, Layout, content_box
 from app.packet.plan import FORM_PART, Plan, PlanPage, table_part
 from app.rules import Evaluation
@@ -41,10 +41,24 @@ class Ink:
 
     def __init__(self) -> None:
         self.font = register_fonts()
+        self.sans = self.font
         self._warnings: dict[str, None] = {}
 
+    def song(self) -> Ink:
+        """The same ink set in the Song face (the 申请表, the 目录); a text the Song face
+        cannot draw in full falls back to the sans font. Warnings are shared."""
+        other = Ink.__new__(Ink)
+        other.font, other.sans, other._warnings = register_song(), self.sans, self._warnings
+        return other
+
+    def face_for(self, text: str) -> str:
+        """This ink's face, or the sans font when this face lacks a character of ``text``."""
+        if self.font != self.sans and missing_glyphs(text, self.font):
+            return self.sans
+        return self.font
+
     def check(self, text: str) -> str:
-        missing = missing_glyphs(text)
+        missing = missing_glyphs(text, self.sans)
         if missing:
             chars = "".join(missing)
             shown = text if len(text) <= 60 else text[:60] + "…"
@@ -61,7 +75,13 @@ class Ink:
     def para(self, text: str, style: ParagraphStyle) -> Paragraph:
         """A paragraph of plain text (escaped; newlines become line breaks)."""
         self.check(text)
-        markup = escape(text).replace("\n", "<br/>").replace("\u3000", "&nbsp;" * 3)
+        face = self.face_for(text) if style.fontName == self.font else style.fontName
+        if face != style.fontName:
+            style = ParagraphStyle(f"{style.name}-{face}", parent=style, fontName=face)
+        # A full-width space: three no-break spaces in the sans face (as always), as many as
+        # make one em in another face (the Song face's space is twice as wide).
+        em = "&nbsp;" * (3 if face == self.sans else _spaces_per_em(face))
+        markup = escape(text).replace("\n", "<br/>").replace("\u3000", em)
         return Paragraph(markup, style)
 
     def draw(
@@ -75,7 +95,7 @@ class Ink:
         color: Color = black,
     ) -> None:
         self.check(text)
-        c.setFont(self.font, size)
+        c.setFont(self.face_for(text), size)
         c.setFillColor(color)
         if align == "center":
             c.drawCentredString(x, y, text)
@@ -99,7 +119,7 @@ class Ink:
     def width(self, text: str, size: float) -> float:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        return float(stringWidth(text, self.font, size))
+        return float(stringWidth(text, self.face_for(text), size))
 
     def fit(self, text: str, size: float, width: float, smallest: float = 7.0) -> tuple[str, float]:
         """Shrink ``text`` down to ``smallest`` points to fit ``width``, then cut with "…"."""
@@ -111,6 +131,13 @@ class Ink:
         while cut and self.width(cut + "…", size) > width:
             cut = cut[:-1]
         return cut + "…", size
+
+
+def _spaces_per_em(face: str) -> int:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    space = float(stringWidth(" ", face, 1000))
+    return max(1, round(1000 / space)) if space > 0 else 3
 
 
 def style(

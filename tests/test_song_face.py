@@ -10,8 +10,10 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from app.packet.draw import Ink, style
-from app.packet.fonts import FONT_NAME, SONG_NAME, SONG_PATH, missing_glyphs, register_song
+from app.packet.draw import Ink, missing_glyphs, style
+
+SONG_PATH = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "uming-gb2312.ttf"
+PHRASE = "珠海市内外经贸发展专项资金申请表（盖章）０７５６，。；："
 
 
 def test_the_bundled_song_face_is_a_small_truetype_subset() -> None:
@@ -19,21 +21,20 @@ def test_the_bundled_song_face_is_a_small_truetype_subset() -> None:
     assert data[:4] == b"\x00\x01\x00\x00"  # TrueType outlines (reportlab embeds only these)
     assert len(data) < 6_000_000  # one face, GB 2312: 4.8 MB instead of the 21 MB collection
     assert (SONG_PATH.parent / "LICENSE-arphic-uming.txt").is_file()
-    assert register_song() == SONG_NAME
-    assert (
-        missing_glyphs("珠海市内外经贸发展专项资金申请表（盖章）０７５６，。；：", SONG_NAME) == []
-    )
+    song = Ink().song().font
+    assert song != Ink().sans  # the Song face could be read
+    assert missing_glyphs(PHRASE, song) == []
 
 
 def test_a_character_outside_the_song_face_falls_back_to_sans() -> None:
     ink = Ink()
     song = ink.song()
     body = style(song, 10.5)
-    assert body.fontName == SONG_NAME
-    assert song.para("珠海澳澜", body).style.fontName == SONG_NAME
+    assert body.fontName == song.font != ink.sans
+    assert song.para("珠海澳澜", body).style.fontName == song.font
     rare = "王珺"  # 珺 is not in GB 2312 but the sans font has it
-    assert missing_glyphs(rare, SONG_NAME) and not missing_glyphs(rare, FONT_NAME)
-    assert song.para(rare, body).style.fontName == FONT_NAME
+    assert missing_glyphs(rare, song.font) and not missing_glyphs(rare, ink.sans)
+    assert song.para(rare, body).style.fontName == ink.sans
     assert song.warnings == ink.warnings == []
 
 

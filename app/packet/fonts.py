@@ -29,7 +29,7 @@ FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-m
 SONG_NAME = "SongBody"
 """The name under which the Song face is registered with reportlab."""
 
-SONG_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "uming-gb2312.ttf"
+SONG_PATH = FONT_PATH.with_name("uming-gb2312.ttf")
 """The bundled Song face (a GB 2312 subset of AR PL UMing CN, 4.8 MB)."""
 
 SYSTEM_SONG = (Path("C:/Windows/Fonts/simsun.ttc"), 0)

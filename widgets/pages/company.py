@@ -125,7 +125,10 @@ class CompanyPage(Page):
             for fid, editor in self.editors.items():
                 value = company.get(fid)
                 if isinstance(editor, QLineEdit):
-                    if editor.text() != value and not editor.hasFocus():
+                    # Only what is being typed (changed since the last save) is kept: the
+                    # field focused on opening still follows undo and other windows.
+                    typing = editor.hasFocus() and editor.isModified()
+                    if editor.text() != value and not typing:
                         editor.setText(value)
                 else:
                     index = editor.findData(value)
@@ -155,6 +158,9 @@ class CompanyPage(Page):
             return
         assert self.session is not None
         self.session.set_company_field(fid, self._value(fid))
+        editor = self.editors[fid]
+        if isinstance(editor, QLineEdit):
+            editor.setModified(False)  # saved: no longer "being typed"
         self._check(fid)
 
     def _check(self, fid: str, typing: bool = False) -> None:

@@ -9,12 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -83,6 +85,32 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
+class PageStack(QStackedWidget):
+    """The pages, each in a scroll area of its own: a page taller than a small screen's window
+    scrolls instead of pushing 上一步/下一步 and the status line off the screen. The page (not
+    its scroll area) is what ``currentWidget`` and ``widget`` give."""
+
+    def addWidget(self, page: QWidget) -> int:
+        scroll = QScrollArea()
+        scroll.setObjectName(f"{page.objectName() or type(page).__name__}_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own
+        scroll.setWidget(page)
+        return super().addWidget(scroll)
+
+    def scroll_area(self, index: int) -> QScrollArea | None:
+        found = super().widget(index)
+        return found if isinstance(found, QScrollArea) else None
+
+    def widget(self, index: int) -> QWidget | None:
+        found = super().widget(index)
+        return found.widget() if isinstance(found, QScrollArea) else found
+
+    def currentWidget(self) -> QWidget | None:
+        return self.widget(self.currentIndex())
+
+
 def shortcut_text() -> str:
     return "\n".join(f"{keys}：{what}" for keys, what in SHORTCUTS)
 
@@ -115,7 +143,7 @@ class MainWindow(QMainWindow):
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         right.addWidget(self.stack, 1)
         nav = QHBoxLayout()
         nav.setContentsMargins(16, 8, 16, 12)

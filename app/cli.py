@@ -327,6 +327,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from app.duplicates import duplicate_notes
     from app.manifest import import_manifest, load_manifest
 
     manifest = load_manifest(args.manifest, allow_outside=args.allow_outside)
@@ -334,6 +335,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"已导入：{args.project}\n")
     for note in notes:
         out.write(f"提醒：{note}\n")
+    for note in duplicate_notes(manifest.guide, manifest.data):
+        out.write(f"注意：{note}，请删除多余的一行。\n")
     return EXIT_OK
 
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_PHONE = re.compile(r"^[0-9+()（）\- ]{7,20}$")
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#|-)\s*(\d{1,6})$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s\-－—–()（）.]")
+_COUNTRY = re.compile(r"^(?:\+|00)?86(?=\d{9,})")
+# Three-digit area codes (with the 0): Beijing 010 and 020-029; all others have four.
+_SHORT_AREAS = ("10", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29")
+PHONE_EXAMPLE = (
+    "手机号码（如 13612345678）或带区号的固定电话（如 0756-1234567、0756-12345678 转 801）"
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -41,11 +49,61 @@ def check_credit_code(code: str) -> str | None:
 
 
 def check_phone(phone: str) -> str | None:
-    if not phone.strip():
+    """None for a mainland mobile number or a landline with its area code (optionally an
+    extension: 转801, -801, ext 801); else a Chinese message saying what is wrong."""
+    text = unicodedata.normalize("NFKC", phone).strip()
+    if not text:
         return "请填写联系电话。"
-    if not _PHONE.match(phone.strip()) or sum(c.isdigit() for c in phone) < 7:
-        return "联系电话格式不正确，请填写手机号码或带区号的固定电话（如 0756-1234567）。"
+    bad = f"联系电话“{phone.strip()}”格式不正确，请填写{PHONE_EXAMPLE}。"
+    international = text.startswith(("+", "00"))
+    main, extension = _split_extension(text)
+    digits = _SEPARATORS.sub("", main)
+    if not digits or not digits.lstrip("+").isdigit():
+        return bad
+    digits = _COUNTRY.sub("", digits) if international or digits.startswith("86") else digits
+    if digits.startswith("+"):
+        return bad
+    if digits.startswith("1"):
+        if extension is not None:
+            return bad
+        if len(digits) in (10, 12):
+            return f"手机号码应为11位，“{phone.strip()}”有{len(digits)}位，请核对。"
+        if len(digits) != 11:
+            return bad
+        if digits[1] not in "3456789":
+            return f"“{phone.strip()}”不是有效的手机号码（第2位应为3至9），请核对。"
+        return None
+    if international and not digits.startswith("0"):
+        digits = "0" + digits  # +86 756 1234567: the area code without its 0
+    if not digits.startswith("0"):
+        if digits[:3] in ("400", "800") and len(digits) == 10:
+            return None  # nationwide service numbers
+        if 7 <= len(digits) <= 8:
+            return f"固定电话请加区号，如 0756-{digits}（珠海的区号为 0756）。"
+        return bad
+    area_len = 3 if digits[1:3] in _SHORT_AREAS else 4
+    area, local = digits[:area_len], digits[area_len:]
+    allowed = (8,) if area_len == 3 else (7, 8)
+    if len(local) not in allowed or local.startswith("0"):
+        wanted = "8" if area_len == 3 else "7或8"
+        return (
+            f"固定电话“{phone.strip()}”区号 {area} 之后应为{wanted}位号码（不以0开头），"
+            f"现为“{local}”（{len(local)}位），请核对。"
+        )
     return None
+
+
+def _split_extension(text: str) -> tuple[str, str | None]:
+    """(number, extension): an extension follows 转 / 分机 / ext / x / # or a second dash."""
+    m = _EXTENSION.search(text)
+    if m is None:
+        return text, None
+    head = text[: m.start()]
+    # A dash ends the area code too (0756-1234567): only a dash after the local number
+    # (0756-1234567-801) starts an extension. (NFKC has folded full-width dashes.)
+    if m.group(0).startswith("-") and ("-" not in head or len(_SEPARATORS.sub("", head)) < 10):
+        return text, None
+    return head, m.group(1)
 
 
 def check_email(email: str) -> str | None:

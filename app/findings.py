@@ -27,8 +27,9 @@ from decimal import Decimal
 from typing import Literal
 
 from app.company import check_credit_code, check_district, check_email, check_phone
+from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
-from app.model import COMPANY_FIELDS, ProjectData, Row, Value
+from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import safe_file_stem
 from app.process import figure_changes, form_figures, stage_reached
 from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
@@ -110,6 +111,7 @@ def validate(
     out += _items(guide, project, ev)
     out += _tables(guide, project)
     out += _documents(guide, project)
+    out += _duplicates(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     out += process_findings(guide, project, ev)
     out += _rates(guide, project)
@@ -289,13 +291,13 @@ def _items(guide: Guide, project: ProjectData, ev: Evaluation) -> list[Finding]:
                 )
         res = ev.items[it.id]
         if not res.eligible:
-            why = "；".join(res.reasons) or "不符合申报条件。"
+            why = "；".join(r.rstrip("。；; ") for r in res.reasons) or "不符合申报条件"
             out.append(
                 Finding(
                     "item.ineligible",
                     "blocking",
                     f"item.{it.id}",
-                    f"“{it.full_title}”不符合条件：{why}",
+                    f"“{it.full_title}”不符合条件：{why}。请补齐数据；如确不符合，请取消勾选该项目。",
                 )
             )
         else:
@@ -386,7 +388,6 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                     f"请在“{table.title}”表中填写明细。",
                 )
             )
-        first_seen: dict[tuple[str, ...], int] = {}
         for n, row in enumerate(rows, start=1):
             label = cell(table.column(table.row_label), row.values) or f"第{n}行"
             for col in table.columns:
@@ -424,7 +425,6 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                             f"（{guide.period_start.isoformat()} 至 {guide.period_end.isoformat()}）内，不计入金额。",
                         )
                     )
-            out += _duplicate(table, first_seen, n, row, label)
             if table.id == "contracts":
                 c_amt, e_amt = row.values.get("contract_amount"), row.values.get("execution_amount")
                 if isinstance(c_amt, Decimal) and isinstance(e_amt, Decimal) and e_amt > c_amt:
@@ -437,41 +437,6 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                         )
                     )
     return out
-
-
-def _identity(table: TableSpec, row: Row) -> tuple[str, ...] | None:
-    """The row's identity under the table's ``unique`` columns; None when one is empty."""
-    parts = []
-    for col_id in table.unique:
-        v = cell(table.column(col_id), row.values)
-        text = "" if v is None else "".join(str(v).split()).casefold()
-        if not text:
-            return None
-        parts.append(text)
-    return tuple(parts) if parts else None
-
-
-def _duplicate(
-    table: TableSpec, first_seen: dict[tuple[str, ...], int], n: int, row: Row, label: object
-) -> list[Finding]:
-    """同一类型项目不可重复申报: the same contract, person, certificate or cost entered twice
-    would back support twice. The later row is flagged, naming the first one."""
-    key = _identity(table, row)
-    if key is None:
-        return []
-    m = first_seen.setdefault(key, n)
-    if m == n:
-        return []
-    cols = "、".join(table.column(c).label for c in table.unique)
-    return [
-        Finding(
-            "table.row.duplicate",
-            "blocking",
-            f"table.{table.id}.{row.id}",
-            f"“{table.title}”第{n}行（{label}）与第{m}行的{cols}相同：同一类型项目不可"
-            "重复申报，同一份合同、同一人、同一证书或同一笔费用只能填写一次，请删除重复的行。",
-        )
-    ]
 
 
 def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
@@ -517,6 +482,44 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                     "warning",
                     f"evidence.{f.id}",
                     f"文件“{f.name}”第{pages}页分辨率低于{int(LOW_DPI)} dpi，打印可能不清晰，建议重新扫描（300 dpi）。",
+                )
+            )
+    return out
+
+
+def _duplicates(guide: Guide, project: ProjectData) -> list[Finding]:
+    """Rows entered twice (they would count twice) and the same file attached twice."""
+    out: list[Finding] = []
+    used = {it.table for it in selected_items(guide, project) if it.table}
+    for table in guide.tables:
+        if table.id not in used:
+            continue
+        rows = project.rows(table.id)
+        for group in duplicate_groups(table, [r.values for r in rows]):
+            first = group[0]
+            label = cell(table.column(table.row_label), rows[first].values) or f"第{first + 1}行"
+            for n in group[1:]:
+                out.append(
+                    Finding(
+                        "table.row.duplicate",
+                        "blocking",
+                        f"table.{table.id}.{rows[n].id}",
+                        f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
+                        f"（{key_label(table)}相同）：同一类型项目不可重复申报，同一份合同、"
+                        "同一人、同一证书或同一笔费用只能填写一次，否则会被重复计入金额和汇总表。"
+                        "请删除多余的一行（如确为不同的记录，请修改以示区分）。",
+                    )
+                )
+    for files in same_files(project.evidence):
+        titles = "、".join(dict.fromkeys(f"“{guide.document(f.document_id).title}”" for f in files))
+        for f in files[1:]:
+            out.append(
+                Finding(
+                    "evidence.duplicate",
+                    "warning",
+                    f"evidence.{f.id}",
+                    f"文件“{f.name}”与“{files[0].name}”内容完全相同，被附了 {len(files)} 次"
+                    f"（{titles}）；如非有意，请删除多余的一份。",
                 )
             )
     return out

@@ -1,4 +1,7 @@
-"""The bundled CJK font (WenQuanYi Micro Hei) for everything reportlab draws.
+"""The fonts reportlab draws with: the bundled CJK sans (WenQuanYi Micro Hei) for everything,
+and a Song face (宋体) for the 申请表 and the 目录, as government forms are set: the system's
+SimSun where Windows has it, else the bundled AR PL UMing subset (GB 2312, Arphic Public License;
+made by ``tools/make_song_font.py``).
 
 reportlab embeds TrueType fonts as subsets, so registering the whole ``.ttc`` costs nothing in the
 output. It silently draws a blank for a character the font lacks, so callers check text with
@@ -7,6 +10,7 @@ output. It silently draws a blank for a character the font lacks, so callers che
 
 from __future__ import annotations
 
+import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -22,8 +26,18 @@ FONT_NAME = "WQYMicroHei"
 FONT_PATH = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 """The bundled font file, found relative to this package (not the working directory)."""
 
+SONG_NAME = "SongBody"
+"""The name under which the Song face is registered with reportlab."""
+
+SONG_PATH = FONT_PATH.with_name("uming-gb2312.ttf")
+"""The bundled Song face (a GB 2312 subset of AR PL UMing CN, 4.8 MB)."""
+
+SYSTEM_SONG = (Path("C:/Windows/Fonts/simsun.ttc"), 0)
+"""Windows' SimSun (a TrueType collection; face 0 is 宋体), preferred where present."""
+
 _lock = threading.Lock()
 _font: TTFont | None = None
+_song: TTFont | None = None
 
 
 def register_fonts() -> str:
@@ -50,14 +64,44 @@ def register_fonts() -> str:
     return FONT_NAME
 
 
-def missing_glyphs(text: str) -> list[str]:
+def song_sources() -> list[tuple[Path, int]]:
+    """Where the Song face may come from, in order of preference."""
+    found = [SYSTEM_SONG] if sys.platform == "win32" and SYSTEM_SONG[0].is_file() else []
+    return [*found, (SONG_PATH, 0)]
+
+
+def register_song() -> str:
+    """Register the Song face (once) and return its name; the sans font if none can be read
+    (the form is then set in sans rather than not at all)."""
+    global _song
+    with _lock:
+        if _song is None:
+            try:
+                registered = pdfmetrics.getFont(SONG_NAME)
+            except KeyError:
+                registered = None
+            if isinstance(registered, TTFont):
+                _song = registered
+            for path, index in song_sources() if _song is None else []:
+                try:
+                    font = TTFont(SONG_NAME, str(path), subfontIndex=index)
+                except (OSError, TTFError):
+                    continue
+                pdfmetrics.registerFont(font)
+                _song = font
+                break
+    return SONG_NAME if _song is not None else register_fonts()
+
+
+def missing_glyphs(text: str, font_name: str = FONT_NAME) -> list[str]:
     """The distinct characters of ``text`` the font cannot draw, in order of first appearance.
 
     Whitespace and control/format characters are ignored (they are never drawn).
     """
     register_fonts()
-    assert _font is not None
-    char_to_glyph: dict[int, int] = _font.face.charToGlyph
+    face = _song if font_name == SONG_NAME and _song is not None else _font
+    assert face is not None
+    char_to_glyph: dict[int, int] = face.face.charToGlyph
     missing: list[str] = []
     seen: set[str] = set()
     for char in text:

@@ -7,8 +7,10 @@ GUI editors, row paste/import and the manifest all use it, so they agree.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Collection
+import unicodedata
+from collections.abc import Collection, Iterable
 from decimal import Decimal, InvalidOperation
 
 from app.guide.model import FieldSpec, Guide
@@ -20,7 +22,48 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 
 
 class ValueProblem(ValueError):
-    """A value that cannot be read as its field's type; the message is Chinese."""
+    """A value that cannot be read as its field's type; the message is Chinese. For a value
+    that is not in a catalogue, ``suggestion`` is the entry it most likely means (written as
+    the catalogue writes it, so that it is accepted as is)."""
+
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+_FOLD = re.compile(r"[\s（）()《》“”\"'、，,.。·/-]")
+_CATEGORY = re.compile(r"^(.*?)\s*[（(]\s*(ITO|BPO|KPO)\s*[）)]\s*$", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def closest(text: str, entries: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """The entry ``text`` most likely means: ``entries`` are (name, other wordings). A wording
+    matching exactly wins, then a name containing the text (or contained in it, ignoring a
+    trailing 服务), then the closest name by characters in common (at least half of them, and
+    at least two)."""
+    folded = _fold(text)
+    if not folded:
+        return None
+    entries = [(name, tuple(words)) for name, words in entries]
+    for name, words in entries:
+        if folded == _fold(name) or folded in {_fold(w) for w in words}:
+            return name
+    for name, _words in entries:
+        core = _fold(name).removesuffix("服务")
+        if len(folded) >= 2 and (folded in core or (len(core) >= 2 and core in folded)):
+            return name
+    best, best_ratio = None, 0.0
+    for name, words in entries:
+        for candidate in (name, *words):
+            matcher = difflib.SequenceMatcher(None, folded, _fold(candidate))
+            common = sum(block.size for block in matcher.get_matching_blocks())
+            ratio = matcher.ratio()
+            if common >= 2 and ratio > best_ratio:
+                best, best_ratio = name, ratio
+    return best if best_ratio >= 0.5 else None
 
 
 MAX_NUMBER_CHARS = 40
@@ -130,7 +173,16 @@ def coerce(
             if text in (key, choice_label):
                 return key
         options = "、".join(lbl for _, lbl in spec.choices)
-        raise ValueProblem(f"{label}“{text}”不是可选项，可选：{options}")
+        wordings: dict[str, list[str]] = {}
+        for word, key in spec.synonyms:
+            wordings.setdefault(key, []).append(word)
+        guess = closest(text, [(lbl, wordings.get(key, ())) for key, lbl in spec.choices])
+        raise ValueProblem(
+            f"{label}“{text}”不是可选项"
+            + (f"，是否为“{guess}”？" if guess else "")
+            + f"（可选：{options}）",
+            guess,
+        )
     if t == "currency":
         code = text.upper()
         if guide is not None:
@@ -142,10 +194,17 @@ def coerce(
             raise ValueProblem(f"{label}“{text}”不是已知币种，请在汇率表中添加")
         return code
     if t == "business_type" and guide is not None:
+        m = _CATEGORY.match(text)  # 软件研发服务（ITO）, as the tables and the workbook show it
+        bare = m.group(1).strip() if m else text
         for b in guide.business_types:
-            if text in (b.id, b.name):
+            if bare in (b.id, b.name) and (m is None or m.group(2).upper() == b.category):
                 return b.id
-        raise ValueProblem(f"{label}“{text}”不在《服务外包产业重点发展领域指导目录（2018年版）》中")
+        guess = closest(bare, [(b.name, b.synonyms) for b in guide.business_types])
+        raise ValueProblem(
+            f"{label}“{text}”不在《服务外包产业重点发展领域指导目录（2018年版）》中"
+            + (f"，是否为“{guess}”？" if guess else "，请从目录中选择"),
+            guess,
+        )
     return text
 
 

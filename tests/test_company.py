@@ -101,10 +101,50 @@ def test_normalisation_lower_case_spaces_full_width() -> None:
         ("123456", False),
         ("0756-12ab567", False),
         ("-------", False),
+        # Zhuhai: 0756 and 7 or 8 digits, with an extension written several ways.
+        ("0756-12345678", True),
+        ("0756 2212345", True),
+        ("07562212345", True),
+        ("0756-2212345-801", True),
+        ("0756-2212345转801", True),
+        ("(0756)2212345 ext. 12", True),
+        ("0756－2212345", True),  # a full-width dash
+        ("0756-12345", False),  # the trial's number: too short
+        ("0756-123456789", False),
+        ("0756-0212345", False),
+        ("2212345", False),  # no area code
+        # Three-digit area codes take 8 digits.
+        ("010-12345678", True),
+        ("020-87654321", True),
+        ("010-1234567", False),
+        # Mobiles: 11 digits from 13 to 19, optionally +86.
+        ("136-2296-5527", True),
+        ("+86 136 2296 5527", True),
+        ("8613622965527", True),
+        ("1362296552", False),
+        ("12345678901", False),
+        ("13622965527转8", False),
+        ("400-820-8820", True),
     ],
 )
 def test_phone(phone: str, ok: bool) -> None:
     assert (check_phone(phone) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("phone", "words"),
+    [
+        ("0756-12345", ["0756", "7或8位", "12345"]),
+        ("2212345", ["请加区号", "0756-2212345"]),
+        ("1362296552", ["11位", "10位"]),
+        ("010-1234567", ["010", "8位"]),
+    ],
+)
+def test_phone_messages_say_what_is_wrong(phone: str, words: list[str]) -> None:
+    message = check_phone(phone)
+    assert message is not None
+    for word in words:
+        assert word in message
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ def install_translations(app: QApplication) -> bool:
 
 
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
+    from widgets.refguard import keep_singletons_alive
+
+    keep_singletons_alive()  # before any Qt call: see widgets/refguard.py
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(list(argv or sys.argv))

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,6 +39,83 @@ from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 
 APP_TITLE = "申报材料助手"
+MIN_WIDTH, MIN_HEIGHT = 880, 560
+PREFERRED_WIDTH, PREFERRED_HEIGHT = 1280, 800
+FRAME_ALLOWANCE = 40  # the title bar and borders the window manager adds around the client area
+
+
+def initial_geometry(available: QRect) -> QRect:
+    """The first window: the preferred size, shrunk to the screen's free area (without the
+    taskbar) less room for the title bar, centred in that area."""
+    width = max(min(PREFERRED_WIDTH, available.width() - 16), min(MIN_WIDTH, available.width()))
+    height = max(
+        min(PREFERRED_HEIGHT, available.height() - FRAME_ALLOWANCE),
+        min(MIN_HEIGHT, available.height()),
+    )
+    x = available.x() + max((available.width() - width) // 2, 0)
+    spare = available.height() - height  # the title bar goes above the client area
+    y = available.y() + min(FRAME_ALLOWANCE, spare) + max((spare - FRAME_ALLOWANCE) // 2, 0)
+    return QRect(x, y, width, height)
+
+
+def fitted(geometry: QRect, available: QRect) -> QRect:
+    """A remembered window moved and shrunk so that all of it is on the screen it opens on
+    (it may have been saved on a larger monitor)."""
+    width = min(geometry.width(), available.width())
+    height = min(geometry.height(), max(available.height() - FRAME_ALLOWANCE, MIN_HEIGHT))
+    height = min(height, available.height())
+    x = min(max(geometry.x(), available.x()), available.x() + available.width() - width)
+    y = min(max(geometry.y(), available.y()), available.y() + available.height() - height)
+    return QRect(x, y, width, height)
+
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N / Ctrl+O", "新建 / 打开申报项目"),
+    ("Alt+← / Alt+→", "上一步 / 下一步"),
+    ("Tab / Shift+Tab", "在页面的输入项之间移动"),
+    ("Enter", "企业信息页：到下一项"),
+    ("Ctrl+Z / Ctrl+Y", "撤销 / 重做"),
+    ("表格中 Tab", "到下一个单元格"),
+    ("表格中 Ctrl+Tab", "离开表格，到下一个输入项（Ctrl+Shift+Tab 到上一个）"),
+    ("表格中 Insert 或 Ctrl+Enter", "添加一行"),
+    ("表格中 Delete", "删除所选行"),
+    ("表格中 Alt+↑ / Alt+↓", "上移 / 下移当前行"),
+    ("表格中 Ctrl+V", "粘贴从 Excel 复制的行"),
+    ("F2 或双击", "修改单元格"),
+    ("材料页 Alt+↑ / Alt+↓、Delete", "调整文件顺序、移除文件"),
+    ("F1", "使用说明"),
+    ("Ctrl+Q", "退出"),
+)
+
+
+class PageStack(QStackedWidget):
+    """The pages, each in a scroll area of its own: a page taller than a small screen's window
+    scrolls instead of pushing 上一步/下一步 and the status line off the screen. The page (not
+    its scroll area) is what ``currentWidget`` and ``widget`` give."""
+
+    def addWidget(self, page: QWidget) -> int:
+        scroll = QScrollArea()
+        scroll.setObjectName(f"{page.objectName() or type(page).__name__}_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own
+        scroll.setWidget(page)
+        return super().addWidget(scroll)
+
+    def scroll_area(self, index: int) -> QScrollArea | None:
+        found = super().widget(index)
+        return found if isinstance(found, QScrollArea) else None
+
+    def widget(self, index: int) -> QWidget | None:
+        found = super().widget(index)
+        return found.widget() if isinstance(found, QScrollArea) else found
+
+    def currentWidget(self) -> QWidget | None:
+        return self.widget(self.currentIndex())
+
+
+def shortcut_text() -> str:
+    return "\n".join(f"{keys}：{what}" for keys, what in SHORTCUTS)
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +125,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session: ProjectSession | None = None
         self.setWindowTitle(APP_TITLE)
-        self.setMinimumSize(960, 640)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
 
         central = QWidget()
         self.setCentralWidget(central)
@@ -67,7 +146,7 @@ class MainWindow(QMainWindow):
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         right.addWidget(self.stack, 1)
         nav = QHBoxLayout()
         nav.setContentsMargins(16, 8, 16, 12)
@@ -75,6 +154,11 @@ class MainWindow(QMainWindow):
         self.next_button = QPushButton("下一步")
         self.back_button.setShortcut(QKeySequence("Alt+Left"))
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.back_button.setToolTip("上一步（Alt+←）")
+        self.next_button.setToolTip("下一步（Alt+→）")
+        for button in (self.back_button, self.next_button):
+            # Reached with Alt+←/→ from anywhere: Tab stays among the page's own fields.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         nav.addStretch(1)
         nav.addWidget(self.back_button)
         nav.addWidget(self.next_button)
@@ -100,8 +184,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(f"{n}. {page.title}")
             self.steps.addItem(item)
         self.steps.currentRowChanged.connect(self._show_page)
-        self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1))
-        self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1))
+        self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1, focus=True))
+        self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1, focus=True))
 
         self.start_page.new_requested.connect(self.new_project)
         self.start_page.open_requested.connect(self.open_project_dialog)
@@ -170,6 +254,8 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_action = QAction("使用说明(&H)", self, shortcut=QKeySequence("F1"))
         help_action.triggered.connect(self.show_help)
+        keys_action = QAction("快捷键一览(&K)", self)
+        keys_action.triggered.connect(lambda: errors.inform(self, "快捷键一览", shortcut_text()))
         about_action = QAction("关于(&A)", self)
         about_action.triggered.connect(
             lambda: errors.inform(
@@ -180,6 +266,7 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(help_action)
+        help_menu.addAction(keys_action)
         help_menu.addAction(about_action)
 
     def _set_busy(self, busy: bool) -> None:
@@ -230,12 +317,17 @@ class MainWindow(QMainWindow):
         self._help.raise_()
 
     # -- pages --------------------------------------------------------------------------------
-    def go(self, index: int) -> None:
+    def go(self, index: int, focus: bool = False) -> None:
+        """Show page ``index``; with ``focus`` the keyboard moves to its first field."""
         if (
             0 <= index < len(self.pages)
             and self.steps.item(index).flags() & Qt.ItemFlag.ItemIsEnabled
         ):
             self.steps.setCurrentRow(index)
+            if focus:
+                field = self.pages[index].first_field()
+                if field is not None and field.isEnabled():
+                    field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_page(self, index: int) -> None:
         if index < 0:
@@ -346,7 +438,7 @@ class MainWindow(QMainWindow):
             return
         set_last_dir("projects", target.parent)
         self.set_session(session)
-        self.go(1)
+        self.go(1, focus=True)
 
     def _choose_guide(self) -> str | None:
         """The guide for a new project: asked only when more than one ships with the program."""
@@ -391,7 +483,7 @@ class MainWindow(QMainWindow):
             return
         set_last_dir("projects", path.parent)
         self.set_session(session)
-        self.go(1)
+        self.go(1, focus=True)
 
     def _open_locked(self, path: Path, exc: ProjectLockedError) -> ProjectSession | None:
         """The project is being edited elsewhere: look at it read-only, take over another PC's
@@ -480,10 +572,13 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         s = settings()
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+        screen = self.screen()
+        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
+            if not self.isMaximized() and not available.contains(self.geometry()):
+                self.setGeometry(fitted(self.geometry(), available))
         else:
-            self.resize(1280, 760)
+            self.setGeometry(initial_geometry(available))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from widgets.tasks import running_tasks

@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,9 @@ class CellProblem:
     line: int  # 1-based: the line of the pasted text, or the sheet's row number
     column: str  # the column's Chinese label ("" when the problem is about the whole row)
     message: str
+    column_id: str = ""
+    raw: str = ""  # the cell as written, when a catalogue entry is suggested for it
+    suggestion: str | None = None  # the catalogue entry it most likely means
 
     def __str__(self) -> str:
         where = f"第 {self.line} 行" + (f"“{self.column}”" if self.column else "")
@@ -53,6 +56,18 @@ class GridRows:
     problems: list[CellProblem] = field(default_factory=list)
     header: bool = False  # a header row was recognised (and skipped)
     skipped: int = 0  # rows left out because of a bad cell
+    columns: list[str | None] = field(default_factory=list)  # column id of each grid position
+    rejected: list[tuple[int, list[object]]] = field(default_factory=list)  # (line, cells) left out
+    fixes: dict[str, dict[str, str]] = field(default_factory=dict)  # accepted suggestions so far
+    added: tuple[str, ...] = ()  # currency codes the project added to the guide's rate table
+
+    def suggestions(self) -> dict[str, dict[str, str]]:
+        """Column id -> {cell as written: suggested entry}, from the rows left out."""
+        out: dict[str, dict[str, str]] = {}
+        for p in self.problems:
+            if p.suggestion is not None and p.column_id:
+                out.setdefault(p.column_id, {})[p.raw] = p.suggestion
+        return out
 
 
 _SPACE = re.compile(r"\s+")
@@ -131,9 +146,8 @@ def rows_from_grid(
 ) -> GridRows:
     """Typed rows from a grid of raw cells (``grid[0]`` is line ``first_line``). ``added``:
     currency codes the project added to the guide's rate table."""
-    result = GridRows()
+    result = GridRows(added=tuple(added))
     columns: list[str | None] = [c.id for c in table.columns]
-    specs = {c.id: c for c in table.columns}
     start = 0
     # The first non-empty line may be a header.
     while start < len(grid) and all(_blank(v) for v in grid[start]):
@@ -144,9 +158,38 @@ def rows_from_grid(
             columns = header
             result.header = True
             start += 1
-    for index in range(start, len(grid)):
-        cells = grid[index]
-        line = first_line + index
+    result.columns = columns
+    lines = [(first_line + index, list(grid[index])) for index in range(start, len(grid))]
+    _read_lines(table, lines, result, guide, {})
+    return result
+
+
+Fixes = Mapping[str, Mapping[str, str]]  # column id -> {cell as written: replacement}
+
+
+def retry_rows(
+    table: TableSpec, got: GridRows, fixes: Fixes, guide: Guide | None = None
+) -> GridRows:
+    """The rows ``got`` left out, read again with cells replaced as ``fixes`` say (a user
+    accepted the suggested catalogue entries for a column)."""
+    merged = {col: dict(m) for col, m in got.fixes.items()}
+    for col, m in fixes.items():
+        merged.setdefault(col, {}).update(m)
+    again = GridRows(header=got.header, columns=list(got.columns), fixes=merged, added=got.added)
+    _read_lines(table, got.rejected, again, guide, merged)
+    return again
+
+
+def _read_lines(
+    table: TableSpec,
+    lines: Sequence[tuple[int, list[object]]],
+    result: GridRows,
+    guide: Guide | None,
+    fixes: Fixes,
+) -> None:
+    columns = result.columns
+    specs = {c.id: c for c in table.columns}
+    for line, cells in lines:
         if all(_blank(v) for v in cells):
             continue
         values: dict[str, Value] = {}
@@ -165,22 +208,25 @@ def rows_from_grid(
                     )
                 continue
             spec = specs[col_id]
+            if isinstance(raw, str) and raw.strip() in fixes.get(col_id, {}):
+                raw = fixes[col_id][raw.strip()]
             try:
-                value = coerce(spec, _prepare(spec, raw), guide, added)
+                value = coerce(spec, _prepare(spec, raw), guide, result.added)
             except ValueProblem as exc:
-                bad.append(CellProblem(line, spec.label, str(exc)))
+                text = str(raw).strip() if exc.suggestion else ""
+                bad.append(CellProblem(line, spec.label, str(exc), col_id, text, exc.suggestion))
                 continue
             if value is not None:
                 values[col_id] = value
         if bad:
             result.problems.extend(bad)
             result.skipped += 1
+            result.rejected.append((line, cells))
             continue
         for spec in table.columns:
             if spec.id not in values and spec.default is not None:
                 values[spec.id] = spec.default
         result.rows.append(values)
-    return result
 
 
 def parse_clipboard(text: str) -> list[list[str]]:

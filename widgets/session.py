@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from shiboken6 import Shiboken
 
 from app.errors import AppError
 from app.findings import Finding, validate
@@ -128,6 +129,8 @@ class ProjectSession(QObject):
         self._evaluation = None
         self._findings = None
         self._pending.add(topic)
+        if not Shiboken.isValid(self):  # a late write while the program shuts down
+            return
         QTimer.singleShot(0, self, self._emit_pending)
 
     def _emit_pending(self) -> None:

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -108,6 +109,19 @@ class RowsView(QTableView):
     move_requested = Signal(int)
     paste_requested = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        """Tab moves between cells; Ctrl+Tab (Ctrl+Shift+Tab) leaves the table."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                forward = event.key() == Qt.Key.Key_Tab and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                # QWidget's own: the view's would move to the next cell.
+                QWidget.focusNextPrevChild(self, forward)
+                return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers()
@@ -127,3 +141,34 @@ class RowsView(QTableView):
             self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         super().keyPressEvent(event)
+
+    def full_text_tip(self, row: int, column: int) -> str | None:
+        """The tooltip of a cell: its whole text when the column is too narrow to show it,
+        followed by what the model says (why the row does not count, the column's help)."""
+        model = self.model()
+        if model is None:
+            return None
+        index = model.index(row, column)
+        if not index.isValid():
+            return None
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        note = index.data(Qt.ItemDataRole.ToolTipRole)
+        cut = bool(text) and (
+            self.fontMetrics().horizontalAdvance(text) + 14 > self.columnWidth(column)
+        )
+        parts = [text] if cut else []
+        if note:
+            parts.append(str(note))
+        return "\n\n".join(parts) or None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            tip = self.full_text_tip(index.row(), index.column()) if index.isValid() else None
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)

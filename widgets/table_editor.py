@@ -10,6 +10,8 @@ shortcuts, paste from Excel, import from .xlsx and an inline message strip.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -25,11 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from app.errors import AppError
 from app.model import Value
 from widgets import errors
 from widgets.readonly import mark_view_only
-from widgets.row_import import GridRows, RowImportError, rows_from_text, rows_from_xlsx
+from widgets.row_import import (
+    GridRows,
+    RowImportError,
+    retry_rows,
+    rows_from_text,
+    rows_from_xlsx,
+)
 from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
 from widgets.table_model import NUMERIC, ROW_MIME, TINT, Index, RowsModel
@@ -65,6 +74,8 @@ class TableEditor(QWidget):
         self.table = self.model.table
         self.task: Task | None = None
         self._focus_after: tuple[str, int] | None = None
+        # The rows the last paste / import added: a re-paste may replace them.
+        self._last_batch: tuple[str, list[str]] | None = None
         self.setObjectName(f"table_{table_id}")
 
         layout = QVBoxLayout(self)
@@ -117,10 +128,21 @@ class TableEditor(QWidget):
         self.message_close.setToolTip("关闭提示")
         self.message_close.setAutoRaise(True)
         self.message_close.clicked.connect(self.clear_message)
-        strip.addWidget(self.message, 1)
+        self.action_row = QHBoxLayout()
+        self.action_row.setContentsMargins(4, 0, 4, 4)
+        self.action_row.setSpacing(6)
+        text_and_actions = QVBoxLayout()
+        text_and_actions.setContentsMargins(0, 0, 0, 0)
+        text_and_actions.setSpacing(2)
+        text_and_actions.addWidget(self.message)
+        text_and_actions.addLayout(self.action_row)
+        strip.addLayout(text_and_actions, 1)
         strip.addWidget(self.message_close, 0, Qt.AlignmentFlag.AlignTop)
         self.message_box = QWidget()
+        self.message_box.setObjectName(f"table_{table_id}_message_box")
         self.message_box.setLayout(strip)
+        self.message_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.action_buttons: list[QPushButton] = []
         self.message_box.hide()
         layout.addWidget(self.message_box)
 
@@ -163,10 +185,24 @@ class TableEditor(QWidget):
         self.view.move_requested.connect(self.move_current)
         self.view.paste_requested.connect(self.paste)
         self.model.problem.connect(lambda text: self.show_message(text, error=True))
+        # A message about the table goes once the user has changed the table by hand.
+        self.model.edited.connect(self.clear_message)
         self.model.modelReset.connect(self._after_reset)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._size_columns()
         self._update_buttons()
+
+    def tab_chain(self) -> list[QWidget]:
+        """The editor's widgets in reading order, for the page's Tab order."""
+        return [
+            self.add_button,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+            self.paste_button,
+            self.import_button,
+            self.view,
+        ]
 
     # -- refresh ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -174,6 +210,7 @@ class TableEditor(QWidget):
         self._update_buttons()
 
     def _after_reset(self) -> None:
+        self._size_columns()
         if self._focus_after is not None:
             row_id, column = self._focus_after
             self._focus_after = None
@@ -181,10 +218,17 @@ class TableEditor(QWidget):
         self._update_buttons()
 
     def _size_columns(self) -> None:
+        """Columns as wide as their header and (up to a limit) their longest text, so names
+        are not cut off; a cell still too narrow shows its whole text on hover."""
         metrics = self.view.fontMetrics()
+        rows = min(self.model.rowCount(), 200)
         for n, spec in enumerate(self.model.columns):
             label = self.model.headerData(n, Qt.Orientation.Horizontal) or ""
             width = metrics.horizontalAdvance(str(label)) + 28
+            for r in range(rows):
+                text = self.model.index(r, n).data(Qt.ItemDataRole.DisplayRole)
+                if text:
+                    width = max(width, metrics.horizontalAdvance(str(text)) + 16)
             if spec.type == "date":
                 width = max(width, metrics.horizontalAdvance("2018-12-31") + 40)
             elif spec.type == "currency":
@@ -193,7 +237,7 @@ class TableEditor(QWidget):
                 width = max(width, metrics.horizontalAdvance("10,000,000.00") + 24)
             elif spec.type == "text":
                 width = max(width, 110)
-            self.view.setColumnWidth(n, min(width, 260))
+            self.view.setColumnWidth(n, min(width, 300))
 
     def _update_buttons(self) -> None:
         has_rows = self.model.rowCount() > 0
@@ -204,20 +248,65 @@ class TableEditor(QWidget):
         self.import_button.setEnabled(self.task is None)
         n = self.model.rowCount()
         self.count_label.setText(
-            f"共 {n} 行" if n else "还没有行：点“添加一行”或粘贴 Excel 中复制的行"
+            f"共 {n} 行 · Ctrl+Tab 离开表格"
+            if n
+            else "还没有行：点“添加一行”或粘贴 Excel 中复制的行"
         )
 
     # -- messages --------------------------------------------------------------------------------
-    def show_message(self, text: str, error: bool = False) -> None:
+    def show_message(
+        self,
+        text: str,
+        error: bool = False,
+        actions: Sequence[tuple[str, str, Callable[[], object]]] = (),
+    ) -> None:
+        """Show ``text`` above the table; ``actions`` are (label, tooltip, handler) buttons
+        offered with it (a click runs the handler and the message goes)."""
         colour = "#b3261e" if error else "#1e4620"
         back = "#fdecea" if error else "#e6f4ea"
-        self.message_box.setStyleSheet(f"background: {back}; border-radius: 4px;")
+        self.message_box.setStyleSheet(
+            f"QWidget#{self.message_box.objectName()} {{ background: {back}; border-radius: 4px; }}"
+        )
         self.message.setStyleSheet(f"color: {colour}; padding: 4px;")
         self.message.setText(text)
+        self._clear_actions()
+        for label, tip, handler in actions:
+            button = QPushButton(label)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, h=handler: self._run_action(h))
+            self.action_row.addWidget(button)
+            self.action_buttons.append(button)
+        if actions:
+            self.action_row.addStretch(1)
         self.message_box.show()
+
+    def _run_action(self, handler: Callable[[], object]) -> None:
+        self._clear_actions()
+        handler()
+
+    def _clear_actions(self) -> None:
+        for button in self.action_buttons:
+            self.action_row.removeWidget(button)
+            button.hide()
+            button.deleteLater()
+        self.action_buttons = []
+        while self.action_row.count():
+            self.action_row.takeAt(0)
+
+    def action_labels(self) -> list[str]:
+        return [b.text() for b in self.action_buttons]
+
+    def click_action(self, prefix: str) -> bool:
+        """Press the offered button whose label starts with ``prefix`` (tests, shortcuts)."""
+        for button in self.action_buttons:
+            if button.text().startswith(prefix):
+                button.click()
+                return True
+        return False
 
     def clear_message(self) -> None:
         self.message.clear()
+        self._clear_actions()
         self.message_box.hide()
 
     def message_text(self) -> str:
@@ -249,6 +338,7 @@ class TableEditor(QWidget):
 
     # -- edits -----------------------------------------------------------------------------------
     def add_row(self) -> str:
+        self.clear_message()
         values: dict[str, Value] = {
             c.id: c.default for c in self.table.columns if c.default is not None
         }
@@ -313,33 +403,158 @@ class TableEditor(QWidget):
         )
 
     def add_grid_rows(self, got: GridRows, verb: str) -> list[str]:
-        """Add the good rows as one undo step and report what was left out."""
+        """Add the good rows as one undo step and report what was left out. Rows repeating
+        what the table holds (or each other) are not added at once: the message offers to
+        replace the rows of the earlier paste, to add only the new rows, or to add all."""
+        dup = incoming_duplicates(self.table, self._existing(), got.rows)
+        if dup.count:
+            self._offer_duplicates(got, verb, dup)
+            return []
+        return self._commit(got, verb, got.rows)
+
+    def _existing(self) -> list[tuple[str, Mapping[str, Value]]]:
+        return [(r.id, r.values) for r in self.session.data.rows(self.table.id)]
+
+    def _earlier_batch(self) -> list[str]:
+        """Ids of the rows the last paste / import added that are still in the table."""
+        if self._last_batch is None:
+            return []
+        present = {r.id for r in self.session.data.rows(self.table.id)}
+        return [i for i in self._last_batch[1] if i in present]
+
+    def _offer_duplicates(self, got: GridRows, verb: str, dup: IncomingDuplicates) -> None:
+        n = len(got.rows)
+        fresh = [v for k, v in enumerate(got.rows) if k not in dup.positions]
+        label = self.table.row_label
+        names = [str(got.rows[k].get(label) or f"第 {k + 1} 行") for k in sorted(dup.positions)]
+        shown = "、".join(f"“{x}”" for x in names[:5]) + ("等" if len(names) > 5 else "")
+        lines = [
+            f"要{verb}的 {n} 行中，有 {dup.count} 行与表中已有的行或彼此重复"
+            f"（{key_label(self.table)}相同）：{shown}。重复的行会被重复计入金额和汇总表。"
+        ]
+        lines += self._problem_lines(got, verb)
+        lines.append("尚未添加任何行，请选择：")
+        actions: list[tuple[str, str, Callable[[], object]]] = []
+        earlier = self._earlier_batch()
+        if earlier and self._last_batch is not None:
+            before = self._last_batch[0]
+            actions.append(
+                (
+                    f"替换上次{before}的 {len(earlier)} 行",
+                    f"删除上次{before}添加的 {len(earlier)} 行（连同其证明文件），"
+                    f"再添加这次的行；可按 Ctrl+Z 撤销",
+                    lambda: self._replace_earlier(got, verb, earlier),
+                )
+            )
+        if fresh:
+            actions.append(
+                (
+                    f"只添加不重复的 {len(fresh)} 行",
+                    "跳过重复的行，只添加表中还没有的行",
+                    lambda: self._commit(got, verb, fresh, left_out=dup.count),
+                )
+            )
+        actions.append(
+            (
+                "仍全部添加",
+                "重复的行也添加（如确为不同的记录）",
+                lambda: self._commit(got, verb, got.rows),
+            )
+        )
+        actions.append(("取消", "不添加任何行", self.clear_message))
+        self.show_message("\n".join(lines), error=True, actions=actions)
+
+    def _replace_earlier(self, got: GridRows, verb: str, earlier: list[str]) -> list[str]:
+        attached = [f for f in self.session.data.evidence if f.row_id in set(earlier)]
+        if attached and not errors.ask(
+            self,
+            "替换行",
+            f"上次添加的行已附 {len(attached)} 个证明文件，替换会一并移除这些文件"
+            "（可按 Ctrl+Z 撤销）。确定替换吗？",
+        ):
+            return []
+        stack = self.session.undo_stack
+        stack.beginMacro(f"替换“{self.table.title}”中上次{verb}的 {len(earlier)} 行")
+        try:
+            for rid in earlier:
+                self.session.delete_row(self.table.id, rid)
+            dup = incoming_duplicates(self.table, self._existing(), got.rows)
+            rows = [v for k, v in enumerate(got.rows) if k not in dup.positions]
+            ids = self._commit(got, verb, rows, left_out=dup.count, replaced=len(earlier))
+        finally:
+            stack.endMacro()
+        return ids
+
+    def _commit(
+        self,
+        got: GridRows,
+        verb: str,
+        rows: Sequence[Mapping[str, Value]],
+        left_out: int = 0,
+        replaced: int = 0,
+    ) -> list[str]:
         ids: list[str] = []
-        if got.rows:
+        if rows:
             stack = self.session.undo_stack
-            stack.beginMacro(f"{verb} {len(got.rows)} 行到“{self.table.title}”")
+            stack.beginMacro(f"{verb} {len(rows)} 行到“{self.table.title}”")
             try:
-                ids = self.session.add_rows(self.table.id, got.rows)
+                ids = self.session.add_rows(self.table.id, rows)
             finally:
                 stack.endMacro()
-            self.reload()
+            self._last_batch = (verb, list(ids))
+        self.reload()
+        if ids:
             self.select_cell(ids[0], 0)
         lines = []
-        if got.rows:
+        if replaced:
+            lines.append(f"已删除上次添加的 {replaced} 行。")
+        if rows:
             lines.append(
-                f"已{verb} {len(got.rows)} 行" + ("（已跳过标题行）" if got.header else "") + "。"
+                f"已{verb} {len(rows)} 行" + ("（已跳过标题行）" if got.header else "") + "。"
             )
+        if left_out:
+            lines.append(f"{left_out} 行与表中已有的行重复，未添加。")
+        lines += self._problem_lines(got, verb)
+        if not rows and not got.skipped and not left_out:
+            lines.append(f"没有可{verb}的行。")
+        self.show_message(
+            "\n".join(lines),
+            error=bool(got.skipped) or not rows,
+            actions=self._suggestion_actions(got, verb),
+        )
+        if ids:
+            self.rows_added.emit(ids)
+        return ids
+
+    def _suggestion_actions(
+        self, got: GridRows, verb: str
+    ) -> list[tuple[str, str, Callable[[], object]]]:
+        """One button per column whose refused values have a likely catalogue entry."""
+        actions: list[tuple[str, str, Callable[[], object]]] = []
+        for col_id, mapping in got.suggestions().items():
+            label = self.table.column(col_id).label
+            pairs = "\n".join(f"“{raw}” → “{new}”" for raw, new in mapping.items())
+            actions.append(
+                (
+                    f"“{label}”列按建议修改并添加",
+                    f"把这些值改为目录中的名称，再添加因此可以添加的行：\n{pairs}",
+                    partial(self._accept, got, verb, col_id, mapping),
+                )
+            )
+        return actions
+
+    def _accept(self, got: GridRows, verb: str, col_id: str, mapping: dict[str, str]) -> None:
+        self.add_grid_rows(retry_rows(self.table, got, {col_id: mapping}, self.session.guide), verb)
+
+    @staticmethod
+    def _problem_lines(got: GridRows, verb: str) -> list[str]:
+        lines: list[str] = []
         if got.skipped:
             lines.append(f"{got.skipped} 行有无法识别的内容，未添加，请改正后重新{verb}：")
             lines.extend(f"· {p}" for p in got.problems[:12])
             if len(got.problems) > 12:
                 lines.append(f"……另有 {len(got.problems) - 12} 处问题")
-        if not got.rows and not got.skipped:
-            lines.append(f"没有可{verb}的行。")
-        self.show_message("\n".join(lines), error=bool(got.skipped) or not got.rows)
-        if ids:
-            self.rows_added.emit(ids)
-        return ids
+        return lines
 
     def choose_and_import(self) -> None:
         path = errors.choose_open_file(self, f"从Excel导入“{self.table.title}”", XLSX_FILTER)

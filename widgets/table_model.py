@@ -38,6 +38,7 @@ class RowsModel(QAbstractTableModel):
     be read (the edit is refused, nothing is stored)."""
 
     problem = Signal(str)
+    edited = Signal()  # a cell the user typed into was stored
 
     def __init__(
         self, session: ProjectSession, table_id: str, parent: QWidget | None = None
@@ -200,6 +201,7 @@ class RowsModel(QAbstractTableModel):
             return False
         self.session.set_cell(self.table.id, self._rows[index.row()].id, spec.id, typed)
         self.reload()
+        self.edited.emit()
         return True
 
     # -- drag and drop: rows are reordered through session.move_row -------------------------

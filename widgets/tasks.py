@@ -8,6 +8,7 @@ to a bar; the core's ``progress(done, total, label)`` / ``cancel()`` callables p
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -65,9 +66,15 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(self.task.context)
         except BaseException as exc:  # delivered to the main thread, handled there
-            self.task.relay.failed.emit(exc)
+            self._deliver(self.task.relay.failed, exc)
         else:
-            self.task.relay.done.emit(result)
+            self._deliver(self.task.relay.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        # RuntimeError: the window that asked has closed (the program is quitting).
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 _live: set[Task] = set()

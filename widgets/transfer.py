@@ -39,7 +39,21 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
         import_manifest(manifest, Path(target), None, ctx.progress, ctx.cancelled)
         return Path(target)
 
-    return _run_with_progress(parent, "正在导入清单…", work)
+    result = _run_with_progress(parent, "正在导入清单…", work)
+    if result is not None:
+        from app.duplicates import duplicate_notes
+
+        notes = duplicate_notes(manifest.guide, manifest.data)
+        if notes:
+            shown = "\n".join(f"· {n}" for n in notes[:10])
+            more = f"\n……共 {len(notes)} 处" if len(notes) > 10 else ""
+            errors.inform(
+                parent,
+                "清单中有重复的行",
+                f"已导入，但清单中有重复的行，会被重复计入金额和汇总表：\n{shown}{more}\n"
+                "请在“申报项目”页删除多余的行（“检查”页也会列出）。",
+            )
+    return result
 
 
 def _allow_outside(parent: QWidget | None, src: Path, paths: tuple[Path, ...]) -> bool:

@@ -80,7 +80,14 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         cat = n.text("category")
         if cat not in ("ITO", "BPO", "KPO"):
             raise n.fail("category", "应为 ITO、BPO 或 KPO")
-        business_types.append(BusinessType(id=n.text("id"), name=n.text("name"), category=cat))  # type: ignore[arg-type]
+        business_types.append(
+            BusinessType(
+                id=n.text("id"),
+                name=n.text("name"),
+                category=cat,  # type: ignore[arg-type]
+                synonyms=n.str_list("synonyms", required=False),
+            )
+        )
         n.done()
     unique(root, "business_types", [b.id for b in business_types])
 
@@ -93,10 +100,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         row_label = n.text("row_label")
         if row_label not in {c.id for c in cols}:
             raise n.fail("row_label", f"{row_label} 不是本表的列")
-        unique_cols = n.str_list("unique", required=False)
-        for col_id in unique_cols:
+        duplicate_key = n.str_list("duplicate_key", required=False)
+        for col_id in duplicate_key:
             if col_id not in {c.id for c in cols}:
-                raise n.fail("unique", f"{col_id} 不是本表的列")
+                raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
         tables.append(
             TableSpec(
                 id=tid,
@@ -104,7 +111,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 sheet=n.text("sheet"),
                 row_label=row_label,
                 columns=cols,
-                unique=unique_cols,
+                duplicate_key=duplicate_key,
             )
         )
         n.done()

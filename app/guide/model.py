@@ -56,6 +56,7 @@ class FieldSpec:
     currency_field: str | None = None  # sibling field holding the currency of a money field
     choices: tuple[tuple[str, str], ...] = ()  # (stored id, Chinese label) for "choice"
     help: str = ""
+    synonyms: tuple[tuple[str, str], ...] = ()  # (other wording, stored id) for "choice"
 
     def choice_label(self, value: object) -> str:
         for key, label in self.choices:
@@ -71,7 +72,9 @@ class TableSpec:
     sheet: str  # the workbook sheet / packet table title
     row_label: str  # column whose value names a row (headings of per-row document sets)
     columns: tuple[FieldSpec, ...]
-    unique: tuple[str, ...] = ()  # columns identifying a row: alike rows are one thing twice
+    # Columns that together identify a row: two rows agreeing on all of them (none empty) are
+    # the same contract / person / certificate entered twice.
+    duplicate_key: tuple[str, ...] = ()
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)
@@ -91,6 +94,7 @@ class BusinessType:
     id: str
     name: str
     category: Literal["ITO", "BPO", "KPO"]
+    synonyms: tuple[str, ...] = ()  # other wordings clerks use for this area
 
 
 @dataclass(frozen=True)

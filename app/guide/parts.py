@@ -37,6 +37,7 @@ def field_spec(node: Node, currencies: set[str]) -> FieldSpec:
         choices = tuple((str(k), str(v)) for k, v in raw_choices.items())
     elif raw_choices is not None:
         raise node.fail("choices", "只有 choice 类型的字段可以有选项")
+    synonyms = _synonyms(node, choices)
     unit = node.opt_str("unit")
     currency_field = node.opt_str("currency_field")
     if ftype == "money" and (unit is None) == (currency_field is None):
@@ -56,9 +57,30 @@ def field_spec(node: Node, currencies: set[str]) -> FieldSpec:
         currency_field=currency_field,
         choices=choices,
         help=node.text("help", required=False),
+        synonyms=synonyms,
     )
     node.done()
     return spec
+
+
+def _synonyms(node: Node, choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``synonyms = { master = ["研究生"] }``: other wordings accepted for a choice."""
+    raw = node.raw("synonyms")
+    if raw is None:
+        return ()
+    if not choices:
+        raise node.fail("synonyms", "只有 choice 类型的字段可以有同义词")
+    if not isinstance(raw, Mapping):
+        raise node.fail("synonyms", '应写成 { 编号 = ["其他说法", ...] }')
+    keys = dict(choices)
+    out: list[tuple[str, str]] = []
+    for key, words in raw.items():
+        if key not in keys:
+            raise node.fail("synonyms", f"{key} 不是本字段的选项")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise node.fail("synonyms", f"{key} 的同义词应为字符串列表")
+        out.extend((str(w), str(key)) for w in words)
+    return tuple(out)
 
 
 def _field_default(

@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
 
-from app.fonts import missing_glyphs, register_fonts
+from app.fonts import missing_glyphs, register_fonts, register_song
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.packet.assemble import LinkArea
@@ -41,10 +41,24 @@ class Ink:
 
     def __init__(self) -> None:
         self.font = register_fonts()
+        self.sans = self.font
         self._warnings: dict[str, None] = {}
 
+    def song(self) -> Ink:
+        """The same ink set in the Song face (the 申请表, the 目录); a text the Song face
+        cannot draw in full falls back to the sans font. Warnings are shared."""
+        other = Ink.__new__(Ink)
+        other.font, other.sans, other._warnings = register_song(), self.sans, self._warnings
+        return other
+
+    def face_for(self, text: str) -> str:
+        """This ink's face, or the sans font when this face lacks a character of ``text``."""
+        if self.font != self.sans and missing_glyphs(text, self.font):
+            return self.sans
+        return self.font
+
     def check(self, text: str) -> str:
-        missing = missing_glyphs(text)
+        missing = missing_glyphs(text, self.sans)
         if missing:
             chars = "".join(missing)
             shown = text if len(text) <= 60 else text[:60] + "…"
@@ -61,7 +75,13 @@ class Ink:
     def para(self, text: str, style: ParagraphStyle) -> Paragraph:
         """A paragraph of plain text (escaped; newlines become line breaks)."""
         self.check(text)
-        markup = escape(text).replace("\n", "<br/>").replace("\u3000", "&nbsp;" * 3)
+        face = self.face_for(text) if style.fontName == self.font else style.fontName
+        if face != style.fontName:
+            style = ParagraphStyle(f"{style.name}-{face}", parent=style, fontName=face)
+        # A full-width space: three no-break spaces in the sans face (as always), as many as
+        # make one em in another face (the Song face's space is twice as wide).
+        em = "&nbsp;" * (3 if face == self.sans else _spaces_per_em(face))
+        markup = escape(text).replace("\n", "<br/>").replace("\u3000", em)
         return Paragraph(markup, style)
 
     def draw(
@@ -75,7 +95,7 @@ class Ink:
         color: Color = black,
     ) -> None:
         self.check(text)
-        c.setFont(self.font, size)
+        c.setFont(self.face_for(text), size)
         c.setFillColor(color)
         if align == "center":
             c.drawCentredString(x, y, text)
@@ -99,7 +119,7 @@ class Ink:
     def width(self, text: str, size: float) -> float:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        return float(stringWidth(text, self.font, size))
+        return float(stringWidth(text, self.face_for(text), size))
 
     def fit(self, text: str, size: float, width: float, smallest: float = 7.0) -> tuple[str, float]:
         """Shrink ``text`` down to ``smallest`` points to fit ``width``, then cut with "…"."""
@@ -111,6 +131,13 @@ class Ink:
         while cut and self.width(cut + "…", size) > width:
             cut = cut[:-1]
         return cut + "…", size
+
+
+def _spaces_per_em(face: str) -> int:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    space = float(stringWidth(" ", face, 1000))
+    return max(1, round(1000 / space)) if space > 0 else 3
 
 
 def style(
@@ -155,15 +182,28 @@ class Flow:
     """A platypus story poured page by page into frames (the doc template's job, by hand, so
     each page can sit on its own side of the binding gutter)."""
 
-    def __init__(self, story: Sequence[Flowable], label: str) -> None:
+    def __init__(self, story: Sequence[Flowable], label: str, landscape: bool = False) -> None:
         self.story = list(story)
         self.label = label
+        # A landscape story is poured into the box turned a quarter: its top lies along the
+        # page's left edge and its lines read bottom to top, as bound reports print wide tables.
+        self.landscape = landscape
 
     @property
     def done(self) -> bool:
         return not self.story
 
     def fill(self, c: Canvas, box: Box) -> None:
+        if not self.landscape:
+            self._fill(c, box)
+            return
+        c.saveState()
+        c.translate(box.x0, box.y0)
+        c.rotate(90)  # (u, v) -> (x0 - v, y0 + u): the frame below covers the box exactly
+        self._fill(c, Box(0, -box.width, box.height, 0))
+        c.restoreState()
+
+    def _fill(self, c: Canvas, box: Box) -> None:
         frame = Frame(
             box.x0,
             box.y0,
@@ -201,9 +241,11 @@ def flow_box(layout: Layout, number: int, band: bool) -> Box:
     return content_box(layout, number, band)
 
 
-def count_flow_pages(story: Sequence[Flowable], label: str, layout: Layout, band: bool) -> int:
+def count_flow_pages(
+    story: Sequence[Flowable], label: str, layout: Layout, band: bool, landscape: bool = False
+) -> int:
     """Pages the story takes (drawn on a throwaway canvas; the same boxes as the real pass)."""
-    flow = Flow(story, label)
+    flow = Flow(story, label, landscape)
     c = Canvas(io.BytesIO(), pagesize=A4)
     pages = 0
     while not flow.done:
@@ -218,12 +260,13 @@ def count_flow_pages(story: Sequence[Flowable], label: str, layout: Layout, band
 def measure_parts(ctx: Context) -> dict[str, int]:
     """Pages of the independently drawn parts: the 申请表 and every generated table."""
     from app.packet.form import form_story
-    from app.packet.tables import generated_tables, table_story
+    from app.packet.tables import generated_tables, landscape, table_story
 
     counts = {FORM_PART: count_flow_pages(form_story(ctx), "申请表", ctx.layout, False)}
     for table_id in generated_tables(ctx.guide, ctx.project):
         story = table_story(ctx, table_id)
-        counts[table_part(table_id)] = count_flow_pages(story, table_id, ctx.layout, True)
+        turned = landscape(ctx.guide, table_id)
+        counts[table_part(table_id)] = count_flow_pages(story, table_id, ctx.layout, True, turned)
     return counts
 
 
@@ -244,7 +287,7 @@ def render_drawn(
     from app.errors import BuildCancelled
     from app.packet.cover import draw_cover
     from app.packet.form import form_story
-    from app.packet.tables import table_story
+    from app.packet.tables import landscape, table_story
     from app.packet.toc import draw_toc_page
 
     buf = io.BytesIO()
@@ -272,7 +315,8 @@ def render_drawn(
                 if page.kind == "form":
                     flows[key] = Flow(form_story(ctx), "申请表")
                 else:
-                    flows[key] = Flow(table_story(ctx, page.table_id or ""), page.table_id or "")
+                    tid = page.table_id or ""
+                    flows[key] = Flow(table_story(ctx, tid), tid, landscape(ctx.guide, tid))
             flow = flows.get(key)
             if flow is not None and not flow.done:
                 flow.fill(c, box)

@@ -84,7 +84,7 @@ def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
 
 def form_story(ctx: Context) -> list[Flowable]:
     """The flowables of the application form (several pages if many items)."""
-    ink, guide, project, ev = ctx.ink, ctx.guide, ctx.project, ctx.evaluation
+    ink, guide, project, ev = ctx.ink.song(), ctx.guide, ctx.project, ctx.evaluation  # 宋体
     width = content_box(ctx.layout, 1, False).width
     title = style(ink, 16, TA_CENTER, leading=22, spaceAfter=2)
     cell = style(ink, 10.5, TA_LEFT, leading=14)

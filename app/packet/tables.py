@@ -1,7 +1,9 @@
 """Generated tables of the packet (服务外包执行情况汇总表, 投保明细表, ...), drawn from the
 same rows and measures the workbook and the rules use.
 
-Wide tables stay on portrait A4: small type, wrapped cells, the header repeated on each page.
+Wide tables (more than eight columns, like the 服务外包执行情况汇总表) are drawn on landscape
+pages turned into the portrait A4 sheet: the table's top along the binding side, its lines read
+from the bottom up, as bound reports print them. Cells wrap; the header repeats on each page.
 """
 
 from __future__ import annotations
@@ -85,18 +87,32 @@ def _text(spec: FieldSpec, value: Value | None, guide: Guide) -> str:
     return str(value)
 
 
+def landscape(guide: Guide, table_id: str) -> bool:
+    """Whether the table is drawn on landscape pages (more than eight columns with 序号 and
+    the US-dollar column)."""
+    spec = guide.table(table_id)
+    usd = any(c.type == "money" and c.currency_field for c in spec.columns)
+    return len(spec.columns) + (1 if usd else 0) > 8
+
+
+def table_width(ctx: Context, table_id: str) -> float:
+    """The table's width: the content box's width, or its height for a landscape table (the
+    smaller first page, under the heading band, so every page takes the same table)."""
+    box = content_box(ctx.layout, 1, True)
+    return box.height if landscape(ctx.guide, table_id) else box.width
+
+
 def table_story(ctx: Context, table_id: str) -> list[Flowable]:
     ink, guide, project = ctx.ink, ctx.guide, ctx.project
     spec: TableSpec = guide.table(table_id)
-    width = content_box(ctx.layout, 1, True).width
+    width = table_width(ctx, table_id)
     rows = project.rows(table_id)
     fields = {c.id: c for c in spec.columns}
     rates = Rates(guide, project.rates)
     converted = [c for c in spec.columns if c.type == "money" and c.currency_field]
     usd_col = converted[-1] if converted else None
     usd = usd_col is not None
-    wide = len(spec.columns) + (1 if usd else 0) > 8
-    size = 7.5 if wide else 9.5
+    size = 8.5 if landscape(guide, table_id) else 9.5
     head = style(ink, size, TA_CENTER, leading=size * 1.3)
     text = style(ink, size, TA_LEFT, leading=size * 1.3)
 
@@ -138,16 +154,18 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
             fmt_money(money_totals[c.id]) if c.id in money_totals else "" for c in spec.columns
         ]
         totals.append(("合计", cells))
-    widths = _widths(ink, size, width, kinds, body, totals, headers)
+    # A landscape table has room to keep every long text at least eight characters wide.
+    min_flex = size * (8 if landscape(guide, table_id) else 4)
+    widths = _widths(ink, size, width, kinds, body, totals, headers, min_flex)
 
     data: list[list[object]] = [[ink.para(h, head) for h in headers]]
     for line in body:
-        data.append(
-            [
-                ink.para(v, num if k in _NUMERIC else head if k == "index" else text)
-                for v, k in zip(line, kinds, strict=True)
-            ]
-        )
+        drawn: list[object] = []
+        for v, k, w in zip(line, kinds, widths, strict=True):
+            if k == "business_type":
+                v = _break_before_bracket(ink, v, size, w - 4)
+            drawn.append(ink.para(v, num if k in _NUMERIC else head if k == "index" else text))
+        data.append(drawn)
     if not rows:
         data.append([ink.para("（无）", head)] + [""] * (len(headers) - 1))
     extra: list[tuple[object, ...]] = []
@@ -219,6 +237,15 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
     return story
 
 
+def _break_before_bracket(ink: Ink, text: str, size: float, width: float) -> str:
+    """“信息技术运营和维护服务（ITO）” in a column too narrow for it: the category goes on a
+    line of its own rather than breaking inside its brackets."""
+    cut = text.rfind("（")
+    if cut > 0 and ink.width(text, size) > width:
+        return text[:cut] + "\n" + text[cut:]
+    return text
+
+
 def _is_amount(col: FieldSpec, value: Value | None) -> bool:
     return (
         col.type == "money"
@@ -240,6 +267,7 @@ def _widths(
     body: list[list[str]],
     totals: list[tuple[str, list[str]]],
     headers: list[str],
+    min_flex: float | None = None,
 ) -> list[float]:
     """Column widths: figures, dates, short codes and short texts get the width of their
     longest cell (they must not wrap; a header may take two lines); long texts share the rest
@@ -260,7 +288,7 @@ def _widths(
         natural[i] = max(natural[i], (head / 2 + size if kinds[i] in _FIXED else head) + pad)
     numeric = [i for i, k in enumerate(kinds) if k in _FIXED]
     texts = [i for i in range(len(kinds)) if i not in numeric]
-    min_flex = size * 4
+    min_flex = size * 4 if min_flex is None else min_flex
     budget = width - sum(natural[i] for i in numeric)
     if budget < min_flex * len(texts):
         # Too many columns for the page: everything shrinks in proportion (long texts count

@@ -18,7 +18,7 @@ SIZES = {0: 11.5, 1: 10.5, 2: 10.0}
 
 def draw_toc_page(c: Canvas, ctx: Context, plan: Plan, page: PlanPage, box: Box) -> list[LinkArea]:
     """Draw 目录 page ``page.part_page``; returns the link areas of its lines."""
-    ink = ctx.ink
+    ink = ctx.ink.song()  # 宋体, as the form
     y = box.y1 - 8
     if page.part_page == 0:
         ink.draw(c, (box.x0 + box.x1) / 2, y - 22, "目    录", 20, "center")

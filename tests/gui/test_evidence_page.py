@@ -551,3 +551,20 @@ def test_switching_project_during_an_import_adds_nothing_anywhere(  # type: igno
         page.set_session(None)
     finally:
         other.close()
+
+
+def test_the_same_file_attached_twice_is_pointed_out(qtbot, session, page, make_scan, monkeypatch):  # type: ignore[no-untyped-def]
+    scan = make_scan("营业执照.jpg")
+    monkeypatch.setattr(errors, "choose_files", lambda *a, **k: [str(scan)])
+    page.focus_where("document.business_license")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    assert "内容完全相同" not in page.message.text()
+    page.focus_where("document.credit_record")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    text = page.message.text()
+    assert "已添加 1 个文件" in text and "内容完全相同" in text and "营业执照" in text
+    assert [f.code for f in session.findings if f.code == "evidence.duplicate"] == [
+        "evidence.duplicate"
+    ]

@@ -216,6 +216,23 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert output.result is not None, output.progress_label.text()
     assert "已生成" in output.result_label.text()
     assert output.open_pdf.isEnabled() and output.print_button.isEnabled()
+    # The packet shows inside the program at once: 目录 to jump by, pages to turn.
+    viewer = output.viewer
+    assert viewer is not None and viewer.isVisible()
+    toc = viewer.toc_titles()  # type: ignore[attr-defined]
+    assert toc and toc[0][1] >= 0
+    last = viewer.bookmarks.index(viewer.bookmarks.rowCount() - 1, 0)  # type: ignore[attr-defined]
+    target = next(page for title, page in toc if title == last.data())
+    assert target > 1
+    viewer.toc.clicked.emit(last)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: viewer.current_page() == target)  # type: ignore[attr-defined]
+    assert viewer.page_box.value() == target + 1  # type: ignore[attr-defined]
+    viewer.go_to(0)  # type: ignore[attr-defined]
+    assert not viewer.prev_button.isEnabled()  # type: ignore[attr-defined]
+    qtbot.mouseClick(viewer.next_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert viewer.current_page() == 1  # type: ignore[attr-defined]
+    save_shot(viewer, "查看申报材料", shots)
+    viewer.close()
     save_shot(window, "06-输出", shots)
 
     xlsx = out_dir / f"{COMPANY['name']}.xlsx"

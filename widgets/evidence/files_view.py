@@ -14,6 +14,9 @@ from widgets.evidence.files import ROLE_FILE, ROLE_PAGE, FileList, PageStrip, fi
 from widgets.evidence.icons import FILE_ICON, PAGE_ICON, framed
 from widgets.thumbnails import ThumbnailCache, placeholder
 
+ADD_HINT = "把文件或文件夹拖到这里，或点“添加文件…”。\n支持PDF、JPG、PNG、TIFF等扫描件。"
+GROUP_HINT = "这是一组材料：请在左侧选择下面的具体材料，再添加文件。"
+
 
 class FilesView(QObject):
     """Owns the file list, the page strip and their thumbnail cache; ``selection_changed()`` is
@@ -31,9 +34,7 @@ class FilesView(QObject):
         self.file_list = FileList()
         self.file_list.setObjectName("evidence_files")
         self.file_list.setAccessibleName("已附文件")
-        self.file_list.hint = (
-            "把文件或文件夹拖到这里，或点“添加文件…”。\n支持PDF、JPG、PNG、TIFF等扫描件。"
-        )
+        self.file_list.hint = ADD_HINT
         self.file_list.currentItemChanged.connect(lambda *_: self._show_pages())
 
         self.pages_label = QLabel("页面（双击放大查看）：")

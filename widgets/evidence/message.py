@@ -36,6 +36,13 @@ class MessageStrip(QLabel):
         self.hide()
         self.setText("")
 
+    def reserve(self, lines: int) -> None:
+        """Keep room for ``lines`` lines even while nothing is shown (the layout stays put)."""
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 16)
+
 
 def short(text: str, limit: int = 30) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis, for names quoted in messages."""

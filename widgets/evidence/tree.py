@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from widgets.evidence.checklist import MISSING, NONE, STATE_COLORS, DocKey, Node
 from widgets.evidence.icons import status_icon
+from widgets.wrap import wrap_column
 
 ROLE_NODE = Qt.ItemDataRole.UserRole + 1  # Node of a tree item
 
@@ -51,8 +52,7 @@ class ChecklistTree(QTreeWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.setUniformRowHeights(True)
+        wrap_column(self, 0)  # whole material names, wrapped, never cut in the middle
         self.itemCollapsed.connect(lambda it: self._note_expanded(it, False))
         self.itemExpanded.connect(lambda it: self._note_expanded(it, True))
 

@@ -52,3 +52,7 @@ class Page(QWidget):
 
     def entering(self) -> None:
         """Called when the page becomes visible."""
+
+    def first_field(self) -> QWidget | None:
+        """Where the keyboard starts on this page (after 新建/打开, 上一步/下一步)."""
+        return None

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.rules import fmt_money
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
+from widgets.wrap import wrap_column
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole + 1
 RED = QColor("#b3261e")
@@ -52,7 +53,7 @@ class CheckPage(Page):
         self.tree.setHeaderLabels(["问题", "类别"])
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)
+        wrap_column(self.tree, 0)  # the whole finding, wrapped, never ending in …
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemActivated.connect(self._activate)
@@ -75,6 +76,9 @@ class CheckPage(Page):
         self.originals.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.originals.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.originals, "原件核对清单")
+
+    def first_field(self) -> QWidget | None:
+        return self.tree
 
     def entering(self) -> None:
         self.refresh()

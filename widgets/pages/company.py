@@ -32,7 +32,7 @@ HINTS = {
     "name": "与营业执照一致的企业全称；Excel 文件将以它命名",
     "credit_code": "18位，见营业执照",
     "address": "注册地址",
-    "phone": "手机或带区号的固定电话",
+    "phone": "手机号码，或带区号的固定电话（如 0756-1234567，分机写在“转”之后）",
     "account": "收款账号",
 }
 OTHER = "__other__"  # the district combo's data for 其他 (a district the guide file does not list)
@@ -47,6 +47,7 @@ class CompanyPage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop before 企业全称
         outer.addWidget(scroll)
         self.scroll_area = scroll
         body = QWidget()
@@ -54,7 +55,7 @@ class CompanyPage(Page):
         scroll.setWidget(body)
         form = QFormLayout(body)
         form.setContentsMargins(24, 24, 24, 24)
-        form.setVerticalSpacing(6)
+        form.setVerticalSpacing(2)  # each field keeps a line for its message below
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.editors: dict[str, QLineEdit | QComboBox] = {}
         self.messages: dict[str, QLabel] = {}
@@ -63,6 +64,18 @@ class CompanyPage(Page):
         self._timer.setInterval(400)
         self._timer.timeout.connect(self._save_all)
         self._loading = False
+        heading = QLabel("企业信息")
+        heading.setObjectName("company_heading")
+        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        form.addRow(heading)
+        hint = QLabel(
+            "按营业执照和开户许可证填写，带 * 的必须填写；输入即自动保存，"
+            "这些信息将用于封面、申请表和 Excel 文件。"
+        )
+        hint.setObjectName("company_hint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368; margin-bottom: 8px;")
+        form.addRow(hint)
         for fid, label in COMPANY_FIELDS:
             editor: QLineEdit | QComboBox
             if fid == "district":
@@ -81,6 +94,13 @@ class CompanyPage(Page):
             message.setObjectName(f"company_{fid}_message")
             message.setWordWrap(True)
             message.setStyleSheet("color: #b3261e;")
+            # One line is kept for the message: it does not push the fields below down.
+            policy = message.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            message.setSizePolicy(policy)
+            message.setText("测")
+            message.setMinimumHeight(message.sizeHint().height())
+            message.setText("")
             message.hide()
             box = QVBoxLayout()
             box.setSpacing(2)
@@ -142,7 +162,10 @@ class CompanyPage(Page):
             for fid, editor in self.editors.items():
                 value = company.get(fid)
                 if isinstance(editor, QLineEdit):
-                    if editor.text() != value and not editor.hasFocus():
+                    # Only what is being typed (changed since the last save) is kept: the
+                    # field focused on opening still follows undo and other windows.
+                    typing = editor.hasFocus() and editor.isModified()
+                    if editor.text() != value and not typing:
                         editor.setText(value)
                 else:
                     other = split_other_district(value, guide.district_other)
@@ -199,6 +222,9 @@ class CompanyPage(Page):
             return
         assert self.session is not None
         self.session.set_company_field(fid, self._value(fid))
+        editor = self.editors[fid]
+        if isinstance(editor, QLineEdit):
+            editor.setModified(False)  # saved: no longer "being typed"
         self._check(fid)
 
     def _check(self, fid: str, typing: bool = False) -> None:
@@ -228,6 +254,9 @@ class CompanyPage(Page):
 
     def _next_field(self) -> None:
         self.focusNextChild()
+
+    def first_field(self) -> QWidget | None:
+        return self.editors["name"]
 
     def focus_where(self, where: str) -> bool:
         if where == "company.declaration":

@@ -40,7 +40,7 @@ from widgets.evidence.checklist import (
     requirement_note,
 )
 from widgets.evidence.files import ROLE_FILE, ROLE_PAGE
-from widgets.evidence.files_view import FilesView
+from widgets.evidence.files_view import ADD_HINT, GROUP_HINT, FilesView
 from widgets.evidence.icons import PAGE_ICON
 from widgets.evidence.importer import ImportController, ImportResult
 from widgets.evidence.message import MessageStrip, short
@@ -123,7 +123,6 @@ class EvidencePage(Page):
 
         self.message = MessageStrip()
         self.message.setObjectName("evidence_message")
-        rv.addWidget(self.message)
 
         self.importer = ImportController(
             self, self.message, self._import_done, self._update_buttons
@@ -144,6 +143,10 @@ class EvidencePage(Page):
         self.rotate_left_button, self.rotate_right_button = b.rotate_left, b.rotate_right
         self.template_button = b.template
         rv.addLayout(b.row)
+        # Below the buttons, with room for two lines kept: a message does not move the
+        # buttons (or the list) under the mouse.
+        self.message.reserve(2)
+        rv.addWidget(self.message)
         self.add_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.remove_button.clicked.connect(self.remove_current_file)
@@ -239,7 +242,10 @@ class EvidencePage(Page):
         if self.tree.building:
             return
         node = item.data(0, ROLE_NODE) if item is not None else None
+        before = self.current
         self.current = node if isinstance(node, Node) else None
+        if (before.ident if before else None) != (self.current.ident if self.current else None):
+            self.hide_message()  # a message is about the material it was shown for
         self._show_document()
 
     # -- right side ----------------------------------------------------------------------------
@@ -262,6 +268,9 @@ class EvidencePage(Page):
             and node.key is not None
         )
         self.file_list.accepting = node is not None and node.attachable
+        # The empty list's hint offers 添加文件 only where that button works.
+        self.file_list.hint = ADD_HINT if self.file_list.accepting else GROUP_HINT
+        self.file_list.viewport().update()
         self._fill_files()
         self._update_buttons()
 
@@ -397,10 +406,29 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
         self.files.select_file(ids[0])
         text = f"已添加 {len(ids)} 个文件（{pages} 页）到“{short(title)}”。"
+        warnings = warnings + self._same_file_notes(session, ids)
         if warnings:
             self.show_message(text + "\n" + "\n".join(warnings), "warning")
         else:
             self.show_message(text + "按 Ctrl+Z 可撤销。", "info")
+
+    @staticmethod
+    def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
+        """The new files that were already attached (same content, SHA-256)."""
+        from app.duplicates import same_files
+
+        new = set(ids)
+        notes = []
+        for group in same_files(session.data.evidence):
+            for f in group[1:]:
+                if f.id in new:
+                    earlier = group[0]
+                    where = session.guide.document(earlier.document_id).title
+                    notes.append(
+                        f"“{short(f.name)}”与已附在“{short(where)}”下的“{short(earlier.name)}”"
+                        "内容完全相同；如非有意，请移除多余的一份。"
+                    )
+        return notes
 
     # -- editing files ------------------------------------------------------------------------------
     def _move_file(self, file_id: str, position: int) -> None:
@@ -459,6 +487,9 @@ class EvidencePage(Page):
         return self.templates.task
 
     # -- navigation ------------------------------------------------------------------------------
+    def first_field(self) -> QWidget | None:
+        return self.tree
+
     def focus_where(self, where: str) -> bool:
         if self.session is None:
             return False

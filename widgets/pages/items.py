@@ -11,6 +11,8 @@ result box are in ``widgets.items``.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -49,6 +51,17 @@ __all__ = [
 ]
 
 
+# A splitter handle that can be seen: a grey bar with a darker grip line, blue under the mouse.
+SPLITTER_STYLE = (
+    "QSplitter::handle { background: #e3e7ee; border-radius: 3px; margin: 1px; }"
+    "QSplitter::handle:hover { background: #b9cdf0; }"
+    "QSplitter::handle:vertical { border-top: 3px solid #f7f8fa; border-bottom: 3px solid #f7f8fa;"
+    " background: #c3cad6; }"
+    "QSplitter::handle:horizontal { border-left: 3px solid #f7f8fa; border-right: 3px solid #f7f8fa;"
+    " background: #c3cad6; }"
+)
+
+
 class ItemsPage(Page):
     title = "申报项目"
 
@@ -82,6 +95,8 @@ class ItemsPage(Page):
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setChildrenCollapsible(False)
+        self.split.setHandleWidth(9)
+        self.split.setStyleSheet(SPLITTER_STYLE)
         outer.addWidget(self.split, 1)
 
         self.tree = ItemList()
@@ -113,19 +128,24 @@ class ItemsPage(Page):
         right_layout.addWidget(self.hint)
 
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
+        self.detail_split.setObjectName("detail_split")
         self.detail_split.setChildrenCollapsible(False)
+        self.detail_split.setHandleWidth(9)
+        self.detail_split.setStyleSheet(SPLITTER_STYLE)
         right_layout.addWidget(self.detail_split, 1)
         right_layout.addStretch(0)  # keeps the header at the top while the detail is hidden
 
         self.detail_scroll = QScrollArea()
         self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
-        self.body_layout = QVBoxLayout(body)
+        # The inputs and the result side by side: the table below keeps the height.
+        self.body_layout = QHBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
-        self.body_layout.setSpacing(8)
+        self.body_layout.setSpacing(12)
         self.form_host = self.inputs_form.host
-        self.body_layout.addWidget(self.form_host)
+        self.body_layout.addWidget(self.form_host, 3, Qt.AlignmentFlag.AlignTop)
         self.result_box = ResultBox()
         box = self.result_box
         self.status_label, self.reasons_label = box.status_label, box.reasons_label
@@ -133,8 +153,7 @@ class ItemsPage(Page):
         self.requested_edit, self.requested_note = box.requested_edit, box.requested_note
         self.requested_edit.editingFinished.connect(self._save_requested)
         self.requested_edit.textEdited.connect(lambda _t: box.check_requested())
-        self.body_layout.addWidget(self.result_box)
-        self.body_layout.addStretch(1)
+        self.body_layout.addWidget(self.result_box, 2, Qt.AlignmentFlag.AlignTop)
         self.detail_scroll.setWidget(body)
         self.detail_split.addWidget(self.detail_scroll)
 
@@ -150,13 +169,14 @@ class ItemsPage(Page):
         self.table_stack = QStackedWidget()
         table_layout.addWidget(self.table_stack, 1)
         self.detail_split.addWidget(self.table_host)
+        self.detail_split.handle(1).setToolTip("拖动可调整上下两部分的高度")
         self.detail_split.setStretchFactor(0, 2)
         self.detail_split.setStretchFactor(1, 3)
 
         self.split.addWidget(right)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([410, 790])
+        self.split.setSizes([370, 830])
         self._show_empty()
 
     # -- building ----------------------------------------------------------------------------------
@@ -217,6 +237,7 @@ class ItemsPage(Page):
 
     def entering(self) -> None:
         self.refresh()
+        QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
@@ -296,6 +317,7 @@ class ItemsPage(Page):
                 self._detail_key = key
                 self.inputs_form.build(item if selected else None)
                 self._show_table(item if selected else None)
+                self._set_tab_order()
             self.inputs_form.show_values()
         finally:
             self._loading = False
@@ -314,6 +336,24 @@ class ItemsPage(Page):
             self.hint.show()
             self.detail_split.hide()
 
+    def _set_tab_order(self) -> None:
+        """Tab goes down the page as it reads: the list, 申报此项目, the inputs from the top,
+        申请金额, then the table's buttons and the table (Ctrl+Tab leaves the table)."""
+        chain: list[QWidget] = [self.tree, self.select_box]
+        for row in self.inputs.values():
+            chain.append(row.editor)
+            if row.currency is not None:
+                chain.append(row.currency)
+        chain.append(self.requested_edit)
+        editor = self.table_stack.currentWidget()
+        if isinstance(editor, TableEditor) and not self.table_host.isHidden():
+            chain += editor.tab_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def first_field(self) -> QWidget | None:
+        return self.tree
+
     def _fit_split(self) -> None:
         """Give the form and result what they need (up to about half), the table the rest."""
         if not self.table_host.isVisibleTo(self):
@@ -322,7 +362,14 @@ class ItemsPage(Page):
         if total <= 0:
             return
         body = self.detail_scroll.widget()
-        wanted = body.sizeHint().height() + 6 if body is not None else total // 2
+        if body is None:
+            wanted = total // 2
+        else:
+            # At the width it has (wrapped labels), not the width it would like.
+            width = self.detail_scroll.viewport().width()
+            layout = body.layout()
+            fits = layout.heightForWidth(width) if layout is not None and width > 0 else -1
+            wanted = (fits if fits > 0 else body.sizeHint().height()) + 6
         top = max(min(wanted, int(total * 0.55)), 120)
         self.detail_split.setSizes([top, max(total - top, 160)])
 
@@ -405,7 +452,10 @@ class ItemsPage(Page):
                 editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 if isinstance(editor, QLineEdit):
                     editor.selectAll()
-            elif parts[1] in self.session.data.selected:
+            elif (
+                parts[1] in self.session.data.selected
+                and self.session.evaluation.items[parts[1]].eligible
+            ):
                 self.requested_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             else:
                 self.select_box.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -179,6 +179,14 @@ class OutputPage(Page):
             lambda: self.online_result is not None and self._open(self.online_result.folder)
         )
         actions.addStretch(1)
+        # The packet inside the program first (目录, paging), then elsewhere or on paper.
+        self.view_button = QPushButton("在窗口中查看")
+        self.view_button.setObjectName("view_packet")
+        self.view_button.setToolTip("在本程序中翻阅生成的 PDF，可按目录跳转")
+        self.view_button.setEnabled(False)
+        self.view_button.clicked.connect(self.show_packet)
+        actions.insertWidget(0, self.view_button)
+        self.viewer: QWidget | None = None
         dl.addLayout(actions)
         self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
         self.open_folder.clicked.connect(lambda: self._open_result("folder"))
@@ -415,6 +423,8 @@ class OutputPage(Page):
         self.result_label.setText("\n".join(lines))
         for b in (self.open_pdf, self.open_folder, self.open_excel, self.print_button):
             b.setEnabled(True)
+        self.view_button.setEnabled(True)
+        self.show_packet()
 
     def _failed(self, exc: BaseException) -> None:
         from app.errors import BuildCancelled
@@ -427,6 +437,26 @@ class OutputPage(Page):
         errors.show_error(self, exc, "生成失败")
 
     # -- after ------------------------------------------------------------------------------
+    def show_packet(self) -> None:
+        """The built PDF in a window of its own: 目录 on the left, pages on the right."""
+        if self.result is None:
+            return
+        from widgets.packet_view import PacketViewer
+
+        if self.viewer is not None:
+            self.viewer.close()
+        viewer = PacketViewer(
+            self.result.pdf,
+            self,
+            open_outside=lambda: self._open_result("pdf"),
+            print_it=self.print_pdf,
+        )
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        viewer.destroyed.connect(lambda *_: setattr(self, "viewer", None))
+        self.viewer = viewer
+        viewer.show()
+        viewer.raise_()
+
     def _open_result(self, what: str) -> None:
         if self.result is None:
             return

@@ -110,6 +110,9 @@ class StartPage(Page):
         self.stage_panel.set_session(session)
         super().set_session(session)
 
+    def first_field(self) -> QWidget | None:
+        return self.new_button
+
     def refresh(self) -> None:
         self.recent.clear()
         for p in recent_projects():

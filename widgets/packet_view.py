@@ -1,0 +1,167 @@
+"""The built packet inside the program (QtPdf): the 目录 (the PDF's bookmarks) on the left, the
+pages on the right; page through it, jump by the 目录, then open it elsewhere or print.
+
+Keys: PgUp/PgDn (or ←/→) a page, Home/End the first/last page, Ctrl+± zoom, Escape closes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPointF, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets.wrap import wrap_column
+
+
+class PacketViewer(QDialog):
+    """Shows the PDF at ``path``; ``open_outside`` and ``print_it`` are the output page's."""
+
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        open_outside: Callable[[], None] | None = None,
+        print_it: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{path.name} — 申报材料预览")
+        self.setObjectName("packet_viewer")
+        self.document = QPdfDocument(self)
+        self.document.load(str(path))
+        self.bookmarks = QPdfBookmarkModel(self)
+        self.bookmarks.setDocument(self.document)
+
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.prev_button = QPushButton("上一页")
+        self.prev_button.setToolTip("上一页（PgUp）")
+        self.next_button = QPushButton("下一页")
+        self.next_button.setToolTip("下一页（PgDn）")
+        self.page_box = QSpinBox()
+        self.page_box.setObjectName("packet_page")
+        self.page_box.setAccessibleName("页码")
+        self.page_box.setRange(1, max(self.document.pageCount(), 1))
+        self.page_box.setPrefix("第 ")
+        self.page_box.setSuffix(f" 页 / 共 {self.document.pageCount()} 页")
+        self.fit_width = QPushButton("适合宽度")
+        self.fit_page = QPushButton("整页")
+        bar.addWidget(self.prev_button)
+        bar.addWidget(self.next_button)
+        bar.addWidget(self.page_box)
+        bar.addSpacing(12)
+        bar.addWidget(self.fit_width)
+        bar.addWidget(self.fit_page)
+        bar.addStretch(1)
+        self.outside_button = QPushButton("用 PDF 阅读器打开")
+        self.print_button = QPushButton("打印（两份）…")
+        for button, action in ((self.outside_button, open_outside), (self.print_button, print_it)):
+            if action is not None:
+                button.clicked.connect(action)
+                bar.addWidget(button)
+            else:
+                button.hide()
+        close = QPushButton("关闭")
+        close.clicked.connect(self.close)
+        bar.addWidget(close)
+        layout.addLayout(bar)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.toc = QTreeView()
+        self.toc.setObjectName("packet_toc")
+        self.toc.setAccessibleName("目录")
+        self.toc.setModel(self.bookmarks)
+        self.toc.setHeaderHidden(True)
+        wrap_column(self.toc, 0)  # whole titles, wrapped
+        self.toc.activated.connect(self._jump_to_bookmark)
+        self.toc.clicked.connect(self._jump_to_bookmark)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("目录（点击跳转）："))
+        lv.addWidget(self.toc, 1)
+        split.addWidget(left)
+        self.view = QPdfView()
+        self.view.setObjectName("packet_pages")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        split.addWidget(self.view)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([280, 720])
+        layout.addWidget(split, 1)
+        self.toc.expandAll()
+
+        navigator = self.view.pageNavigator()
+        navigator.currentPageChanged.connect(self._page_changed)
+        self.prev_button.clicked.connect(lambda: self.go_to(self.current_page() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
+        self.page_box.editingFinished.connect(lambda: self.go_to(self.page_box.value() - 1))
+        self.fit_width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.fit_page.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitInView))
+        for keys, step in (("PgUp", -1), ("PgDown", 1), ("Left", -1), ("Right", 1)):
+            QShortcut(QKeySequence(keys), self, lambda s=step: self.go_to(self.current_page() + s))
+        QShortcut(QKeySequence("Home"), self, lambda: self.go_to(0))
+        QShortcut(QKeySequence("End"), self, lambda: self.go_to(self.document.pageCount() - 1))
+        QShortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self._zoom(1.25))
+        QShortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self._zoom(0.8))
+        self.resize(1100, 760)
+        self._page_changed(0)
+
+    # -- navigation --------------------------------------------------------------------------
+    def current_page(self) -> int:
+        return int(self.view.pageNavigator().currentPage())
+
+    def go_to(self, page: int) -> None:
+        """Show page ``page`` (0-based), clamped to the document."""
+        count = self.document.pageCount()
+        if count <= 0:
+            return
+        page = min(max(page, 0), count - 1)
+        self.view.pageNavigator().jump(page, QPointF(), self.view.zoomFactor())
+
+    def _jump_to_bookmark(self, index: QModelIndex) -> None:
+        page = index.data(int(QPdfBookmarkModel.Role.Page))
+        if isinstance(page, int) and page >= 0:
+            self.go_to(page)
+
+    def _page_changed(self, page: int) -> None:
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(page + 1)
+        self.page_box.blockSignals(False)
+        self.prev_button.setEnabled(page > 0)
+        self.next_button.setEnabled(page < self.document.pageCount() - 1)
+
+    def _zoom(self, factor: float) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(min(max(self.view.zoomFactor() * factor, 0.2), 5.0))
+
+    def toc_titles(self) -> list[tuple[str, int]]:
+        """(title, 0-based page) of every 目录 entry, in order (tests, accessibility)."""
+        out: list[tuple[str, int]] = []
+
+        def walk(parent: QModelIndex) -> None:
+            for row in range(self.bookmarks.rowCount(parent)):
+                index = self.bookmarks.index(row, 0, parent)
+                title = index.data(int(QPdfBookmarkModel.Role.Title))
+                page = index.data(int(QPdfBookmarkModel.Role.Page))
+                out.append((str(title), int(page)))
+                walk(index)
+
+        walk(QModelIndex())
+        return out

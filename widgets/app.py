@@ -12,6 +12,8 @@ from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.about import command_name
+
 FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
 APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.png"
@@ -82,7 +84,7 @@ def run_gui(argv: Sequence[str]) -> int:
     if no_display():
         sys.stderr.write(
             "找不到图形界面（没有显示器会话）。请在桌面环境中运行本程序；"
-            "无界面时可使用命令行：python main.py --help。\n"
+            f"无界面时可使用命令行：{command_name()} --help。\n"
         )
         return 2
     app = make_app(argv)

@@ -89,11 +89,17 @@ def run_gui(argv: Sequence[str]) -> int:
         return 2
     app = make_app(argv)
     sys.excepthook = _excepthook
+    args = [Path(a) for a in argv[1:] if a.lower().endswith(".sbproj")]
+    if args and args[0].exists():
+        from widgets.instance import forward
+
+        if forward(args[0]):  # another window has it: that window came forward instead
+            sys.stdout.write(f"“{args[0].name}”已在另一个窗口中打开，已切换到该窗口。\n")
+            return 0
     from widgets.main_window import MainWindow
 
     window = MainWindow()
     window.show()
-    args = [a for a in argv[1:] if a.lower().endswith(".sbproj")]
     if args:
-        window.open_project(Path(args[0]))
+        window.open_project(args[0])
     return app.exec()

@@ -94,3 +94,21 @@ def test_windowed_program_without_console_never_crashes(tmp_path: Path, args: li
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "rc").read_text() == ("0" if args == ["--help"] else "2")
+
+
+def test_installer_script_is_per_user_and_keeps_projects() -> None:
+    iss = (ROOT / "packaging" / "installer.iss").read_text(encoding="utf-8-sig")
+    assert "PrivilegesRequired=lowest" in iss
+    assert "DefaultDirName={autopf}\\" in iss
+    assert '#define AppName "申报材料助手"' in iss
+    assert (
+        'Name: "{autoprograms}\\{#AppName}"' in iss and 'Name: "{autodesktop}\\{#AppName}"' in iss
+    )
+    assert f'#define GuiExe "{about.GUI_EXE}.exe"' in iss
+    assert "ChangesAssociations=yes" in iss
+    assert '"""{app}\\{#GuiExe}"" ""%1"""' in iss  # the double-clicked file reaches main.py
+    assert "\\DefaultIcon" in iss
+    assert "[UninstallDelete]" not in iss and "HKCR" not in iss.split("[Registry]")[1]
+    build = (ROOT / "packaging" / "build.py").read_text(encoding="utf-8")
+    for define in ("AppVersion", "AppPublisher", "GuiExe", "BundleDir"):
+        assert f"/D{define}=" in build and f"#ifndef {define}" in iss

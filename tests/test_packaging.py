@@ -108,7 +108,7 @@ def test_installer_script_is_per_user_and_keeps_projects() -> None:
     assert "ChangesAssociations=yes" in iss
     assert '"""{app}\\{#GuiExe}"" ""%1"""' in iss  # the double-clicked file reaches main.py
     assert "\\DefaultIcon" in iss
-    assert "[UninstallDelete]" not in iss and "HKCR" not in iss.split("[Registry]")[1]
+    assert "[UninstallDelete]" not in iss and "HKCR" not in iss.split("\n[Registry]\n")[1]
     build = (ROOT / "packaging" / "build.py").read_text(encoding="utf-8")
     for define in ("AppVersion", "AppPublisher", "GuiExe", "BundleDir"):
         assert f"/D{define}=" in build and f"#ifndef {define}" in iss

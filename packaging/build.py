@@ -81,7 +81,8 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def bundle_size(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
+    """Bytes and files, symbolic links (PyInstaller makes a few on Linux) not counted twice."""
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
     return sum(p.stat().st_size for p in files), len(files)
 
 

@@ -59,6 +59,14 @@ def forward(project: Path, timeout_ms: int = 1500) -> bool:
     return answered
 
 
+def _answers(name: str) -> bool:
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    connected = socket.waitForConnected(500)
+    socket.abort()
+    return connected
+
+
 class ProjectBeacon(QObject):
     """Listens for 'bring the window with this project forward' while the project is open."""
 
@@ -70,9 +78,12 @@ class ProjectBeacon(QObject):
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._accept)
-        if not self.server.listen(self.name):
-            # A socket file left by a program that crashed (nobody answered forward()): remove
-            # it and listen again. Best effort: without it, the window still works.
+        # Another window answering on this name holds the project: leave its server alone (on
+        # Unix, listening with socket options renames the new socket over the old one). A
+        # socket file left by a program that crashed answers nobody: remove it, then listen.
+        # Best effort: without a server this window still works, it just cannot be brought
+        # forward.
+        if not _answers(self.name):
             QLocalServer.removeServer(self.name)
             self.server.listen(self.name)
 

@@ -113,3 +113,30 @@ def test_the_window_holding_a_project_comes_forward(project: Path, qtbot) -> Non
     # Closing the project stops listening: the file may then be opened elsewhere.
     window.set_session(None)
     assert window.beacon is None
+
+
+def test_a_live_window_keeps_its_server_and_a_stale_one_is_replaced(
+    project: Path, tmp_path: Path, gui_app
+) -> None:  # type: ignore[no-untyped-def]
+    import socket as sockets
+
+    from PySide6.QtCore import QDir
+
+    from widgets.instance import ProjectBeacon, server_name
+
+    first = ProjectBeacon(project)
+    second = ProjectBeacon(project)  # e.g. a read-only view of the same file: must not steal it
+    assert first.listening() and not second.listening()
+    second.close()
+    first.close()
+    if sys.platform == "win32":
+        return  # named pipes vanish with their process: nothing can be stale there
+    # A program that crashed leaves its socket file behind: nobody answers, so it is replaced.
+    path = Path(QDir.tempPath()) / server_name(project)
+    stale = sockets.socket(sockets.AF_UNIX)
+    stale.bind(str(path))
+    stale.close()
+    assert path.exists()
+    third = ProjectBeacon(project)
+    assert third.listening()
+    third.close()

@@ -142,7 +142,7 @@ def print_in_background(
 
     def step(done: int, total: int, label: str) -> None:
         dialog.setMaximum(total)
-        dialog.setValue(min(done, total - 1) if done < total else total)
+        dialog.setValue(done)
         dialog.setLabelText(label)
 
     task.progress.connect(step)

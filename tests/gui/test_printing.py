@@ -92,17 +92,25 @@ def test_a_printer_that_makes_copies_gets_the_document_once(gui_app) -> None:  #
 def test_printing_runs_in_the_background_and_cancel_stops_it(
     tmp_path: Path, gui_app, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
     from widgets.printing import print_in_background
 
     packet = _packet(tmp_path / "长.pdf", 40)
     printer = _pdf_printer(tmp_path / "printed.pdf", copies=2, duplex=False, dpi=100)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
     results: list[int] = []
-    task = print_in_background(None, printer, packet, on_done=results.append)
-    with qtbot.waitSignal(task.progress, timeout=20000):
-        pass
-    task.cancel()
+    print_in_background(window, printer, packet, on_done=results.append)
+    dialog = window.findChild(QProgressDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.value() >= 2, timeout=20000)  # the window stays responsive
+    assert dialog.maximum() == 80 and "80" in dialog.labelText()
+    dialog.findChild(QPushButton).click()  # 取消
     qtbot.waitUntil(lambda: bool(results), timeout=20000)
-    assert 0 < results[0] < 80
+    assert 2 <= results[0] < 80
+    assert not dialog.isVisible()
 
 
 def test_an_unreadable_packet_is_a_clear_message(tmp_path: Path, gui_app) -> None:  # type: ignore[no-untyped-def]

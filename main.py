@@ -1,22 +1,32 @@
-"""申报材料助手 entry point: no arguments opens the window; a sub-command runs headless."""
+"""申报材料助手 entry point: no arguments opens the window; a project file (what a double-click
+in Explorer passes) opens the window on that project; a sub-command runs headless."""
 
 from __future__ import annotations
 
 import sys
 
 
+def opens_project(args: list[str]) -> bool:
+    """One argument naming a project file: the window, not the command line."""
+    return len(args) == 1 and args[0].lower().endswith(".sbproj")
+
+
 def run() -> int:
+    from app.streams import ensure_streams
+
+    ensure_streams()  # the windowed program has no console: stdout/stderr are None there
     from app.logs import route_library_messages
 
     route_library_messages()
-    if sys.argv[1:] == ["selftest"]:
+    args = sys.argv[1:]
+    if args == ["selftest"]:
         from widgets.selftest import run as selftest
 
         return selftest()
-    if len(sys.argv) > 1:
+    if args and not opens_project(args):
         from app.cli import main
 
-        return main(sys.argv[1:])
+        return main(args)
     from widgets.app import run_gui
 
     return run_gui(sys.argv)

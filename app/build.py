@@ -27,7 +27,7 @@ from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.originals import originals_checklist, write_originals_pdf
-from app.outputs import replace_with_retry, safe_file_stem
+from app.outputs import check_output_paths, replace_with_retry, safe_file_stem
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -35,7 +35,7 @@ from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
 from app.process import form_figures, stamped_form_title, uses_stamped_form
 from app.rules import evaluate
-from app.templates import write_templates
+from app.templates import narrative_documents, template_file_name, write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
 
 ProgressFn = Callable[[int, int, str], None]
@@ -165,6 +165,15 @@ def _check_cancel(cancel: CancelFn | None) -> None:
         raise BuildCancelled()
 
 
+def _output_names(guide: Guide, data: ProjectData, pdf_name: str, xlsx_name: str) -> list[str]:
+    """Every file the build writes, relative to the output folder."""
+    templates = [
+        f"{TEMPLATE_DIR}/{template_file_name(guide, data, doc, row_id)}"
+        for doc, row_id in narrative_documents(guide, data)
+    ]
+    return [pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME, *templates]
+
+
 def build(
     source: EvidenceSource,
     out_dir: Path,
@@ -227,6 +236,7 @@ def build(
             f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
         )
 
+    check_output_paths(out_dir, _output_names(guide, data, pdf_name, xlsx_name))
     tmp = staging_folder(out_dir)
     try:
         with _mapped("申请表、目录等页面"):

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
+from app.about import command_name
 from app.errors import AppError, IntakeError
 from app.findings import Finding, validate
 from app.guide import guide_by_id
@@ -60,7 +61,7 @@ argparse._ = _zh  # type: ignore[attr-defined]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"命令行参数有误：{message}。运行 python main.py --help 查看用法。")
+        raise UsageError(f"命令行参数有误：{message}。运行 {command_name()} --help 查看用法。")
 
 
 _ALLOW_OUTSIDE_HELP = (
@@ -70,7 +71,7 @@ _ALLOW_OUTSIDE_HELP = (
 
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
-        prog="python main.py",
+        prog=command_name(),
         description="申报材料助手：珠海市服务贸易发展专项资金申报材料。不带参数运行打开图形界面。",
     )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.about import command_name
+
 FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
 APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "app.png"
@@ -85,16 +87,22 @@ def run_gui(argv: Sequence[str]) -> int:
     if no_display():
         sys.stderr.write(
             "找不到图形界面（没有显示器会话）。请在桌面环境中运行本程序；"
-            "无界面时可使用命令行：python main.py --help。\n"
+            f"无界面时可使用命令行：{command_name()} --help。\n"
         )
         return 2
     app = make_app(argv)
     sys.excepthook = _excepthook
+    args = [Path(a) for a in argv[1:] if a.lower().endswith(".sbproj")]
+    if args and args[0].exists():
+        from widgets.instance import forward
+
+        if forward(args[0]):  # another window has it: that window came forward instead
+            sys.stdout.write(f"“{args[0].name}”已在另一个窗口中打开，已切换到该窗口。\n")
+            return 0
     from widgets.main_window import MainWindow
 
     window = MainWindow()
     window.show()
-    args = [a for a in argv[1:] if a.lower().endswith(".sbproj")]
     if args:
-        window.open_project(Path(args[0]))
+        window.open_project(args[0])
     return app.exec()

@@ -27,6 +27,7 @@ from app.guide import DEFAULT_GUIDE_ID
 from app.project import ProjectLockedError
 from app.rules import fmt_money
 from widgets import errors
+from widgets.instance import ProjectBeacon, forward
 from widgets.pages.base import Page
 from widgets.pages.check import CheckPage
 from widgets.pages.company import CompanyPage
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
     def __init__(self, today: dt.date | None = None) -> None:
         super().__init__()
         self.session: ProjectSession | None = None
+        self.beacon: ProjectBeacon | None = None
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
 
@@ -411,12 +413,28 @@ class MainWindow(QMainWindow):
         self._apply_read_only()
         if old is not None:
             old.close()
+        self._listen_for(session)
         if session is not None:
             session.changed.connect(self._on_session_changed)
             add_recent(session.path)
             self.start_page.refresh()
         self._update_enabled()
         self.session_changed.emit(session)
+
+    def _listen_for(self, session: ProjectSession | None) -> None:
+        """Opening this project again (Explorer, another window) brings this window forward."""
+        if self.beacon is not None:
+            self.beacon.close()
+            self.beacon.deleteLater()
+        self.beacon = None if session is None else ProjectBeacon(session.path, self)
+        if self.beacon is not None:
+            self.beacon.raise_requested.connect(self.bring_forward)
+
+    def bring_forward(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def new_project(self) -> None:
         path = errors.choose_new_project(self, last_dir("projects"))
@@ -470,6 +488,11 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: Path) -> None:
         if self.session is not None and self.session.path.resolve() == path.resolve():
+            return
+        if path.exists() and forward(path):
+            errors.inform(
+                self, "项目已打开", f"“{path.name}”已在另一个窗口中打开，已切换到该窗口。"
+            )
             return
         try:
             session = ProjectSession.open(path)
@@ -593,4 +616,5 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close()
             self.session = None
+        self._listen_for(None)
         event.accept()

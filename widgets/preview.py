@@ -159,8 +159,11 @@ class PreviewDialog(QDialog):
         width, height, rotation = self._page_size_pt()
         percent = self.zoom if self.zoom is not None else self._fit_percent()
         # The height asked of the renderer is of the upright page (rotation comes after).
+        # Rendered at the screen's device pixel ratio (sharp at 125 %/150 % scaling); the
+        # MAX_SIDE bound is on real pixels.
+        ratio = max(1.0, self.devicePixelRatioF())
         px = height * percent / 100 * SCREEN_DPI / 72
-        scale = min(1.0, MAX_SIDE / max(px, px * width / height))
+        scale = min(1.0, MAX_SIDE / (ratio * max(px, px * width / height)))
         target = max(16, int(px * scale))
         self._request += 1
         request, page, file_id = self._request, self.page, self.file.id
@@ -168,7 +171,7 @@ class PreviewDialog(QDialog):
 
         def work(ctx: TaskContext) -> tuple[bytes, dict]:
             pdf = known if known is not None else source(file_id)
-            return pdf, render_pages(pdf, [page], target)
+            return pdf, render_pages(pdf, [page], target, ratio)
 
         run_task(
             None,
@@ -190,7 +193,7 @@ class PreviewDialog(QDialog):
                 return
             pixmap = QPixmap.fromImage(rotated(image, rotation))
             self.image.setPixmap(pixmap)
-            self.image.resize(pixmap.size())
+            self.image.resize(pixmap.deviceIndependentSize().toSize())
             self.rendered = (page, request)
 
     def _failed(self, request: int) -> None:

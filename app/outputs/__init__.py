@@ -9,7 +9,7 @@ import os
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from app.errors import OutputError
@@ -33,6 +33,11 @@ RESERVED = (
 )
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once, at import (single-threaded), to give outputs normal permissions
+
+# Excel and Word refuse to open (or save) a file whose full path is longer than 218 characters,
+# whatever Windows itself allows; the build's temporary folder beside the output adds ~16, still
+# under the 260 of MAX_PATH.
+MAX_OUTPUT_PATH = 218
 
 MAX_NAME = 120  # characters of the stem: keeps whole paths well under Windows' 260 limit
 
@@ -98,3 +103,27 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def write_atomic(dest: Path, writer: Callable[[Path], None]) -> None:
     with atomic_path(dest) as tmp:
         writer(tmp)
+
+
+def path_length(path: str) -> int:
+    """Length as Windows counts it (UTF-16 code units)."""
+    return len(path.encode("utf-16-le")) // 2
+
+
+def check_output_paths(out_dir: Path, names: Sequence[str]) -> None:
+    """Refuse, before anything is written, an output folder whose files would have paths over
+    MAX_OUTPUT_PATH characters, suggesting a shorter folder that fits."""
+    folder = out_dir.absolute()
+    longest = max(names, key=lambda n: path_length(str(folder / n)))
+    total = path_length(str(folder / longest))
+    if total <= MAX_OUTPUT_PATH:
+        return
+    room = MAX_OUTPUT_PATH - path_length(str(Path(longest))) - 1
+    candidates = [Path.home() / "申报材料", Path(folder.anchor or "/") / "申报材料"]
+    fitting = [c for c in candidates if path_length(str(c)) <= room]
+    suggestion = f"例如“{fitting[0]}”" if fitting else "例如磁盘根目录下一个名称较短的文件夹"
+    raise OutputError(
+        f"输出文件夹的路径太长：其中“{Path(longest).name}”的完整路径共 {total} 个字符，"
+        f"Excel 和 Word 无法打开超过 {MAX_OUTPUT_PATH} 个字符的路径。"
+        f"请选择路径较短（不超过 {max(room, 0)} 个字符）的输出文件夹，{suggestion}。"
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 from widgets.evidence.checklist import ATTACHED, GENERATED, NONE, STATE_COLORS
@@ -55,21 +57,26 @@ def status_icon(state: str) -> QIcon:
 
 
 def framed(image: QImage, size: QSize) -> QPixmap:
-    """The page image scaled into ``size`` (centred, transparent around it) with a thin grey
-    frame, so white pages show and every thumbnail takes the same room."""
-    canvas = QPixmap(size)
+    """The page image scaled into ``size`` (logical pixels; centred, transparent around it) with
+    a thin grey frame, so white pages show and every thumbnail takes the same room. Drawn at
+    the image's device pixel ratio, so it stays sharp at 125 % and 150 % display scaling."""
+    ratio = max(1.0, image.devicePixelRatio())
+    canvas = QPixmap(math.ceil(size.width() * ratio), math.ceil(size.height() * ratio))
+    canvas.setDevicePixelRatio(ratio)
     canvas.fill(Qt.GlobalColor.transparent)
     scaled = image.scaled(
-        size.width() - 2,
-        size.height() - 2,
+        round((size.width() - 2) * ratio),
+        round((size.height() - 2) * ratio),
         Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation,
     )
-    x = (size.width() - scaled.width()) // 2
-    y = (size.height() - scaled.height()) // 2
+    scaled.setDevicePixelRatio(ratio)
+    width, height = scaled.width() / ratio, scaled.height() / ratio
+    x = (size.width() - width) / 2
+    y = (size.height() - height) / 2
     p = QPainter(canvas)
-    p.drawImage(x, y, scaled)
+    p.drawImage(QPointF(x, y), scaled)
     p.setPen(QPen(QColor("#9aa0a6"), 1))
-    p.drawRect(x - 1, y - 1, scaled.width() + 1, scaled.height() + 1)
+    p.drawRect(QRectF(x - 1, y - 1, width + 1, height + 1))
     p.end()
     return canvas

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -477,18 +475,10 @@ class OutputPage(Page):
             )
 
     def print_pdf(self) -> None:
-        """Hand the PDF to the system's PDF application (its dialog has copies and duplex; the
-        PDF asks for 2 copies), or print through Qt where there is none."""
+        """Print through Qt on every platform: two copies and duplex reach the printer."""
         if self.result is None:
             return
-        path = self.result.pdf
-        if sys.platform == "win32":
-            try:
-                os.startfile(str(path), "print")  # type: ignore[attr-defined]
-                return
-            except OSError:
-                pass
         from widgets.printing import print_pdf_with_qt
 
         duplex = self.duplex.isChecked() and self.result.stage != "review"
-        print_pdf_with_qt(self, path, copies=2, duplex=duplex)
+        print_pdf_with_qt(self, self.result.pdf, copies=2, duplex=duplex)

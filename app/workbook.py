@@ -29,8 +29,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import form_layout
 from app.company import printed_district
 from app.errors import OutputError
+from app.form_layout import cny_capital
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Row, Value
 from app.outputs import safe_file_stem, write_atomic
@@ -210,6 +212,7 @@ def _put(
     indent: int = 0,
     size: float = 11,
     fill: PatternFill | None = None,
+    valign: str = "center",
 ) -> Any:
     c = ws.cell(row=row, column=col)
     # The value's type decides the format: a number in a text column (a count in a totals
@@ -238,7 +241,7 @@ def _put(
             kind, "left"
         )
     c.font = Font(name=FONT_NAME, size=size, bold=bold)
-    c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap, indent=indent)
+    c.alignment = Alignment(horizontal=align, vertical=valign, wrap_text=wrap, indent=indent)
     if border:
         c.border = _BORDER
     if fill is not None:
@@ -395,7 +398,7 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
         ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=ncols)
         r += 1
 
-    section("一、企业基本情况")
+    section(form_layout.SECTIONS[0])
     company = project.company
     for field_id, label in COMPANY_FIELDS:
         text = company.get(field_id)
@@ -403,7 +406,7 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
             text = printed_district(text, guide.district_other)
         pair(label, text)
 
-    section("二、申报项目及申请金额")
+    section(form_layout.SECTIONS[1])
     columns = [
         _Column("序号", "int"),
         _Column("项目编号", "text"),
@@ -425,59 +428,69 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
     ]
     r = _grid(ws, r, columns, rows, totals)
 
-    details = _form_details(guide, project, ev)
-    if details:
-        section("三、申报依据明细")
-        _put(ws, r, 1, "序号", bold=True, align="center", fill=_HEADER_FILL)
-        _put(ws, r, 2, "申报项目及指标", bold=True, align="center", fill=_HEADER_FILL)
-        for j in (3, 4):
-            _put(ws, r, j, None, fill=_HEADER_FILL)
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
-        _put(ws, r, 5, "数值", bold=True, align="center", fill=_HEADER_FILL)
-        _put(ws, r, 6, "单位", bold=True, align="center", fill=_HEADER_FILL)
-        r += 1
-        current = None
-        for n, (item_title, label, value, kind, unit) in enumerate(details, start=1):
-            if item_title != current:
-                # One heading row per item: titles are too long for a narrow column.
-                current = item_title
-                _put(ws, r, 1, None, fill=_HEADER_FILL)
-                _put(ws, r, 2, item_title, bold=True, fill=_HEADER_FILL)
-                for j in range(3, 7):
-                    _put(ws, r, j, None, fill=_HEADER_FILL)
-                ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
-                r += 1
-            _put(ws, r, 1, n, "int")
-            _put(ws, r, 2, label, wrap=True)
-            _put(ws, r, 3, None)
-            _put(ws, r, 4, None)
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
-            _put(ws, r, 5, value, kind, wrap=kind == "text")
-            _put(ws, r, 6, unit, align="center")
-            r += 1
-
+    _put(ws, r, 1, "合计（大写）", bold=True, fill=_HEADER_FILL)
+    _put(ws, r, 2, None, fill=_HEADER_FILL)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+    _put(ws, r, 3, cny_capital(ev.total_requested_cny), wrap=True, align="left")
+    for j in range(4, ncols + 1):
+        _put(ws, r, j, None)
+    ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=ncols)
     r += 1
-    section("四、申报单位声明")
-    _put(ws, r, 1, guide.declaration, border=False, wrap=True)
+
+    # 三、申报单位承诺: the declaration, the legal representative's line, the company seal
+    section(form_layout.SECTIONS[2])
+    _put(ws, r, 1, guide.declaration, wrap=True, align="left")
+    for j in range(2, ncols + 1):
+        _put(ws, r, j, None)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-    ws.row_dimensions[r].height = 36
-    r += 2
-    try:
-        signatures = guide.document("application_form").signatures
-    except KeyError:
-        signatures = ()
-    for sig in signatures:
-        _put(ws, r, 1, f"{sig}：", border=False)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-        _put(ws, r, 4, "日期：      年    月    日", border=False)
-        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=ncols)
-        ws.row_dimensions[r].height = 40
-        r += 1
+    ws.row_dimensions[r].height = 54
+    r += 1
+    seal_pt = form_layout.COMPANY_SEAL_MM * 72 / 25.4
+    _seal_row(ws, r, form_layout.LEGAL_REP_LINE, form_layout.COMPANY_SEAL_LABEL, seal_pt, ncols)
+    r += 1
+    _date_row(ws, r, form_layout.date_line(guide.year), ncols)
+    r += 1
+
+    # 四、区商务部门初审意见: left empty for the district, room for its seal
+    section(form_layout.SECTIONS[3])
+    seal_pt = form_layout.DISTRICT_SEAL_MM * 72 / 25.4
+    _seal_row(
+        ws, r, form_layout.DISTRICT_OPINION_LABEL, form_layout.DISTRICT_SEAL_LABEL, seal_pt, ncols
+    )
+    r += 1
+    _date_row(ws, r, form_layout.date_line(guide.year), ncols)
+    r += 1
 
     _print_setup(ws, widths, header_row=None)
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "portrait"
+
+
+def _seal_row(ws: Worksheet, r: int, left: str, right: str, height_pt: float, ncols: int) -> None:
+    """A signature (left, columns 1-3) and a seal box (right, columns 4-6), tall enough for
+    the seal."""
+    _put(ws, r, 1, left, wrap=True, align="left", valign="top")
+    for j in (2, 3):
+        _put(ws, r, j, None)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+    _put(ws, r, 4, right, wrap=True, align="left", valign="top")
+    for j in range(5, ncols + 1):
+        _put(ws, r, j, None)
+    ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=ncols)
+    ws.row_dimensions[r].height = height_pt
+
+
+def _date_row(ws: Worksheet, r: int, text: str, ncols: int) -> None:
+    _put(ws, r, 1, text, align="left")
+    for j in (2, 3):
+        _put(ws, r, j, None)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+    _put(ws, r, 4, text, align="right")
+    for j in range(5, ncols + 1):
+        _put(ws, r, j, None)
+    ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=ncols)
+    ws.row_dimensions[r].height = 22
 
 
 def _form_details(

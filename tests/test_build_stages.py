@@ -108,7 +108,9 @@ def test_review_print_is_marked_unbound_and_keeps_the_generated_form(
     assert not any("此页无正文" in t for t in texts)  # no duplex blanks
     form_page = next(p for t, p in marks if t.endswith("申请表"))
     form = squeeze("".join(texts[form_page - 1 : form_page + 1]))
-    assert "区商务部门初审意见" in form and "初审意见：（公章）" in form  # the box left empty
+    assert (
+        "区商务部门初审意见" in form and "初审意见：区商务部门（公章）：" in form
+    )  # the box left empty
     assert marker("stamped", 0) not in "".join(texts)  # the stamp comes from this very print
     band_page = next(p for t, p in marks if "营业执照" in t)
     assert "初审用·" in squeeze(texts[band_page - 1])

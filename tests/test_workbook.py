@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -196,3 +197,38 @@ def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
     g, p = guide(), project(OUTSOURCING)
     with pytest.raises(OutputError, match="Excel"):
         write_workbook(blocker / "a.xlsx", g, p, evaluate(g, p), TOC)
+
+
+def test_the_form_has_the_same_sections_in_the_pdf_and_the_excel_file(tmp_path: Path) -> None:
+    """One 申请表: the same sections in the same order in both files, with seal boxes big enough
+    for a 42 mm company seal and the district's seal (≥ 45 mm square)."""
+    from openpyxl import load_workbook
+
+    from app import form_layout
+    from app.build import BuildOptions, build
+    from tests.packet_fixtures import MemorySource, project
+
+    result = build(
+        MemorySource(project(["export_credit_insurance"])),
+        tmp_path / "out",
+        BuildOptions(),
+        today=dt.date(2019, 1, 10),
+    )
+    ws = load_workbook(result.workbook)["申请表"]
+    cells = [(c.row, str(c.value)) for row in ws.iter_rows() for c in row if c.value is not None]
+    found = [text for _r, text in cells if text in form_layout.SECTIONS]
+    assert found == list(form_layout.SECTIONS)
+    pdf_text = subprocess.run(
+        ["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, text=True
+    ).stdout.replace(" ", "")
+    at = [pdf_text.find(s) for s in form_layout.SECTIONS]
+    assert all(a >= 0 for a in at) and at == sorted(at)
+    mm = 72 / 25.4
+    for label, least in (
+        (form_layout.COMPANY_SEAL_LABEL, 44),
+        (form_layout.DISTRICT_SEAL_LABEL, 45),
+    ):
+        row = next(r for r, text in cells if text == label)
+        assert ws.row_dimensions[row].height >= least * mm
+    assert form_layout.LEGAL_REP_LINE in pdf_text.replace("\n", "")
+    assert form_layout.COMPANY_SEAL_MM >= 44 and form_layout.DISTRICT_SEAL_MM >= 45

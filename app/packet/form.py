@@ -3,70 +3,17 @@ Chinese capital numerals (大写)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from reportlab.lib.colors import black
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from app import form_layout
 from app.company import printed_district
+from app.form_layout import cny_capital
 from app.model import COMPANY_FIELDS
 from app.packet.draw import LIGHT, MM, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Unbroken, style
 from app.packet.layout import content_box
 from app.packet.plan import item_title
 from app.rules import fmt_money
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_UNITS = ("", "拾", "佰", "仟")
-_SECTIONS = ("", "万", "亿", "万亿")
-
-
-def cny_capital(amount: Decimal) -> str:
-    """An amount of yuan in capital numerals, as on Chinese cheques and forms.
-
-    125000 -> 壹拾贰万伍仟元整; 1005.5 -> 壹仟零伍元伍角整; 0.05 -> 伍分; 0 -> 零元整.
-    Rounded to the fen (half up). Negative amounts are refused.
-    """
-    if amount < 0:
-        raise ValueError("negative amount")
-    cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    yuan, rest = divmod(cents, 100)
-    jiao, fen = divmod(rest, 10)
-    if yuan >= 10**16:
-        raise ValueError("amount too large")
-    out = []
-    if yuan:
-        out.append(_integer_capital(yuan) + "元")
-    if jiao:
-        out.append(_DIGITS[jiao] + "角")
-    elif fen and yuan:
-        out.append("零")
-    if fen:
-        out.append(_DIGITS[fen] + "分")
-    if not out:
-        return "零元整"
-    if not fen:
-        out.append("整")
-    return "".join(out)
-
-
-def _integer_capital(n: int) -> str:
-    digits = str(n)
-    length = len(digits)
-    out: list[str] = []
-    zero_pending = False
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        pos = length - 1 - i
-        if d == 0:
-            zero_pending = True
-        else:
-            if zero_pending and out:
-                out.append("零")
-            zero_pending = False
-            out.append(_DIGITS[d] + _UNITS[pos % 4])
-        if pos % 4 == 0 and pos > 0 and any(c != "0" for c in digits[max(0, i - 3) : i + 1]):
-            out.append(_SECTIONS[pos // 4])
-    return "".join(out)
 
 
 def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
@@ -122,7 +69,7 @@ def form_story(ctx: Context) -> list[Flowable]:
         return ink.para(text, cell)
 
     company_rows = [
-        [ink.para("一、申报单位基本情况", section), "", "", ""],
+        [ink.para(form_layout.SECTIONS[0], section), "", "", ""],
         [ink.para("企业名称", head), val("name"), "", ""],
         [lab("credit_code"), val("credit_code"), lab("district"), val("district")],
         [lab("address"), val("address"), "", ""],
@@ -147,7 +94,7 @@ def form_story(ctx: Context) -> list[Flowable]:
     # 二、申报项目
     w5 = [width * 0.07, width * 0.23, width * 0.36, width * 0.17, width * 0.17]
     rows: list[list[object]] = [
-        [ink.para("二、申报项目及申请金额", section), "", "", "", ""],
+        [ink.para(form_layout.SECTIONS[1], section), "", "", "", ""],
         [
             ink.para("序号", head),
             ink.para("申报项目", head),
@@ -199,26 +146,28 @@ def form_story(ctx: Context) -> list[Flowable]:
     )
     story.append(items)
 
-    # 三、承诺 and signatures
+    # 三、承诺: the declaration, the legal representative's signature, the company seal
     sign = style(ink, 10.5, TA_LEFT, leading=16)
     declaration = Table(
         [
-            [ink.para("三、申报单位承诺", section), "", ""],
+            [ink.para(form_layout.SECTIONS[2], section), ""],
             [
                 ink.para(
                     guide.declaration, style(ink, 10.5, TA_LEFT, leading=17, firstLineIndent=21)
                 ),
                 "",
-                "",
             ],
             [
-                ink.para("法定代表人签名（盖章）：", sign),
-                ink.para("企业公章：", sign),
-                ink.para(f"日期：{guide.year}年\u3000\u3000月\u3000\u3000日", sign),
+                ink.para(form_layout.LEGAL_REP_LINE, sign),
+                ink.para(form_layout.COMPANY_SEAL_LABEL, sign),
+            ],
+            [
+                ink.para(form_layout.date_line(guide.year), sign),
+                ink.para(form_layout.date_line(guide.year), style(ink, 10.5, TA_RIGHT, leading=16)),
             ],
         ],
-        colWidths=[width * 0.38, width * 0.30, width * 0.32],
-        rowHeights=[None, None, 18 * MM],
+        colWidths=[width * 0.45, width * 0.55],
+        rowHeights=[None, None, form_layout.COMPANY_SEAL_MM * MM, 8 * MM],
     )
     declaration.setStyle(
         _grid(
@@ -227,25 +176,26 @@ def form_story(ctx: Context) -> list[Flowable]:
                 ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
                 ("SPAN", (0, 1), (-1, 1)),
                 ("VALIGN", (0, 2), (-1, 2), "TOP"),
-                ("LINEBEFORE", (1, 2), (-1, 2), 0, black),
             ]
         )
     )
     story.append(Unbroken(declaration))
 
+    # 四、区商务部门初审意见: left empty for the district, room for its seal
     opinion = Table(
         [
-            [ink.para("四、区商务部门初审意见", section)],
-            [ink.para("初审意见：", sign)],
+            [ink.para(form_layout.SECTIONS[3], section), ""],
             [
-                ink.para(
-                    f"（公章）\u3000\u3000\u3000{guide.year}年\u3000\u3000月\u3000\u3000日",
-                    style(ink, 10.5, TA_RIGHT, leading=16),
-                )
+                ink.para(form_layout.DISTRICT_OPINION_LABEL, sign),
+                ink.para(form_layout.DISTRICT_SEAL_LABEL, sign),
+            ],
+            [
+                "",
+                ink.para(form_layout.date_line(guide.year), style(ink, 10.5, TA_RIGHT, leading=16)),
             ],
         ],
-        colWidths=[width],
-        rowHeights=[None, 20 * MM, 8 * MM],
+        colWidths=[width * 0.45, width * 0.55],
+        rowHeights=[None, form_layout.DISTRICT_SEAL_MM * MM, 8 * MM],
     )
     opinion.setStyle(
         TableStyle(
@@ -253,6 +203,7 @@ def form_story(ctx: Context) -> list[Flowable]:
                 ("BOX", (0, 0), (-1, -1), 1.4, black),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, black),
                 ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
+                ("SPAN", (0, 0), (-1, 0)),
                 ("VALIGN", (0, 1), (-1, 1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 12),

@@ -83,13 +83,29 @@ def insert_file(
     pdf_sha256: str,
 ) -> None:
     """Insert a file at ``file.order``; the caller has made room there."""
+    insert_prepared(conn, file, original, stored_pdf(pdf, original), pdf_sha256)
+
+
+def stored_pdf(pdf: bytes, original: bytes) -> bytes:
+    """How a normalised PDF is kept: as what it adds to its original (``app.project.pdfdelta``)."""
+    return pdfdelta.encode(pdf, original)
+
+
+def insert_prepared(
+    conn: sqlite3.Connection,
+    file: EvidenceFile,
+    original: bytes,
+    stored: bytes,
+    pdf_sha256: str,
+) -> None:
+    """:func:`insert_file` with the PDF already in its stored form (:func:`stored_pdf`)."""
     conn.execute(
         f"INSERT INTO evidence ({_FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (file.id, file.document_id, file.row_id, file.name, file.sha256, file.size, file.order),
     )
     conn.execute(
         "INSERT INTO evidence_blobs (file_id, original, pdf, pdf_sha256) VALUES (?, ?, ?, ?)",
-        (file.id, original, pdfdelta.encode(pdf, original), pdf_sha256),
+        (file.id, original, stored, pdf_sha256),
     )
     conn.executemany(
         "INSERT INTO pages (file_id, page_index, width_pt, height_pt, source_rotation, dpi,"

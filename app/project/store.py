@@ -23,6 +23,8 @@ a lock). ``on_change`` callbacks run in the thread that made the change, after i
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
@@ -31,12 +33,13 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
+from app.model import Company, EvidenceFile, PageInfo, ProjectData, Rate, Row, Value
 from app.project import codec, evidence, failures, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
@@ -51,6 +54,50 @@ ChangeCallback = Callable[[str], None]
 _STAGE_BYTES = 32 * 1024 * 1024
 """Imported files are written in transactions of about this many bytes: few enough syncs to
 the disk, little enough held in memory."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """An imported file ready to be written: checked, hashed, its PDF in stored form."""
+
+    name: str
+    sha256: str
+    original: bytes
+    stored_pdf: bytes
+    pdf_sha256: str
+    pages: tuple[PageInfo, ...]
+
+
+def _prepare(item: ImportedLike) -> _Prepared:
+    original = bytes(item.original)
+    if hashlib.sha256(original).hexdigest() != item.sha256.lower():
+        raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
+    pdf = bytes(item.pdf)
+    return _Prepared(
+        item.name,
+        item.sha256.lower(),
+        original,
+        evidence.stored_pdf(pdf, original),
+        hashlib.sha256(pdf).hexdigest(),
+        tuple(item.pages),
+    )
+
+
+def _prepared(items: Iterable[ImportedLike]) -> Iterator[_Prepared]:
+    """``items`` prepared one or two ahead on a helper thread (hashing, the delta encoding),
+    while the caller writes the previous ones (SQLite releases Python's lock as it writes)."""
+    with concurrent.futures.ThreadPoolExecutor(1, "store-prepare") as pool:
+        ahead: collections.deque[concurrent.futures.Future[_Prepared]] = collections.deque()
+        try:
+            for item in items:
+                ahead.append(pool.submit(_prepare, item))
+                if len(ahead) > 2:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:
+            for future in ahead:
+                future.cancel()
 
 
 def _new_id() -> str:
@@ -484,12 +531,12 @@ class ProjectStore:
         batches = [_new_id() for _ in groups]
         try:
             for batch, (_doc, _row, imported) in zip(batches, groups, strict=True):
-                buffered: list[ImportedLike] = []
+                buffered: list[_Prepared] = []
                 size = 0
                 staged = 0
-                for item in imported:
+                for item in _prepared(imported):
                     buffered.append(item)
-                    size += len(item.original) + len(item.pdf)
+                    size += len(item.original) + len(item.stored_pdf)
                     if size >= stage_bytes:
                         staged = self._stage(batch, buffered, staged)
                         buffered, size = [], 0
@@ -507,27 +554,25 @@ class ProjectStore:
                     evidence.discard_staged(conn, batch)
             raise
 
-    def _stage(self, batch: str, items: Sequence[ImportedLike], first: int) -> int:
+    def _stage(self, batch: str, items: Sequence[_Prepared], first: int) -> int:
         """Write ``items`` under ``batch`` in one transaction; returns the next sequence."""
         if not items:
             return first
         with self._write() as conn:
             for seq, item in enumerate(items, first):
-                original = bytes(item.original)
-                if hashlib.sha256(original).hexdigest() != item.sha256.lower():
-                    raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
-                pdf = bytes(item.pdf)
                 file = EvidenceFile(
                     id=_new_id(),
                     document_id=evidence.STAGED + batch,
                     row_id=None,
                     name=item.name,
-                    sha256=item.sha256.lower(),
-                    size=len(original),
+                    sha256=item.sha256,
+                    size=len(item.original),
                     order=seq,
-                    pages=tuple(item.pages),
+                    pages=item.pages,
                 )
-                evidence.insert_file(conn, file, original, pdf, hashlib.sha256(pdf).hexdigest())
+                evidence.insert_prepared(
+                    conn, file, item.original, item.stored_pdf, item.pdf_sha256
+                )
         return first + len(items)
 
     def remove_evidence(self, file_id: str) -> EvidenceSnapshot:

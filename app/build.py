@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,13 @@ from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.originals import originals_checklist, write_originals_pdf
-from app.outputs import check_output_paths, replace_with_retry, safe_file_stem
+from app.outputs import (
+    OutputSet,
+    check_output_paths,
+    company_file_name,
+    company_name_notice,
+    replace_with_retry,
+)
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -97,12 +102,15 @@ class BuildResult:
     plan: Plan | None = None  # what the PDF holds, page by page (the online folder cuts it up)
 
 
-def packet_file_name(company_name: str, stage: str = "final") -> tuple[str, bool]:
-    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed; the
-    初审 print is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
-    stem, changed = safe_file_stem(company_name.strip())
+def packet_file_name(
+    company_name: str, stage: str = "final", out_dir: Path | None = None
+) -> tuple[str, bool]:
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows (:func:`app.outputs.output_name`; its
+    path in ``out_dir`` within Windows' limits), and whether the name changed; the 初审 print
+    is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
     mark = "（初审用）" if stage == "review" else ""
-    return f"{stem}-申报材料{mark}.pdf", changed
+    result = company_file_name(company_name.strip(), f"-申报材料{mark}.pdf", out_dir)
+    return result.name, result.changed
 
 
 def toc_rows(plan: Plan) -> list[TocRow]:
@@ -215,13 +223,12 @@ def build(
     bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
     bar.step("正在生成申请表")
 
-    pdf_name, pdf_renamed = packet_file_name(data.company.name, options.stage)
-    xlsx_name, _ = workbook_file_name(data.company.name)
+    pdf_name, _ = packet_file_name(data.company.name, options.stage, out_dir)
+    xlsx_name, _ = workbook_file_name(data.company.name, out_dir)
     warnings: list[str] = []
-    if pdf_renamed:
-        warnings.append(
-            f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
-        )
+    notice = company_name_notice(data.company.name, out_dir)
+    if notice:
+        warnings.append(notice)
     if options.stage == "final":  # the scan no longer matches: say it with the result too
         warnings += [f.message for f in findings if f.code == "process.stamped_form_stale"]
     stamped_title = stamped_form_title(guide)
@@ -237,8 +244,11 @@ def build(
         )
 
     check_output_paths(out_dir, _output_names(guide, data, pdf_name, xlsx_name))
-    tmp = staging_folder(out_dir)
-    try:
+    with OutputSet(out_dir) as staged:
+        # Refuse before the work when an output cannot be replaced (held open, read-only, a
+        # folder in its place); install() checks again before it touches anything.
+        staged.check([pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME])
+        tmp = staged.folder
         with _mapped("申请表、目录等页面"):
             drawn = render_drawn(
                 ctx,
@@ -323,9 +333,8 @@ def build(
             _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide, kept, out_dir)
         _check_cancel(cancel)
         bar.step("正在写入输出文件夹")
-        moved = _move_into(tmp, out_dir, [*outputs, tmp / SUMS_NAME])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        # The checksum list goes last: it is the seal of the set (see OutputSet).
+        moved = staged.install([*outputs, tmp / SUMS_NAME])
     if progress is not None:
         progress(bar.total, bar.total, "完成")
     return BuildResult(

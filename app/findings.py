@@ -30,7 +30,7 @@ from app.company import check_credit_code, check_district, check_email, check_ph
 from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
-from app.outputs import safe_file_stem
+from app.outputs import company_name_notice
 from app.process import figure_changes, form_figures, stage_reached
 from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
 
@@ -191,17 +191,9 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
                 )
             )
     if c.name.strip():
-        stem, changed = safe_file_stem(c.name.strip())
-        if changed:
-            out.append(
-                Finding(
-                    "company.name.file_name",
-                    "warning",
-                    "company.name",
-                    f"企业全称含有 Windows 文件名不允许的字符，Excel 文件将命名为“{stem}.xlsx”"
-                    "（已替换为全角字符）。",
-                )
-            )
+        notice = company_name_notice(c.name)
+        if notice:
+            out.append(Finding("company.name.file_name", "warning", "company.name", notice))
     msg = check_credit_code(c.credit_code)
     if msg:
         code = (

@@ -12,6 +12,7 @@ Chinese text uses 宋体 (body) and 黑体 (title, headings), set as the East As
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -424,8 +425,18 @@ def _setup_styles(document: Any) -> None:
             ppr.remove(border)
 
 
+# Characters XML (so Word) cannot hold: a vertical tab (Word's own Shift+Enter, pasted) or a form
+# feed becomes a line break, other controls go.
+_XML_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.translate(_XML_BREAKS))
+
+
 def _run(paragraph: Any, text: str, *, bold: bool = False, font: str = BODY_FONT) -> Any:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_text(text))
     run.bold = bold or None
     _set_fonts(run.element.get_or_add_rPr(), font)
     return run
@@ -480,7 +491,7 @@ def _build(
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     props = document.core_properties
     props.title = doc.title.strip("《》")
-    props.author = company.name or "申报材料助手"
+    props.author = _xml_text(company.name)[:255] or "申报材料助手"  # Word allows 255
     props.subject = guide.title
 
     _run(document.add_paragraph(style="Title"), doc.title.strip("《》"), font=HEADING_FONT)

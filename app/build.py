@@ -20,7 +20,7 @@ from typing import Protocol
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from app.errors import AppError, BuildCancelled, OutputError
+from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.findings import Finding, blocking, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
@@ -289,7 +289,7 @@ def build(
                 pages,
                 drawn.pdf,
                 overlay,
-                source.evidence_pdf,
+                _checked_reader(source, guide, data),
                 layout,
                 outline(plan),
                 drawn.links,
@@ -360,6 +360,25 @@ def _copies(guide: Guide, options: BuildOptions) -> int:
         return 2
     wanted = process.review_copies if options.stage == "review" else process.final_copies
     return max(1, wanted)
+
+
+def _checked_reader(
+    source: EvidenceSource, guide: Guide, data: ProjectData
+) -> Callable[[str], bytes]:
+    """``source.evidence_pdf`` whose damaged-file refusal also names the file's document."""
+    documents = {f.id: f.document_id for f in data.evidence}
+
+    def read(file_id: str) -> bytes:
+        try:
+            return source.evidence_pdf(file_id)
+        except EvidenceDamagedError as exc:
+            try:
+                title = guide.document(documents[file_id]).title
+            except KeyError:
+                title = exc.document
+            raise EvidenceDamagedError(file_id, exc.name, title) from exc
+
+    return read
 
 
 def _sha256(path: Path) -> str:

@@ -1,7 +1,10 @@
 """Crash trial of the build's output folder: `build` in a child process, killed (SIGKILL) at a
 random moment, N times; after each kill the folder must hold the old set or the new one.
 
-    python tools/kill_trial.py PROJECT.sbproj WORK_DIR [KILLS] [SEED]
+    python tools/kill_trial.py PROJECT.sbproj WORK_DIR [KILLS] [SEED] [FROM] [TO]
+
+The kill moment is uniform in FROM..TO times one build's duration (default 0.05..1.05; e.g.
+0.85 1.0 aims at the end, where the outputs are put in place).
 
 Prints one line per kill and the totals: the set found right after the kill (old / new / no
 checksum list yet), checksum mismatches (must be 0), staging folders left (cleaned by the next
@@ -42,6 +45,7 @@ def main() -> None:
     project, work = Path(sys.argv[1]), Path(sys.argv[2])
     kills = int(sys.argv[3]) if len(sys.argv) > 3 else 50
     rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
+    low, high = (float(a) for a in sys.argv[5:7]) if len(sys.argv) > 6 else (0.05, 1.05)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     out = work / "输出"
@@ -63,7 +67,7 @@ def main() -> None:
     for n in range(1, kills + 1):
         before = (out / SUMS).read_bytes()
         child = start(n)
-        time.sleep(rng.uniform(0.05, 1.05) * span)
+        time.sleep(rng.uniform(low, high) * span)
         child.send_signal(signal.SIGKILL)
         code = child.wait()
         if code == 0:

@@ -306,7 +306,7 @@ def build(
         _check_cancel(cancel)
         bar.step("正在生成 Word 模板")
         with _mapped("Word 模板"):
-            templates = write_templates(tmp / TEMPLATE_DIR, guide, data)
+            templates = write_templates(tmp / TEMPLATE_DIR, guide, data, out_dir / TEMPLATE_DIR)
         # A template already in the output folder may hold what the company typed into it:
         # never overwrite it (deleting it lets the next build write a fresh one).
         kept: list[Path] = []

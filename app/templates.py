@@ -29,7 +29,7 @@ from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import ProjectData, Row, Value
-from app.outputs import safe_file_stem, write_atomic
+from app.outputs import output_name, write_atomic
 from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number
 
 BODY_FONT = "宋体"
@@ -104,9 +104,14 @@ def narrative_documents(
 
 
 def template_file_name(
-    guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str | None
+    guide: Guide,
+    project: ProjectData,
+    doc: DocumentSpec,
+    row_id: str | None,
+    folder: Path | None = None,
 ) -> str:
-    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names)."""
+    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names,
+    :func:`app.outputs.output_name`; the whole path in ``folder`` within Windows' limits)."""
     stem = doc.title.strip().strip("《》")
     if row_id is not None:
         table, row, n = _find_row(guide, project, doc, row_id)
@@ -117,8 +122,7 @@ def template_file_name(
         if len(same) > 1:
             label = f"{label}（第{n}行）"
         stem = f"{stem}-{label}"
-    safe, _ = safe_file_stem(stem)
-    return f"{safe}.docx"
+    return output_name(stem, ".docx", folder).name
 
 
 def write_template(
@@ -131,12 +135,17 @@ def write_template(
     _save(path, document)
 
 
-def write_templates(out_dir: Path, guide: Guide, project: ProjectData) -> list[Path]:
-    """Write every template of the selection into ``out_dir``; returns the files written."""
+def write_templates(
+    out_dir: Path, guide: Guide, project: ProjectData, name_folder: Path | None = None
+) -> list[Path]:
+    """Write every template of the selection into ``out_dir``; returns the files written.
+    ``name_folder``: the folder whose path length the names must fit (default ``out_dir``; the
+    final folder when ``out_dir`` is a staging folder)."""
     ev = evaluate(guide, project)
     written: list[Path] = []
     for doc, row_id in narrative_documents(guide, project):
-        path = out_dir / template_file_name(guide, project, doc, row_id)
+        name = template_file_name(guide, project, doc, row_id, name_folder or out_dir)
+        path = out_dir / name
         _save(path, _build(guide, project, ev, doc, row_id))
         written.append(path)
     return written

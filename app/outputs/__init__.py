@@ -156,7 +156,8 @@ def output_name(text: str, tail: str = "", folder: Path | None = None) -> Output
         changes.append(f"“{base}”是 Windows 保留的设备名，在其后加了“＿”")
     if not out or not _fits(out + tail, room):
         raise OutputError(
-            f"输出文件夹的路径太长（{folder}），放不下文件“{full}{tail}”。"
+            f"输出文件夹的路径太长（{folder}），放不下文件“{full[:40]}{'…' if len(full) > 40 else ''}"
+            f"{tail}”。"
             "请选择路径较短的文件夹（如 D:\\申报材料）后重试。"
         )
     if cut:
@@ -450,15 +451,22 @@ class OutputSet:
             if created:
                 with contextlib.suppress(OSError):
                     _remove_empty_tree(self.out_dir)
+            if not isinstance(exc, OSError):
+                raise
+            if self._keep:  # e.g. a file opened by another program in the meantime
+                after = (
+                    "有文件暂时无法恢复原样；关闭打开输出文件夹中文件的程序后再次生成，"
+                    "程序会先把输出文件夹恢复原样。"
+                )
+            else:
+                after = "输出文件夹中的文件都没有改动。"
             if isinstance(exc, PermissionError):
                 message = held_open_message if held_open(exc) else no_permission_message
-                raise OutputError(message(str(current)) + "输出文件夹中的文件都没有改动。") from exc
-            if isinstance(exc, OSError):
-                raise OutputError(
-                    f"无法把生成的文件“{current}”移入 {self.out_dir}（{exc.strerror or exc}）。"
-                    f"输出文件夹中的文件都没有改动；请检查该文件夹是否可写，或选择另一个输出文件夹。"
-                ) from exc
-            raise
+                raise OutputError(message(str(current)) + after) from exc
+            raise OutputError(
+                f"无法把生成的文件“{current}”移入 {self.out_dir}（{exc.strerror or exc}）。"
+                f"请检查该文件夹是否可写，或选择另一个输出文件夹。{after}"
+            ) from exc
         return [self.out_dir / rel for rel in rels]
 
     def _put(self, rel: PurePosixPath) -> None:

@@ -3,8 +3,10 @@ random moment, N times; after each kill the folder must hold the old set or the 
 
     python tools/kill_trial.py PROJECT.sbproj WORK_DIR [KILLS] [SEED] [FROM] [TO]
 
-The kill moment is uniform in FROM..TO times one build's duration (default 0.05..1.05; e.g.
-0.85 1.0 aims at the end, where the outputs are put in place).
+The kill moment is uniform in FROM..TO times one build's duration (default 0.05..1.05). With
+FROM = ``journal`` the kill aims at the replacement itself: the trial waits until the child's
+staging folder has its journal (written just before the first output is touched), then kills
+it within TO milliseconds.
 
 Prints one line per kill and the totals: the set found right after the kill (old / new / no
 checksum list yet), checksum mismatches (must be 0), staging folders left (cleaned by the next
@@ -45,7 +47,11 @@ def main() -> None:
     project, work = Path(sys.argv[1]), Path(sys.argv[2])
     kills = int(sys.argv[3]) if len(sys.argv) > 3 else 50
     rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
-    low, high = (float(a) for a in sys.argv[5:7]) if len(sys.argv) > 6 else (0.05, 1.05)
+    at_journal = len(sys.argv) > 5 and sys.argv[5] == "journal"
+    if at_journal:
+        low, high = 0.0, float(sys.argv[6]) / 1000 if len(sys.argv) > 6 else 0.005
+    else:
+        low, high = (float(a) for a in sys.argv[5:7]) if len(sys.argv) > 6 else (0.05, 1.05)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     out = work / "输出"
@@ -67,7 +73,13 @@ def main() -> None:
     for n in range(1, kills + 1):
         before = (out / SUMS).read_bytes()
         child = start(n)
-        time.sleep(rng.uniform(low, high) * span)
+        if at_journal:
+            pattern = staging_prefix(out) + "*/journal.json"
+            while child.poll() is None and not any(work.glob(pattern)):
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(low, high))
+        else:
+            time.sleep(rng.uniform(low, high) * span)
         child.send_signal(signal.SIGKILL)
         code = child.wait()
         if code == 0:

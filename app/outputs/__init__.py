@@ -186,7 +186,7 @@ def company_name_notice(company_name: str, folder: Path | None = None) -> str | 
     return (
         f"企业全称不能原样用作文件名：{'；'.join(result.changes)}。"
         f"申报材料将命名为“{result.stem}{PACKET_TAIL}”和“{result.stem}.xlsx”"
-        "（表格和申请表中的企业全称不受影响）。"
+        "（只影响文件名）。"
     )
 
 

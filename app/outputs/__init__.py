@@ -319,7 +319,7 @@ class OutputSet:
     """
 
     def __init__(self, out_dir: Path, *, attempts: int = 5, delay: float = 0.2) -> None:
-        self.out_dir = Path(out_dir)
+        self.out_dir = Path(os.path.abspath(out_dir))  # "." has a name and a parent
         self.attempts = attempts
         self.delay = delay
         self._root: Path | None = None
@@ -479,7 +479,7 @@ def recover(out_dir: Path) -> list[Path]:
     """Clean the staging folders that earlier runs left beside ``out_dir`` (a killed build),
     rolling back a replacement they left half done. Folders of a run still going on (locked)
     are left alone, as is a folder whose rollback cannot finish yet. Returns those removed."""
-    out_dir = Path(out_dir)
+    out_dir = Path(os.path.abspath(out_dir))
     prefix = staging_prefix(out_dir)
     try:
         entries = sorted(out_dir.parent.iterdir())

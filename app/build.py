@@ -3,8 +3,9 @@
 Steps: evaluate and validate (blocking findings refuse a final build); measure the drawn parts,
 plan the packet, draw the drawn pages and the overlay, assemble the PDF; write the Excel file,
 the Word templates, the originals checklist and ``SHA256SUMS.txt``. Everything is written into a
-temporary folder beside the output folder (same file system) and only then moved into place, so
-a failure or a cancel leaves the output folder as it was.
+temporary folder beside the output folder (same file system) and only then put in place by
+:class:`app.outputs.OutputSet`, so a failure or a cancel leaves the output folder as it was and a
+killed process leaves the old set or the new one (restored by the next build).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +26,7 @@ from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.originals import originals_checklist, write_originals_pdf
-from app.outputs import (
-    OutputSet,
-    check_output_paths,
-    company_file_name,
-    company_name_notice,
-    replace_with_retry,
-)
+from app.outputs import OutputSet, check_output_paths, company_file_name, company_name_notice
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -56,10 +50,8 @@ __all__ = [
     "BuildResult",
     "EvidenceSource",
     "build",
-    "move_outputs",
     "outline",
     "packet_file_name",
-    "staging_folder",
     "toc_rows",
 ]
 
@@ -415,40 +407,3 @@ def _write_sums(
             title = f.document_id
         lines.append(f"# {f.sha256}  {title} / {f.name}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def staging_folder(out_dir: Path) -> Path:
-    """A new temporary folder beside ``out_dir`` (same file system) to write outputs into
-    before :func:`move_outputs` puts them in place. The caller removes it."""
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
-            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
-        ) from exc
-
-
-def move_outputs(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
-    """Put finished ``files`` (under the staging folder ``tmp``) into ``out_dir`` the way the
-    build does: other output writers (the online folder) use this, so they share its rules."""
-    return _move_into(tmp, out_dir, files)
-
-
-def _move_into(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
-    """Move the finished files from ``tmp`` into ``out_dir`` (replacing older ones)."""
-    moved: list[Path] = []
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for src in files:
-            dest = out_dir / src.relative_to(tmp)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            replace_with_retry(src, dest)
-            moved.append(dest)
-    except OSError as exc:
-        raise OutputError(
-            f"无法把生成的文件移入 {out_dir}（{exc.strerror or exc}）。请检查该文件夹是否可写，"
-            f"或选择另一个输出文件夹。"
-        ) from exc
-    return moved

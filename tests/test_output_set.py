@@ -278,3 +278,15 @@ def test_builds_killed_at_random_moments_leave_old_or_new(tmp_path: Path) -> Non
         assert set(snapshot(out)) == listed | {SUMS, "用户自己的说明.txt"}
     assert start(9).wait() == 0
     assert _sums_match(out) and _leftovers(out) == []
+
+
+def test_a_leftover_whose_journal_cannot_be_read_is_kept(tmp_path: Path) -> None:
+    """It may hold the only copy of an old output: never deleted blind."""
+    out = tmp_path / "输出"
+    out.mkdir()
+    leftover = tmp_path / f"{staging_prefix(out)}abcd1234"
+    (leftover / "old").mkdir(parents=True)
+    (leftover / "old" / "SHA256SUMS.txt").write_text("旧的校验清单", encoding="utf-8")
+    (leftover / outputs.JOURNAL).write_text("{not json", encoding="utf-8")
+    assert recover(out) == []
+    assert (leftover / "old" / "SHA256SUMS.txt").read_text(encoding="utf-8") == "旧的校验清单"

@@ -498,8 +498,11 @@ def recover(out_dir: Path) -> list[Path]:
         if lock is None:
             continue  # a build is using it
         try:
-            rels = _read_journal(entry, out_dir.name)
-            done = rels is None or _roll_back(entry, out_dir, rels)
+            if not os.path.lexists(entry / JOURNAL):
+                done = True  # it never touched the output folder
+            else:  # an unreadable journal keeps its folder: it may hold the old files
+                rels = _read_journal(entry, out_dir.name)
+                done = rels is not None and _roll_back(entry, out_dir, rels)
         finally:
             lock.close()
         if done:
@@ -516,8 +519,8 @@ def _write_journal(root: Path, out_name: str, rels: Sequence[PurePosixPath]) -> 
 
 
 def _read_journal(root: Path, out_name: str) -> list[PurePosixPath] | None:
-    """The set a staging folder was putting in place, or None when it never started (or the
-    journal is not ours)."""
+    """The set a staging folder was putting in place, or None when its journal cannot be read
+    (or is not ours)."""
     try:
         data: Any = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -22,7 +22,7 @@ from typing import Any, Literal, NoReturn, TextIO
 
 from app.about import command_name
 from app.errors import AppError, IntakeError
-from app.findings import Finding, validate
+from app.findings import Finding, damaged_evidence_findings, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
@@ -189,44 +189,6 @@ def load_source(
         guide = guide_by_id(data.guide_id)
         return guide, data, damaged_evidence_findings(guide, data, damaged)
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
-
-
-def damaged_evidence_findings(
-    guide: Guide, data: ProjectData, damaged: dict[str, tuple[str, ...]]
-) -> list[Finding]:
-    """Findings for evidence files whose stored bytes no longer match their SHA-256: blocking
-    when the PDF a build reads is damaged, a warning when only the stored original is."""
-    out: list[Finding] = []
-    for f in data.evidence:
-        parts = damaged.get(f.id)
-        if not parts:
-            continue
-        try:
-            title = guide.document(f.document_id).title
-        except KeyError:
-            title = f.document_id
-        where = f"document.{f.document_id}" + (f".{f.row_id}" if f.row_id else "")
-        if "pdf" in parts:
-            out.append(
-                Finding(
-                    "evidence.damaged",
-                    "blocking",
-                    where,
-                    f"项目文件中“{title}”的证明材料“{f.name}”已损坏（内容与导入时的校验值不符），"
-                    f"无法生成申报材料。请在“证明材料”步骤中删除该文件，再重新添加原文件“{f.name}”。",
-                )
-            )
-        else:
-            out.append(
-                Finding(
-                    "evidence.original_damaged",
-                    "warning",
-                    where,
-                    f"项目文件中保存的“{title}”原件“{f.name}”已损坏（申报材料不受影响，但导出清单时"
-                    f"得不到完好的原件）。建议在“证明材料”步骤中删除该文件，再重新添加原文件。",
-                )
-            )
-    return out
 
 
 def _load_manifest(

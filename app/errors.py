@@ -64,11 +64,10 @@ class EvidenceDamagedError(ProjectFileError):
     to attach it again."""
 
     def __init__(self, file_id: str, name: str, document: str = "") -> None:
-        where = f"“{document}”中的" if document else ""
+        where = f"“{document}”；" if document else ""
         super().__init__(
-            f"项目文件中{where}证明材料“{name}”已损坏（内容与导入时的校验值不符），"
-            f"申报材料未生成。请在“证明材料”步骤中删除该文件，再重新添加原文件“{name}”，"
-            f"然后重新生成。"
+            f"证明材料“{name}”已损坏（{where}项目文件中保存的内容与导入时的校验值不符），"
+            f"申报材料未生成。请在“材料”步骤中删除该文件，再重新添加原文件“{name}”，然后重新生成。"
         )
         self.file_id = file_id
         self.name = name

@@ -540,3 +540,41 @@ def _deadlines(guide: Guide, today: dt.date) -> list[Finding]:
                 )
             )
     return out
+
+
+def damaged_evidence_findings(
+    guide: Guide, data: ProjectData, damaged: dict[str, tuple[str, ...]]
+) -> list[Finding]:
+    """Findings for evidence files whose stored bytes no longer match their SHA-256: blocking
+    when the PDF a build reads is damaged, a warning when only the stored original is."""
+    out: list[Finding] = []
+    for f in data.evidence:
+        parts = damaged.get(f.id)
+        if not parts:
+            continue
+        try:
+            title = guide.document(f.document_id).title
+        except KeyError:
+            title = f.document_id
+        where = f"document.{f.document_id}" + (f".{f.row_id}" if f.row_id else "")
+        if "pdf" in parts:
+            out.append(
+                Finding(
+                    "evidence.damaged",
+                    "blocking",
+                    where,
+                    f"证明材料“{f.name}”已损坏（“{title}”；项目文件中保存的内容与导入时的校验值"
+                    f"不符），无法生成申报材料。请在“材料”步骤中删除该文件，再重新添加原文件。",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "evidence.original_damaged",
+                    "warning",
+                    where,
+                    f"证明材料“{f.name}”保存的原件已损坏（“{title}”；申报材料不受影响，但导出清单时"
+                    f"得不到完好的原件）。建议在“材料”步骤中删除该文件，再重新添加原文件。",
+                )
+            )
+    return out

@@ -89,7 +89,11 @@ class ProjectSession(QObject):
         self._step_error: BaseException | None = None
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed).
-        self._damaged = store.damaged_evidence()
+        try:
+            self._damaged = store.damaged_evidence()
+        except BaseException:
+            store.close()  # e.g. damaged text found while reading: the file is refused
+            raise
         store.on_change.append(self._on_store_change)
 
     # -- lifecycle ------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ def _new_source() -> MemorySource:
 
 
 def _leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith("."))
+    """Staging folders beside ``out`` (a killed build's project lock file is not ours)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(staging_prefix(out)))
 
 
 def _snap(out: Path, pdf_name: bytes) -> dict[str, bytes]:

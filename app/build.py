@@ -165,10 +165,12 @@ def _check_cancel(cancel: CancelFn | None) -> None:
         raise BuildCancelled()
 
 
-def _output_names(guide: Guide, data: ProjectData, pdf_name: str, xlsx_name: str) -> list[str]:
+def _output_names(
+    guide: Guide, data: ProjectData, out_dir: Path, pdf_name: str, xlsx_name: str
+) -> list[str]:
     """Every file the build writes, relative to the output folder."""
     templates = [
-        f"{TEMPLATE_DIR}/{template_file_name(guide, data, doc, row_id)}"
+        f"{TEMPLATE_DIR}/{template_file_name(guide, data, doc, row_id, out_dir / TEMPLATE_DIR)}"
         for doc, row_id in narrative_documents(guide, data)
     ]
     return [pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME, *templates]
@@ -235,7 +237,7 @@ def build(
             f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
         )
 
-    check_output_paths(out_dir, _output_names(guide, data, pdf_name, xlsx_name))
+    check_output_paths(out_dir, _output_names(guide, data, out_dir, pdf_name, xlsx_name))
     with OutputSet(out_dir) as staged:
         # Refuse before the work when an output cannot be replaced (held open, read-only, a
         # folder in its place); install() checks again before it touches anything.

@@ -18,6 +18,7 @@ from app.errors import OutputError
 from app.model import Company
 from app.outputs import (
     FORBIDDEN,
+    MAX_OUTPUT_PATH,
     RESERVED,
     STAGING_EXTRA,
     TEMP_EXTRA,
@@ -79,20 +80,29 @@ def test_random_names_with_invisible_and_forbidden_characters() -> None:
                 assert any("控制字符" in c for c in result.changes)
 
 
-@pytest.mark.parametrize("depth", [1, 30, 60, 100, 125])
-def test_the_whole_path_fits_windows_limits(tmp_path: Path, depth: int) -> None:
+@pytest.mark.parametrize("depth", [1, 30, 60, 90, 110])
+def test_the_whole_path_fits_what_excel_word_and_windows_open(tmp_path: Path, depth: int) -> None:
     folder = tmp_path / ("深" * depth)
     result = output_name("珠海" + "很长的企业名称" * 50, "-申报材料.pdf", folder)
-    staged = _utf16(str(folder.absolute() / result.name)) + STAGING_EXTRA + TEMP_EXTRA
-    assert staged <= WINDOWS_MAX_PATH
+    final = _utf16(str(folder.absolute() / result.name))
+    assert final <= MAX_OUTPUT_PATH
+    assert final + STAGING_EXTRA + TEMP_EXTRA <= WINDOWS_MAX_PATH
     assert any("名称太长" in c for c in result.changes)
 
 
-def test_a_folder_too_deep_for_any_name_is_refused(tmp_path: Path) -> None:
-    folder = tmp_path / ("深" * 120) / ("深" * 120)
+def test_a_folder_too_deep_for_a_name_is_refused_with_a_shorter_one_suggested(
+    tmp_path: Path,
+) -> None:
+    """No stub of a name (``珠-申报材料.pdf``): the build refuses and suggests a folder."""
+    folder = tmp_path
+    while _utf16(str(folder)) < MAX_OUTPUT_PATH - 20:
+        folder = folder / "很深的文件夹"
+    result = output_name("珠海某某科技有限公司", "-申报材料.pdf", folder)
+    assert result.stem == "珠海某某科技有限公司"
     with pytest.raises(OutputError) as caught:
-        output_name("珠海某某科技有限公司", "-申报材料.pdf", folder)
-    assert "路径太长" in caught.value.message
+        build(MemorySource(project(["export_credit_insurance"])), folder, BuildOptions(draft=True))
+    assert "路径太长" in caught.value.message and "例如" in caught.value.message
+    assert not folder.exists()
 
 
 def test_the_user_is_told_what_changed() -> None:
@@ -125,7 +135,7 @@ def test_every_output_of_a_build_follows_the_rule(tmp_path: Path, name: str) -> 
         assert path.is_file()
         assert not any(unicodedata.category(c) in {"Cc", "Cf"} for c in path.name)
         assert not _is_device(path.name)
-        assert _utf16(str(path.absolute())) + STAGING_EXTRA <= WINDOWS_MAX_PATH
+        assert _utf16(str(path.absolute())) <= MAX_OUTPUT_PATH
     assert result.pdf.name.removesuffix("-申报材料.pdf") == result.workbook.name.removesuffix(
         ".xlsx"
     )

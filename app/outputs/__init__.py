@@ -127,8 +127,9 @@ def output_name(text: str, tail: str = "", folder: Path | None = None) -> Output
     """The file name ``<stem><tail>`` for user text (``tail`` is e.g. ``".xlsx"``).
 
     ``folder`` is where the file goes (an output folder or a folder in it): the name is cut so
-    that the whole path, and its staging copy, stay within Windows' MAX_PATH. Raises
-    :class:`OutputError` when ``folder`` leaves no room for a name at all.
+    that the whole path stays within what Excel and Word open (:data:`MAX_OUTPUT_PATH`) and its
+    staging copy within MAX_PATH. A folder leaving room for fewer than :data:`MIN_STEM`
+    characters is not fitted to: :func:`check_output_paths` refuses it, suggesting a shorter one.
     """
     changes: list[str] = []
     out = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
@@ -145,7 +146,9 @@ def output_name(text: str, tail: str = "", folder: Path | None = None) -> Output
         changes.append(f"名称为空，改用“{FALLBACK_STEM}”")
         out = FALLBACK_STEM
     room = path_room(folder)
-    full, cut = out, False
+    if room - path_length(tail) < min(MIN_STEM, path_length(out)):
+        room = MAX_COMPONENT  # too deep to fit a name into: left to check_output_paths
+    cut = False
     while out and (len(out) > MAX_NAME or not _fits(out + tail, room)):
         out, cut = out[:-1].rstrip(". "), True
     base = _reserved_base(out)
@@ -154,15 +157,9 @@ def output_name(text: str, tail: str = "", folder: Path | None = None) -> Output
         while len(out) > len(base) + 1 and not _fits(out + tail, room):
             out, cut = out[:-1].rstrip(". "), True
         changes.append(f"“{base}”是 Windows 保留的设备名，在其后加了“＿”")
-    if not out or not _fits(out + tail, room):
-        raise OutputError(
-            f"输出文件夹的路径太长（{folder}），放不下文件“{full[:40]}{'…' if len(full) > 40 else ''}"
-            f"{tail}”。"
-            "请选择路径较短的文件夹（如 D:\\申报材料）后重试。"
-        )
     if cut:
         changes.append(f"名称太长，只保留了前 {len(out)} 个字")
-    return OutputName(out, tail, tuple(changes))
+    return OutputName(out or FALLBACK_STEM, tail, tuple(changes))
 
 
 def safe_file_stem(name: str) -> tuple[str, bool]:

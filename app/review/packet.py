@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from app.build import SUMS_NAME
-from app.errors import OutputError
 from app.findings import Finding
 from app.outputs import company_file_name
 from app.review.model import ItemAmount, SourceResult
@@ -298,10 +297,7 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
 
 def _company_stem(company: str, folder: Path) -> str:
     """The file-name stem a build into ``folder`` gives ``company`` (the one naming rule)."""
-    try:
-        return company_file_name(company.strip(), ".xlsx", folder).stem
-    except OutputError:  # the folder was moved somewhere deeper since: the plain rule
-        return company_file_name(company.strip(), ".xlsx").stem
+    return company_file_name(company.strip(), ".xlsx", folder).stem
 
 
 def verify_packet(folder: Path, shown: str) -> SourceResult:

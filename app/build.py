@@ -3,8 +3,9 @@
 Steps: evaluate and validate (blocking findings refuse a final build); measure the drawn parts,
 plan the packet, draw the drawn pages and the overlay, assemble the PDF; write the Excel file,
 the Word templates, the originals checklist and ``SHA256SUMS.txt``. Everything is written into a
-temporary folder beside the output folder (same file system) and only then moved into place, so
-a failure or a cancel leaves the output folder as it was.
+temporary folder beside the output folder (same file system) and only then put in place by
+:class:`app.outputs.OutputSet`, so a failure or a cancel leaves the output folder as it was and a
+killed process leaves the old set or the new one (restored by the next build).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +20,13 @@ from typing import Protocol
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from app.errors import AppError, BuildCancelled, OutputError
+from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.findings import Finding, blocking, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.originals import originals_checklist, write_originals_pdf
-from app.outputs import check_output_paths, replace_with_retry, safe_file_stem
+from app.outputs import OutputSet, check_output_paths, company_file_name, company_name_notice
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -51,10 +50,8 @@ __all__ = [
     "BuildResult",
     "EvidenceSource",
     "build",
-    "move_outputs",
     "outline",
     "packet_file_name",
-    "staging_folder",
     "toc_rows",
 ]
 
@@ -97,12 +94,15 @@ class BuildResult:
     plan: Plan | None = None  # what the PDF holds, page by page (the online folder cuts it up)
 
 
-def packet_file_name(company_name: str, stage: str = "final") -> tuple[str, bool]:
-    """``"<企业全称>-申报材料.pdf"`` made safe for Windows, and whether the name changed; the
-    初审 print is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
-    stem, changed = safe_file_stem(company_name.strip())
+def packet_file_name(
+    company_name: str, stage: str = "final", out_dir: Path | None = None
+) -> tuple[str, bool]:
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows (:func:`app.outputs.output_name`; its
+    path in ``out_dir`` within Windows' limits), and whether the name changed; the 初审 print
+    is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
     mark = "（初审用）" if stage == "review" else ""
-    return f"{stem}-申报材料{mark}.pdf", changed
+    result = company_file_name(company_name.strip(), f"-申报材料{mark}.pdf", out_dir)
+    return result.name, result.changed
 
 
 def toc_rows(plan: Plan) -> list[TocRow]:
@@ -165,10 +165,12 @@ def _check_cancel(cancel: CancelFn | None) -> None:
         raise BuildCancelled()
 
 
-def _output_names(guide: Guide, data: ProjectData, pdf_name: str, xlsx_name: str) -> list[str]:
+def _output_names(
+    guide: Guide, data: ProjectData, out_dir: Path, pdf_name: str, xlsx_name: str
+) -> list[str]:
     """Every file the build writes, relative to the output folder."""
     templates = [
-        f"{TEMPLATE_DIR}/{template_file_name(guide, data, doc, row_id)}"
+        f"{TEMPLATE_DIR}/{template_file_name(guide, data, doc, row_id, out_dir / TEMPLATE_DIR)}"
         for doc, row_id in narrative_documents(guide, data)
     ]
     return [pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME, *templates]
@@ -215,13 +217,12 @@ def build(
     bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
     bar.step("正在生成申请表")
 
-    pdf_name, pdf_renamed = packet_file_name(data.company.name, options.stage)
-    xlsx_name, _ = workbook_file_name(data.company.name)
+    pdf_name, _ = packet_file_name(data.company.name, options.stage, out_dir)
+    xlsx_name, _ = workbook_file_name(data.company.name, out_dir)
     warnings: list[str] = []
-    if pdf_renamed:
-        warnings.append(
-            f"企业全称含有文件名不允许的字符，输出文件命名为“{pdf_name}”和“{xlsx_name}”。"
-        )
+    notice = company_name_notice(data.company.name, out_dir)
+    if notice:
+        warnings.append(notice)
     if options.stage == "final":  # the scan no longer matches: say it with the result too
         warnings += [f.message for f in findings if f.code == "process.stamped_form_stale"]
     stamped_title = stamped_form_title(guide)
@@ -236,9 +237,12 @@ def build(
             f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
         )
 
-    check_output_paths(out_dir, _output_names(guide, data, pdf_name, xlsx_name))
-    tmp = staging_folder(out_dir)
-    try:
+    check_output_paths(out_dir, _output_names(guide, data, out_dir, pdf_name, xlsx_name))
+    with OutputSet(out_dir) as staged:
+        # Refuse before the work when an output cannot be replaced (held open, read-only, a
+        # folder in its place); install() checks again before it touches anything.
+        staged.check([pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME])
+        tmp = staged.folder
         with _mapped("申请表、目录等页面"):
             drawn = render_drawn(
                 ctx,
@@ -279,7 +283,7 @@ def build(
                 pages,
                 drawn.pdf,
                 overlay,
-                source.evidence_pdf,
+                _checked_reader(source, guide, data),
                 layout,
                 outline(plan),
                 drawn.links,
@@ -296,7 +300,7 @@ def build(
         _check_cancel(cancel)
         bar.step("正在生成 Word 模板")
         with _mapped("Word 模板"):
-            templates = write_templates(tmp / TEMPLATE_DIR, guide, data)
+            templates = write_templates(tmp / TEMPLATE_DIR, guide, data, out_dir / TEMPLATE_DIR)
         # A template already in the output folder may hold what the company typed into it:
         # never overwrite it (deleting it lets the next build write a fresh one).
         kept: list[Path] = []
@@ -323,9 +327,8 @@ def build(
             _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide, kept, out_dir)
         _check_cancel(cancel)
         bar.step("正在写入输出文件夹")
-        moved = _move_into(tmp, out_dir, [*outputs, tmp / SUMS_NAME])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        # The checksum list goes last: it is the seal of the set (see OutputSet).
+        moved = staged.install([*outputs, tmp / SUMS_NAME])
     if progress is not None:
         progress(bar.total, bar.total, "完成")
     return BuildResult(
@@ -351,6 +354,25 @@ def _copies(guide: Guide, options: BuildOptions) -> int:
         return 2
     wanted = process.review_copies if options.stage == "review" else process.final_copies
     return max(1, wanted)
+
+
+def _checked_reader(
+    source: EvidenceSource, guide: Guide, data: ProjectData
+) -> Callable[[str], bytes]:
+    """``source.evidence_pdf`` whose damaged-file refusal also names the file's document."""
+    documents = {f.id: f.document_id for f in data.evidence}
+
+    def read(file_id: str) -> bytes:
+        try:
+            return source.evidence_pdf(file_id)
+        except EvidenceDamagedError as exc:
+            try:
+                title = guide.document(documents[file_id]).title
+            except KeyError:
+                title = exc.document
+            raise EvidenceDamagedError(file_id, exc.name, title) from exc
+
+    return read
 
 
 def _sha256(path: Path) -> str:
@@ -387,40 +409,3 @@ def _write_sums(
             title = f.document_id
         lines.append(f"# {f.sha256}  {title} / {f.name}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def staging_folder(out_dir: Path) -> Path:
-    """A new temporary folder beside ``out_dir`` (same file system) to write outputs into
-    before :func:`move_outputs` puts them in place. The caller removes it."""
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"无法在 {out_dir.parent} 中创建临时文件夹（{exc.strerror or exc}）。"
-            f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
-        ) from exc
-
-
-def move_outputs(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
-    """Put finished ``files`` (under the staging folder ``tmp``) into ``out_dir`` the way the
-    build does: other output writers (the online folder) use this, so they share its rules."""
-    return _move_into(tmp, out_dir, files)
-
-
-def _move_into(tmp: Path, out_dir: Path, files: Sequence[Path]) -> list[Path]:
-    """Move the finished files from ``tmp`` into ``out_dir`` (replacing older ones)."""
-    moved: list[Path] = []
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for src in files:
-            dest = out_dir / src.relative_to(tmp)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            replace_with_retry(src, dest)
-            moved.append(dest)
-    except OSError as exc:
-        raise OutputError(
-            f"无法把生成的文件移入 {out_dir}（{exc.strerror or exc}）。请检查该文件夹是否可写，"
-            f"或选择另一个输出文件夹。"
-        ) from exc
-    return moved

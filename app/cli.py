@@ -22,7 +22,7 @@ from typing import Any, Literal, NoReturn, TextIO
 
 from app.about import command_name
 from app.errors import AppError, IntakeError
-from app.findings import Finding, validate
+from app.findings import Finding, damaged_evidence_findings, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
@@ -185,7 +185,9 @@ def load_source(
             store = ProjectStore.open(src, read_only=True)
         with store:
             data = store.load()
-        return guide_by_id(data.guide_id), data, []
+            damaged = store.damaged_evidence()
+        guide = guide_by_id(data.guide_id)
+        return guide, data, damaged_evidence_findings(guide, data, damaged)
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
 
 

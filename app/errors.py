@@ -56,3 +56,19 @@ class BuildCancelled(AppError):
 
 class OutputError(AppError):
     """An output cannot be written (folder missing, file held open by another program...)."""
+
+
+class EvidenceDamagedError(ProjectFileError):
+    """An evidence file's stored bytes no longer match the SHA-256 recorded at import (the
+    project file is damaged there). Names the file (and its document, when known) and says how
+    to attach it again."""
+
+    def __init__(self, file_id: str, name: str, document: str = "") -> None:
+        where = f"“{document}”；" if document else ""
+        super().__init__(
+            f"证明材料“{name}”已损坏（{where}项目文件中保存的内容与导入时的校验值不符），"
+            f"申报材料未生成。请在“材料”步骤中删除该文件，再重新添加原文件“{name}”，然后重新生成。"
+        )
+        self.file_id = file_id
+        self.name = name
+        self.document = document

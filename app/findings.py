@@ -30,7 +30,7 @@ from app.company import check_credit_code, check_district, check_email, check_ph
 from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
-from app.outputs import safe_file_stem
+from app.outputs import company_name_notice
 from app.process import figure_changes, form_figures, stage_reached
 from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
 
@@ -191,17 +191,9 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
                 )
             )
     if c.name.strip():
-        stem, changed = safe_file_stem(c.name.strip())
-        if changed:
-            out.append(
-                Finding(
-                    "company.name.file_name",
-                    "warning",
-                    "company.name",
-                    f"企业全称含有 Windows 文件名不允许的字符，Excel 文件将命名为“{stem}.xlsx”"
-                    "（已替换为全角字符）。",
-                )
-            )
+        notice = company_name_notice(c.name)
+        if notice:
+            out.append(Finding("company.name.file_name", "warning", "company.name", notice))
     msg = check_credit_code(c.credit_code)
     if msg:
         code = (
@@ -545,6 +537,44 @@ def _deadlines(guide: Guide, today: dt.date) -> list[Finding]:
                     "warning",
                     f"deadline.{d.id}",
                     f"距{d.title}（{d.date.isoformat()}）还有 {days} 天。",
+                )
+            )
+    return out
+
+
+def damaged_evidence_findings(
+    guide: Guide, data: ProjectData, damaged: dict[str, tuple[str, ...]]
+) -> list[Finding]:
+    """Findings for evidence files whose stored bytes no longer match their SHA-256: blocking
+    when the PDF a build reads is damaged, a warning when only the stored original is."""
+    out: list[Finding] = []
+    for f in data.evidence:
+        parts = damaged.get(f.id)
+        if not parts:
+            continue
+        try:
+            title = guide.document(f.document_id).title
+        except KeyError:
+            title = f.document_id
+        where = f"document.{f.document_id}" + (f".{f.row_id}" if f.row_id else "")
+        if "pdf" in parts:
+            out.append(
+                Finding(
+                    "evidence.damaged",
+                    "blocking",
+                    where,
+                    f"证明材料“{f.name}”已损坏（“{title}”；项目文件中保存的内容与导入时的校验值"
+                    f"不符），无法生成申报材料。请在“材料”步骤中删除该文件，再重新添加原文件。",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "evidence.original_damaged",
+                    "warning",
+                    where,
+                    f"证明材料“{f.name}”保存的原件已损坏（“{title}”；申报材料不受影响，但导出清单时"
+                    f"得不到完好的原件）。建议在“材料”步骤中删除该文件，再重新添加原文件。",
                 )
             )
     return out

@@ -12,6 +12,7 @@ Chinese text uses 宋体 (body) and 黑体 (title, headings), set as the East As
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +29,7 @@ from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import ProjectData, Row, Value
-from app.outputs import safe_file_stem, write_atomic
+from app.outputs import output_name, write_atomic
 from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number
 
 BODY_FONT = "宋体"
@@ -103,9 +104,14 @@ def narrative_documents(
 
 
 def template_file_name(
-    guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str | None
+    guide: Guide,
+    project: ProjectData,
+    doc: DocumentSpec,
+    row_id: str | None,
+    folder: Path | None = None,
 ) -> str:
-    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names)."""
+    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names,
+    :func:`app.outputs.output_name`; the whole path in ``folder`` within Windows' limits)."""
     stem = doc.title.strip().strip("《》")
     if row_id is not None:
         table, row, n = _find_row(guide, project, doc, row_id)
@@ -116,8 +122,7 @@ def template_file_name(
         if len(same) > 1:
             label = f"{label}（第{n}行）"
         stem = f"{stem}-{label}"
-    safe, _ = safe_file_stem(stem)
-    return f"{safe}.docx"
+    return output_name(stem, ".docx", folder).name
 
 
 def write_template(
@@ -130,12 +135,17 @@ def write_template(
     _save(path, document)
 
 
-def write_templates(out_dir: Path, guide: Guide, project: ProjectData) -> list[Path]:
-    """Write every template of the selection into ``out_dir``; returns the files written."""
+def write_templates(
+    out_dir: Path, guide: Guide, project: ProjectData, name_folder: Path | None = None
+) -> list[Path]:
+    """Write every template of the selection into ``out_dir``; returns the files written.
+    ``name_folder``: the folder whose path length the names must fit (default ``out_dir``; the
+    final folder when ``out_dir`` is a staging folder)."""
     ev = evaluate(guide, project)
     written: list[Path] = []
     for doc, row_id in narrative_documents(guide, project):
-        path = out_dir / template_file_name(guide, project, doc, row_id)
+        name = template_file_name(guide, project, doc, row_id, name_folder or out_dir)
+        path = out_dir / name
         _save(path, _build(guide, project, ev, doc, row_id))
         written.append(path)
     return written
@@ -424,8 +434,18 @@ def _setup_styles(document: Any) -> None:
             ppr.remove(border)
 
 
+# Characters XML (so Word) cannot hold: a vertical tab (Word's own Shift+Enter, pasted) or a form
+# feed becomes a line break, other controls go.
+_XML_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.translate(_XML_BREAKS))
+
+
 def _run(paragraph: Any, text: str, *, bold: bool = False, font: str = BODY_FONT) -> Any:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_text(text))
     run.bold = bold or None
     _set_fonts(run.element.get_or_add_rPr(), font)
     return run
@@ -480,7 +500,7 @@ def _build(
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     props = document.core_properties
     props.title = doc.title.strip("《》")
-    props.author = company.name or "申报材料助手"
+    props.author = _xml_text(company.name)[:255] or "申报材料助手"  # Word allows 255
     props.subject = guide.title
 
     _run(document.add_paragraph(style="Title"), doc.title.strip("《》"), font=HEADING_FONT)

@@ -35,7 +35,7 @@ from app.errors import OutputError
 from app.form_layout import cny_capital
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Row, Value
-from app.outputs import safe_file_stem, write_atomic
+from app.outputs import company_file_name, write_atomic
 from app.rules import Evaluation, Rates, RowResult, cell, in_period
 
 MONEY_FORMAT = "#,##0.00"
@@ -84,10 +84,11 @@ _TOTAL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2
 # Public API
 
 
-def workbook_file_name(company_name: str) -> tuple[str, bool]:
-    """``"<企业全称>.xlsx"`` made safe for Windows, and whether the name had to change."""
-    stem, changed = safe_file_stem(company_name.strip())
-    return f"{stem}.xlsx", changed
+def workbook_file_name(company_name: str, out_dir: Path | None = None) -> tuple[str, bool]:
+    """``"<企业全称>.xlsx"`` made safe for Windows (the same stem as the packet PDF's, see
+    :func:`app.outputs.company_file_name`), and whether the name had to change."""
+    result = company_file_name(company_name.strip(), ".xlsx", out_dir)
+    return result.name, result.changed
 
 
 def write_workbook(
@@ -161,8 +162,8 @@ def build_workbook(
     rates = Rates(guide, project.rates)
     for table, name in zip(workbook_tables(guide, project), names[2:], strict=True):
         _table_sheet(wb.create_sheet(name), guide, project, evaluation, rates, table)
-    wb.properties.title = f"{project.company.name} {guide.short_title}"
-    wb.properties.creator = project.company.name or "申报材料助手"
+    wb.properties.title = _clean(f"{project.company.name} {guide.short_title}")
+    wb.properties.creator = _clean(project.company.name) or "申报材料助手"
     return wb
 
 

@@ -5,6 +5,7 @@ the size limit (a 25 MB 600-dpi scan is reduced and stays readable), the Excel f
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
 import subprocess
@@ -17,10 +18,11 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+from app import outputs
 from app.build import BlockedError
 from app.cli import main
 from app.demo import SAMPLE_MANIFEST
-from app.errors import BuildCancelled
+from app.errors import BuildCancelled, OutputError
 from app.guide import guide_by_id
 from app.intake import import_file
 from app.manifest import import_manifest, load_manifest
@@ -28,6 +30,7 @@ from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write
 from app.packet.layout import A4
 from app.project import ProjectStore
 from app.rules import evaluate, fmt_money
+from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import evidence_pdf, marker
 from tests.project_store_fixtures import imported
 
@@ -214,6 +217,31 @@ def test_cancel_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
         write_online(store, out, guide=GUIDE, cancel=cancel)
     assert [p.name for p in out.iterdir()] == ["旧文件.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "示例.sbproj"]
+
+
+def test_a_file_held_open_half_way_leaves_the_old_online_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check passed, then the notes file was opened: the set is rolled back as a whole."""
+    project = sample(tmp_path)
+    out = tmp_path / "网上申报"
+    with ProjectStore.open(project) as store:
+        write_online(store, out, guide=GUIDE)
+        before = snapshot(out)
+        real = os.replace
+
+        def flaky(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> None:
+            if Path(b) == out / NOTES_NAME and Path(a).parent.name == "new":
+                raise windows_error(32)
+            real(a, b)
+
+        monkeypatch.setattr(os, "replace", flaky)
+        monkeypatch.setattr(outputs.time, "sleep", lambda s: None)
+        with pytest.raises(OutputError) as caught:
+            write_online(store, out, guide=GUIDE, today=dt.date(2019, 2, 20))
+    assert NOTES_NAME in caught.value.message and "占用" in caught.value.message
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["示例.sbproj", "网上申报"]
 
 
 def test_cli_online(tmp_path: Path) -> None:

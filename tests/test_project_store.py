@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ProjectFileError
+from app.errors import EvidenceDamagedError, ProjectFileError
 from app.model import Company, PageInfo, ProjectData, Rate
 from app.project import FILE_SUFFIX, SCHEMA_VERSION, ProjectStore
 from tests.project_store_fixtures import imported
@@ -390,7 +390,11 @@ def test_verify_reports_files_whose_bytes_changed(path: Path, store: ProjectStor
         )
     raw.close()
     assert store.verify() == [bad_pdf, bad_original]
-    assert store.evidence_pdf(bad_pdf) == b"%PDF-tampered"  # reading does not verify
+    assert store.damaged_evidence() == {bad_pdf: ("pdf",), bad_original: ("original",)}
+    with pytest.raises(EvidenceDamagedError) as caught:  # what a build reads is verified
+        store.evidence_pdf(bad_pdf)
+    assert caught.value.file_id == bad_pdf and "“bad pdf”" in caught.value.message
+    assert store.evidence_pdf(bad_original) == imported("bad original").pdf
     store.remove_evidence(bad_pdf)
     store.remove_evidence(bad_original)
     assert store.verify() == []

@@ -301,3 +301,22 @@ def test_summary_is_written_atomically(desk: Desk, tmp_path: Path) -> None:
     write_summary(dest, result.results)
     assert load_workbook(dest)[SUMMARY_SHEET]["B4"].value == SAMPLE_NAME
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]  # no temporary file left
+
+
+def test_a_packet_named_by_the_naming_rule_is_recognised(tmp_path: Path) -> None:
+    """A long name with a pasted line break: the build cut and cleaned it for the file names;
+    review applies the same rule and finds the PDF and the Excel file it expects."""
+    import datetime as dt
+
+    from app.model import Company
+    from tests.packet_fixtures import COMPANY, MemorySource, project
+
+    name = "珠海\v" + "很长的科技服务外包有限公司" * 8
+    data = project(
+        ["export_credit_insurance"], company=Company(**{**COMPANY.__dict__, "name": name})
+    )
+    folder = tmp_path / "输出"
+    result = build(MemorySource(data), folder, BuildOptions(), today=dt.date(2019, 1, 10))
+    assert len(result.workbook.stem) < len(name)  # the name was cleaned and cut
+    codes = {f.code for f in review_source(Found(folder, "p", "packet")).findings}
+    assert not codes & {"excel_name", "pdf_name", "no_pdf"}

@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from shiboken6 import Shiboken
 
 from app.errors import AppError
-from app.findings import Finding, validate
+from app.findings import Finding, damaged_evidence_findings, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import Company, ProjectData, Rate, Value
@@ -87,6 +87,13 @@ class ProjectSession(QObject):
         self._findings: list[Finding] | None = None
         self._pending: set[str] = set()
         self._step_error: BaseException | None = None
+        # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
+        # (files attached later are fresh; a damaged file leaves the list once removed).
+        try:
+            self._damaged = store.damaged_evidence()
+        except BaseException:
+            store.close()  # e.g. damaged text found while reading: the file is refused
+            raise
         store.on_change.append(self._on_store_change)
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -155,7 +162,9 @@ class ProjectSession(QObject):
     @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
-            self._findings = validate(self.guide, self.data, self.evaluation)
+            self._findings = damaged_evidence_findings(
+                self.guide, self.data, self._damaged
+            ) + validate(self.guide, self.data, self.evaluation)
         return self._findings
 
     # -- plain edits (saved at once; text fields have their own undo) ---------------------------

@@ -13,7 +13,8 @@
 The documents are cut from a packet built for this purpose (stage ``online``: the final
 packet's content, the district-stamped form if attached, no binding gutter, no blank pages), so
 every file is exactly what the bound packet shows. Everything is written into a staging folder
-and moved into place by :func:`app.build.move_outputs`, like the build.
+and put in place by :class:`app.outputs.OutputSet`, like the build: the folder ends with the old
+set or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,8 +42,6 @@ from app.build import (
     BuildOptions,
     EvidenceSource,
     build,
-    move_outputs,
-    staging_folder,
     toc_rows,
 )
 from app.errors import AppError, OutputError
@@ -52,7 +50,7 @@ from app.fonts import register_fonts
 from app.guide import guide_by_id
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
-from app.outputs import safe_file_stem, write_atomic
+from app.outputs import OutputSet, safe_file_stem, write_atomic
 from app.packet.plan import UNBOUND_GUTTER_MM, Plan
 from app.process import stamped_form_title, uses_stamped_form
 from app.rules import Evaluation, evaluate, fmt_money
@@ -164,59 +162,60 @@ def write_online(
         if progress is not None:
             progress(done, total, label)
 
-    tmp = staging_folder(out_dir)
     try:
-        packet = build(
-            source,
-            tmp / "packet",
-            online_options(),
-            progress=lambda d, t, label: step(d, 2 * t, "正在排版" if label == "完成" else label),
-            cancel=cancel,
-            today=today,
-            guide=guide,
-        )
-        assert packet.plan is not None
-        plan = packet.plan
-        evaluation = evaluate(guide, data)
-        docs = document_files(plan)
-        folder = tmp / "online"
-        folder.mkdir()
-        written: list[Path] = []
-        reductions: list[Reduction] = []
-        too_large: list[str] = []
-        with pikepdf.open(packet.pdf) as whole:
-            for n, doc in enumerate(docs, start=1):
-                if cancel is not None and cancel():
-                    from app.errors import BuildCancelled
-
-                    raise BuildCancelled()
-                step(len(docs) + n, len(docs) * 2, f"正在生成 {doc.name}")
-                path = folder / doc.name
-                size = _write_pages(whole, doc.first, doc.last, path)
-                if size > limit:
-                    reduced = _reduce(path, size, limit, rules)
-                    if reduced is not None:
-                        reductions.append(reduced)
-                    if path.stat().st_size > limit:
-                        too_large.append(doc.name)
-                written.append(path)
-        xlsx_name, _ = workbook_file_name(data.company.name)
-        workbook = folder / xlsx_name
-        _write_workbook(workbook, guide, data, evaluation, plan)
-        table_pdf = folder / f"{TABLE_NAME}.pdf"
-        _write_table_pdf(table_pdf, guide, data, evaluation, today)
-        warnings = list(packet.warnings)
-        stamped = stamped_form_title(guide)
-        if stamped and not uses_stamped_form(guide.process, data):
-            warnings.append(
-                f"尚未附上“{stamped}”：上传的申请表是未经区商务部门盖章的那份。"
-                f"如平台要求上传盖章的申请表，请先附上扫描件后重新生成。"
+        with OutputSet(out_dir) as staged:
+            packet = build(
+                source,
+                staged.root / "packet",
+                online_options(),
+                progress=lambda d, t, label: step(
+                    d, 2 * t, "正在排版" if label == "完成" else label
+                ),
+                cancel=cancel,
+                today=today,
+                guide=guide,
             )
-        notes = folder / NOTES_NAME
-        _write_notes(notes, guide, docs, limit, rules, reductions, too_large, warnings)
-        outputs = [*written, workbook, table_pdf, notes]
-        step(len(docs) * 2 - 1, len(docs) * 2, "正在写入输出文件夹")
-        moved = move_outputs(folder, out_dir, outputs)
+            assert packet.plan is not None
+            plan = packet.plan
+            evaluation = evaluate(guide, data)
+            docs = document_files(plan)
+            folder = staged.folder
+            written: list[Path] = []
+            reductions: list[Reduction] = []
+            too_large: list[str] = []
+            with pikepdf.open(packet.pdf) as whole:
+                for n, doc in enumerate(docs, start=1):
+                    if cancel is not None and cancel():
+                        from app.errors import BuildCancelled
+
+                        raise BuildCancelled()
+                    step(len(docs) + n, len(docs) * 2, f"正在生成 {doc.name}")
+                    path = folder / doc.name
+                    size = _write_pages(whole, doc.first, doc.last, path)
+                    if size > limit:
+                        reduced = _reduce(path, size, limit, rules)
+                        if reduced is not None:
+                            reductions.append(reduced)
+                        if path.stat().st_size > limit:
+                            too_large.append(doc.name)
+                    written.append(path)
+            xlsx_name, _ = workbook_file_name(data.company.name, out_dir)
+            workbook = folder / xlsx_name
+            _write_workbook(workbook, guide, data, evaluation, plan)
+            table_pdf = folder / f"{TABLE_NAME}.pdf"
+            _write_table_pdf(table_pdf, guide, data, evaluation, today)
+            warnings = list(packet.warnings)
+            stamped = stamped_form_title(guide)
+            if stamped and not uses_stamped_form(guide.process, data):
+                warnings.append(
+                    f"尚未附上“{stamped}”：上传的申请表是未经区商务部门盖章的那份。"
+                    f"如平台要求上传盖章的申请表，请先附上扫描件后重新生成。"
+                )
+            notes = folder / NOTES_NAME
+            _write_notes(notes, guide, docs, limit, rules, reductions, too_large, warnings)
+            outputs = [*written, workbook, table_pdf, notes]
+            step(len(docs) * 2 - 1, len(docs) * 2, "正在写入输出文件夹")
+            moved = staged.install(outputs)  # the notes file last: the set's seal
     except AppError:
         raise
     except (OSError, pikepdf.PdfError, ValueError) as exc:
@@ -224,8 +223,6 @@ def write_online(
             f"生成网上申报文件夹时出错（{exc}），文件夹未改动。请检查输出文件夹是否可写、磁盘空间"
             f"是否充足后重试。"
         ) from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     step(1, 1, "完成")
     k = len(written)
     return OnlineResult(

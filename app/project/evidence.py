@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.errors import EvidenceDamagedError
 from app.model import EvidenceFile, PageInfo
 from app.project import pdfdelta
 from app.project.snapshots import EvidenceSnapshot
@@ -317,6 +318,46 @@ def compact_pdfs(conn: sqlite3.Connection) -> int:
             conn.execute("UPDATE evidence_blobs SET pdf = ? WHERE file_id = ?", (encoded, file_id))
             done += 1
     return done
+
+
+def checked_pdf(conn: sqlite3.Connection, file_id: str) -> bytes:
+    """The ``pdf`` bytes of a file (whole, however stored), verified against their SHA-256;
+    KeyError if there is no such file, :class:`EvidenceDamagedError` if they do not match."""
+    found = conn.execute(
+        "SELECT e.name, b.pdf, b.pdf_sha256, b.original FROM evidence AS e"
+        " LEFT JOIN evidence_blobs AS b ON b.file_id = e.id WHERE e.id = ?",
+        (file_id,),
+    ).fetchone()
+    if found is None:
+        raise KeyError(f"no evidence file {file_id!r} in this project")
+    name, pdf, pdf_sha256, original = found
+    whole = _whole_pdf(pdf, original)  # stored as what it adds to its original, maybe
+    if whole is None or not _matches(whole, pdf_sha256):
+        raise EvidenceDamagedError(file_id, str(name))
+    return bytes(whole)
+
+
+def damaged(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Files whose stored bytes no longer match their SHA-256 (or are gone): id -> the damaged
+    parts, ``"pdf"`` (what a build reads) and/or ``"original"`` (the file as imported)."""
+    out: dict[str, tuple[str, ...]] = {}
+    rows = conn.execute(
+        "SELECT e.id, e.sha256, b.original, b.pdf_sha256, b.pdf FROM evidence AS e"
+        " LEFT JOIN evidence_blobs AS b ON b.file_id = e.id"
+        " ORDER BY e.document_id, e.row_id, e.position, e.id"
+    )
+    for file_id, sha256, original, pdf_sha256, pdf in rows:
+        parts = tuple(
+            part
+            for part, ok in (
+                ("pdf", _matches(_whole_pdf(pdf, original), pdf_sha256)),
+                ("original", _matches(original, sha256)),
+            )
+            if not ok
+        )
+        if parts:
+            out[str(file_id)] = parts
+    return out
 
 
 def bad_files(conn: sqlite3.Connection) -> list[str]:

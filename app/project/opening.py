@@ -19,6 +19,10 @@ from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def _utf8(raw: bytes) -> str:
+    return raw.decode("utf-8")
+
+
 def connect(path: Path, timeout: float, read_only: bool = False) -> sqlite3.Connection:
     """Open an existing file read-write (never creating it), autocommit, usable from threads
     (the store serialises calls with a lock). ``read_only``: SQLite's read-only mode."""
@@ -26,6 +30,9 @@ def connect(path: Path, timeout: float, read_only: bool = False) -> sqlite3.Conn
     conn = sqlite3.connect(
         uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
     )
+    # Text that is not UTF-8 can only come from damage: raise UnicodeDecodeError (mapped to
+    # "damaged" by the callers) rather than sqlite3's OperationalError ("disk I/O" to a user).
+    conn.text_factory = _utf8
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         if not read_only:
@@ -97,6 +104,8 @@ def open_file(
             conn.close()
         if isinstance(exc, sqlite3.Error):
             raise failures.from_sqlite(exc, path, opening=True) from exc
+        if isinstance(exc, UnicodeDecodeError):
+            raise failures.damaged(path) from exc
         raise
     return conn, guide_id
 

@@ -246,6 +246,8 @@ class ProjectStore:
                         conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
                     raise failures.from_sqlite(exc, self.path) from exc
+                if isinstance(exc, UnicodeDecodeError):  # damaged text (see opening.connect)
+                    raise failures.damaged(self.path) from exc
                 raise
         for topic in topics:
             for callback in list(self.on_change):
@@ -261,6 +263,8 @@ class ProjectStore:
                 yield conn
             except sqlite3.Error as exc:
                 raise failures.from_sqlite(exc, self.path) from exc
+            except UnicodeDecodeError as exc:  # damaged text (see opening.connect)
+                raise failures.damaged(self.path) from exc
             finally:
                 if conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
@@ -604,9 +608,10 @@ class ProjectStore:
             evidence.rotate(conn, file_id, page_index, degrees)
 
     def evidence_pdf(self, file_id: str) -> bytes:
-        """The normalised PDF bytes of a file (not verified; see :meth:`verify`)."""
+        """The normalised PDF bytes of a file, verified against the SHA-256 stored with them:
+        :class:`app.errors.EvidenceDamagedError` (naming the file) if they do not match."""
         with self._read() as conn:
-            return evidence.blob(conn, file_id, "pdf")
+            return evidence.checked_pdf(conn, file_id)
 
     def evidence_original(self, file_id: str) -> bytes:
         """The original bytes of a file, as imported."""
@@ -617,6 +622,12 @@ class ProjectStore:
         """Ids of the files whose stored bytes no longer match their SHA-256 (empty if all good)."""
         with self._read() as conn:
             return evidence.bad_files(conn)
+
+    def damaged_evidence(self) -> dict[str, tuple[str, ...]]:
+        """Like :meth:`verify`, with the damaged parts of each file: ``"pdf"`` (what a build
+        reads) and/or ``"original"`` (the file as imported)."""
+        with self._read() as conn:
+            return evidence.damaged(conn)
 
     def set_declaration_confirmed(self, confirmed: bool) -> None:
         """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""

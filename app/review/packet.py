@@ -19,10 +19,10 @@ from typing import Any
 
 from app.build import SUMS_NAME
 from app.findings import Finding
-from app.outputs import safe_file_stem
+from app.outputs import company_file_name
 from app.review.model import ItemAmount, SourceResult
 from app.rules import fmt_money
-from app.workbook import FORM_SHEET, TOC_SHEET, workbook_file_name
+from app.workbook import FORM_SHEET, TOC_SHEET
 
 A4 = (595.2756, 841.8898)
 A4_TOLERANCE = 2.0  # points
@@ -295,6 +295,11 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
     return _Pdf(pages, author, marks, form_text)
 
 
+def _company_stem(company: str, folder: Path) -> str:
+    """The file-name stem a build into ``folder`` gives ``company`` (the one naming rule)."""
+    return company_file_name(company.strip(), ".xlsx", folder).stem
+
+
 def verify_packet(folder: Path, shown: str) -> SourceResult:
     """Verify a built packet folder; every failure is a blocking finding, and ``error`` says
     the first of them (or why the folder could not be read)."""
@@ -317,7 +322,8 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
     if not company and named:
         company = named.group("stem")
     sheet: _Sheet | None = None
-    xlsx_name = workbook_file_name(company)[0] if company else ""
+    stem = _company_stem(company, folder) if company else ""
+    xlsx_name = f"{stem}.xlsx" if company else ""
     if company and (folder / xlsx_name).is_file():
         sheet = _read_workbook(check, folder / xlsx_name)
     else:
@@ -332,7 +338,7 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
         if others:
             sheet = _read_workbook(check, folder / others[0])
 
-    if named and company and named.group("stem") != safe_file_stem(company.strip())[0]:
+    if named and company and named.group("stem") != stem:
         check.fail("pdf_name", pdfs[0], f"申报材料 PDF 的文件名与企业全称“{company}”不符。")
     if sheet is not None:
         _compare(check, sheet, pdf, company)

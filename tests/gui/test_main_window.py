@@ -209,3 +209,38 @@ def test_the_application_has_its_icon_and_font(gui_app):  # type: ignore[no-unty
 
     assert not gui_app.windowIcon().isNull()
     assert BUNDLED_FAMILY in QFontDatabase.families()  # Chinese renders on any machine
+
+
+def test_damaged_evidence_is_a_finding_until_the_file_is_attached_again(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from app.demo import SAMPLE_MANIFEST
+    from app.manifest import import_manifest, load_manifest
+
+    path = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), path)
+    raw = sqlite3.connect(path)
+    with raw:
+        victim_id, victim = raw.execute(
+            "SELECT id, name FROM evidence ORDER BY document_id, position LIMIT 1"
+        ).fetchone()
+        raw.execute(
+            "UPDATE evidence_blobs SET pdf = ? WHERE file_id = ?", (b"%PDF-damaged", victim_id)
+        )
+    raw.close()
+    window = make_window(qtbot)
+    window.open_project(path)
+    window.go(4)
+    check = window.check_page
+
+    def texts() -> list[str]:
+        out = []
+        for g in range(check.tree.topLevelItemCount()):
+            group = check.tree.topLevelItem(g)
+            out += [group.child(i).text(0) for i in range(group.childCount())]
+        return out
+
+    qtbot.waitUntil(lambda: any(f"“{victim}”已损坏" in t for t in texts()))
+    assert any(f.code == "evidence.damaged" and f.blocking for f in window.session.findings)
+    window.session.remove_file(victim_id)  # removed: the damaged bytes are gone with it
+    qtbot.waitUntil(lambda: not any("已损坏" in t for t in texts()))

@@ -57,7 +57,7 @@ class TemplateMaker(QObject):
 
         def work(ctx: TaskContext) -> tuple[Path, bool]:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / template_file_name(guide, data, doc, row_id)
+            path = folder / template_file_name(guide, data, doc, row_id, folder)
             if path.exists():  # never overwrite what the company may have filled in
                 return path, False
             write_template(path, guide, data, doc, row_id)

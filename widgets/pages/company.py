@@ -24,7 +24,7 @@ from app.company import (
     split_other_district,
 )
 from app.model import COMPANY_FIELDS
-from app.outputs import safe_file_stem
+from app.outputs import company_name_notice
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 
@@ -245,9 +245,7 @@ class CompanyPage(Page):
             if split_other_district(value, guide.district_other) is not None:
                 msg = check_district(value, guide.districts, guide.district_other)
         elif fid == "name" and value:
-            stem, changed = safe_file_stem(value)
-            if changed:
-                msg = f"名称中含有 Windows 文件名不允许的字符，Excel 文件将命名为“{stem}.xlsx”。"
+            msg = company_name_notice(value)
         label = self.messages[fid]
         label.setText(msg or "")
         label.setVisible(bool(msg))

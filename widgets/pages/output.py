@@ -302,24 +302,30 @@ class OutputPage(Page):
     def start_build(self) -> None:
         if self.session is None or self.task is not None:
             return
-        from app.build import BuildOptions, build
-        from app.packet.plan import UNBOUND_GUTTER_MM
+        from app.packet.plan_model import UNBOUND_GUTTER_MM
 
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         draft = any(f.blocking for f in self.session.findings)
         review = self.build_stage() == "review"
-        options = BuildOptions(
-            duplex=False if review else self.duplex.isChecked(),
-            gutter_mm=UNBOUND_GUTTER_MM if review else self.gutter.value(),
-            repeat_shared=self.repeat.isChecked(),
-            draft=draft,
-            stage="review" if review else "final",
-        )
+        duplex = False if review else self.duplex.isChecked()
+        gutter_mm = UNBOUND_GUTTER_MM if review else self.gutter.value()
+        repeat_shared = self.repeat.isChecked()
         store = self.session.store
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            # app.build and what it draws with (reportlab, openpyxl, python-docx) are imported
+            # here, in the worker, not on the window's thread (~0.1-0.5 s the first time)
+            from app.build import BuildOptions, build
+
+            options = BuildOptions(
+                duplex=duplex,
+                gutter_mm=gutter_mm,
+                repeat_shared=repeat_shared,
+                draft=draft,
+                stage="review" if review else "final",
+            )
             return build(
                 store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
             )
@@ -333,8 +339,6 @@ class OutputPage(Page):
         """Write the online-declaration folder in the background."""
         if self.session is None or self.task is not None:
             return
-        from app.outputs.online import write_online
-
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         folder = default_online_dir(self.session.path, out_dir)
@@ -342,6 +346,8 @@ class OutputPage(Page):
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            from app.outputs.online import write_online  # heavy: imported in the worker
+
             return write_online(
                 store, folder, progress=ctx.progress, cancel=ctx.cancelled, today=today
             )

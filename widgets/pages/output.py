@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import stage_reached
@@ -185,6 +186,8 @@ class OutputPage(Page):
         self.view_button.clicked.connect(self.show_packet)
         actions.insertWidget(0, self.view_button)
         self.viewer: QWidget | None = None
+        self._viewer_request = 0  # the packet window being loaded for (a newer build wins)
+        self._loading_packet: object | None = None  # keeps the loading document alive
         dl.addLayout(actions)
         self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
         self.open_folder.clicked.connect(lambda: self._open_result("folder"))
@@ -302,14 +305,12 @@ class OutputPage(Page):
     def start_build(self) -> None:
         if self.session is None or self.task is not None:
             return
-        from app.packet.plan_model import UNBOUND_GUTTER_MM
-
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         draft = any(f.blocking for f in self.session.findings)
         review = self.build_stage() == "review"
         duplex = False if review else self.duplex.isChecked()
-        gutter_mm = UNBOUND_GUTTER_MM if review else self.gutter.value()
+        gutter_mm = self.gutter.value()
         repeat_shared = self.repeat.isChecked()
         store = self.session.store
         today = self.today
@@ -318,10 +319,11 @@ class OutputPage(Page):
             # app.build and what it draws with (reportlab, openpyxl, python-docx) are imported
             # here, in the worker, not on the window's thread (~0.1-0.5 s the first time)
             from app.build import BuildOptions, build
+            from app.packet.plan import UNBOUND_GUTTER_MM
 
             options = BuildOptions(
                 duplex=duplex,
-                gutter_mm=gutter_mm,
+                gutter_mm=UNBOUND_GUTTER_MM if review else gutter_mm,
                 repeat_shared=repeat_shared,
                 draft=draft,
                 stage="review" if review else "final",
@@ -442,18 +444,34 @@ class OutputPage(Page):
 
     # -- after ------------------------------------------------------------------------------
     def show_packet(self) -> None:
-        """The built PDF in a window of its own: 目录 on the left, pages on the right."""
+        """The built PDF in a window of its own: 目录 on the left, pages on the right. The
+        document is read a few pages per turn of the event loop (a 400-page packet takes
+        ~0.2 s to lay out): the window stays responsive meanwhile."""
         if self.result is None:
             return
+        from widgets.packet_view import load_packet
+
+        path = self.result.pdf
+        self._viewer_request += 1
+        request = self._viewer_request
+        self._loading_packet = load_packet(
+            path, lambda document: self._show_viewer(request, path, document)
+        )
+
+    def _show_viewer(self, request: int, path: Path, document: Any) -> None:
         from widgets.packet_view import PacketViewer
 
+        if request != self._viewer_request or not Shiboken.isValid(self):
+            return
+        self._loading_packet = None
         if self.viewer is not None:
             self.viewer.close()
         viewer = PacketViewer(
-            self.result.pdf,
+            path,
             self,
             open_outside=lambda: self._open_result("pdf"),
             print_it=self.print_pdf,
+            document=document,
         )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         viewer.destroyed.connect(lambda *_: setattr(self, "viewer", None))

@@ -760,6 +760,30 @@ def _table_sheet(
             if short > 0:
                 widths[1] = min(widths[1] + short, _MAX_WIDTH)
     _print_setup(ws, widths, header_row=header_row)
+    _row_heights(ws, header_row, [[c.header for c in columns], *data], columns, widths)
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11 pt text
+
+
+def _row_heights(
+    ws: Worksheet,
+    first_row: int,
+    rows: Sequence[Sequence[CellValue]],
+    columns: Sequence[_Column],
+    widths: Sequence[float],
+) -> None:
+    """Rows tall enough for their wrapped text: neither Excel nor LibreOffice grows a row for
+    text that wraps in a file written by a program, so a narrowed column would overprint."""
+    for r, values in enumerate(rows, start=first_row):
+        lines = 1
+        for value, col, width in zip(values, columns, widths, strict=False):
+            if isinstance(value, str) or (r == first_row and value is not None):
+                text = _shown(value, col.kind) if r != first_row else str(value)
+                usable = max(width - 1.0, 1.0)
+                lines = max(lines, -(-int(_text_width(text)) // int(usable)))
+        if lines > 1:
+            ws.row_dimensions[r].height = _LINE_HEIGHT * lines + 2
 
 
 def _converted(

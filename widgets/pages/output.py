@@ -290,10 +290,15 @@ class OutputPage(Page):
         if not self.alive():
             return
         assert self.session is not None
-        self.session.set_option("duplex", self.duplex.isChecked())
-        self.session.set_option("repeat_shared", self.repeat.isChecked())
-        self.session.set_option("gutter_mm", self.gutter.value())
-        self.session.set_option("out_dir", self.out_edit.text().strip() or None)
+        saved = self.session.options()
+        for key, value in (
+            ("duplex", self.duplex.isChecked()),
+            ("repeat_shared", self.repeat.isChecked()),
+            ("gutter_mm", self.gutter.value()),
+            ("out_dir", self.out_edit.text().strip() or None),
+        ):
+            if key not in saved or saved[key] != value:  # one write (and disk sync) per change
+                self.session.set_option(key, value)
 
     def _browse(self) -> None:
         path = errors.choose_directory(self, "选择输出文件夹", self.out_edit.text())

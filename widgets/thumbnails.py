@@ -46,7 +46,7 @@ def render_pages(
     unreadable document gives an empty dict."""
     out: dict[int, QImage] = {}
     tall = max(1, round(height * ratio))
-    with _PDFIUM:  # PDFium is not thread-safe: one document at a time in the whole program
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: one document at a time in the whole program
         try:
             document = pdfium.PdfDocument(pdf)
         except pdfium.PdfiumError:
@@ -57,14 +57,9 @@ def render_pages(
                     continue
                 page = document[index]
                 try:
-                    height_pt = page.get_size()[1]
-                    # PDFium rounds the pixel size up: a hair under keeps it at ``tall``
-                    scale = tall / height_pt * (1 - 1e-9) if height_pt > 0 else 1.0
-                    bitmap = page.render(scale=scale, prefer_bgrx=True, may_draw_forms=False)
-                    try:
-                        out[index] = _to_image(bitmap, ratio)
-                    finally:
-                        bitmap.close()
+                    width_pt, height_pt = page.get_size()
+                    shape = width_pt / height_pt if height_pt > 0 else 1.0
+                    out[index] = render_page(page, max(1, round(tall * shape)), tall, ratio)
                 except pdfium.PdfiumError:
                     continue
                 finally:
@@ -74,10 +69,25 @@ def render_pages(
     return out
 
 
-_PDFIUM = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
+"""Held around every PDFium call in the program (PDFium is not thread-safe)."""
 
 
-def _to_image(bitmap: pdfium.PdfBitmap, ratio: float) -> QImage:
+def render_page(page: pdfium.PdfPage, width: int, height: int, ratio: float = 1.0) -> QImage:
+    """``page`` drawn on white into exactly ``width`` x ``height`` pixels (call it holding
+    :data:`PDFIUM_LOCK`)."""
+    bitmap = pdfium.PdfBitmap.new_native(width, height, pdfium.raw.FPDFBitmap_BGRx)
+    try:
+        bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
+        pdfium.raw.FPDF_RenderPageBitmap(
+            bitmap, page, 0, 0, width, height, 0, pdfium.raw.FPDF_ANNOT
+        )
+        return bitmap_image(bitmap, ratio)
+    finally:
+        bitmap.close()
+
+
+def bitmap_image(bitmap: pdfium.PdfBitmap, ratio: float = 1.0) -> QImage:
     """A copy of a PDFium bitmap (drawn on white) as an RGB32 QImage."""
     data = bytes(bitmap.buffer)
     formats = {

@@ -10,6 +10,7 @@ life of the cache; rotated images are derived from the upright one on the main t
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -75,32 +76,20 @@ PDFIUM_LOCK = threading.Lock()
 
 def render_page(page: pdfium.PdfPage, width: int, height: int, ratio: float = 1.0) -> QImage:
     """``page`` drawn on white into exactly ``width`` x ``height`` pixels (call it holding
-    :data:`PDFIUM_LOCK`)."""
-    bitmap = pdfium.PdfBitmap.new_native(width, height, pdfium.raw.FPDFBitmap_BGRx)
+    :data:`PDFIUM_LOCK`). PDFium draws straight into the image's own memory (BGRx is RGB32 on
+    little-endian machines): one page image in memory, not two."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    pixels = (ctypes.c_ubyte * image.sizeInBytes()).from_buffer(image.bits())
+    bitmap = pdfium.PdfBitmap.new_native(
+        width, height, pdfium.raw.FPDFBitmap_BGRx, buffer=pixels, stride=image.bytesPerLine()
+    )
     try:
         bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
         pdfium.raw.FPDF_RenderPageBitmap(
             bitmap, page, 0, 0, width, height, 0, pdfium.raw.FPDF_ANNOT
         )
-        return bitmap_image(bitmap, ratio)
     finally:
         bitmap.close()
-
-
-def bitmap_image(bitmap: pdfium.PdfBitmap, ratio: float = 1.0) -> QImage:
-    """A copy of a PDFium bitmap (drawn on white) as an RGB32 QImage."""
-    data = bytes(bitmap.buffer)
-    formats = {
-        1: QImage.Format.Format_Grayscale8,
-        3: QImage.Format.Format_BGR888,
-        4: QImage.Format.Format_RGB32  # BGRx in memory on little-endian machines
-        if bitmap.format == pdfium.raw.FPDFBitmap_BGRx
-        else QImage.Format.Format_ARGB32,
-    }
-    fmt = formats.get(bitmap.n_channels, QImage.Format.Format_RGB32)
-    # copy(): the image owns its pixels (not the bytes object about to go away)
-    view = QImage(data, bitmap.width, bitmap.height, bitmap.stride, fmt)
-    image = view.convertToFormat(QImage.Format.Format_RGB32).copy()
     image.setDevicePixelRatio(ratio)
     return image
 

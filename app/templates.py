@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.hdrftr import FooterPart
 from docx.shared import Mm, Pt, RGBColor
 
 from app.company import printed_district
@@ -615,8 +618,20 @@ def _properties(document: Any, title: str, company: str, subject: str) -> None:
             package.rels._target_parts_by_rId.pop(rel_id, None)
 
 
+_BLANK_FOOTER = (
+    '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p/></w:ftr>'
+)
+
+
 def _page_number_footer(section: Any) -> None:
     """第 N 页 共 M 页, centred, in the page footer (Word and LibreOffice fill in the fields)."""
+    # The footer part is made here, not by python-docx, which reads its blank footer from a path
+    # through its own source folder ("docx/parts/../templates") that the frozen build lacks.
+    document_part = section.part
+    partname = document_part.package.next_partname("/word/footer%d.xml")
+    part = FooterPart(partname, CT.WML_FOOTER, parse_xml(_BLANK_FOOTER), document_part.package)
+    rel_id = document_part.relate_to(part, RT.FOOTER)
+    section._sectPr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, rel_id)
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for text, field in (("第 ", "PAGE"), (" 页 共 ", "NUMPAGES"), (" 页", None)):

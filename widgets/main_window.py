@@ -512,7 +512,6 @@ class MainWindow(QMainWindow):
         self._set_busy(True)
         self.start_page.setEnabled(False)
         self.status.setText(f"正在打开“{path.name}”…")
-        self.statusBar().showMessage(f"正在打开“{path.name}”…")
 
         def work(ctx: TaskContext) -> tuple[ProjectStore, ProjectData]:
             store = ProjectStore.open(path, read_only=read_only, take_over=take_over)
@@ -531,7 +530,6 @@ class MainWindow(QMainWindow):
 
     def _end_opening(self) -> None:
         self.opening = None
-        self.statusBar().clearMessage()
         self.start_page.setEnabled(True)
         self._set_busy(False)
 

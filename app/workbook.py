@@ -780,8 +780,11 @@ def _row_heights(
         for value, col, width in zip(values, columns, widths, strict=False):
             if isinstance(value, str) or (r == first_row and value is not None):
                 text = _shown(value, col.kind) if r != first_row else str(value)
-                usable = max(width - 1.0, 1.0)
-                lines = max(lines, -(-int(_text_width(text)) // int(usable)))
+                usable = int(max(width - 1.0, 1.0))
+                lines = max(
+                    lines,
+                    sum(max(1, -(-int(_text_width(part)) // usable)) for part in text.split("\n")),
+                )
         if lines > 1:
             ws.row_dimensions[r].height = _LINE_HEIGHT * lines + 2
 

@@ -129,3 +129,5 @@ def test_tables_footer_and_properties_a_reviewer_sees(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         assert not [n for n in z.namelist() if "thumbnail" in n]
         assert "python-docx" not in z.read("docProps/core.xml").decode("utf-8")
+        app_xml = z.read("docProps/app.xml").decode("utf-8")
+        assert "<Application>申报材料助手</Application>" in app_xml and "Macintosh" not in app_xml

@@ -107,7 +107,7 @@ def packet_file_name(
 
 def toc_rows(plan: Plan) -> list[TocRow]:
     """The plan's 目录 lines as :class:`app.workbook.TocRow`."""
-    return [TocRow(e.level, e.title, e.first_page, e.last_page) for e in plan.entries]
+    return [TocRow(e.level, e.title, e.first_page, e.last_page, e.parent) for e in plan.entries]
 
 
 def outline(plan: Plan) -> list[OutlineNode]:

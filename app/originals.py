@@ -9,9 +9,10 @@ document is per row), and :func:`write_originals_pdf` prints them as an A4 tick 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -21,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.about import APP_NAME
 from app.errors import OutputError
 from app.findings import required_documents
 from app.fonts import register_fonts
@@ -120,6 +122,28 @@ class _TickBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
 
 
+def _numbered(footer: Callable[[Canvas, int], None]) -> type[Canvas]:
+    """A canvas that holds its pages until the end, so each footer can say 共 M 页."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for state in self._held:
+                self.__dict__.update(state)
+                footer(self, len(self._held))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def write_originals_pdf(
     path: Path,
     guide: Guide,
@@ -199,10 +223,12 @@ def write_originals_pdf(
     story.append(Spacer(1, 8 * mm))
     story.append(para("核对人：____________        核对日期：______年____月____日", base))
 
-    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def footer(canvas: Canvas, total: int) -> None:
         canvas.saveState()
         canvas.setFont(font, 9)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"原件核对清单  第 {doc.page} 页")
+        canvas.drawCentredString(
+            A4[0] / 2, 10 * mm, f"原件核对清单  第 {canvas.getPageNumber()} 页 共 {total} 页"
+        )
         canvas.restoreState()
 
     def build(tmp: Path) -> None:
@@ -214,10 +240,13 @@ def write_originals_pdf(
             topMargin=15 * mm,
             bottomMargin=18 * mm,
             title="原件核对清单",
-            author=project.company.name or "申报材料助手",
+            author=project.company.name or APP_NAME,
             subject=guide.title,
+            creator=APP_NAME,
+            lang="zh-CN",
+            displayDocTitle=True,  # the window bar shows 原件核对清单, not the file name
         )
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        doc.build(story, canvasmaker=_numbered(footer))
 
     try:
         write_atomic(path, build)

@@ -20,11 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.hdrftr import FooterPart
 from docx.shared import Mm, Pt, RGBColor
 
+from app.about import APP_NAME
 from app.company import printed_district
 from app.errors import OutputError
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
@@ -283,8 +289,8 @@ class _Facts:
             return []
         res = self.result
         return [
-            f"申请金额：人民币 {fmt_money(res.requested_cny)} 元（{self.item.full_title}，"
-            f"按申报指南计算的支持上限为 {fmt_money(res.ceiling_cny)} 元）。"
+            f"申请金额：人民币 {fmt_money(res.requested_cny)} 元。申报项目为{self.item.full_title}，"
+            f"按申报指南计算的支持上限为 {fmt_money(res.ceiling_cny)} 元。"
         ]
 
     def inputs(self, ids: Sequence[str]) -> list[_Fact]:
@@ -457,20 +463,79 @@ def _prompt(document: Any, text: str) -> None:
     run.font.color.rgb = PROMPT_COLOR
 
 
+TEXT_WIDTH_MM = 210 - 28 - 26  # A4 less the side margins set in _build
+_CELL_PADDING_MM = 1.9  # Word's default cell margin, each side
+_MM_PER_UNIT = 2.4  # a digit or Latin letter at 10.5 pt, with room for a wider fallback font
+_CJK_UNITS = 1.6  # a Chinese character (1 em, 3.7 mm at 10.5 pt) in those units
+
+
+_CJK = re.compile("[\u2e80-\uffef]+")
+_MAX_WORD = 12  # units: a longer word (a certificate number) may wrap at its hyphens
+
+
+def _units(text: str) -> float:
+    return sum(_CJK_UNITS if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def column_widths_mm(
+    headers: Sequence[str] | None, rows: Sequence[Sequence[str]], total: float = TEXT_WIDTH_MM
+) -> list[float]:
+    """Column widths that follow the content: each column gets what its longest cell needs
+    (a header may wrap over two lines), scaled down to ``total`` when they do not all fit, but
+    never below what its longest unbreakable word (a certificate number, an amount) needs."""
+    ncols = len(headers) if headers else len(rows[0])
+    want = [0.0] * ncols
+    floor = [0.0] * ncols
+    for values, is_header in ([(headers, True)] if headers else []) + [(r, False) for r in rows]:
+        for i, text in enumerate(values):
+            units = _units(text)
+            if is_header:
+                units = units / 2 + 1  # a header may take two lines
+            want[i] = max(want[i], units * _MM_PER_UNIT + 2 * _CELL_PADDING_MM)
+            # a number, an amount, a certificate number: kept on one line
+            words = _CJK.split(text)
+            longest = max(
+                (_units(w) for part in words for w in part.replace("/", "/ ").split()), default=0
+            )
+            floor[i] = max(floor[i], min(longest, _MAX_WORD) * _MM_PER_UNIT)
+    # and at least three Chinese characters a line where the content is that long
+    floor = [
+        min(w, max(f + 2 * _CELL_PADDING_MM, 3 * _CJK_UNITS * _MM_PER_UNIT + 2 * _CELL_PADDING_MM))
+        for w, f in zip(want, floor, strict=True)
+    ]
+    want = [max(w, f) for w, f in zip(want, floor, strict=True)]
+    if sum(want) <= total:
+        spare = total - sum(want)  # the table spans the text width: share what is left
+        return [w + spare * w / sum(want) for w in want]
+    # shrink the columns above their floor in proportion to what they have above it
+    above = [w - f for w, f in zip(want, floor, strict=True)]
+    excess = sum(want) - total
+    room = sum(above)
+    if room <= 0 or excess >= room:
+        scale = total / sum(floor)
+        return [f * scale for f in floor]
+    return [w - excess * a / room for w, a in zip(want, above, strict=True)]
+
+
 def _table(document: Any, headers: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> None:
     ncols = len(headers) if headers else len(rows[0])
     table = document.add_table(rows=0, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Mm(w) for w in column_widths_mm(headers, rows)]
     all_rows: list[tuple[Sequence[str], bool]] = [(headers, True)] if headers else []
     all_rows += [(r, False) for r in rows]
     for values, bold in all_rows:
         cells = table.add_row().cells
-        for c, text in zip(cells, values, strict=True):
+        for c, text, width in zip(cells, values, widths, strict=True):
+            c.width = width
             p = c.paragraphs[0]
             p.paragraph_format.line_spacing = 1.0
             p.paragraph_format.space_after = Pt(0)
             _run(p, text, bold=bold, font=HEADING_FONT if bold else BODY_FONT).font.size = Pt(10.5)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     document.add_paragraph()
 
 
@@ -498,15 +563,19 @@ def _build(
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = section.bottom_margin = Mm(25)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    props = document.core_properties
-    props.title = doc.title.strip("《》")
-    props.author = _xml_text(company.name)[:255] or "申报材料助手"  # Word allows 255
-    props.subject = guide.title
+    _properties(
+        document, doc.title.strip("《》"), _xml_text(company.name)[:255], guide.title
+    )  # Word allows 255 characters in a property
+    _page_number_footer(section)
 
-    _run(document.add_paragraph(style="Title"), doc.title.strip("《》"), font=HEADING_FONT)
+    title = document.add_paragraph(style="Title")
+    _run(title, doc.title.strip("《》"), font=HEADING_FONT)
+    title.paragraph_format.space_after = Pt(18)  # room between the title and the first table
     if row is not None and table is not None:
+        title.paragraph_format.space_after = Pt(6)
         subtitle = document.add_paragraph()
         subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        subtitle.paragraph_format.space_after = Pt(18)
         _run(subtitle, f"（{table.column(table.row_label).label}：{_row_label(table, row, 0)}）")
 
     info: list[tuple[str, str]] = [
@@ -546,6 +615,72 @@ def _build(
         text = "日期：        年      月      日" if sig == "日期" else f"{sig}：" + "_" * 16
         _run(p, text)
     return document
+
+
+_APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f"<Template>Normal.dotm</Template><Application>{APP_NAME}</Application>"
+    "<DocSecurity>0</DocSecurity><AppVersion>16.0000</AppVersion></Properties>"
+)
+
+
+def _properties(document: Any, title: str, company: str, subject: str) -> None:
+    """File properties a reviewer's Word shows (文件 > 信息): the template's title, the company as
+    author, today's dates; python-docx's defaults (its own 2013 dates, "generated by
+    python-docx", a blank preview picture) are replaced or dropped."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)  # stored as UTC
+    props = document.core_properties
+    props.title = title
+    props.author = company or "申报材料助手"
+    props.last_modified_by = company or "申报材料助手"
+    props.subject = subject
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = now
+    props.modified = now
+    package = document.part.package
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":  # not "Microsoft Macintosh Word"
+            part._blob = _APP_PROPERTIES.encode("utf-8")
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # the part goes with its relationship
+            del package.rels[rel_id]
+            package.rels._target_parts_by_rId.pop(rel_id, None)
+
+
+_BLANK_FOOTER = (
+    '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p/></w:ftr>'
+)
+
+
+def _page_number_footer(section: Any) -> None:
+    """第 N 页 共 M 页, centred, in the page footer (Word and LibreOffice fill in the fields)."""
+    # The footer part is made here, not by python-docx, which reads its blank footer from a path
+    # through its own source folder ("docx/parts/../templates") that the frozen build lacks.
+    document_part = section.part
+    partname = document_part.package.next_partname("/word/footer%d.xml")
+    part = FooterPart(partname, CT.WML_FOOTER, parse_xml(_BLANK_FOOTER), document_part.package)
+    rel_id = document_part.relate_to(part, RT.FOOTER)
+    section._sectPr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, rel_id)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, field in (("第 ", "PAGE"), (" 页 共 ", "NUMPAGES"), (" 页", None)):
+        run = _run(paragraph, text)
+        run.font.size = Pt(10.5)
+        if field is None:
+            continue
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), f" {field} \\* MERGEFORMAT ")
+        number = OxmlElement("w:r")
+        shown = OxmlElement("w:t")
+        shown.text = "1"
+        number.append(shown)
+        simple.append(number)
+        paragraph._p.append(simple)
 
 
 def _save(path: Path, document: Any) -> None:

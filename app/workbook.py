@@ -51,6 +51,10 @@ _SHEET_FORBIDDEN = {"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", 
 
 # A4 portrait prints about this many characters of 11 pt text across (landscape about 1.4x).
 _PORTRAIT_WIDTH = 100.0
+_LANDSCAPE_WIDTH = 150.0
+"""Column units that print at >= 90 % across a landscape A4 page (10.7" inside the margins):
+wider tables wrap their text columns to fit, rather than print in 8 pt."""
+_WRAP_FLOOR = 10.0  # a text column wrapped to fit keeps at least 5 Chinese characters a line
 _MIN_WIDTH = 6.0
 _MAX_WIDTH = 60.0
 
@@ -66,6 +70,7 @@ class TocRow:
     title: str
     first_page: int | None  # stamped page numbers; None for entries without pages
     last_page: int | None
+    parent: int | None = None  # index of the parent line (None: a top line)
 
 
 @dataclass(frozen=True)
@@ -283,7 +288,12 @@ def _print_setup(ws: Worksheet, widths: Sequence[float], header_row: int | None)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # The footer prints inside the bottom margin, 0.3" from the edge: the margin leaves room for
+    # its line (a footer lower than the margin's height is cut in half by some programs).
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.8
+    ws.page_margins.header = 0.3
+    ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     if header_row is not None:
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
@@ -313,11 +323,55 @@ def _grid(
         for j, (value, col) in enumerate(zip(values, columns, strict=True), start=1):
             _put(ws, r, j, value, col.kind, wrap=col.kind == "text")
         r += 1
+    first_total = r
     for values in totals:
         for j, (value, col) in enumerate(zip(values, columns, strict=True), start=1):
             _put(ws, r, j, value, col.kind, bold=True, wrap=col.kind == "text", fill=_TOTAL_FILL)
+        span = _label_span(values)
+        if span > 1:  # the label runs over the empty cells up to its figure
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=1 + span)
         r += 1
+    if r - first_total > 1 and all(v[0] == "合计" for v in totals):
+        # one 合计 beside all the totals lines, not one per line
+        ws.merge_cells(start_row=first_total, start_column=1, end_row=r - 1, end_column=1)
+        ws.cell(row=first_total, column=1).alignment = Alignment(
+            horizontal="center", vertical="center"
+        )
     return r
+
+
+def _label_span(line: Sequence[CellValue]) -> int:
+    """How many columns from the second a totals line's label may take: up to its figure."""
+    if len(line) < 2 or not isinstance(line[1], str):
+        return 1
+    span = 1
+    while (
+        1 + span < len(line)
+        and line[1 + span] is None
+        and any(v is not None for v in line[2 + span :])
+    ):
+        span += 1
+    return span
+
+
+def _fit_landscape(
+    columns: Sequence[_Column], widths: list[float], data_widths: Sequence[float]
+) -> list[float]:
+    """Narrow the widest columns (text wraps; a header wraps over its figures) until the table
+    fits :data:`_LANDSCAPE_WIDTH`, so that it prints at >= 90 %; figures keep their width."""
+    out = list(widths)
+    floors = [
+        _WRAP_FLOOR if col.kind == "text" else max(data_widths[i] + 2, 8.0)
+        for i, col in enumerate(columns)
+    ]
+    floors = [min(f, w) for f, w in zip(floors, out, strict=True)]
+    while sum(out) > _LANDSCAPE_WIDTH:
+        room = [(out[i] - floors[i], i) for i in range(len(out)) if out[i] > floors[i]]
+        if not room:
+            break
+        _, widest = max((out[i], i) for _, i in room)
+        out[widest] = max(floors[widest], out[widest] - 1)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -555,12 +609,21 @@ def _toc_sheet(ws: Worksheet, guide: Guide, project: ProjectData, toc: Sequence[
         _put(ws, header, j, col.header, bold=True, align="center", fill=_HEADER_FILL)
     r = header + 1
     title_width = _text_width(columns[0].header)
+    # A page is counted once under its parent: the 见第…页 lines of a section share one
+    # reference page, and the first of them counts it (the others show a blank count), so the
+    # counts of a section's lines add up to the section's.
+    counted: dict[int, set[int]] = {}  # parent line -> pages its lines have counted
     for entry in toc:
         level = max(entry.level, 0)
         _put(ws, r, 1, entry.title, bold=level == 0, indent=2 * level, wrap=True)
         pages: int | None = None
         if entry.first_page is not None and entry.last_page is not None:
-            pages = entry.last_page - entry.first_page + 1
+            span = set(range(entry.first_page, entry.last_page + 1))
+            pages = len(span)
+            if entry.parent is not None:
+                seen = counted.setdefault(entry.parent, set())
+                pages = len(span - seen) or None
+                seen |= span
         _put(ws, r, 2, entry.first_page, "int", align="center")
         _put(ws, r, 3, entry.last_page, "int", align="center")
         _put(ws, r, 4, pages, "int", align="center")
@@ -696,12 +759,48 @@ def _table_sheet(
     header_row = 3
     _grid(ws, header_row, columns, data, totals)
     widths = _fit_widths(columns, data)
-    # totals labels live in the second column: let it take them (capped)
+    widths[0] = max(widths[0], 8.0)
+    data_widths = [
+        max([_text_width(_shown(row[i], col.kind)) for row in data] or [0.0])
+        for i, col in enumerate(columns)
+    ]
+    if sum(widths) > _LANDSCAPE_WIDTH:
+        widths = _fit_landscape(columns, widths, data_widths)
+    # totals labels run from the second column to their figure: make room for them (capped)
     for line in totals:
         if isinstance(line[1], str):
-            widths[1] = min(max(widths[1], _text_width(line[1]) + 2), _MAX_WIDTH)
-    widths[0] = max(widths[0], 8.0)
+            span = _label_span(line)
+            short = _text_width(line[1]) + 2 - sum(widths[1 : 1 + span])
+            if short > 0:
+                widths[1] = min(widths[1] + short, _MAX_WIDTH)
     _print_setup(ws, widths, header_row=header_row)
+    _row_heights(ws, header_row, [[c.header for c in columns], *data], columns, widths)
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11 pt text
+
+
+def _row_heights(
+    ws: Worksheet,
+    first_row: int,
+    rows: Sequence[Sequence[CellValue]],
+    columns: Sequence[_Column],
+    widths: Sequence[float],
+) -> None:
+    """Rows tall enough for their wrapped text: neither Excel nor LibreOffice grows a row for
+    text that wraps in a file written by a program, so a narrowed column would overprint."""
+    for r, values in enumerate(rows, start=first_row):
+        lines = 1
+        for value, col, width in zip(values, columns, widths, strict=False):
+            if isinstance(value, str) or (r == first_row and value is not None):
+                text = _shown(value, col.kind) if r != first_row else str(value)
+                usable = int(max(width - 1.0, 1.0))
+                lines = max(
+                    lines,
+                    sum(max(1, -(-int(_text_width(part)) // usable)) for part in text.split("\n")),
+                )
+        if lines > 1:
+            ws.row_dimensions[r].height = _LINE_HEIGHT * lines + 2
 
 
 def _converted(

@@ -132,3 +132,27 @@ def test_the_single_customs_original_says_which_copy_gets_it() -> None:
         if ln.title == "海关一般贸易统计证明（原件）"
     ]
     assert "正本" in line.what and "副本放复印件" in line.what
+
+
+def test_pdf_says_page_of_pages_and_opens_clean(tmp_path: Path) -> None:
+    """第 N 页 共 M 页 on every page; language, title in the window bar, creator set."""
+    import pikepdf
+
+    g, p = guide(), project(SELECTED)
+    path = tmp_path / "原件核对清单.pdf"
+    write_originals_pdf(path, g, p, originals_checklist(g, p), today=dt.date(2019, 2, 1))
+    reader = PdfReader(path)
+    total = len(reader.pages)
+    for n in range(1, total + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        assert f"第 {n} 页 共 {total} 页" in text
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "zh-CN"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
+        assert str(pdf.docinfo["/Creator"]) == "申报材料助手"
+        assert str(pdf.docinfo["/Title"]) == "原件核对清单"

@@ -98,3 +98,57 @@ def test_contract_totals_agree(built: tuple[BuildResult, ProjectStore]) -> None:
     pdf_text = _flat("".join(_page_texts(result.pdf)))
     for value in totals:
         assert fmt_money(value) in pdf_text, value
+
+
+def test_toc_sheet_page_counts_add_up_to_each_section(
+    built: tuple[BuildResult, ProjectStore],
+) -> None:
+    """The 见第…页 lines of a section share one reference page: counted once, so the lines of a
+    section add up to the section's count, and the top lines to the packet's."""
+    result, _ = built
+    sheet = load_workbook(result.workbook)["材料目录"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    offshore = next(i for i, r in enumerate(rows) if "服务外包离岸业务" in str(r[0]))
+    first, last, count = rows[offshore][1:4]
+    assert count == last - first + 1 == 3
+    lines = []
+    for r in rows[offshore + 1 :]:
+        if str(r[0]).startswith("（") or str(r[0])[0] in "一二三四五六七八九":
+            break
+        lines.append(r)
+    assert sum(r[3] or 0 for r in lines) == count
+    shared = [r for r in lines if "（见第" in str(r[0])]
+    assert len(shared) >= 3 and len({r[1] for r in shared}) == 1  # all on one reference page
+    assert [r[3] for r in shared].count(None) == len(shared) - 1
+    # the top lines (一、基本材料, 二、申报项目材料) count the packet's numbered content pages
+    tops = [r for r in rows if str(r[0])[:2] in ("一、", "二、")]
+    assert sum(r[3] for r in tops) == tops[-1][2] - tops[0][1] + 1
+
+
+def test_excel_prints_clean(built: tuple[BuildResult, ProjectStore]) -> None:
+    """Footers have room inside the bottom margin; the wide 汇总表 wraps its text columns to
+    print at >= 90 % across a landscape page; its totals lines share one merged 合计."""
+    from app.workbook import _LANDSCAPE_WIDTH
+
+    result, _ = built
+    book = load_workbook(result.workbook)
+    for ws in book:
+        margins = ws.page_margins
+        assert margins.bottom - margins.footer >= 0.4, ws.title  # a 9 pt footer line fits
+        assert "第 &P 页，共 &N 页" in ws.oddFooter.center.text
+    ws = book["2018年度服务外包执行情况汇总表"]
+    assert ws.page_setup.orientation == "landscape"
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJKLM"]
+    assert sum(widths) <= _LANDSCAPE_WIDTH
+    totals = [
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 2).value and "执行金额" in str(ws.cell(r, 2).value)
+    ]
+    assert len(totals) == 4
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert f"A{totals[0]}:A{totals[-1]}" in merged
+    assert [ws.cell(r, 1).value for r in totals] == ["合计", None, None, None]
+    # a wrapped contract name gets a taller row (no overprinting)
+    first_data = 4
+    assert ws.row_dimensions[first_data].height and ws.row_dimensions[first_data].height > 20

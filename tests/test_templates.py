@@ -88,3 +88,46 @@ def test_a4_page_and_east_asian_fonts(tmp_path: Path) -> None:
     assert heading.get(qn("w:eastAsia")) == "黑体" and heading.get(qn("w:asciiTheme")) is None
     run = next(r for para in d.paragraphs for r in para.runs if r.text.strip())
     assert run.element.rPr.rFonts.get(qn("w:eastAsia")) in ("宋体", "黑体")
+
+
+def test_tables_footer_and_properties_a_reviewer_sees(tmp_path: Path) -> None:
+    import datetime as dt
+    import zipfile
+
+    from app.templates import TEXT_WIDTH_MM
+
+    g, p = guide(), project(SELECTED)
+    path = next(
+        x for x in write_templates(tmp_path, g, p) if x.name == "国际资质认证奖励申请报告.docx"
+    )
+    d = docx.Document(str(path))
+    text = "\n".join(para.text for para in d.paragraphs)
+    assert "（（" not in text and "元（（" not in text
+    # the certification table: columns follow their content and span the text width
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "认证名称")
+    widths = [c.width.mm for c in table.rows[0].cells]
+    assert abs(sum(widths) - TEXT_WIDTH_MM) < 1
+    assert len({round(w) for w in widths}) > 2, "not seven equal columns"
+    # the info table's label column is narrower than its value column
+    info = d.tables[0]
+    assert info.rows[0].cells[0].width < info.rows[0].cells[1].width
+    # room between the title and the first table
+    assert d.paragraphs[0].paragraph_format.space_after.pt >= 12
+    # a page-number footer with PAGE and NUMPAGES fields
+    footer = d.sections[0].footer.paragraphs[0]
+    instrs = [f.get(qn("w:instr")) for f in footer._p.iter(qn("w:fldSimple"))]
+    assert any("PAGE" in i for i in instrs) and any("NUMPAGES" in i for i in instrs)
+    assert footer.text.startswith("第 ")
+    # file properties: the template's title, the company, today's dates; no preview picture
+    props = d.core_properties
+    assert props.title == "国际资质认证奖励申请报告"
+    assert props.author == p.company.name and props.last_modified_by == p.company.name
+    assert props.comments == "" and props.created is not None
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert abs(props.created.replace(tzinfo=None) - now) < dt.timedelta(hours=1)
+    assert props.created == props.modified
+    with zipfile.ZipFile(path) as z:
+        assert not [n for n in z.namelist() if "thumbnail" in n]
+        assert "python-docx" not in z.read("docProps/core.xml").decode("utf-8")
+        app_xml = z.read("docProps/app.xml").decode("utf-8")
+        assert "<Application>申报材料助手</Application>" in app_xml and "Macintosh" not in app_xml

@@ -128,14 +128,25 @@ def test_contracts_sheet_typed_cells_and_usd_conversion(tmp_path: Path) -> None:
         ("全年累计执行金额（在岸+离岸）", "outsourcing_total_usd"),
     ]:
         r = _find_row(ws, 2, label)
-        assert ws.cell(r, 1).value == "合计"
+        # one 合计, merged down beside all the totals lines
+        block = next(
+            m for m in ws.merged_cells.ranges if m.min_col == 1 <= m.min_row <= r <= m.max_row
+        )
+        assert ws.cell(block.min_row, 1).value == "合计" and block.max_row > block.min_row
         assert Decimal(str(ws.cell(r, 11).value)) == ev.measures[measure].quantize(Decimal("0.01"))
     assert ev.measures["onshore_execution_usd"] == Decimal(8000000) / Decimal("6.8632")
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    # CJK counts double: the business type column is wider than the country column
-    assert ws.column_dimensions["E"].width > ws.column_dimensions["D"].width
+    # CJK counts double; the wide sheet's text columns were narrowed (their text wraps) to
+    # print at >= 90 %, the business type column no narrower than the country column
+    from app.workbook import _LANDSCAPE_WIDTH, _text_width
+
+    assert _text_width("软件研发") == 8 and _text_width("ITO") == 3
+    assert ws.column_dimensions["E"].width >= ws.column_dimensions["D"].width
+    widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(13)]
+    assert sum(widths) <= _LANDSCAPE_WIDTH
+    assert ws.cell(4, 5).alignment.wrap_text
 
 
 def test_form_sheet_totals_equal_the_evaluation(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.guide import DEFAULT_GUIDE_ID
-from app.project import ProjectLockedError
+from app.model import ProjectData
+from app.project import ProjectLockedError, ProjectStore
 from app.rules import fmt_money
 from widgets import errors
 from widgets.instance import ProjectBeacon, forward
@@ -38,6 +39,7 @@ from widgets.pages.start import StartPage
 from widgets.readonly import apply_read_only
 from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
+from widgets.tasks import TaskContext, run_task
 
 APP_TITLE = "申报材料助手"
 MIN_WIDTH, MIN_HEIGHT = 880, 560
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
     def __init__(self, today: dt.date | None = None) -> None:
         super().__init__()
         self.session: ProjectSession | None = None
+        self.opening: Path | None = None  # a project being opened in the background
+        self.closing = False
         self.beacon: ProjectBeacon | None = None
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
@@ -487,6 +491,11 @@ class MainWindow(QMainWindow):
                 apply_read_only(page, True)
 
     def open_project(self, path: Path) -> None:
+        """Open a project in the background (the integrity check and reading a large file take
+        a while): the window shows 正在打开… and stays responsive; ``opening`` is the path
+        until the project is shown or refused."""
+        if self.opening is not None:
+            return
         if self.session is not None and self.session.path.resolve() == path.resolve():
             return
         if path.exists() and forward(path):
@@ -494,21 +503,53 @@ class MainWindow(QMainWindow):
                 self, "项目已打开", f"“{path.name}”已在另一个窗口中打开，已切换到该窗口。"
             )
             return
-        try:
-            session = ProjectSession.open(path)
-        except ProjectLockedError as exc:
-            opened = self._open_locked(path, exc)
-            if opened is None:
-                return
-            session = opened
-        except Exception as exc:
-            errors.show_error(self, exc, "无法打开项目")
+        self._open_in_background(path)
+
+    def _open_in_background(
+        self, path: Path, *, read_only: bool = False, take_over: bool = False
+    ) -> None:
+        self.opening = path
+        self._set_busy(True)
+        self.start_page.setEnabled(False)
+        self.status.setText(f"正在打开“{path.name}”…")
+
+        def work(ctx: TaskContext) -> tuple[ProjectStore, ProjectData]:
+            store = ProjectStore.open(path, read_only=read_only, take_over=take_over)
+            try:
+                return store, store.load()
+            except BaseException:
+                store.close()
+                raise
+
+        run_task(
+            self,
+            work,
+            lambda result: self._opened(path, *result),
+            lambda exc: self._open_failed(path, exc, retry=not read_only and not take_over),
+        )
+
+    def _end_opening(self) -> None:
+        self.opening = None
+        self.start_page.setEnabled(True)
+        self._set_busy(False)
+
+    def _opened(self, path: Path, store: ProjectStore, data: ProjectData) -> None:
+        if self.closing:  # the window closed while the file was being read: let it go
+            store.close()
             return
+        self._end_opening()
         set_last_dir("projects", path.parent)
-        self.set_session(session)
+        self.set_session(ProjectSession(store, data=data))
         self.go(1, focus=True)
 
-    def _open_locked(self, path: Path, exc: ProjectLockedError) -> ProjectSession | None:
+    def _open_failed(self, path: Path, exc: BaseException, *, retry: bool) -> None:
+        self._end_opening()
+        if isinstance(exc, ProjectLockedError) and retry:
+            self._open_locked(path, exc)
+            return
+        errors.show_error(self, exc, "无法打开项目")
+
+    def _open_locked(self, path: Path, exc: ProjectLockedError) -> None:
         """The project is being edited elsewhere: look at it read-only, take over another PC's
         lock (after a second confirmation), or leave it."""
         holder = exc.holder
@@ -517,7 +558,7 @@ class MainWindow(QMainWindow):
         choice = errors.choose(self, "项目正在别处编辑", exc.message, buttons)
         take_over = other_pc and choice == 1
         if choice is None or choice == len(buttons) - 1:
-            return None
+            return
         if take_over:
             assert holder is not None
             if not errors.ask(
@@ -526,12 +567,8 @@ class MainWindow(QMainWindow):
                 f"只有在确定“{holder.host}”上的申报材料助手已经关闭（或那台电脑已死机、断网）时"
                 "才能接管；否则两处修改会互相覆盖。确定接管吗？",
             ):
-                return None
-        try:
-            return ProjectSession.open(path, read_only=not take_over, take_over=take_over)
-        except Exception as again:
-            errors.show_error(self, again, "无法打开项目")
-            return None
+                return
+        self._open_in_background(path, read_only=not take_over, take_over=take_over)
 
     def flush_pages(self) -> None:
         """Save whatever is being typed (before leaving a page or closing)."""
@@ -611,6 +648,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
+        self.closing = True
         self.flush_pages()
         settings().setValue("window/geometry", self.saveGeometry())
         if self.session is not None:

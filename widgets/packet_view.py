@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPointF, Qt
+from PySide6.QtCore import QModelIndex, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -23,12 +23,43 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from widgets.wrap import wrap_column
 
+SIZES_PER_TURN = 16
+"""Pages whose size is read per turn of the event loop (~0.5 ms each on a stamped scan)."""
+
+
+def load_packet(path: Path, on_ready: Callable[[QPdfDocument], None]) -> QPdfDocument:
+    """Load the packet's PDF and read every page's size a few pages per turn of the event loop
+    (PDFium then keeps them), then call ``on_ready(document)``: laying out a 400-page view at
+    once would hold the window ~200 ms. QtPdf calls hold Python's GIL, so a worker thread would
+    freeze the window just the same; small slices on the window's thread do not."""
+    document = QPdfDocument()
+    document.load(str(path))
+    count = document.pageCount()
+    state = {"next": 0}
+
+    def step() -> None:
+        if not Shiboken.isValid(document):
+            return
+        first = state["next"]
+        for index in range(first, min(first + SIZES_PER_TURN, count)):
+            document.pagePointSize(index)
+        state["next"] = first + SIZES_PER_TURN
+        if state["next"] < count:
+            QTimer.singleShot(0, step)
+        else:
+            on_ready(document)
+
+    QTimer.singleShot(0, step)
+    return document
+
 
 class PacketViewer(QDialog):
-    """Shows the PDF at ``path``; ``open_outside`` and ``print_it`` are the output page's."""
+    """Shows the PDF at ``path`` (``document``: already loaded by :func:`load_packet`);
+    ``open_outside`` and ``print_it`` are the output page's."""
 
     def __init__(
         self,
@@ -36,12 +67,16 @@ class PacketViewer(QDialog):
         parent: QWidget | None = None,
         open_outside: Callable[[], None] | None = None,
         print_it: Callable[[], None] | None = None,
+        document: QPdfDocument | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{path.name} — 申报材料预览")
         self.setObjectName("packet_viewer")
-        self.document = QPdfDocument(self)
-        self.document.load(str(path))
+        if document is None:
+            document = QPdfDocument()
+            document.load(str(path))
+        document.setParent(self)
+        self.document = document
         self.bookmarks = QPdfBookmarkModel(self)
         self.bookmarks.setDocument(self.document)
 

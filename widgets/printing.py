@@ -1,7 +1,8 @@
 """Printing the packet through Qt's printer on every platform: two copies and the duplex choice
 are set on the QPrinter (a PDF viewer's print verb, the old Windows route, ignored both). Each
-page is rendered by QtPdf at the printer's resolution, one page at a time, in the background
-with progress and cancel, so memory stays at about one page image whatever the packet's length.
+page is rendered by PDFium (pypdfium2, which draws with Python's GIL released: the window keeps
+running) at the printer's resolution, one page at a time, in the background with progress and
+cancel, so memory stays at about one page image whatever the packet's length.
 
 Where the printer cannot make copies itself (``supportsMultipleCopies()`` is false: a PDF file
 target, printers without a spooler that does it), the copies are sent one after another; in
@@ -13,15 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
 from widgets import errors
 from widgets.tasks import Task, TaskContext, run_task
+from widgets.thumbnails import PDFIUM_LOCK, render_page
 
 MAX_DPI = 600  # a 600 dpi A4 page is ~140 MB as an image; higher adds nothing on paper
 
@@ -70,13 +72,42 @@ def render_pages(
     document is opened here). ``duplex`` is the packet's own choice (it was built for two-sided
     printing); the printer's duplex setting is what the driver is asked to do. Returns the pages
     sent; raises PrintError when it cannot."""
-    doc = QPdfDocument()
-    if doc.load(str(pdf)) != QPdfDocument.Error.None_:
-        raise PrintError(f"无法读取“{pdf.name}”，请重新生成申报材料后再打印。")
+    with PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(str(pdf))
+            count = len(doc)
+        except (pdfium.PdfiumError, OSError) as exc:
+            raise PrintError(f"无法读取“{pdf.name}”，请重新生成申报材料后再打印。") from exc
+    try:
+        return _send(printer, doc, count, progress, cancelled, duplex)
+    finally:
+        with PDFIUM_LOCK:
+            doc.close()
+
+
+def _page_image(doc: pdfium.PdfDocument, index: int, dpi: int) -> QImage:
+    """One page at ``dpi`` (the lock is taken per page: thumbnails may render in between)."""
+    with PDFIUM_LOCK:
+        page = doc[index]
+        try:
+            width, height = page.get_size()
+            return render_page(page, round(width * dpi / 72), round(height * dpi / 72))
+        finally:
+            page.close()
+
+
+def _send(
+    printer: QPrinter,
+    doc: pdfium.PdfDocument,
+    count: int,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool] | None,
+    duplex: bool,
+) -> int:
     copies = max(printer.copyCount(), 1)
     printer_copies = printer.supportsMultipleCopies()
     duplex = duplex or printer.duplex() != QPrinter.DuplexMode.DuplexNone
-    plan = sheets_plan(doc.pageCount(), copies, printer_copies, duplex)
+    plan = sheets_plan(count, copies, printer_copies, duplex)
     dpi = min(printer.resolution(), MAX_DPI)
     scale = printer.resolution() / dpi
     painter = QPainter()
@@ -92,11 +123,9 @@ def render_pages(
             if n:
                 printer.newPage()
             if index is not None:
-                points = doc.pagePointSize(index)
-                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image: QImage | None = doc.render(index, size)
+                image: QImage | None = _page_image(doc, index, dpi)
                 assert image is not None
-                drawn = QRectF(0, 0, size.width() * scale, size.height() * scale)
+                drawn = QRectF(0, 0, image.width() * scale, image.height() * scale)
                 # fit the page inside the paper, centred (A4 packets fill it exactly)
                 factor = min(target.width() / drawn.width(), target.height() / drawn.height())
                 drawn.setSize(drawn.size() * factor)
@@ -108,7 +137,6 @@ def render_pages(
                 progress(n + 1, len(plan), f"正在打印第 {n + 1} / {len(plan)} 页")
     finally:
         painter.end()
-        doc.close()
     return sent
 
 

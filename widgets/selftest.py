@@ -29,6 +29,8 @@ def run() -> int:
     raw = QRawFont.fromFont(app.font())
     if not all(raw.supportsCharacter(ord(ch)) for ch in "申报材料助手"):
         problems.append("界面字体缺少中文字形")
+    if not _renders_a_page():
+        problems.append("无法显示 PDF 页面缩略图")
     with tempfile.TemporaryDirectory(prefix="selftest-") as tmp:
         project = Path(tmp) / "自检.sbproj"
         ProjectSession.create(project, DEFAULT_GUIDE_ID).close()
@@ -36,6 +38,10 @@ def run() -> int:
         window.resize(1366, 768)
         window.show()
         window.open_project(project)
+        for _ in range(200):  # the project opens in the background
+            if window.session is not None:
+                break
+            QTest.qWait(25)
         for index in range(len(window.pages)):
             window.go(index)
             QTest.qWait(50)
@@ -49,3 +55,18 @@ def run() -> int:
         return 1
     sys.stdout.write("自检通过：窗口、各步骤页面和中文字体均正常。\n")
     return 0
+
+
+def _renders_a_page() -> bool:
+    """The thumbnail renderer (PDFium, a library the frozen bundle must carry) draws a page."""
+    from reportlab.pdfgen import canvas
+
+    from widgets.thumbnails import render_pages
+
+    with tempfile.TemporaryDirectory(prefix="selftest-pdf-") as tmp:
+        path = Path(tmp) / "page.pdf"
+        c = canvas.Canvas(str(path))
+        c.drawString(100, 700, "selftest")
+        c.save()
+        images = render_pages(path.read_bytes(), [0], 40)
+    return 0 in images and images[0].height() == 40

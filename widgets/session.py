@@ -77,12 +77,19 @@ class ProjectSession(QObject):
 
     changed = Signal(str)  # topic: company/selected/inputs/requested/rates/tables/evidence/options
 
-    def __init__(self, store: ProjectStore, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        parent: QObject | None = None,
+        *,
+        data: ProjectData | None = None,
+    ) -> None:
+        """``data``: the project as just loaded (read in the background while opening)."""
         super().__init__(parent)
         self.store = store
         self.guide: Guide = guide_by_id(store.guide_id)
         self.undo_stack = QUndoStack(self)
-        self._data: ProjectData | None = None
+        self._data: ProjectData | None = data
         self._evaluation: Evaluation | None = None
         self._findings: list[Finding] | None = None
         self._pending: set[str] = set()

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from tests.gui.opening import open_and_wait
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HOUR_OF_VOID_CALLS = 60_000  # more than None's whole reference count at start (~25,000)
@@ -32,7 +34,7 @@ def main(project: Path, tours: int) -> int:
     window = MainWindow(today=dt.date(2019, 1, 28))
     window.resize(1280, 720)
     window.show()
-    window.open_project(project)
+    open_and_wait(window, project)
     session = window.session
     assert session is not None
     line = "合同{n}\t某发包方\t中国\t软件研发服务\t在岸\t否\tUSD\t{a}\t{a}\t2018-03-01"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.guide import DEFAULT_GUIDE_ID
+from tests.gui.opening import open_and_wait
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +87,7 @@ def test_opening_a_project_another_window_holds_says_so(
     )
     window = MainWindow()
     qtbot.addWidget(window)
-    window.open_project(project)
+    open_and_wait(window, project)
     assert window.session is None
     assert told and "已在另一个窗口中打开" in told[0] and project.name in told[0]
 
@@ -100,7 +101,7 @@ def test_the_window_holding_a_project_comes_forward(project: Path, qtbot) -> Non
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    window.open_project(project)
+    open_and_wait(window, project)
     assert window.beacon is not None and window.beacon.listening()
     window.showMinimized()
     socket = QLocalSocket()

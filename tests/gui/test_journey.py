@@ -217,6 +217,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert "已生成" in output.result_label.text()
     assert output.open_pdf.isEnabled() and output.print_button.isEnabled()
     # The packet shows inside the program at once: 目录 to jump by, pages to turn.
+    qtbot.waitUntil(lambda: output.viewer is not None and output.viewer.isVisible())
     viewer = output.viewer
     assert viewer is not None and viewer.isVisible()
     toc = viewer.toc_titles()  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from tests.gui.opening import open_and_wait
 from widgets import errors
 from widgets.main_window import SHORTCUTS, MainWindow
 
@@ -25,7 +26,7 @@ def open_window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.open_project(project)
+    open_and_wait(window, project)
     return window
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 
 from app.guide import DEFAULT_GUIDE_ID
+from tests.gui.opening import open_and_wait
 from widgets import errors
 from widgets.main_window import MainWindow
 from widgets.session import ProjectSession
@@ -38,7 +39,7 @@ def test_steps_need_a_project_and_title_follows_the_company(qtbot, gui_app, tmp_
     window.go(3)
     assert window.stack.currentWidget() is window.start_page  # can't skip ahead without a project
 
-    window.open_project(new_project(tmp_path))
+    open_and_wait(window, new_project(tmp_path))
     assert window.stack.currentWidget() is window.company_page
     assert all(window.steps.item(r).flags() & Qt.ItemFlag.ItemIsEnabled for r in range(6))
     editor = window.company_page.editors["name"]
@@ -52,7 +53,7 @@ def test_steps_need_a_project_and_title_follows_the_company(qtbot, gui_app, tmp_
 def test_recent_projects_and_window_size_are_remembered(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
     path = new_project(tmp_path)
     window = make_window(qtbot)
-    window.open_project(path)
+    open_and_wait(window, path)
     window.resize(1100, 700)
     window.close()
 
@@ -64,7 +65,13 @@ def test_recent_projects_and_window_size_are_remembered(qtbot, gui_app, tmp_path
     assert recent.count() == 1 and "甲公司" in recent.item(0).text()
     recent.setCurrentRow(0)
     recent.itemActivated.emit(recent.item(0))
+    # read in the background: the window says so and stays usable meanwhile
+    assert again.opening == path and "正在打开“甲公司.sbproj”" in again.status.text()
+    assert not again.start_page.isEnabled()
+    qtbot.waitUntil(lambda: again.session is not None)
     assert again.session is not None and again.session.path == path
+    assert again.opening is None and again.start_page.isEnabled()
+    assert again.stack.currentIndex() == 1
 
 
 def test_a_damaged_project_file_is_refused_with_a_message(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -75,14 +82,14 @@ def test_a_damaged_project_file_is_refused_with_a_message(qtbot, gui_app, tmp_pa
         errors, "inform", lambda parent, title, text, error=False: shown.append(text)
     )
     window = make_window(qtbot)
-    window.open_project(bad)
+    open_and_wait(window, bad)
     assert window.session is None
     assert shown and "坏.sbproj" in shown[0]
 
 
 def test_a_finding_takes_the_user_to_the_field(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
     window = make_window(qtbot)
-    window.open_project(new_project(tmp_path))
+    open_and_wait(window, new_project(tmp_path))
     window.go(4)
     check = window.check_page
     qtbot.waitUntil(lambda: check.tree.topLevelItemCount() > 0)
@@ -169,7 +176,7 @@ def test_new_project_asks_which_guide_when_several_ship(qtbot, gui_app, tmp_path
 
 def test_the_project_stays_still_while_a_build_runs(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
     window = make_window(qtbot)
-    window.open_project(new_project(tmp_path))
+    open_and_wait(window, new_project(tmp_path))
     window.go(5)
     output = window.output_page
     output.busy.emit(True)  # what start_build announces
@@ -188,7 +195,7 @@ def test_a_real_build_from_the_window_locks_then_releases(qtbot, gui_app, tmp_pa
     project = tmp_path / "示例.sbproj"
     import_manifest(load_manifest(SAMPLE_MANIFEST), project)
     window = make_window(qtbot)
-    window.open_project(project)
+    open_and_wait(window, project)
     window.go(5)
     output = window.output_page
     output.out_edit.setText(str(tmp_path / "out"))

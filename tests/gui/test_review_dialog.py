@@ -86,6 +86,7 @@ def test_review_in_the_window(qtbot, gui_app, tmp_path, monkeypatch, desk):  # t
     assert rect.isValid()
     qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.session is not None)  # opened in the background
     assert window.session is not None
     assert window.session.path == folder / desk.project.name
     assert SAMPLE_NAME in window.windowTitle()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, Qt
 
 from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from tests.gui.opening import open_and_wait
 from widgets.main_window import MainWindow
 
 
@@ -32,7 +33,7 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
     window = make_window(qtbot, dt.date(2019, 2, 3))
     panel = window.start_page.stage_panel
     assert not panel.isVisibleTo(window)  # no project: nothing to say
-    window.open_project(sample_project(tmp_path))
+    open_and_wait(window, sample_project(tmp_path))
     window.go(0)
     assert panel.isVisibleTo(window)
     assert panel.stage_label.text() == "当前阶段：初审未交"
@@ -68,7 +69,7 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
 
 def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
     window = make_window(qtbot, dt.date(2019, 2, 3))
-    window.open_project(sample_project(tmp_path))
+    open_and_wait(window, sample_project(tmp_path))
     window.go(5)
     output = window.output_page
     session = window.session

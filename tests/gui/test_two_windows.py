@@ -16,6 +16,7 @@ from app.errors import ProjectFileError
 from app.guide import DEFAULT_GUIDE_ID
 from app.project import ProjectStore
 from app.project.lock import LOCK_FORMAT, lock_path
+from tests.gui.opening import open_and_wait
 from widgets import errors
 from widgets.main_window import MainWindow
 from widgets.session import EditNotSaved, ProjectSession
@@ -53,9 +54,9 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
 def test_second_window_gets_a_read_only_view(qtbot, gui_app, tmp_path, asked):  # type: ignore[no-untyped-def]
     path = new_project(tmp_path)
     a, b = make_window(qtbot), make_window(qtbot)
-    a.open_project(path)
+    open_and_wait(a, path)
     assert a.session is not None and not a.session.read_only
-    b.open_project(path)
+    open_and_wait(b, path)
 
     assert len(asked) == 1
     text, buttons = asked[0]
@@ -109,10 +110,10 @@ def test_second_window_gets_a_read_only_view(qtbot, gui_app, tmp_path, asked):  
 def test_a_view_that_opens_another_project_can_edit_it(qtbot, gui_app, tmp_path, asked):  # type: ignore[no-untyped-def]
     first, second = new_project(tmp_path), new_project(tmp_path, "乙公司.sbproj")
     a, b = make_window(qtbot), make_window(qtbot)
-    a.open_project(first)
-    b.open_project(first)
+    open_and_wait(a, first)
+    open_and_wait(b, first)
     assert b.session is not None and b.session.read_only
-    b.open_project(second)
+    open_and_wait(b, second)
     assert b.session is not None and not b.session.read_only
     assert "（只读）" not in b.windowTitle()
     assert not b.company_page.editors["name"].isReadOnly()  # type: ignore[union-attr]
@@ -124,8 +125,8 @@ def test_cancel_leaves_the_window_as_it_was(qtbot, gui_app, tmp_path, monkeypatc
     monkeypatch.setattr(errors, "choose", lambda *a, **k: 1)  # 取消
     path = new_project(tmp_path)
     a, b = make_window(qtbot), make_window(qtbot)
-    a.open_project(path)
-    b.open_project(path)
+    open_and_wait(a, path)
+    open_and_wait(b, path)
     assert b.session is None and b.windowTitle() == "申报材料助手"
 
 
@@ -157,7 +158,7 @@ def test_another_pcs_lock_is_named_and_taken_over_when_confirmed(  # type: ignor
         errors, "ask", lambda parent, title, text: confirmations.append(text) or True
     )
     window = make_window(qtbot)
-    window.open_project(path)
+    open_and_wait(window, path)
     assert offered == [["只读查看", "接管编辑", "取消"]]
     assert len(confirmations) == 1 and "财务室-PC" in confirmations[0]
     assert window.session is not None and not window.session.read_only
@@ -172,7 +173,7 @@ def test_editing_a_row_deleted_underneath_says_the_edit_was_not_saved(  # type: 
     qtbot, gui_app, tmp_path
 ):
     window = make_window(qtbot)
-    window.open_project(new_project(tmp_path))
+    open_and_wait(window, new_project(tmp_path))
     session = window.session
     assert session is not None
     assert [r.id for r in session.data.rows("contracts")] == ["ct1"]
@@ -195,7 +196,7 @@ def test_an_undo_that_cannot_be_done_says_so_and_clears_the_history(  # type: ig
         errors, "inform", lambda parent, title, text, error=False: shown.append(text)
     )
     window = make_window(qtbot)
-    window.open_project(new_project(tmp_path))
+    open_and_wait(window, new_project(tmp_path))
     session = window.session
     assert session is not None
     session.set_cell("contracts", "ct1", "client", "Northwind")
@@ -221,7 +222,7 @@ def test_output_page_shows_the_default_for_an_unusable_saved_gutter(qtbot, gui_a
         store.set_option("gutter_mm", {})  # what an older import stored from options.gutter_mm: {}
         store.set_option("duplex", 0)
     window = make_window(qtbot)
-    window.open_project(path)
+    open_and_wait(window, path)
     window.go(5)
     assert window.output_page.gutter.value() == 25
     assert not window.output_page.duplex.isChecked()
@@ -248,7 +249,7 @@ def test_a_window_facing_another_process_names_it_and_views_read_only(  # type: 
     child = Child(path)  # another 申报材料助手 on this PC (a real process) has it open
     try:
         window = make_window(qtbot)
-        window.open_project(path)
+        open_and_wait(window, path)
         text, buttons = asked[0]
         assert "本机上的另一个申报材料助手" in text and f"进程 {child.proc.pid}" in text
         assert buttons == ["只读查看", "取消"]
@@ -257,5 +258,5 @@ def test_a_window_facing_another_process_names_it_and_views_read_only(  # type: 
         window.close_project()
     finally:
         child.kill()
-    window.open_project(path)  # the crashed holder's lock is taken over
+    open_and_wait(window, path)  # the crashed holder's lock is taken over
     assert window.session is not None and not window.session.read_only

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from tests.gui.opening import open_and_wait
 from widgets.main_window import FRAME_ALLOWANCE, MIN_HEIGHT, MainWindow, fitted, initial_geometry
 
 
@@ -54,7 +55,7 @@ def test_every_page_keeps_its_buttons_and_status_line_inside(qtbot, gui_app, tmp
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.open_project(project)
+    open_and_wait(window, project)
     window.resize(*size)
     for index in range(len(window.pages)):
         window.go(index)
@@ -78,7 +79,7 @@ def test_items_page_gives_the_table_room_at_1366x768(qtbot, gui_app, tmp_path: P
     window = MainWindow(today=dt.date(2019, 1, 28))
     qtbot.addWidget(window)
     window.show()
-    window.open_project(project)
+    open_and_wait(window, project)
     window.resize(1366, 728)  # 768 less a taskbar
     window.go(2)
     page = window.items_page

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import stage_reached
@@ -185,6 +186,8 @@ class OutputPage(Page):
         self.view_button.clicked.connect(self.show_packet)
         actions.insertWidget(0, self.view_button)
         self.viewer: QWidget | None = None
+        self._viewer_request = 0  # the packet window being loaded for (a newer build wins)
+        self._loading_packet: object | None = None  # keeps the loading document alive
         dl.addLayout(actions)
         self.open_pdf.clicked.connect(lambda: self._open_result("pdf"))
         self.open_folder.clicked.connect(lambda: self._open_result("folder"))
@@ -287,10 +290,15 @@ class OutputPage(Page):
         if not self.alive():
             return
         assert self.session is not None
-        self.session.set_option("duplex", self.duplex.isChecked())
-        self.session.set_option("repeat_shared", self.repeat.isChecked())
-        self.session.set_option("gutter_mm", self.gutter.value())
-        self.session.set_option("out_dir", self.out_edit.text().strip() or None)
+        saved = self.session.options()
+        for key, value in (
+            ("duplex", self.duplex.isChecked()),
+            ("repeat_shared", self.repeat.isChecked()),
+            ("gutter_mm", self.gutter.value()),
+            ("out_dir", self.out_edit.text().strip() or None),
+        ):
+            if key not in saved or saved[key] != value:  # one write (and disk sync) per change
+                self.session.set_option(key, value)
 
     def _browse(self) -> None:
         path = errors.choose_directory(self, "选择输出文件夹", self.out_edit.text())
@@ -302,24 +310,29 @@ class OutputPage(Page):
     def start_build(self) -> None:
         if self.session is None or self.task is not None:
             return
-        from app.build import BuildOptions, build
-        from app.packet.plan import UNBOUND_GUTTER_MM
-
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         draft = any(f.blocking for f in self.session.findings)
         review = self.build_stage() == "review"
-        options = BuildOptions(
-            duplex=False if review else self.duplex.isChecked(),
-            gutter_mm=UNBOUND_GUTTER_MM if review else self.gutter.value(),
-            repeat_shared=self.repeat.isChecked(),
-            draft=draft,
-            stage="review" if review else "final",
-        )
+        duplex = False if review else self.duplex.isChecked()
+        gutter_mm = self.gutter.value()
+        repeat_shared = self.repeat.isChecked()
         store = self.session.store
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            # app.build and what it draws with (reportlab, openpyxl, python-docx) are imported
+            # here, in the worker, not on the window's thread (~0.1-0.5 s the first time)
+            from app.build import BuildOptions, build
+            from app.packet.plan import UNBOUND_GUTTER_MM
+
+            options = BuildOptions(
+                duplex=duplex,
+                gutter_mm=UNBOUND_GUTTER_MM if review else gutter_mm,
+                repeat_shared=repeat_shared,
+                draft=draft,
+                stage="review" if review else "final",
+            )
             return build(
                 store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
             )
@@ -333,8 +346,6 @@ class OutputPage(Page):
         """Write the online-declaration folder in the background."""
         if self.session is None or self.task is not None:
             return
-        from app.outputs.online import write_online
-
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
         folder = default_online_dir(self.session.path, out_dir)
@@ -342,6 +353,8 @@ class OutputPage(Page):
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            from app.outputs.online import write_online  # heavy: imported in the worker
+
             return write_online(
                 store, folder, progress=ctx.progress, cancel=ctx.cancelled, today=today
             )
@@ -436,18 +449,34 @@ class OutputPage(Page):
 
     # -- after ------------------------------------------------------------------------------
     def show_packet(self) -> None:
-        """The built PDF in a window of its own: 目录 on the left, pages on the right."""
+        """The built PDF in a window of its own: 目录 on the left, pages on the right. The
+        document is read a few pages per turn of the event loop (a 400-page packet takes
+        ~0.2 s to lay out): the window stays responsive meanwhile."""
         if self.result is None:
             return
+        from widgets.packet_view import load_packet
+
+        path = self.result.pdf
+        self._viewer_request += 1
+        request = self._viewer_request
+        self._loading_packet = load_packet(
+            path, lambda document: self._show_viewer(request, path, document)
+        )
+
+    def _show_viewer(self, request: int, path: Path, document: Any) -> None:
         from widgets.packet_view import PacketViewer
 
+        if request != self._viewer_request or not Shiboken.isValid(self):
+            return
+        self._loading_packet = None
         if self.viewer is not None:
             self.viewer.close()
         viewer = PacketViewer(
-            self.result.pdf,
+            path,
             self,
             open_outside=lambda: self._open_result("pdf"),
             print_it=self.print_pdf,
+            document=document,
         )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         viewer.destroyed.connect(lambda *_: setattr(self, "viewer", None))

@@ -51,7 +51,7 @@ from app.guide import guide_by_id
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
 from app.outputs import OutputSet, safe_file_stem, write_atomic
-from app.packet.plan import UNBOUND_GUTTER_MM, Plan
+from app.packet.plan import UNBOUND_GUTTER_MM, Plan, strip_number
 from app.process import stamped_form_title, uses_stamped_form
 from app.rules import Evaluation, evaluate, fmt_money
 from app.workbook import build_workbook, workbook_file_name
@@ -115,7 +115,7 @@ def document_files(plan: Plan) -> list[_Doc]:
         kinds = {plan.page(n).kind for n in range(e.first_page, last + 1)}
         if kinds <= {"reference", "blank"}:
             continue
-        title = _strip_number(e.title)
+        title = strip_number(e.title)
         if e.parent is not None and plan.entries[e.parent].kind == "row":
             row = plan.entries[e.parent].title.split("：", 1)[-1]
             title = f"{title}（{row}）"
@@ -125,17 +125,6 @@ def document_files(plan: Plan) -> list[_Doc]:
             stem = stem[:MAX_NAME].rstrip(". ")
         docs.append(_Doc(number, f"{stem}.pdf", e.first_page, last))
     return docs
-
-
-def _strip_number(title: str) -> str:
-    head, sep, rest = title.partition(". ")
-    if sep and head.isdigit():
-        return rest
-    if title.startswith("（"):
-        close = title.find("）")
-        if 0 < close <= 4 and title[1:close].isdigit():
-            return title[close + 1 :]
-    return title
 
 
 def write_online(

@@ -393,7 +393,7 @@ def make_plan(
         for t in targets:
             f, la = first[t], last[t]
             if f is not None and la is not None:
-                out.append(Reference(_strip_number(b.entries[t].title), f, la))
+                out.append(Reference(strip_number(b.entries[t].title), f, la))
         return tuple(out)
 
     entries: list[Entry] = []
@@ -460,7 +460,7 @@ def span_text(refs: tuple[Reference, ...]) -> str:
     return _span(refs)
 
 
-def _strip_number(title: str) -> str:
+def strip_number(title: str) -> str:
     """ "3. 营业执照" -> "营业执照"; "（2）截图" -> "截图"."""
     head, sep, rest = title.partition(". ")
     if sep and head.isdigit():

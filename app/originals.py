@@ -23,12 +23,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.about import APP_NAME
-from app.errors import OutputError
 from app.findings import required_documents
 from app.fonts import register_fonts
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
-from app.outputs import write_atomic
+from app.outputs import write_output
 from app.rules import cell
 from app.templates import narrative_signatures
 
@@ -248,12 +247,4 @@ def write_originals_pdf(
         )
         doc.build(story, canvasmaker=_numbered(footer))
 
-    try:
-        write_atomic(path, build)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(
-            f"无法写入原件核对清单“{path.name}”（{exc.strerror or exc}），"
-            "请检查输出文件夹是否存在、可写且磁盘空间充足，或选择另一个输出文件夹。"
-        ) from exc
+    write_output(path, build, "原件核对清单")

@@ -32,10 +32,9 @@ from docx.shared import Mm, Pt, RGBColor
 
 from app.about import APP_NAME
 from app.company import printed_district
-from app.errors import OutputError
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import ProjectData, Row, Value
-from app.outputs import output_name, write_atomic
+from app.outputs import output_name, write_output
 from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number
 
 BODY_FONT = "宋体"
@@ -687,12 +686,4 @@ def _save(path: Path, document: Any) -> None:
     def save(tmp: Path) -> None:
         document.save(str(tmp))
 
-    try:
-        write_atomic(path, save)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(
-            f"无法写入 Word 模板“{path.name}”（{exc.strerror or exc}），"
-            "请检查输出文件夹是否存在、可写且磁盘空间充足，或选择另一个输出文件夹。"
-        ) from exc
+    write_output(path, save, "Word 模板")

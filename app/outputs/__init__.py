@@ -267,6 +267,24 @@ def write_atomic(dest: Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
+def write_output(
+    dest: Path, writer: Callable[[Path], None], what: str, where: str = "输出文件夹"
+) -> None:
+    """:func:`write_atomic` for a file the user receives: an ``OSError`` becomes an
+    ``OutputError`` naming ``what`` (e.g. “Excel 文件”) and the file, and saying what to check in
+    ``where``."""
+    try:
+        write_atomic(dest, writer)
+    except OutputError:
+        raise
+    except OSError as exc:
+        space = " " if what[:1].isascii() else ""
+        raise OutputError(
+            f"无法写入{space}{what}“{dest.name}”（{exc.strerror or exc}），"
+            f"请检查{where}是否存在、可写且磁盘空间充足，或选择另一个{where}。"
+        ) from exc
+
+
 def check_output_paths(out_dir: Path, names: Sequence[str]) -> None:
     """Refuse, before anything is written, an output folder whose files would have paths over
     MAX_OUTPUT_PATH characters, suggesting a shorter folder that fits."""

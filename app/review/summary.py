@@ -19,8 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.errors import OutputError
-from app.outputs import write_atomic
+from app.outputs import write_output
 from app.review.model import KIND_LABELS, SourceResult
 from app.review.run import duplicate_codes
 
@@ -304,12 +303,4 @@ def write_summary(
     def save(tmp: Path) -> None:
         wb.save(str(tmp))
 
-    try:
-        write_atomic(path, save)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(
-            f"无法写入汇总表“{path.name}”（{exc.strerror or exc}），请检查文件夹是否存在、"
-            "可写且磁盘空间充足，或选择另一个位置。"
-        ) from exc
+    write_output(path, save, "汇总表", "文件夹")

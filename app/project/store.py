@@ -23,8 +23,6 @@ a lock). ``on_change`` callbacks run in the thread that made the change, after i
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
@@ -33,17 +31,17 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, EvidenceFile, PageInfo, ProjectData, Rate, Row, Value
+from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import codec, evidence, failures, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
+from app.project.staging import Prepared, prepared
 
 ChangeCallback = Callable[[str], None]
 """Called with a topic after each committed change: ``"company"``, ``"selected"``,
@@ -54,50 +52,6 @@ ChangeCallback = Callable[[str], None]
 _STAGE_BYTES = 32 * 1024 * 1024
 """Imported files are written in transactions of about this many bytes: few enough syncs to
 the disk, little enough held in memory."""
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """An imported file ready to be written: checked, hashed, its PDF in stored form."""
-
-    name: str
-    sha256: str
-    original: bytes
-    stored_pdf: bytes
-    pdf_sha256: str
-    pages: tuple[PageInfo, ...]
-
-
-def _prepare(item: ImportedLike) -> _Prepared:
-    original = bytes(item.original)
-    if hashlib.sha256(original).hexdigest() != item.sha256.lower():
-        raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
-    pdf = bytes(item.pdf)
-    return _Prepared(
-        item.name,
-        item.sha256.lower(),
-        original,
-        evidence.stored_pdf(pdf, original),
-        hashlib.sha256(pdf).hexdigest(),
-        tuple(item.pages),
-    )
-
-
-def _prepared(items: Iterable[ImportedLike]) -> Iterator[_Prepared]:
-    """``items`` prepared one or two ahead on a helper thread (hashing, the delta encoding),
-    while the caller writes the previous ones (SQLite releases Python's lock as it writes)."""
-    with concurrent.futures.ThreadPoolExecutor(1, "store-prepare") as pool:
-        ahead: collections.deque[concurrent.futures.Future[_Prepared]] = collections.deque()
-        try:
-            for item in items:
-                ahead.append(pool.submit(_prepare, item))
-                if len(ahead) > 2:
-                    yield ahead.popleft().result()
-            while ahead:
-                yield ahead.popleft().result()
-        finally:
-            for future in ahead:
-                future.cancel()
 
 
 def _new_id() -> str:
@@ -535,10 +489,10 @@ class ProjectStore:
         batches = [_new_id() for _ in groups]
         try:
             for batch, (_doc, _row, imported) in zip(batches, groups, strict=True):
-                buffered: list[_Prepared] = []
+                buffered: list[Prepared] = []
                 size = 0
                 staged = 0
-                for item in _prepared(imported):
+                for item in prepared(imported):
                     buffered.append(item)
                     size += len(item.original) + len(item.stored_pdf)
                     if size >= stage_bytes:
@@ -558,7 +512,7 @@ class ProjectStore:
                     evidence.discard_staged(conn, batch)
             raise
 
-    def _stage(self, batch: str, items: Sequence[_Prepared], first: int) -> int:
+    def _stage(self, batch: str, items: Sequence[Prepared], first: int) -> int:
         """Write ``items`` under ``batch`` in one transaction; returns the next sequence."""
         if not items:
             return first

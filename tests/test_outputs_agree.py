@@ -128,7 +128,7 @@ def test_toc_sheet_page_counts_add_up_to_each_section(
 def test_excel_prints_clean(built: tuple[BuildResult, ProjectStore]) -> None:
     """Footers have room inside the bottom margin; the wide 汇总表 wraps its text columns to
     print at >= 90 % across a landscape page; its totals lines share one merged 合计."""
-    from app.workbook import _LANDSCAPE_WIDTH
+    from app.workbook.cells import _LANDSCAPE_WIDTH
 
     result, _ = built
     book = load_workbook(result.workbook)

@@ -140,7 +140,7 @@ def test_contracts_sheet_typed_cells_and_usd_conversion(tmp_path: Path) -> None:
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     # CJK counts double; the wide sheet's text columns were narrowed (their text wraps) to
     # print at >= 90 %, the business type column no narrower than the country column
-    from app.workbook import _LANDSCAPE_WIDTH, _text_width
+    from app.workbook.cells import _LANDSCAPE_WIDTH, _text_width
 
     assert _text_width("软件研发") == 8 and _text_width("ITO") == 3
     assert ws.column_dimensions["E"].width >= ws.column_dimensions["D"].width

@@ -4,6 +4,7 @@ the size limit (a 25 MB 600-dpi scan is reduced and stays readable), the Excel f
 
 from __future__ import annotations
 
+import time
 import dataclasses
 import datetime as dt
 import io
@@ -236,7 +237,7 @@ def test_a_file_held_open_half_way_leaves_the_old_online_folder(
             real(a, b)
 
         monkeypatch.setattr(os, "replace", flaky)
-        monkeypatch.setattr(outputs.time, "sleep", lambda s: None)
+        monkeypatch.setattr(time, "sleep", lambda s: None)
         with pytest.raises(OutputError) as caught:
             write_online(store, out, guide=GUIDE, today=dt.date(2019, 2, 20))
     assert NOTES_NAME in caught.value.message and "占用" in caught.value.message

@@ -4,12 +4,12 @@ the size limit (a 25 MB 600-dpi scan is reduced and stays readable), the Excel f
 
 from __future__ import annotations
 
-import time
 import dataclasses
 import datetime as dt
 import io
 import os
 import subprocess
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from app import outputs
 from app.build import BlockedError
 from app.cli import main
 from app.demo import SAMPLE_MANIFEST

@@ -10,11 +10,13 @@ folder (see :func:`recover`).
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import errno
 import json
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -39,11 +41,20 @@ from app.outputs.names import (
 JOURNAL = "journal.json"  # in a staging folder: the set being put in place (written first)
 _LOCK = ".lock"  # in a staging folder: locked while its OutputSet is open
 _RANDOM = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp puts after the prefix
+# In the output folder, only while a rollback could not finish: says so to whoever looks.
+UNFINISHED_NOTE = "生成未完成-请先阅读.txt"
+_OWNER_AT = 4096  # the folder lock's locked byte: its owner record (offset 0) stays readable
 
 
 def staging_prefix(out_dir: Path) -> str:
     """Staging folders of ``out_dir`` are ``.<name>.build-xxxxxxxx`` beside it."""
     return f".{Path(out_dir).name}.build-"
+
+
+def folder_lock_path(out_dir: Path) -> Path:
+    """``.<name>.build.lock`` beside ``out_dir``: held by the one OutputSet writing into it."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.parent / f".{out_dir.name}.build.lock"
 
 
 class OutputSet:
@@ -63,12 +74,16 @@ class OutputSet:
     that are not in the set are left alone. Raises :class:`OutputError` with a Chinese message.
     """
 
-    def __init__(self, out_dir: Path, *, attempts: int = 5, delay: float = 0.2) -> None:
+    def __init__(
+        self, out_dir: Path, *, owner: str = "", attempts: int = 5, delay: float = 0.2
+    ) -> None:
         self.out_dir = Path(os.path.abspath(out_dir))  # "." has a name and a parent
+        self.owner = owner  # who writes, for the message another writer gets (e.g. the company)
         self.attempts = attempts
         self.delay = delay
         self._root: Path | None = None
         self._lock: IO[bytes] | None = None
+        self._folder_lock: IO[bytes] | None = None
         self._keep = False  # a rollback could not finish: leave the journal for recover()
 
     @property
@@ -87,6 +102,7 @@ class OutputSet:
         parent = self.out_dir.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
+            self._folder_lock = _lock_folder(self.out_dir, self.owner)
             recover(self.out_dir)
             root = Path(tempfile.mkdtemp(prefix=staging_prefix(self.out_dir), dir=parent))
             _hide(root)
@@ -94,8 +110,10 @@ class OutputSet:
             self._lock = _try_lock(root / _LOCK)
             (root / "new").mkdir()
             (root / "old").mkdir()
-        except OSError as exc:
+        except BaseException as exc:
             self._close()
+            if not isinstance(exc, OSError):
+                raise
             raise OutputError(
                 f"无法在 {parent} 中创建临时文件夹（{exc.strerror or exc}）。"
                 f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
@@ -117,6 +135,9 @@ class OutputSet:
         if self._root is not None and not self._keep:
             shutil.rmtree(self._root, ignore_errors=True)
         self._root = None
+        if self._folder_lock is not None:
+            _unlock_folder(self.out_dir, self._folder_lock)
+            self._folder_lock = None
 
     # -- checks --------------------------------------------------------------------------------
 
@@ -190,9 +211,11 @@ class OutputSet:
                 _stash(self.root, self.out_dir, current, link=True)
                 self._put(current)
             current = rels[-1]
-            self._put(current)
+            self._put(current, last=True)
         except BaseException as exc:
             self._keep = not _roll_back(self.root, self.out_dir, rels)
+            if self._keep:
+                _write_note(self.out_dir, current)
             if created:
                 with contextlib.suppress(OSError):
                     _remove_empty_tree(self.out_dir)
@@ -214,10 +237,20 @@ class OutputSet:
             ) from exc
         return [self.out_dir / rel for rel in rels]
 
-    def _put(self, rel: PurePosixPath) -> None:
+    def _put(self, rel: PurePosixPath, last: bool = False) -> None:
         dest = self.out_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        replace_retrying(self.folder / rel, dest, self.attempts, self.delay)
+        try:
+            replace_retrying(self.folder / rel, dest, self.attempts, self.delay)
+        except OSError:
+            if not last:
+                raise
+            # The seal could not be renamed into place (its name held by another program, the
+            # staged copy held by a scanner): every other file of the new set is in place, so
+            # writing the seal's bytes there finishes the set. Only then is the staged seal
+            # removed: until that moment a rollback (or recover()) still sees an unfinished set.
+            _copy_in_place(self.folder / rel, dest)
+            (self.folder / rel).unlink()
 
 
 def recover(out_dir: Path) -> list[Path]:
@@ -253,7 +286,20 @@ def recover(out_dir: Path) -> list[Path]:
         if done:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
+    if not any(
+        e.name.startswith(prefix) and _RANDOM.fullmatch(e.name[len(prefix) :])
+        for e in _entries(out_dir.parent)
+    ):
+        with contextlib.suppress(OSError):
+            (out_dir / UNFINISHED_NOTE).unlink()  # nothing is left half done
     return removed
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def _write_journal(root: Path, out_name: str, rels: Sequence[PurePosixPath]) -> None:
@@ -331,9 +377,112 @@ def _undo(root: Path, out_dir: Path, rel: PurePosixPath) -> None:
         return
     if os.path.lexists(dest) and os.path.samefile(backup, dest):
         backup.unlink()  # a second name of the file still in place
-    else:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
         os.replace(backup, dest)
+    except OSError:
+        # The name refuses a rename (held by another program): its old bytes written in place
+        # make the old set whole again; the backup goes only once they are.
+        _copy_in_place(backup, dest)
+        backup.unlink()
+
+
+def _copy_in_place(src: Path, dest: Path) -> None:
+    """Write ``src``'s bytes at ``dest`` (created or truncated), flushed to disk."""
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        shutil.copyfileobj(fin, fout)
+        fout.flush()
+        os.fsync(fout.fileno())
+
+
+def _write_note(out_dir: Path, culprit: PurePosixPath) -> None:
+    """A visible note in the output folder: the set there is neither the old nor the new one
+    whole. Removed by the :func:`recover` that finishes the rollback (the next build)."""
+    stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    text = (
+        f"{stamp} 的生成没有完成：文件“{culprit}”被其他程序占用，程序无法把这个文件夹完全恢复原样。\r\n"
+        f"此刻文件夹中的文件可能新旧混杂、缺少校验文件，请不要打印、上传或提交其中的文件。\r\n"
+        f"关闭打开这些文件的程序（如 Excel、PDF 阅读器、记事本）后再次生成，"
+        f"程序会先把文件夹恢复原样，并自动删除本说明。\r\n"
+    )
+    with contextlib.suppress(OSError):
+        (out_dir / UNFINISHED_NOTE).write_text(text, encoding="utf-8-sig")
+
+
+# -- one writer per output folder --------------------------------------------------------------
+
+
+def _lock_folder(out_dir: Path, owner: str) -> IO[bytes]:
+    """Take ``out_dir``'s folder lock without waiting, recording who holds it; another holder
+    is refused with :class:`OutputError` naming it."""
+    path = folder_lock_path(out_dir)
+    for _ in range(5):
+        handle = _try_lock(path, at=_OWNER_AT)
+        if handle is None:
+            raise OutputError(_busy_message(out_dir, _read_owner(path)))
+        try:  # the file may have been removed by its last holder between our open and lock
+            same = os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+        except OSError:
+            same = False
+        if not same:
+            handle.close()
+            continue
+        _hide(path)
+        record = {
+            "owner": owner,
+            "started": _dt.datetime.now().isoformat(timespec="seconds"),
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        handle.flush()
+        return handle
+    raise OutputError(_busy_message(out_dir, None))
+
+
+def _unlock_folder(out_dir: Path, handle: IO[bytes]) -> None:
+    path = folder_lock_path(out_dir)
+    if sys.platform == "win32":  # an open file cannot be removed there
+        handle.close()
+        with contextlib.suppress(OSError):
+            path.unlink()  # fails harmlessly if the next writer already opened it
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        handle.close()
+
+
+def _read_owner(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as handle:
+            data: Any = json.loads(handle.read(_OWNER_AT).decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _busy_message(out_dir: Path, record: dict[str, Any] | None) -> str:
+    who = "另一次生成"
+    if record:
+        owner = record.get("owner")
+        started = record.get("started")
+        host = record.get("host")
+        parts = []
+        if isinstance(owner, str) and owner:
+            parts.append(owner)
+        if isinstance(started, str) and len(started) >= 16:
+            parts.append(f"{started[:10]} {started[11:16]} 开始")
+        if isinstance(host, str) and host and host != socket.gethostname():
+            parts.append(f"在电脑“{host}”上")
+        if parts:
+            who = f"另一次生成（{'，'.join(parts)}）"
+    return (
+        f"{who}正在写入输出文件夹“{out_dir}”。请等它完成后再生成，或选择另一个输出文件夹。"
+        f"输出文件夹中的文件都没有改动。"
+    )
 
 
 def _remove_empty_tree(folder: Path) -> None:
@@ -353,12 +502,13 @@ def _hide(path: Path) -> None:
         ctypes.windll.kernel32.SetFileAttributesW(str(path), file_attribute_hidden)
 
 
-def _try_lock(path: Path) -> IO[bytes] | None:
+def _try_lock(path: Path, at: int = 0) -> IO[bytes] | None:
     """Open and lock ``path`` (created if needed) without waiting; None if another process holds
-    the lock. The lock goes with the returned file (and with the process, however it ends)."""
+    the lock. The lock goes with the returned file (and with the process, however it ends).
+    ``at``: the byte locked on Windows, where a locked range cannot be read by others."""
     handle = open(path, "a+b")  # noqa: SIM115 - the caller keeps it open while it holds the lock
     try:
-        handle.seek(0)
+        handle.seek(at)
         if sys.platform == "win32":
             import msvcrt
 

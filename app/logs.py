@@ -34,6 +34,11 @@ def log_path() -> Path:
     return user_data_dir() / "logs" / "error.log"
 
 
+def native_log_path() -> Path:
+    """What C libraries write to the process's stderr (see :func:`app.streams.route_native_stderr`)."""
+    return user_data_dir() / "logs" / "native.log"
+
+
 def log_exception(exc: BaseException) -> Path:
     """Append the traceback to the error log and return its path (best effort)."""
     path = log_path()

@@ -76,3 +76,49 @@ def test_a_deeply_nested_pdf_leaves_the_terminal_quiet(tmp_path: Path) -> None:
         assert len(err) < 4000, err[:2000]  # our progress lines only
         assert all(not line.isascii() or not line.strip() for line in err.splitlines()), err[:2000]
     assert (home / "logs" / "library.log").exists()  # the chatter went there
+
+
+def _fax_tiff_with_bad_codes() -> bytes:
+    """A Group 4 fax TIFF whose strip is garbled: libtiff (inside Pillow) prints "Fax4Decode:
+    Bad code word" straight to the process's stderr, past Python's logging."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("1", (400, 300), 1)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((50, 50, 300, 200), outline=0)
+    draw.line((0, 0, 399, 299), fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="TIFF", compression="group4")
+    data = bytearray(buffer.getvalue())
+    for i in range(20, min(len(data) - 200, 400)):
+        data[i] ^= 0x5A
+    return bytes(data)
+
+
+def test_what_c_libraries_print_goes_to_the_native_log(tmp_path: Path) -> None:
+    home = tmp_path / "数据"
+    script = (
+        "import sys;"
+        "from app.logs import native_log_path, route_library_messages;"
+        "from app.streams import route_native_stderr;"
+        "route_library_messages(); assert route_native_stderr(native_log_path());"
+        "from pathlib import Path; from app.intake import import_file;"
+        f"import_file(Path({str(tmp_path / '传真.tif')!r}));"
+        "print('我们自己的话', file=sys.stderr)"
+    )
+    (tmp_path / "传真.tif").write_bytes(_fax_tiff_with_bad_codes())
+    env = {**os.environ, "PACKET_ASSEMBLER_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=MAIN.parent,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "我们自己的话"  # ours reaches the terminal, libtiff's not
+    assert "Fax4Decode" in (home / "logs" / "native.log").read_text(encoding="utf-8")

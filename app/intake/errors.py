@@ -228,7 +228,8 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
         | struct.error,
     ):
         return DamagedFileError(name)
-    if isinstance(exc, _PARSER_CRASHES) and raised_in_library(exc):
+    plain = type(exc) is Exception  # img2pdf's "invalid png: ..." and the like
+    if (plain or isinstance(exc, _PARSER_CRASHES)) and raised_in_library(exc):
         # Malformed files drive the libraries' parsers into odd corners (Pillow's TIFF reader:
         # "TypeError: Missing dimensions"; pypdf's object-stream reader subscripting None):
         # the file is damaged, and says so. The log keeps the details for us.

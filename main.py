@@ -15,9 +15,11 @@ def run() -> int:
     from app.streams import ensure_streams
 
     ensure_streams()  # the windowed program has no console: stdout/stderr are None there
-    from app.logs import route_library_messages
+    from app.logs import native_log_path, route_library_messages
+    from app.streams import route_native_stderr
 
     route_library_messages()
+    route_native_stderr(native_log_path())
     args = sys.argv[1:]
     if args == ["selftest"]:
         from widgets.selftest import run as selftest

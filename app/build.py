@@ -160,6 +160,12 @@ def _mapped(what: str) -> Iterator[None]:
         ) from exc
 
 
+def owner_of(company_name: str) -> str:
+    """Who writes an output folder, as another writer's refusal names it."""
+    name = company_name.strip()
+    return f"“{name}”的材料" if name else ""
+
+
 def _check_cancel(cancel: CancelFn | None) -> None:
     if cancel is not None and cancel():
         raise BuildCancelled()
@@ -238,7 +244,7 @@ def build(
         )
 
     check_output_paths(out_dir, _output_names(guide, data, out_dir, pdf_name, xlsx_name))
-    with OutputSet(out_dir) as staged:
+    with OutputSet(out_dir, owner=owner_of(data.company.name)) as staged:
         # Refuse before the work when an output cannot be replaced (held open, read-only, a
         # folder in its place); install() checks again before it touches anything.
         staged.check([pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME])

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import os
 import subprocess
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from app import outputs
 from app.build import BlockedError
 from app.cli import main
 from app.demo import SAMPLE_MANIFEST
@@ -222,7 +222,7 @@ def test_cancel_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
 def test_a_file_held_open_half_way_leaves_the_old_online_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The check passed, then the notes file was opened: the set is rolled back as a whole."""
+    """The check passed, then the 对照表 was opened: the set is rolled back as a whole."""
     project = sample(tmp_path)
     out = tmp_path / "网上申报"
     with ProjectStore.open(project) as store:
@@ -231,15 +231,15 @@ def test_a_file_held_open_half_way_leaves_the_old_online_folder(
         real = os.replace
 
         def flaky(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> None:
-            if Path(b) == out / NOTES_NAME and Path(a).parent.name == "new":
+            if Path(b) == out / f"{TABLE_NAME}.pdf" and Path(a).parent.name == "new":
                 raise windows_error(32)
             real(a, b)
 
         monkeypatch.setattr(os, "replace", flaky)
-        monkeypatch.setattr(outputs.time, "sleep", lambda s: None)
+        monkeypatch.setattr(time, "sleep", lambda s: None)
         with pytest.raises(OutputError) as caught:
             write_online(store, out, guide=GUIDE, today=dt.date(2019, 2, 20))
-    assert NOTES_NAME in caught.value.message and "占用" in caught.value.message
+    assert TABLE_NAME in caught.value.message and "占用" in caught.value.message
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["示例.sbproj", "网上申报"]
 

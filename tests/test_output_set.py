@@ -24,7 +24,7 @@ from app.build import BuildOptions, build
 from app.demo import SAMPLE_MANIFEST
 from app.errors import OutputError
 from app.manifest import import_manifest, load_manifest
-from app.outputs import OutputSet, recover, staging_prefix
+from app.outputs import OutputSet, outputset, recover, staging_prefix
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import MemorySource, project
 
@@ -129,7 +129,7 @@ def test_a_failure_half_way_through_the_replacement_is_rolled_back(
         real(a, b)
 
     monkeypatch.setattr(os, "replace", flaky)
-    monkeypatch.setattr(outputs.time, "sleep", lambda s: None)
+    monkeypatch.setattr(time, "sleep", lambda s: None)
     with pytest.raises(OutputError) as caught:
         build(_new_source(), out, BuildOptions(), today=TODAY)
     assert "占用" in caught.value.message and ".xlsx" in caught.value.message
@@ -217,7 +217,7 @@ def test_leftover_staging_folders_are_cleaned_by_the_next_build_unless_in_use(
     busy.mkdir()
     other = tmp_path / ".别的文件夹.build-abcd1234"  # another output folder's: not ours
     other.mkdir()
-    lock = outputs._try_lock(busy / ".lock")  # a build still running holds its folder's lock
+    lock = outputset._try_lock(busy / ".lock")  # a build still running holds its folder's lock
     assert lock is not None
     try:
         build(_new_source(), out, BuildOptions(), today=TODAY)

@@ -106,7 +106,7 @@ def test_atomic_path_keeps_the_old_file_on_failure_and_gives_normal_permissions(
         tmp.write_bytes(b"new")
     assert dest.read_bytes() == b"new"
     # The usual permissions for a new file (not the private 0600 of a temporary file).
-    assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~outputs._UMASK
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~outputs.UMASK
 
 
 def test_permission_denied_is_not_reported_as_held_open(

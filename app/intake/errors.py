@@ -228,11 +228,43 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
         | struct.error,
     ):
         return DamagedFileError(name)
-    # Malformed files drive parsers into odd corners (KeyError, IndexError, TypeError,
-    # RecursionError...). The user must still get a refusal, never a traceback; the log keeps
-    # the details for us.
+    plain = type(exc) is Exception  # img2pdf's "invalid png: ..." and the like
+    if (plain or isinstance(exc, _PARSER_CRASHES)) and raised_in_library(exc):
+        # Malformed files drive the libraries' parsers into odd corners (Pillow's TIFF reader:
+        # "TypeError: Missing dimensions"; pypdf's object-stream reader subscripting None):
+        # the file is damaged, and says so. The log keeps the details for us.
+        _log.info("%s in a library reading %r", type(exc).__name__, name, exc_info=exc)
+        return DamagedFileError(name)
+    # Anything else is ours to fix: the user still gets a refusal, never a traceback; the log
+    # keeps the details for us.
     _log.warning("unexpected %s while importing %r", type(exc).__name__, name, exc_info=exc)
     return DamagedFileError(name)
+
+
+_PARSER_CRASHES = (
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    ArithmeticError,
+    LookupError,
+    UnicodeError,
+)
+_LIBRARIES = ("PIL", "pypdf", "img2pdf", "pikepdf", "pypdfium2", "xml", "zlib", "struct")
+
+
+def raised_in_library(exc: BaseException) -> bool:
+    """True when the innermost frame that raised ``exc`` is a file reader's (Pillow, pypdf,
+    img2pdf, pikepdf, PDFium), not ours: a malformed file, not a bug of the program."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return isinstance(module, str) and module.split(".", 1)[0] in _LIBRARIES
 
 
 @contextmanager

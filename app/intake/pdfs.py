@@ -127,6 +127,16 @@ _FINAL_REFUSALS = (
 )
 """What a repaired copy would meet again: no second try."""
 
+_STRUCTURE_CRASHES = (
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+)
+"""What pypdf raises on a broken structure that it does not recognise as such."""
+
 
 def normalise_pdf(
     name: str, data: bytes, password: PasswordCallback | None = None
@@ -141,6 +151,10 @@ def normalise_pdf(
     except Exception as first:
         fixed = repair.rebuilt(data)
         if fixed is None:
+            if isinstance(first, _STRUCTURE_CRASHES):
+                # pypdf crashed on the file's structure and qpdf finds no pages in it either
+                # (e.g. a page tree that is null): damaged, whatever exception said so
+                raise errors.DamagedFileError(name) from first
             raise
         try:
             lost = _pages_with_lost_content(PdfReader(io.BytesIO(fixed), strict=False))

@@ -1,645 +1,73 @@
-"""Output file names, atomic writes, and the atomic replacement of a whole set of outputs.
+"""Output files: names safe for Windows, atomic writes, and whole sets replaced as one.
 
-Names: :func:`output_name` is the one rule for every file name made from user text (the company's
-name, a table row's label): what Windows forbids is replaced by full-width forms, invisible
-characters (controls, bidi overrides) are removed, reserved device names are defused and the
-length fits Windows' limits for the whole path. What changed is listed in Chinese, so the user
-can be told.
-
-Sets: :class:`OutputSet` stages a set of files in a hidden folder beside the output folder and
-then puts them in place so that the output folder ends with the old set or the new one, whatever
-happens: every target is checked before any is touched, a failure is rolled back, and a
-replacement cut short by a killed process is rolled back by the next :class:`OutputSet` on that
-folder (see :func:`recover`).
-
-The output writers beyond the packet itself live in this package's modules
-(:mod:`app.outputs.online`: the online-declaration folder).
+:mod:`app.outputs.names`: file names made from user text, single files written atomically.
+:mod:`app.outputs.outputset`: :class:`OutputSet`, the atomic replacement of a set of outputs.
+:mod:`app.outputs.online`: the online-declaration folder.
 """
 
-from __future__ import annotations
-
-import contextlib
-import errno
-import json
-import os
-import re
-import shutil
-import sys
-import tempfile
-import time
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from types import TracebackType
-from typing import IO, Any
-
-from app.errors import OutputError
-
-# -- names -----------------------------------------------------------------------------------
-
-# Characters Windows forbids in file names, and the full-width forms we put in their place.
-FORBIDDEN = {
-    "\\": "＼",
-    "/": "／",
-    ":": "：",
-    "*": "＊",
-    "?": "？",
-    '"': "＂",
-    "<": "＜",
-    ">": "＞",
-    "|": "｜",
-}
-# Device names Windows reserves, whatever the extension ("NUL.txt", "LPT9.tar.gz" are devices).
-RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
-    f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"
-}
-# Removed from names: controls (tab, vertical tab, ESC...), format characters (bidi overrides
-# such as U+202E, zero-width characters), line/paragraph separators, lone surrogates.
-_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-
-# Excel and Word refuse to open (or save) a file whose full path is longer than 218 characters,
-# whatever Windows itself allows; the build's temporary folder beside the output adds ~16, still
-# under the 260 of MAX_PATH.
-MAX_OUTPUT_PATH = 218
-
-MAX_NAME = 80  # characters of a stem: short enough to read, and whole paths stay short
-MIN_STEM = 8  # a folder leaving less room is refused (check_output_paths) rather than fitted
-MAX_COMPONENT = 255  # one path component: UTF-16 units on Windows, UTF-8 bytes on Linux
-WINDOWS_MAX_PATH = 259  # MAX_PATH (260) less the terminating NUL, in UTF-16 units
-# The staging copy of an output is this much longer than the output itself:
-# "<parent>/.<name>.build-xxxxxxxx/new/<file>" against "<parent>/<name>/<file>".
-STAGING_EXTRA = len("..build-xxxxxxxx/new")
-# A file is first written under a temporary name beside it (".<stem>.xxxxxxxx.tmp"): room for it.
-TEMP_EXTRA = 24
-FALLBACK_STEM = "未命名企业"
-PACKET_TAIL = "-申报材料.pdf"  # the packet's tail after the company's name
-LONGEST_TAIL = "-申报材料（初审用）.pdf"  # the longest (the 初审 print's): every stem fits it
-
-
-@dataclass(frozen=True)
-class OutputName:
-    """A safe file name and the changes made to the text it came from (Chinese phrases)."""
-
-    stem: str
-    tail: str
-    changes: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.stem + self.tail
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-
-def path_length(path: str) -> int:
-    """Length as Windows counts it (UTF-16 code units)."""
-    return len(path.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _fits(name: str, room: int) -> bool:
-    limit = MAX_COMPONENT - TEMP_EXTRA
-    return (
-        path_length(name) <= min(limit, room)
-        and len(name.encode("utf-8", "surrogatepass")) <= limit
-    )
-
-
-def path_room(folder: Path | None) -> int:
-    """UTF-16 units left for a file name in ``folder``: its path within what Excel and Word open
-    (:data:`MAX_OUTPUT_PATH`), and its staging copy's temporary file within MAX_PATH."""
-    if folder is None:
-        return MAX_COMPONENT
-    limit = min(MAX_OUTPUT_PATH, WINDOWS_MAX_PATH - STAGING_EXTRA - TEMP_EXTRA)
-    return limit - path_length(str(Path(folder).absolute())) - 1
-
-
-def _reserved_base(stem: str) -> str | None:
-    """The part before the first dot when Windows takes it for a device (``LPT9`` of
-    ``LPT9.txt``), else None."""
-    base = stem.split(".", 1)[0]
-    return base if base.rstrip(" ").upper() in RESERVED else None
-
-
-def output_name(text: str, tail: str = "", folder: Path | None = None) -> OutputName:
-    """The file name ``<stem><tail>`` for user text (``tail`` is e.g. ``".xlsx"``).
-
-    ``folder`` is where the file goes (an output folder or a folder in it): the name is cut so
-    that the whole path stays within what Excel and Word open (:data:`MAX_OUTPUT_PATH`) and its
-    staging copy within MAX_PATH. A folder leaving room for fewer than :data:`MIN_STEM`
-    characters is not fitted to: :func:`check_output_paths` refuses it, suggesting a shorter one.
-    """
-    changes: list[str] = []
-    out = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
-    if out != text:
-        changes.append("删除了看不见的控制字符（如从 Word 粘贴带入的换行符、文字方向控制符）")
-    replaced = "".join(FORBIDDEN.get(c, c) for c in out)
-    if replaced != out:
-        changes.append('把 Windows 文件名不允许的字符（\\ / : * ? " < > |）换成了全角字符')
-    stripped = replaced.strip().rstrip(". ")
-    if stripped != replaced and stripped:
-        changes.append("去掉了首尾的空格和末尾的点")
-    out = stripped
-    if not out:
-        changes.append(f"名称为空，改用“{FALLBACK_STEM}”")
-        out = FALLBACK_STEM
-    room = path_room(folder)
-    if room - path_length(tail) < min(MIN_STEM, path_length(out)):
-        room = MAX_COMPONENT  # too deep to fit a name into: left to check_output_paths
-    cut = False
-    while out and (len(out) > MAX_NAME or not _fits(out + tail, room)):
-        out, cut = out[:-1].rstrip(". "), True
-    base = _reserved_base(out)
-    if base is not None:
-        out = base + "＿" + out[len(base) :]
-        while len(out) > len(base) + 1 and not _fits(out + tail, room):
-            out, cut = out[:-1].rstrip(". "), True
-        changes.append(f"“{base}”是 Windows 保留的设备名，在其后加了“＿”")
-    if cut:
-        changes.append(f"名称太长，只保留了前 {len(out)} 个字")
-    return OutputName(out or FALLBACK_STEM, tail, tuple(changes))
-
-
-def safe_file_stem(name: str) -> tuple[str, bool]:
-    """A file-name stem for ``name`` (see :func:`output_name`) and whether it changed."""
-    result = output_name(name)
-    return result.stem, result.changed
-
-
-def company_file_name(company_name: str, tail: str, folder: Path | None = None) -> OutputName:
-    """``<company name><tail>`` made safe; the stem is the same for every output of a company
-    (it is fitted to the longest tail, :data:`LONGEST_TAIL`)."""
-    longest = output_name(company_name, LONGEST_TAIL, folder)
-    return OutputName(longest.stem, tail, longest.changes)
-
-
-def company_name_notice(company_name: str, folder: Path | None = None) -> str | None:
-    """What the user is told when the company's name cannot be used as a file name as it is."""
-    result = company_file_name(company_name.strip(), PACKET_TAIL, folder)
-    if not result.changed:
-        return None
-    return (
-        f"企业全称不能原样用作文件名：{'；'.join(result.changes)}。"
-        f"申报材料将命名为“{result.stem}{PACKET_TAIL}”和“{result.stem}.xlsx”"
-        "（只影响文件名）。"
-    )
-
-
-# -- single files ----------------------------------------------------------------------------
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)  # read once, at import (single-threaded), to give outputs normal permissions
-
-_SHARING_VIOLATIONS = (32, 33)  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
-
-
-def held_open(exc: OSError) -> bool:
-    """True when ``exc`` says another program holds the file open (Windows' sharing or lock
-    violation), as opposed to a plain "permission denied" (read-only file or folder)."""
-    return getattr(exc, "winerror", None) in _SHARING_VIOLATIONS
-
-
-def held_open_message(name: str) -> str:
-    return (
-        f"文件“{name}”正被其他程序（如 Excel 或 PDF 阅读器）占用，"
-        f"请关闭该文件后重试，或选择另一个输出文件夹。"
-    )
-
-
-def no_permission_message(name: str) -> str:
-    return (
-        f"没有权限替换文件“{name}”（该文件是只读的，或输出文件夹不允许写入）。"
-        f"请取消该文件的只读属性，或选择另一个输出文件夹。"
-    )
-
-
-def _replace_retrying(src: Path, dest: Path, attempts: int, delay: float) -> None:
-    """os.replace, retried while another program holds ``dest`` open (raises the last error)."""
-    for i in range(attempts):
-        try:
-            os.replace(src, dest)
-            return
-        except PermissionError as exc:
-            if i == attempts - 1 or not held_open(exc):
-                raise
-            time.sleep(delay)
-
-
-def replace_with_retry(src: Path, dest: Path, attempts: int = 5, delay: float = 0.2) -> None:
-    """os.replace, retried while another program (Excel, Acrobat) holds ``dest`` open.
-
-    Temporary files are created private (0600); the output gets the usual permissions. On
-    failure ``src`` is removed and :class:`OutputError` says whether ``dest`` is held open or
-    not writable."""
-    with contextlib.suppress(OSError):
-        if src.is_file():
-            os.chmod(src, 0o666 & ~_UMASK)
-    try:
-        _replace_retrying(src, dest, attempts, delay)
-    except PermissionError as exc:
-        with contextlib.suppress(OSError):
-            src.unlink()
-        message = held_open_message if held_open(exc) else no_permission_message
-        raise OutputError(message(dest.name)) from None
-
-
-@contextlib.contextmanager
-def atomic_path(dest: Path) -> Iterator[Path]:
-    """Yields a temporary path beside ``dest``; on success it replaces ``dest`` atomically,
-    on any error it is removed and ``dest`` is left as it was."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=dest.suffix + ".tmp", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    replace_with_retry(tmp, dest)
-
-
-def write_atomic(dest: Path, writer: Callable[[Path], None]) -> None:
-    with atomic_path(dest) as tmp:
-        writer(tmp)
-
-
-def write_output(
-    dest: Path, writer: Callable[[Path], None], what: str, where: str = "输出文件夹"
-) -> None:
-    """:func:`write_atomic` for a file the user receives: an ``OSError`` becomes an
-    ``OutputError`` naming ``what`` (e.g. “Excel 文件”) and the file, and saying what to check in
-    ``where``."""
-    try:
-        write_atomic(dest, writer)
-    except OutputError:
-        raise
-    except OSError as exc:
-        space = " " if what[:1].isascii() else ""
-        raise OutputError(
-            f"无法写入{space}{what}“{dest.name}”（{exc.strerror or exc}），"
-            f"请检查{where}是否存在、可写且磁盘空间充足，或选择另一个{where}。"
-        ) from exc
-
-
-def check_output_paths(out_dir: Path, names: Sequence[str]) -> None:
-    """Refuse, before anything is written, an output folder whose files would have paths over
-    MAX_OUTPUT_PATH characters, suggesting a shorter folder that fits."""
-    folder = out_dir.absolute()
-    longest = max(names, key=lambda n: path_length(str(folder / n)))
-    total = path_length(str(folder / longest))
-    if total <= MAX_OUTPUT_PATH:
-        return
-    room = MAX_OUTPUT_PATH - path_length(str(Path(longest))) - 1
-    candidates = [Path.home() / "申报材料", Path(folder.anchor or "/") / "申报材料"]
-    fitting = [c for c in candidates if path_length(str(c)) <= room]
-    suggestion = f"例如“{fitting[0]}”" if fitting else "例如磁盘根目录下一个名称较短的文件夹"
-    raise OutputError(
-        f"输出文件夹的路径太长：其中“{Path(longest).name}”的完整路径共 {total} 个字符，"
-        f"Excel 和 Word 无法打开超过 {MAX_OUTPUT_PATH} 个字符的路径。"
-        f"请选择路径较短（不超过 {max(room, 0)} 个字符）的输出文件夹，{suggestion}。"
-    )
-
-
-# -- sets of files ---------------------------------------------------------------------------
-
-JOURNAL = "journal.json"  # in a staging folder: the set being put in place (written first)
-_LOCK = ".lock"  # in a staging folder: locked while its OutputSet is open
-_RANDOM = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp puts after the prefix
-
-
-def staging_prefix(out_dir: Path) -> str:
-    """Staging folders of ``out_dir`` are ``.<name>.build-xxxxxxxx`` beside it."""
-    return f".{Path(out_dir).name}.build-"
-
-
-class OutputSet:
-    """Replaces a set of files in an output folder as one::
-
-        with OutputSet(out_dir) as staged:
-            staged.check(["a.pdf", "b.xlsx", "SHA256SUMS.txt"])  # optional, before the work
-            ...  # write the files under staged.folder
-            placed = staged.install([staged.folder / "a.pdf", ..., staged.folder / "SHA256SUMS.txt"])
-
-    Entering cleans what earlier, killed runs left beside ``out_dir`` (:func:`recover`) and
-    creates the hidden staging folder there (same file system: every move is a rename); leaving
-    removes it. :meth:`install` checks every target before touching any, keeps the old files
-    until the new set is complete and rolls back on failure. The LAST file of the set is its
-    seal (e.g. the checksum list): the old one is taken away first and the new one put in place
-    last, so whenever the seal is there it describes the files beside it. Files of ``out_dir``
-    that are not in the set are left alone. Raises :class:`OutputError` with a Chinese message.
-    """
-
-    def __init__(self, out_dir: Path, *, attempts: int = 5, delay: float = 0.2) -> None:
-        self.out_dir = Path(os.path.abspath(out_dir))  # "." has a name and a parent
-        self.attempts = attempts
-        self.delay = delay
-        self._root: Path | None = None
-        self._lock: IO[bytes] | None = None
-        self._keep = False  # a rollback could not finish: leave the journal for recover()
-
-    @property
-    def root(self) -> Path:
-        """The staging folder (``.<name>.build-xxxxxxxx``)."""
-        if self._root is None:
-            raise RuntimeError("OutputSet used outside its with-block")
-        return self._root
-
-    @property
-    def folder(self) -> Path:
-        """Where the new files are written (their paths relative to it are their targets')."""
-        return self.root / "new"
-
-    def __enter__(self) -> OutputSet:
-        parent = self.out_dir.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            recover(self.out_dir)
-            root = Path(tempfile.mkdtemp(prefix=staging_prefix(self.out_dir), dir=parent))
-            _hide(root)
-            self._root = root
-            self._lock = _try_lock(root / _LOCK)
-            (root / "new").mkdir()
-            (root / "old").mkdir()
-        except OSError as exc:
-            self._close()
-            raise OutputError(
-                f"无法在 {parent} 中创建临时文件夹（{exc.strerror or exc}）。"
-                f"请检查该文件夹是否存在且可写，或选择另一个输出文件夹。"
-            ) from exc
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
-        if self._root is not None and not self._keep:
-            shutil.rmtree(self._root, ignore_errors=True)
-        self._root = None
-
-    # -- checks --------------------------------------------------------------------------------
-
-    def check(self, names: Sequence[str | PurePosixPath]) -> None:
-        """Refuse (:class:`OutputError`, every problem named) when a target cannot be replaced:
-        held open by another program, read-only, a folder or something else in its place, a
-        path too long for Windows. Touches nothing."""
-        problems = [p for p in (self._problem(PurePosixPath(n)) for n in names) if p]
-        if problems:
-            raise OutputError(
-                "\n".join([*dict.fromkeys(problems), "输出文件夹中的文件都没有改动。"])
-            )
-
-    def _problem(self, rel: PurePosixPath) -> str | None:
-        out = self.out_dir
-        if out.exists() and not out.is_dir():
-            return f"“{out}”是一个文件，不是文件夹。请选择另一个输出文件夹。"
-        for sub in reversed(rel.parents[:-1]):
-            where = out / sub
-            if os.path.lexists(where) and not where.is_dir():
-                return (
-                    f"输出文件夹中的“{sub}”不是文件夹，挡住了要写入的“{rel}”。"
-                    f"请把它改名或移走，或选择另一个输出文件夹。"
-                )
-        dest = out / rel
-        if path_length(str(dest.absolute())) + STAGING_EXTRA > WINDOWS_MAX_PATH:
-            return (
-                f"“{dest}”的路径太长（Windows 最多 {WINDOWS_MAX_PATH} 个字符）。"
-                f"请选择路径较短的输出文件夹（如 D:\\申报材料）。"
-            )
-        if not os.path.lexists(dest):
-            return None
-        if dest.is_dir() or not dest.is_file():
-            return (
-                f"输出文件夹中有一个名为“{rel}”的{'文件夹' if dest.is_dir() else '特殊文件'}，"
-                f"挡住了同名的输出文件。请把它改名或移走，或选择另一个输出文件夹。"
-            )
-        try:  # what Windows refuses to a file held open (Excel) or read-only: opening to write
-            os.close(os.open(dest, os.O_RDWR | getattr(os, "O_BINARY", 0)))
-        except PermissionError as exc:
-            return (
-                held_open_message(str(rel)) if held_open(exc) else no_permission_message(str(rel))
-            )
-        except OSError as exc:
-            return f"无法替换文件“{rel}”（{exc.strerror or exc}）。请选择另一个输出文件夹。"
-        return None
-
-    # -- putting the set in place --------------------------------------------------------------
-
-    def install(self, files: Sequence[Path]) -> list[Path]:
-        """Put ``files`` (under :attr:`folder`; the last one is the seal) in place of their
-        namesakes in the output folder; returns their new paths. On any failure the output
-        folder is left as it was."""
-        if not files:
-            raise ValueError("an output set needs at least one file")
-        rels = [PurePosixPath(Path(f).relative_to(self.folder).as_posix()) for f in files]
-        for f in files:
-            if not Path(f).is_file():
-                raise ValueError(f"{f} is not a staged file")
-        self.check(rels)
-        for f in files:
-            with contextlib.suppress(OSError):
-                os.chmod(f, 0o666 & ~_UMASK)  # temporary files are private; outputs are not
-        _write_journal(self.root, self.out_dir.name, rels)
-        created = not self.out_dir.exists()
-        current = rels[-1]
-        try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            _stash(self.root, self.out_dir, current, link=False)
-            for current in rels[:-1]:
-                _stash(self.root, self.out_dir, current, link=True)
-                self._put(current)
-            current = rels[-1]
-            self._put(current)
-        except BaseException as exc:
-            self._keep = not _roll_back(self.root, self.out_dir, rels)
-            if created:
-                with contextlib.suppress(OSError):
-                    _remove_empty_tree(self.out_dir)
-            if not isinstance(exc, OSError):
-                raise
-            if self._keep:  # e.g. a file opened by another program in the meantime
-                after = (
-                    "有文件暂时无法恢复原样；关闭打开输出文件夹中文件的程序后再次生成，"
-                    "程序会先把输出文件夹恢复原样。"
-                )
-            else:
-                after = "输出文件夹中的文件都没有改动。"
-            if isinstance(exc, PermissionError):
-                message = held_open_message if held_open(exc) else no_permission_message
-                raise OutputError(message(str(current)) + after) from exc
-            raise OutputError(
-                f"无法把生成的文件“{current}”移入 {self.out_dir}（{exc.strerror or exc}）。"
-                f"请检查该文件夹是否可写，或选择另一个输出文件夹。{after}"
-            ) from exc
-        return [self.out_dir / rel for rel in rels]
-
-    def _put(self, rel: PurePosixPath) -> None:
-        dest = self.out_dir / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        _replace_retrying(self.folder / rel, dest, self.attempts, self.delay)
-
-
-def recover(out_dir: Path) -> list[Path]:
-    """Clean the staging folders that earlier runs left beside ``out_dir`` (a killed build),
-    rolling back a replacement they left half done. Folders of a run still going on (locked)
-    are left alone, as is a folder whose rollback cannot finish yet. Returns those removed."""
-    out_dir = Path(os.path.abspath(out_dir))
-    prefix = staging_prefix(out_dir)
-    try:
-        entries = sorted(out_dir.parent.iterdir())
-    except OSError:
-        return []
-    removed: list[Path] = []
-    for entry in entries:
-        if not entry.name.startswith(prefix) or not _RANDOM.fullmatch(entry.name[len(prefix) :]):
-            continue
-        if entry.is_symlink() or not entry.is_dir():
-            continue
-        try:
-            lock = _try_lock(entry / _LOCK)
-        except OSError:
-            continue
-        if lock is None:
-            continue  # a build is using it
-        try:
-            if not os.path.lexists(entry / JOURNAL):
-                done = True  # it never touched the output folder
-            else:  # an unreadable journal keeps its folder: it may hold the old files
-                rels = _read_journal(entry, out_dir.name)
-                done = rels is not None and _roll_back(entry, out_dir, rels)
-        finally:
-            lock.close()
-        if done:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
-
-
-def _write_journal(root: Path, out_name: str, rels: Sequence[PurePosixPath]) -> None:
-    text = json.dumps({"folder": out_name, "files": [str(r) for r in rels]}, ensure_ascii=False)
-    tmp = root / (JOURNAL + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, root / JOURNAL)  # the journal is whole or absent
-
-
-def _read_journal(root: Path, out_name: str) -> list[PurePosixPath] | None:
-    """The set a staging folder was putting in place, or None when its journal cannot be read
-    (or is not ours)."""
-    try:
-        data: Any = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("folder") != out_name:
-        return None
-    files = data.get("files")
-    if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
-        return None
-    rels = [PurePosixPath(f) for f in files]
-    if any(r.is_absolute() or ".." in r.parts or not r.parts for r in rels):
-        return None
-    return rels
-
-
-def _stash(root: Path, out_dir: Path, rel: PurePosixPath, *, link: bool) -> None:
-    """Keep the current ``rel`` of the output folder in ``old/``: as a second name (hard link:
-    it stays in place until the new file replaces it) or, for the seal or where links are not
-    supported (FAT), moved away."""
-    dest = out_dir / rel
-    if not os.path.lexists(dest):
-        return
-    backup = root / "old" / rel
-    backup.parent.mkdir(parents=True, exist_ok=True)
-    if link and not dest.is_symlink():
-        try:
-            os.link(dest, backup)
-            return
-        except OSError:
-            pass
-    os.replace(dest, backup)
-
-
-def _roll_back(root: Path, out_dir: Path, rels: Sequence[PurePosixPath]) -> bool:
-    """Undo an install (whole, half done or not started) from its staging folder. Idempotent:
-    a rollback cut short can be run again. The seal's new version goes first and its old one
-    comes back last. Returns False when a step failed (the staging folder must stay)."""
-    if not os.path.lexists(root / "new" / rels[-1]):
-        return True  # the new seal is in place: the new set is complete, nothing to undo
-    ok = True
-    steps = [(_take_back, rels[-1]), *((_undo, r) for r in reversed(rels[:-1])), (_undo, rels[-1])]
-    for step, rel in steps:
-        try:
-            step(root, out_dir, rel)
-        except OSError:
-            ok = False
-    return ok
-
-
-def _take_back(root: Path, out_dir: Path, rel: PurePosixPath) -> None:
-    """Move the new ``rel`` back into the staging folder if it was put in place."""
-    new, dest = root / "new" / rel, out_dir / rel
-    if not os.path.lexists(new) and os.path.lexists(dest):
-        new.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(dest, new)
-
-
-def _undo(root: Path, out_dir: Path, rel: PurePosixPath) -> None:
-    """Put the old ``rel`` back (or leave no file where there was none)."""
-    _take_back(root, out_dir, rel)
-    backup, dest = root / "old" / rel, out_dir / rel
-    if not os.path.lexists(backup):
-        return
-    if os.path.lexists(dest) and os.path.samefile(backup, dest):
-        backup.unlink()  # a second name of the file still in place
-    else:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(backup, dest)
-
-
-def _remove_empty_tree(folder: Path) -> None:
-    """Remove ``folder`` if it holds nothing but empty folders."""
-    for sub in sorted(folder.rglob("*"), reverse=True):
-        if sub.is_dir() and not sub.is_symlink():
-            sub.rmdir()
-    folder.rmdir()
-
-
-def _hide(path: Path) -> None:
-    """Hide a staging folder in Explorer (its leading dot hides it elsewhere)."""
-    if sys.platform == "win32":
-        import ctypes
-
-        file_attribute_hidden = 0x2
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), file_attribute_hidden)
-
-
-def _try_lock(path: Path) -> IO[bytes] | None:
-    """Open and lock ``path`` (created if needed) without waiting; None if another process holds
-    the lock. The lock goes with the returned file (and with the process, however it ends)."""
-    handle = open(path, "a+b")  # noqa: SIM115 - the caller keeps it open while it holds the lock
-    try:
-        handle.seek(0)
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        handle.close()
-        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK):
-            return None
-        raise
-    return handle
+from app.outputs.names import (
+    FALLBACK_STEM,
+    FORBIDDEN,
+    LONGEST_TAIL,
+    MAX_COMPONENT,
+    MAX_NAME,
+    MAX_OUTPUT_PATH,
+    MIN_STEM,
+    PACKET_TAIL,
+    RESERVED,
+    STAGING_EXTRA,
+    TEMP_EXTRA,
+    UMASK,
+    WINDOWS_MAX_PATH,
+    OutputName,
+    atomic_path,
+    check_output_paths,
+    company_file_name,
+    company_name_notice,
+    held_open,
+    held_open_message,
+    no_permission_message,
+    output_name,
+    path_length,
+    path_room,
+    replace_with_retry,
+    safe_file_stem,
+    write_atomic,
+    write_output,
+)
+from app.outputs.outputset import JOURNAL, OutputSet, recover, staging_prefix
+
+__all__ = [
+    "FALLBACK_STEM",
+    "FORBIDDEN",
+    "JOURNAL",
+    "LONGEST_TAIL",
+    "MAX_COMPONENT",
+    "MAX_NAME",
+    "MAX_OUTPUT_PATH",
+    "MIN_STEM",
+    "PACKET_TAIL",
+    "RESERVED",
+    "STAGING_EXTRA",
+    "TEMP_EXTRA",
+    "UMASK",
+    "WINDOWS_MAX_PATH",
+    "OutputName",
+    "OutputSet",
+    "atomic_path",
+    "check_output_paths",
+    "company_file_name",
+    "company_name_notice",
+    "held_open",
+    "held_open_message",
+    "no_permission_message",
+    "output_name",
+    "path_length",
+    "path_room",
+    "recover",
+    "replace_with_retry",
+    "safe_file_stem",
+    "staging_prefix",
+    "write_atomic",
+    "write_output",
+]

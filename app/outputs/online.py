@@ -42,6 +42,7 @@ from app.build import (
     BuildOptions,
     EvidenceSource,
     build,
+    owner_of,
     toc_rows,
 )
 from app.errors import AppError, OutputError
@@ -152,7 +153,7 @@ def write_online(
             progress(done, total, label)
 
     try:
-        with OutputSet(out_dir) as staged:
+        with OutputSet(out_dir, owner=owner_of(data.company.name)) as staged:
             packet = build(
                 source,
                 staged.root / "packet",

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from app.project import failures
+from app.project.journal import check_hot_journal
 from app.project.migrations import COMPACTING_VERSION, migrate
 from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create_schema
 
@@ -95,6 +96,8 @@ def open_file(
         not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK)
     ):
         raise failures.read_only(path)
+    if not read_only:
+        check_hot_journal(path, timeout)  # before SQLite plays a journal back into the file
     conn: sqlite3.Connection | None = None
     try:
         conn = connect(path, timeout, read_only)

@@ -23,7 +23,7 @@ from typing import Any, Literal, NoReturn, TextIO
 from app.about import command_name
 from app.errors import AppError, IntakeError
 from app.findings import Finding, damaged_evidence_findings, validate
-from app.guide import guide_by_id
+from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
 from app.rules import Evaluation, evaluate, fmt_money
@@ -186,7 +186,7 @@ def load_source(
         with store:
             data = store.load()
             damaged = store.damaged_evidence()
-        guide = guide_by_id(data.guide_id)
+        guide = project_guide(data)
         return guide, data, damaged_evidence_findings(guide, data, damaged)
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
 

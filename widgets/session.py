@@ -20,7 +20,7 @@ from shiboken6 import Shiboken
 
 from app.errors import AppError
 from app.findings import Finding, damaged_evidence_findings, validate
-from app.guide import guide_by_id
+from app.guide.registry import stored_guide
 from app.guide.model import Guide
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
@@ -87,7 +87,6 @@ class ProjectSession(QObject):
         """``data``: the project as just loaded (read in the background while opening)."""
         super().__init__(parent)
         self.store = store
-        self.guide: Guide = guide_by_id(store.guide_id)
         self.undo_stack = QUndoStack(self)
         self._data: ProjectData | None = data
         self._evaluation: Evaluation | None = None
@@ -97,6 +96,8 @@ class ProjectSession(QObject):
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed).
         try:
+            stored = store.stored_guide()
+            self.guide: Guide = stored_guide(store.guide_id, stored[0] if stored else None)
             self._damaged = store.damaged_evidence()
         except BaseException:
             store.close()  # e.g. damaged text found while reading: the file is refused

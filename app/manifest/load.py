@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import AppError, ManifestError
-from app.guide import guide_by_id
+from app.guide import guide_by_id, read_guide_file
 from app.guide.model import FieldSpec, Guide
 from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
 from app.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
@@ -176,6 +176,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         "format",
         "version",
         "guide",
+        "guide_file",
         "company",
         "items",
         "tables",
@@ -189,13 +190,15 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
     for key in raw:
         if key not in known:
             raise _fail(path, key, "未知的键（拼写错误？）")
-    guide_id = raw.get("guide")
-    if not isinstance(guide_id, str):
-        raise _fail(path, "guide", '应为申报指南编号，如 "zhuhai-service-trade-2019"')
-    try:
-        guide = guide_by_id(guide_id)
-    except AppError as exc:
-        raise _fail(path, "guide", exc.message) from None
+    guide, guide_text, guide_ref = _guide(path, raw)
+    if guide_ref is not None and guide_ref.outside and not allow_outside:
+        raise OutsideFilesError(
+            f"清单文件 {path.name} 有误：guide_file：申报指南文件 {guide_ref.path} 不在清单文件所在的"
+            f"文件夹（{path.parent}）之内。为防止误用本机的其他文件，默认只读取清单文件夹内的文件。"
+            "请把申报指南文件复制到清单文件夹中并改用相对路径；如确认要使用它，"
+            "命令行请加 --allow-outside，图形界面中导入时确认即可。",
+            (guide_ref.path,),
+        )
 
     rates_raw = _object(path, "rates", raw.get("rates"), "应为对象 {币种代码: 汇率}")
     rates = {str(k): _rate(path, f"rates.{k}", guide, str(k), v) for k, v in rates_raw.items()}
@@ -317,9 +320,47 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         stages=stages,
         review_figures=figures,
         declaration_confirmed=confirmed,
+        guide_text=guide_text,
     )
     refs = tuple(EvidenceRef(r.document_id, r.row_id, r.path, r.outside) for r in evidence)
     return Manifest(source=path, guide=guide, data=data, evidence=refs, options=options)
+
+
+def _guide(path: Path, raw: Mapping[str, Any]) -> tuple[Guide, str, _Ref | None]:
+    """The manifest's guide: ``guide_file`` (a guide file, relative to the manifest's folder,
+    whose text the project will keep) and/or ``guide`` (the id of a bundled guide, or the id
+    the file must have). Returns the guide, its text ('' for a bundled one) and the file."""
+    guide_id = raw.get("guide")
+    file_raw = raw.get("guide_file")
+    if guide_id is not None and not isinstance(guide_id, str):
+        raise _fail(path, "guide", '应为申报指南编号，如 "zhuhai-service-trade-2019"')
+    if file_raw is None:
+        if guide_id is None:
+            raise _fail(
+                path,
+                "guide",
+                '缺少申报指南：请写 "guide": 编号（本程序自带的申报指南），'
+                '或 "guide_file": 申报指南文件（相对于清单文件）',
+            )
+        try:
+            return guide_by_id(guide_id), "", None
+        except AppError as exc:
+            raise _fail(path, "guide", exc.message) from None
+    if not isinstance(file_raw, str) or not file_raw.strip() or len(file_raw) > MAX_PATH_CHARS:
+        raise _fail(path, "guide_file", "应为申报指南文件的路径（相对于清单文件所在文件夹）")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in file_raw):
+        raise _fail(path, "guide_file", "文件路径含有控制字符（如换行或 NUL），请检查")
+    rel = file_raw
+    ref = _ref(path, path.parent.resolve(), "guide_file", "", None, rel)
+    try:
+        guide, copy = read_guide_file(ref.path)
+    except AppError as exc:
+        raise _fail(path, "guide_file", exc.message) from None
+    if guide_id is not None and guide.id != guide_id:
+        raise _fail(
+            path, "guide", f"与 guide_file 不符：申报指南文件 {rel} 的编号是 {guide.id}，不是 {guide_id}"
+        )
+    return guide, copy.text, ref
 
 
 def _stages(path: Path, guide: Guide, raw: Any) -> dict[str, dt.date]:

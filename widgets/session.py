@@ -20,8 +20,8 @@ from shiboken6 import Shiboken
 
 from app.errors import AppError
 from app.findings import Finding, damaged_evidence_findings, validate
-from app.guide.registry import stored_guide
 from app.guide.model import Guide
+from app.guide.registry import stored_guide
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules import Evaluation, evaluate

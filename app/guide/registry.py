@@ -186,7 +186,9 @@ def guide_entry(guide_id: str, directory: Path | None = None) -> GuideEntry:
     broken = [e.path.name for e in entries if e.error and e.guide_id is None]
     also = f"（另有 {len(broken)} 个文件有误：{'、'.join(broken)}）" if broken else ""
     raise GuideError(
-        folder, "id", f"找不到编号为 {guide_id} 的申报指南文件{also}，请打开该申报指南文件或升级本程序"
+        folder,
+        "id",
+        f"找不到编号为 {guide_id} 的申报指南文件{also}，请打开该申报指南文件或升级本程序",
     )
 
 
@@ -221,7 +223,9 @@ def stored_guide(guide_id: str, text: str | None) -> Guide:
     return guide_by_id(guide_id)
 
 
-def differing_files(guide: Guide, copy: GuideCopy, others: Iterable[GuideEntry]) -> list[GuideEntry]:
+def differing_files(
+    guide: Guide, copy: GuideCopy, others: Iterable[GuideEntry]
+) -> list[GuideEntry]:
     """Among ``others`` (bundled and opened files), those with the project guide's id but other
     text: the project keeps its own copy, and the user is told of these."""
     return [

@@ -97,8 +97,13 @@ def _fail(path: Path, where: str, reason: str) -> ManifestError:
     return ManifestError(f"清单文件 {path.name} 有误：{where}：{reason}")
 
 
-def load_manifest(path: Path, *, allow_outside: bool = False) -> Manifest:
+def load_manifest(
+    path: Path, *, allow_outside: bool = False, guide_file: Path | None = None
+) -> Manifest:
     """Read and validate a manifest. Raises ManifestError naming the key and the reason.
+
+    ``guide_file``: the guide file to use (given on the command line), in place of the
+    manifest's own ``guide_file`` or bundled ``guide``; its id must match ``guide`` if given.
 
     Evidence files outside the manifest's folder (``../``, absolute paths, symlinks leading
     out) are refused with :class:`OutsideFilesError` unless ``allow_outside``."""
@@ -127,7 +132,7 @@ def load_manifest(path: Path, *, allow_outside: bool = False) -> Manifest:
         ) from None
     except RecursionError:
         raise _fail(path, "（文件）", "括号嵌套层数过深，不是清单文件的结构") from None
-    return parse_manifest(raw, path, allow_outside=allow_outside)
+    return parse_manifest(raw, path, allow_outside=allow_outside, guide_file=guide_file)
 
 
 def _object(path: Path, where: str, v: Any, what: str = "应为对象") -> dict[str, Any]:
@@ -164,7 +169,9 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
-def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Manifest:
+def parse_manifest(
+    raw: Any, path: Path, *, allow_outside: bool = False, guide_file: Path | None = None
+) -> Manifest:
     if not isinstance(raw, dict):
         raise _fail(path, "（文件）", "应为 JSON 对象")
     if raw.get("format") != FORMAT:
@@ -190,7 +197,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
     for key in raw:
         if key not in known:
             raise _fail(path, key, "未知的键（拼写错误？）")
-    guide, guide_text, guide_ref = _guide(path, raw)
+    guide, guide_text, guide_ref = _guide(path, raw, guide_file)
     if guide_ref is not None and guide_ref.outside and not allow_outside:
         raise OutsideFilesError(
             f"清单文件 {path.name} 有误：guide_file：申报指南文件 {guide_ref.path} 不在清单文件所在的"
@@ -326,14 +333,30 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
     return Manifest(source=path, guide=guide, data=data, evidence=refs, options=options)
 
 
-def _guide(path: Path, raw: Mapping[str, Any]) -> tuple[Guide, str, _Ref | None]:
+def _guide(
+    path: Path, raw: Mapping[str, Any], given: Path | None
+) -> tuple[Guide, str, _Ref | None]:
     """The manifest's guide: ``guide_file`` (a guide file, relative to the manifest's folder,
     whose text the project will keep) and/or ``guide`` (the id of a bundled guide, or the id
-    the file must have). Returns the guide, its text ('' for a bundled one) and the file."""
+    the file must have); ``given`` (the command line's) replaces ``guide_file``. Returns the
+    guide, its text ('' for a bundled one) and the manifest's own file."""
     guide_id = raw.get("guide")
     file_raw = raw.get("guide_file")
     if guide_id is not None and not isinstance(guide_id, str):
         raise _fail(path, "guide", '应为申报指南编号，如 "zhuhai-service-trade-2019"')
+    if given is not None:
+        try:
+            guide, copy = read_guide_file(given)
+        except AppError as exc:
+            raise ManifestError(exc.message) from None
+        if guide_id is not None and guide.id != guide_id:
+            raise _fail(
+                path,
+                "guide",
+                f"清单按申报指南 {guide_id} 填写，而指定的申报指南文件 {given.name} 的编号是"
+                f" {guide.id}，请确认文件无误",
+            )
+        return guide, copy.text, None
     if file_raw is None:
         if guide_id is None:
             raise _fail(
@@ -358,7 +381,9 @@ def _guide(path: Path, raw: Mapping[str, Any]) -> tuple[Guide, str, _Ref | None]
         raise _fail(path, "guide_file", exc.message) from None
     if guide_id is not None and guide.id != guide_id:
         raise _fail(
-            path, "guide", f"与 guide_file 不符：申报指南文件 {rel} 的编号是 {guide.id}，不是 {guide_id}"
+            path,
+            "guide",
+            f"与 guide_file 不符：申报指南文件 {rel} 的编号是 {guide.id}，不是 {guide_id}",
         )
     return guide, copy.text, ref
 

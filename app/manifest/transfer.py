@@ -259,9 +259,11 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
     if guide_file is not None:  # right after "guide", which the file's id must match
         keys = list(out)
         at = keys.index("guide") + 1
-        out = {k: out[k] for k in keys[:at]} | {"guide_file": guide_file} | {
-            k: out[k] for k in keys[at:]
-        }
+        out = (
+            {k: out[k] for k in keys[:at]}
+            | {"guide_file": guide_file}
+            | {k: out[k] for k in keys[at:]}
+        )
     text = _dumps(out)
     tmp = manifest_path.with_name(manifest_path.name + ".tmp")
     tmp.write_text(text + "\n", encoding="utf-8")

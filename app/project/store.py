@@ -197,13 +197,18 @@ class ProjectStore:
             except ValueError as exc:
                 raise failures.damaged(self.path) from exc
 
-    def replace_guide(self, guide_id: str, guide_text: str, guide_file: str = "") -> None:
-        """Change the project to another guide (a newer version of it): the explicit step the
-        user confirmed after seeing what changes. Values of items, tables and documents the new
-        guide lacks stay stored (unused)."""
+    def replace_guide(
+        self, guide_id: str, guide_text: str, guide_file: str, item_ids: Sequence[str]
+    ) -> None:
+        """Change the project to another guide (a newer version of it), in one transaction: the
+        explicit step the user confirmed after seeing what changes. Selected items missing from
+        ``item_ids`` (the new guide's) are deselected; values of items, tables and documents the
+        new guide lacks stay stored, unused."""
         guide_text, guide_file = guide_copy.checked(guide_id, guide_text, guide_file)
-        with self._write("guide") as conn:
+        with self._write("guide", "selected") as conn:
             guide_copy.write(conn, guide_id, guide_text, guide_file)
+            kept = [i for i in records.read_selected(conn) if i in set(item_ids)]
+            records.write_selected(conn, kept)
             self._guide_id = guide_id
 
     @property

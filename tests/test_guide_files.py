@@ -113,7 +113,7 @@ def test_a_copy_with_the_same_id_never_replaces_a_projects_guide(
         data = store.load()
     guide = project_guide(data)
     assert guide.item("service_trade_statistics").ceiling.amount == 20000  # its own copy
-    code, out, _ = run("check", str(project))
+    _, out, _ = run("check", str(project))
     assert "内容不同" in out and "guide upgrade" in out  # said, not used
 
 

@@ -203,10 +203,11 @@ def load_source(
         with store:
             data = store.load()
             damaged = store.damaged_evidence()
+            left = store.left_guides()
         check_project_guide(data, guide_file)
         guide = project_guide(data)
         found = damaged_evidence_findings(guide, data, damaged)
-        return guide, data, found + version_findings(guide, data)
+        return guide, data, found + version_findings(guide, data, left)
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
 
 
@@ -394,7 +395,7 @@ def _project_guide_notes(store: Any, given: Path | None, err: TextIO) -> None:
     the same id with other text is said, never used."""
     data = store.load()
     check_project_guide(data, given)
-    for note in other_versions(project_guide(data), data):
+    for note in other_versions(project_guide(data), data, store.left_guides()):
         err.write(f"提醒：{note}\n")
 
 

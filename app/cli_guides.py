@@ -5,6 +5,7 @@ showing what changes)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -48,11 +49,12 @@ def check_project_guide(data: ProjectData, given: Path | None) -> None:
     )
 
 
-def other_versions(guide: Guide, data: ProjectData) -> list[str]:
-    """Bundled guide files with the project's guide id but other text, said in Chinese."""
+def other_versions(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[str]:
+    """Bundled guide files with the project's guide id but other text (not a version the
+    project left, SHA-256 in ``left``), said in Chinese."""
     if not data.guide_text:
         return []
-    found = differing_files(guide, GuideCopy.of(data.guide_text), bundled_guides())
+    found = differing_files(guide, GuideCopy.of(data.guide_text), bundled_guides(), left)
     return [
         f"本程序自带的申报指南文件 {e.path.name} 与本项目保存的申报指南编号相同（{guide.id}）"
         f"但内容不同。项目仍按自己保存的版本检查和生成；如要改用该文件，请运行 "
@@ -61,9 +63,10 @@ def other_versions(guide: Guide, data: ProjectData) -> list[str]:
     ]
 
 
-def version_findings(guide: Guide, data: ProjectData) -> list[Finding]:
+def version_findings(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[Finding]:
     return [
-        Finding("guide.other_version", "warning", "guide", m) for m in other_versions(guide, data)
+        Finding("guide.other_version", "warning", "guide", m)
+        for m in other_versions(guide, data, left)
     ]
 
 

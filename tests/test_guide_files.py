@@ -270,7 +270,7 @@ def test_guide_upgrade_shows_what_changes_and_changes_only_when_confirmed(
     assert code == 0, err
     assert "珠商〔2019〕28号 → 珠商〔2020〕71号" in out
     assert "定额 2 万元 → 定额 3 万元" in out
-    assert "填报数据情况截图”改名为" in out
+    assert "材料改名：" in out and "填报数据情况截图（新版）" in out
     assert "尚未更换" in out
     with ProjectStore.open(project) as store:
         assert store.guide_id == OLD_ID
@@ -282,6 +282,28 @@ def test_guide_upgrade_shows_what_changes_and_changes_only_when_confirmed(
     assert project_guide(data).item("service_trade_statistics").ceiling.amount == 30000
     code, out, _ = run("guide", "upgrade", str(project), str(new))
     assert "无需更换" in out
+    _, out, _ = run("check", str(project))
+    assert "内容不同" not in out  # the bundled version it left is not offered again
+
+
+def test_export_writes_a_non_bundled_guide_beside_the_manifest(tmp_path: Path) -> None:
+    project = tmp_path / "p.sbproj"
+    code, _, err = run("import", str(guide_manifest(tmp_path, variant())), str(project))
+    assert code == 0, err
+    out_manifest = tmp_path / "导出" / "manifest.json"
+    code, _, err = run("export", str(project), str(out_manifest))
+    assert code == 0, err
+    raw = json.loads(out_manifest.read_text(encoding="utf-8"))
+    assert raw["guide"] == NEW_ID and raw["guide_file"] == f"{NEW_ID}.toml"
+    assert (out_manifest.parent / raw["guide_file"]).read_text(encoding="utf-8") == variant()
+    again = load_manifest(out_manifest)
+    assert again.guide.id == NEW_ID and again.data.guide_text == variant()
+    # a project on the bundled guide exports as before: by id only
+    plain = tmp_path / "plain.sbproj"
+    ProjectStore.create(plain, OLD_ID).close()
+    code, _, err = run("export", str(plain), str(tmp_path / "plain" / "m.json"))
+    assert code == 0, err
+    assert "guide_file" not in json.loads((tmp_path / "plain" / "m.json").read_text("utf-8"))
 
 
 def test_changes_name_removed_items_and_the_projects_entries(tmp_path: Path) -> None:

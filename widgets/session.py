@@ -106,8 +106,13 @@ class ProjectSession(QObject):
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, guide_id: str) -> ProjectSession:
-        return cls(ProjectStore.create(path, guide_id))
+    def create(
+        cls, path: Path, guide_id: str, guide_text: str | None = None, guide_file: str = ""
+    ) -> ProjectSession:
+        """A new project keeping ``guide_text`` (else the bundled guide of ``guide_id``)."""
+        return cls(
+            ProjectStore.create(path, guide_id, guide_text=guide_text, guide_file=guide_file)
+        )
 
     @classmethod
     def open(

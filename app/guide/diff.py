@@ -101,8 +101,8 @@ def _document_changes(old: DocumentSpec, new: DocumentSpec) -> list[str]:
     if old == new:
         return []
     if old.title != new.title:
-        return [f"“{old.title}”改名为“{new.title}”"]
-    return [f"“{new.title}”的要求有变化（类型、原件或说明）"]
+        return [f"材料改名：{old.title} → {new.title}"]
+    return [f"{new.title}：要求有变化（类型、原件或说明）"]
 
 
 def guide_changes(old: Guide, new: Guide, data: ProjectData | None = None) -> GuideChanges:

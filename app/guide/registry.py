@@ -64,8 +64,10 @@ class GuideEntry:
 
 
 def guide_label(guide: Guide) -> str:
+    """Title, 文号 and year (the year first unless the title says it)."""
     no = f"（{guide.document_no}）" if guide.document_no else ""
-    return f"{guide.year}年　{guide.title}{no}"
+    year = "" if str(guide.year) in guide.title else f"{guide.year}年　"
+    return f"{year}{guide.title}{no}"
 
 
 def sha256_text(text: str) -> str:
@@ -224,15 +226,17 @@ def stored_guide(guide_id: str, text: str | None) -> Guide:
 
 
 def differing_files(
-    guide: Guide, copy: GuideCopy, others: Iterable[GuideEntry]
+    guide: Guide, copy: GuideCopy, others: Iterable[GuideEntry], left: Iterable[str] = ()
 ) -> list[GuideEntry]:
     """Among ``others`` (bundled and opened files), those with the project guide's id but other
-    text: the project keeps its own copy, and the user is told of these."""
+    text (and not a version the project was moved away from, SHA-256 in ``left``): the project
+    keeps its own copy, and the user is told of these."""
+    skip = {copy.sha256, *left}
     return [
         e
         for e in others
         if e.guide is not None
         and e.copy is not None
         and e.guide.id == guide.id
-        and e.copy.sha256 != copy.sha256
+        and e.copy.sha256 not in skip
     ]

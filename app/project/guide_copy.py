@@ -1,5 +1,6 @@
 """The project's own copy of its guide file (table ``guide_copy``, since version 6): the text
-and its SHA-256, so a project opens and builds on a PC that has never seen the file.
+and its SHA-256, so a project opens and builds on a PC that has never seen the file. The
+versions it was moved away from are listed by SHA-256 in ``meta`` (``guide_left``).
 
 A project made before version 6 gets the bundled guide of its id stored when it is upgraded
 (or, when that guide was missing then, on a later opening that finds it)."""
@@ -35,6 +36,12 @@ def write(conn: sqlite3.Connection, guide_id: str, text: str, file_name: str = "
     """Store ``text`` as the project's guide (replacing any earlier copy) and its id in
     ``meta``. Runs inside the caller's transaction."""
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    before = conn.execute("SELECT sha256 FROM guide_copy WHERE slot = 1").fetchone()
+    if before is not None and before[0] != sha:  # a version left is not offered again
+        left = [s for s in read_left(conn) if s != sha] + [str(before[0])]
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('guide_left', ?)", (" ".join(left),)
+        )
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     conn.execute(
         "INSERT OR REPLACE INTO guide_copy (slot, text, sha256, file_name, stored_at)"
@@ -42,6 +49,12 @@ def write(conn: sqlite3.Connection, guide_id: str, text: str, file_name: str = "
         (text, sha, file_name, now),
     )
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('guide_id', ?)", (guide_id,))
+
+
+def read_left(conn: sqlite3.Connection) -> list[str]:
+    """SHA-256 of the guide versions the project was moved away from (meta ``guide_left``)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'guide_left'").fetchone()
+    return str(row[0]).split() if row is not None else []
 
 
 def fill_from_bundled(conn: sqlite3.Connection) -> bool:

@@ -197,6 +197,11 @@ class ProjectStore:
             except ValueError as exc:
                 raise failures.damaged(self.path) from exc
 
+    def left_guides(self) -> set[str]:
+        """SHA-256 of the guide versions this project was moved away from."""
+        with self._read() as conn:
+            return set(guide_copy.read_left(conn))
+
     def replace_guide(
         self, guide_id: str, guide_text: str, guide_file: str, item_ids: Sequence[str]
     ) -> None:

@@ -197,15 +197,8 @@ def parse_manifest(
     for key in raw:
         if key not in known:
             raise _fail(path, key, "未知的键（拼写错误？）")
+    # a guide_file outside the folder is only read (to check the rest) until it is allowed
     guide, guide_text, guide_ref = _guide(path, raw, guide_file)
-    if guide_ref is not None and guide_ref.outside and not allow_outside:
-        raise OutsideFilesError(
-            f"清单文件 {path.name} 有误：guide_file：申报指南文件 {guide_ref.path} 不在清单文件所在的"
-            f"文件夹（{path.parent}）之内。为防止误用本机的其他文件，默认只读取清单文件夹内的文件。"
-            "请把申报指南文件复制到清单文件夹中并改用相对路径；如确认要使用它，"
-            "命令行请加 --allow-outside，图形界面中导入时确认即可。",
-            (guide_ref.path,),
-        )
 
     rates_raw = _object(path, "rates", raw.get("rates"), "应为对象 {币种代码: 汇率}")
     rates = {str(k): _rate(path, f"rates.{k}", guide, str(k), v) for k, v in rates_raw.items()}
@@ -293,6 +286,8 @@ def parse_manifest(
 
     evidence = _evidence(path, raw.get("evidence"), guide, row_ids)
     outside = tuple(ref for ref in evidence if ref.outside)
+    if guide_ref is not None and guide_ref.outside:
+        outside = (guide_ref, *outside)
     if outside and not allow_outside:
         first = outside[0]
         raise OutsideFilesError(

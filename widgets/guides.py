@@ -49,7 +49,7 @@ def known_guides() -> list[GuideEntry]:
     seen = {e.copy.sha256 for e in entries if e.copy is not None}
     bundled_paths = {e.path.resolve() for e in entries}
     for path in opened_guides():
-        if path.resolve() in bundled_paths:
+        if path.resolve() in bundled_paths or not path.exists():  # a file since deleted: gone
             continue
         entry = load_entry(path)
         if entry.copy is not None:

@@ -100,6 +100,8 @@ def test_another_version_is_offered_and_switched_to_only_after_the_changes(  # t
     assert window.session.guide.item("service_trade_statistics").ceiling.amount == 20000
     start = window.start_page
     assert start.upgrade_button.isVisibleTo(start) and "2019-修订.toml" in start.notice.text()
+    window.go(0)
+    shot(window, "start-other-version.png")
 
     seen: list[str] = []
 

@@ -249,6 +249,9 @@ def test_the_command_lines_guide_option(tmp_path: Path) -> None:
     assert code == 0, err
     code, _, err = run("check", str(other), "--guide", str(new))
     assert code == 2 and "guide upgrade" in err
+    for command in ("build", "online"):
+        code, _, err = run(command, str(other), "--guide", str(new), "--out", str(tmp_path / "o"))
+        assert code == 2 and "guide upgrade" in err and not (tmp_path / "o").exists()
     code, _, err = run("check", str(project), "--guide", str(new))
     assert code in (0, 1), err
     code, _, err = run("check", str(sample), "--guide", str(tmp_path / "无.toml"))

@@ -22,7 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.findings import Finding, blocking, validate
-from app.guide import guide_by_id
+from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.originals import originals_checklist, write_originals_pdf
@@ -199,7 +199,7 @@ def build(
     """
     today = today or dt.date.today()
     data = source.load()
-    guide = guide or guide_by_id(data.guide_id)
+    guide = guide or project_guide(data)
     evaluation = evaluate(guide, data)
     findings = validate(guide, data, evaluation, today=today)
     # The stamped form concerns the bound packet only: a 初审 print is what gets stamped, and

@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
 from app.about import command_name
+from app.cli_guides import (
+    add_guide_commands,
+    add_guide_option,
+    check_project_guide,
+    cmd_guide,
+    other_versions,
+    version_findings,
+)
 from app.errors import AppError, IntakeError
 from app.findings import Finding, damaged_evidence_findings, validate
-from app.guide import guide_by_id
+from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
 from app.rules import Evaluation, evaluate, fmt_money
@@ -81,6 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     c.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     c.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    add_guide_option(c)
 
     b = sub.add_parser("build", help="生成申报材料 PDF、Excel 文件、Word 模板和核对清单")
     b.add_argument("src", type=Path, help="项目文件（.sbproj）或清单文件（.json）")
@@ -114,6 +123,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     b.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
     b.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    add_guide_option(b)
 
     o = sub.add_parser(
         "online",
@@ -123,6 +133,7 @@ def make_parser() -> argparse.ArgumentParser:
     o.add_argument("--out", type=Path, required=True, help="输出文件夹")
     o.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     o.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    add_guide_option(o)
 
     d = sub.add_parser("demo", help="生成示例企业的申报材料")
     d.add_argument("--out", type=Path, required=True, help="输出文件夹")
@@ -133,6 +144,7 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("project", type=Path)
     i.add_argument("--password", help="加密 PDF 证明文件的打开密码")
     i.add_argument("--allow-outside", action="store_true", help=_ALLOW_OUTSIDE_HELP)
+    add_guide_option(i)
 
     e = sub.add_parser("export", help="把项目文件导出为清单文件和证明文件夹")
     e.add_argument("project", type=Path)
@@ -145,6 +157,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
     r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    add_guide_commands(sub)
     return p
 
 
@@ -169,13 +182,17 @@ def password_callback(given: str | None) -> Callable[[str], str | None]:
 
 
 def load_source(
-    src: Path, password: Callable[[str], str | None], allow_outside: bool = False
+    src: Path,
+    password: Callable[[str], str | None],
+    allow_outside: bool = False,
+    guide_file: Path | None = None,
 ) -> tuple[Guide, ProjectData, list[Finding]]:
-    """Guide, project data and extra findings (refused evidence) for a project file or manifest."""
+    """Guide, project data and extra findings (refused evidence) for a project file or manifest.
+    ``guide_file``: a manifest's guide (``--guide``); a project's must be its own."""
     if not src.exists():
         raise UsageError(f"找不到文件 {src}。")
     if src.suffix.lower() == ".json":
-        return _load_manifest(src, password, allow_outside)
+        return _load_manifest(src, password, allow_outside, guide_file)
     if src.suffix.lower() in PROJECT_SUFFIXES:
         from app.project import ProjectLockedError, ProjectStore
 
@@ -186,20 +203,23 @@ def load_source(
         with store:
             data = store.load()
             damaged = store.damaged_evidence()
-        guide = guide_by_id(data.guide_id)
-        return guide, data, damaged_evidence_findings(guide, data, damaged)
+            left = store.left_guides()
+        check_project_guide(data, guide_file)
+        guide = project_guide(data)
+        found = damaged_evidence_findings(guide, data, damaged)
+        return guide, data, found + version_findings(guide, data, left)
     raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
 
 
 def _load_manifest(
-    src: Path, password: Callable[[str], str | None], allow_outside: bool
+    src: Path, password: Callable[[str], str | None], allow_outside: bool, guide_file: Path | None
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     from dataclasses import replace
 
     from app.intake import import_file
     from app.manifest import load_manifest
 
-    manifest = load_manifest(src, allow_outside=allow_outside)
+    manifest = load_manifest(src, allow_outside=allow_outside, guide_file=guide_file)
     files: list[EvidenceFile] = []
     extra: list[Finding] = []
     orders: dict[tuple[str, str | None], int] = {}
@@ -318,7 +338,9 @@ def print_report(
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    guide, data, extra = load_source(args.src, password_callback(args.password), args.allow_outside)
+    guide, data, extra = load_source(
+        args.src, password_callback(args.password), args.allow_outside, args.guide
+    )
     ev = evaluate(guide, data)
     findings = extra + validate(guide, data, ev, today=args.today)
     findings = sorted(findings, key=lambda f: 0 if f.blocking else 1)
@@ -333,7 +355,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from app.duplicates import duplicate_notes
     from app.manifest import import_manifest, load_manifest
 
-    manifest = load_manifest(args.manifest, allow_outside=args.allow_outside)
+    manifest = load_manifest(args.manifest, allow_outside=args.allow_outside, guide_file=args.guide)
     notes = import_manifest(manifest, args.project, password_callback(args.password))
     out.write(f"已导入：{args.project}\n")
     for note in notes:
@@ -366,6 +388,15 @@ def open_for_command(path: Path, doing: str) -> Any:
             f"{exc.summary}，正在编辑的项目无法{doing}（内容可能随时变化）。"
             f"请先在那里关闭该项目，再运行本命令。"
         ) from None
+
+
+def _project_guide_notes(store: Any, given: Path | None, err: TextIO) -> None:
+    """A project builds on its stored guide: ``--guide`` must be that one; a bundled file of
+    the same id with other text is said, never used."""
+    data = store.load()
+    check_project_guide(data, given)
+    for note in other_versions(project_guide(data), data, store.left_guides()):
+        err.write(f"提醒：{note}\n")
 
 
 def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
@@ -428,12 +459,13 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from app.manifest import import_manifest, load_manifest
 
             project = Path(tmp) / "project.sbproj"
-            manifest = load_manifest(src, allow_outside=args.allow_outside)
+            manifest = load_manifest(src, allow_outside=args.allow_outside, guide_file=args.guide)
             import_manifest(manifest, project, password_callback(args.password))
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
         with open_for_command(src, "生成") as store:
+            _project_guide_notes(store, args.guide if src == args.src else None, err)
             options = build_options(args, store.get_options())
             try:
                 result = build(
@@ -469,13 +501,15 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from app.manifest import import_manifest, load_manifest
 
             project = Path(tmp) / "project.sbproj"
-            import_manifest(load_manifest(src), project, password_callback(args.password))
+            manifest = load_manifest(src, guide_file=args.guide)
+            import_manifest(manifest, project, password_callback(args.password))
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
         from app.project import ProjectStore
 
         with ProjectStore.open(src) as store:
+            _project_guide_notes(store, args.guide if src == args.src else None, err)
             try:
                 result = write_online(
                     store, args.out, progress=_progress_printer(err), today=args.today
@@ -520,6 +554,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stage="final",
             password=None,
             allow_outside=False,
+            guide=None,
             today=dt.date(2019, 2, 1),
         )
         return cmd_build(ns, out, err)
@@ -590,6 +625,8 @@ def main(
             return cmd_export(args, out)
         if args.command == "review":
             return cmd_review(args, out, err)
+        if args.command == "guide":
+            return cmd_guide(args, out)
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

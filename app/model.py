@@ -159,6 +159,9 @@ class ProjectData:
     review_figures: Mapping[str, str] = field(default_factory=dict)  # of the last 初审 print
     # The user confirmed the guide's applicant conditions (申请对象和条件) as a declaration.
     declaration_confirmed: bool = False
+    # The text of the guide file the project follows (its stored copy; a manifest's
+    # ``guide_file``); empty: the bundled guide of ``guide_id`` (app.guide.project_guide).
+    guide_text: str = field(default="", repr=False, compare=False)
 
     def rows(self, table_id: str) -> tuple[Row, ...]:
         return self.tables.get(table_id, ())

@@ -90,6 +90,14 @@ def choose_guide(parent: QWidget | None, titles: list[str]) -> int | None:
     return titles.index(title) if ok and title in titles else None
 
 
+def choose_guide_file(parent: QWidget | None, start: str = "") -> str | None:
+    """A guide file (.toml) from anywhere on this PC."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "打开申报指南", start, "申报指南文件 (*.toml);;所有文件 (*)"
+    )
+    return path or None
+
+
 PROJECT_FILTER = "申报项目文件 (*.sbproj)"
 
 

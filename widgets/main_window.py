@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.guide import DEFAULT_GUIDE_ID
 from app.model import ProjectData
 from app.project import ProjectLockedError, ProjectStore
 from app.rules import fmt_money
-from widgets import errors
+from widgets import errors, guides
 from widgets.instance import ProjectBeacon, forward
 from widgets.pages.base import Page
 from widgets.pages.check import CheckPage
@@ -197,6 +196,7 @@ class MainWindow(QMainWindow):
         self.start_page.open_requested.connect(self.open_project_dialog)
         self.start_page.open_path_requested.connect(self.open_project)
         self.start_page.import_requested.connect(self.import_manifest)
+        self.start_page.upgrade_requested.connect(self.upgrade_guide)
         self.check_page.navigate.connect(self.navigate_to)
         self.output_page.busy.connect(self._set_busy)
 
@@ -220,6 +220,10 @@ class MainWindow(QMainWindow):
             "打开申报项目(&O)…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open)
         )
         self.import_action = QAction("从清单文件导入(&I)…", self)
+        self.open_guide_action = QAction("打开申报指南(&G)…", self)
+        self.upgrade_guide_action = QAction("更换申报指南版本(&V)…", self)
+        self.open_guide_action.triggered.connect(self.open_guide)
+        self.upgrade_guide_action.triggered.connect(self.upgrade_guide)
         self.export_action = QAction("导出清单文件(&E)…", self)
         self.backup_action = QAction("另存项目副本(&B)…", self)
         self.review_action = QAction("批量检查(&R)…", self)
@@ -235,6 +239,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         for a in (self.new_action, self.open_action, self.import_action):
             file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_guide_action)
+        file_menu.addAction(self.upgrade_guide_action)
         file_menu.addSeparator()
         file_menu.addAction(self.review_action)
         file_menu.addSeparator()
@@ -368,6 +375,7 @@ class MainWindow(QMainWindow):
         for a in (self.export_action, self.backup_action, self.close_action):
             a.setEnabled(has)
         read_only = has and self.session is not None and self.session.read_only
+        self.upgrade_guide_action.setEnabled(has and not read_only)
         for a in (self.undo_action, self.redo_action):
             a.setEnabled(not read_only)
         self.reload_action.setEnabled(read_only)
@@ -450,11 +458,13 @@ class MainWindow(QMainWindow):
                 return
             self.open_project(target)
             return
-        guide_id = self._choose_guide()
-        if guide_id is None:
+        entry = guides.choose_guide(self)
+        if entry is None or entry.guide is None or entry.copy is None:
             return
         try:
-            session = ProjectSession.create(target, guide_id)
+            session = ProjectSession.create(
+                target, entry.guide.id, entry.copy.text, entry.path.name
+            )
         except Exception as exc:
             errors.show_error(self, exc, "无法新建项目")
             return
@@ -462,19 +472,25 @@ class MainWindow(QMainWindow):
         self.set_session(session)
         self.go(1, focus=True)
 
-    def _choose_guide(self) -> str | None:
-        """The guide for a new project: asked only when more than one ships with the program."""
-        from app.guide import available_guides, load_guide
+    def open_guide(self) -> None:
+        """文件 → 打开申报指南…: a guide file from anywhere, offered from now on by 新建."""
+        entry = guides.open_guide_file(self)
+        if entry is not None and entry.guide is not None:
+            self.start_page.show_guide()
+            self.start_page.refresh()
+            self.status.setText(f"已打开申报指南：{entry.guide.title}，新建项目时可选用")
 
-        try:
-            guides = [load_guide(p) for p in available_guides()]
-        except Exception as exc:
-            errors.show_error(self, exc, "申报指南文件有误")
-            return None
-        if len(guides) <= 1:
-            return guides[0].id if guides else DEFAULT_GUIDE_ID
-        index = errors.choose_guide(self, [f"{g.title}（{g.document_no}）" for g in guides])
-        return None if index is None else guides[index].id
+    def upgrade_guide(self) -> None:
+        """文件 → 更换申报指南版本…: after the dialog listing what changes; the project is then
+        opened again under its new guide."""
+        session = self.session
+        if session is None or session.read_only:
+            return
+        self.flush_pages()
+        if guides.upgrade_guide(self, session):
+            path = session.path
+            self.set_session(None)
+            self.open_project(path)
 
     def open_project_dialog(self) -> None:
         path = errors.choose_open_project(self, last_dir("projects"))

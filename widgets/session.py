@@ -20,8 +20,8 @@ from shiboken6 import Shiboken
 
 from app.errors import AppError
 from app.findings import Finding, damaged_evidence_findings, validate
-from app.guide import guide_by_id
 from app.guide.model import Guide
+from app.guide.registry import stored_guide
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules import Evaluation, evaluate
@@ -87,7 +87,6 @@ class ProjectSession(QObject):
         """``data``: the project as just loaded (read in the background while opening)."""
         super().__init__(parent)
         self.store = store
-        self.guide: Guide = guide_by_id(store.guide_id)
         self.undo_stack = QUndoStack(self)
         self._data: ProjectData | None = data
         self._evaluation: Evaluation | None = None
@@ -97,6 +96,8 @@ class ProjectSession(QObject):
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed).
         try:
+            stored = store.stored_guide()
+            self.guide: Guide = stored_guide(store.guide_id, stored[0] if stored else None)
             self._damaged = store.damaged_evidence()
         except BaseException:
             store.close()  # e.g. damaged text found while reading: the file is refused
@@ -105,8 +106,13 @@ class ProjectSession(QObject):
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, guide_id: str) -> ProjectSession:
-        return cls(ProjectStore.create(path, guide_id))
+    def create(
+        cls, path: Path, guide_id: str, guide_text: str | None = None, guide_file: str = ""
+    ) -> ProjectSession:
+        """A new project keeping ``guide_text`` (else the bundled guide of ``guide_id``)."""
+        return cls(
+            ProjectStore.create(path, guide_id, guide_text=guide_text, guide_file=guide_file)
+        )
 
     @classmethod
     def open(

@@ -56,6 +56,16 @@ def load_guide(path: Path | str) -> Guide:
     return parse_guide(data, source)
 
 
+def load_guide_text(text: str, source: str) -> Guide:
+    """Load and validate a guide from its text (a project's stored copy); ``source`` names it
+    in messages. Raises GuideError like :func:`load_guide`."""
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise GuideError(source, "（文件）", f"TOML 语法错误：{exc}") from None
+    return parse_guide(data, source)
+
+
 def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     root = Node(source, "", data)
     fmt = root.integer("format")
@@ -302,25 +312,3 @@ def _rate_of(n: Node) -> Rate:
     if units is not None and units < 1:
         raise n.fail("units", "应为正整数（如 1 或 100）")
     return Rate(usd_per, "usd_per", units or 1)
-
-
-def available_guides(directory: Path | None = None) -> list[Path]:
-    """The guide files shipped with the program (``checklists/``), newest year first."""
-    return sorted((directory or CHECKLIST_DIR).glob("*.toml"), reverse=True)
-
-
-_cache: dict[tuple[str, str], Guide] = {}
-
-
-def guide_by_id(guide_id: str, directory: Path | None = None) -> Guide:
-    """The shipped guide with this id (cached). Raises GuideError when none has it."""
-    folder = directory or CHECKLIST_DIR
-    key = (str(folder), guide_id)
-    if key in _cache:
-        return _cache[key]
-    for path in available_guides(folder):
-        guide = load_guide(path)
-        _cache[(str(folder), guide.id)] = guide
-        if guide.id == guide_id:
-            return guide
-    raise GuideError(str(folder), "id", f"找不到编号为 {guide_id} 的申报指南文件，请升级本程序")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import AppError, ManifestError
-from app.guide import guide_by_id
+from app.guide import guide_by_id, read_guide_file
 from app.guide.model import FieldSpec, Guide
 from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
 from app.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
@@ -97,8 +97,13 @@ def _fail(path: Path, where: str, reason: str) -> ManifestError:
     return ManifestError(f"清单文件 {path.name} 有误：{where}：{reason}")
 
 
-def load_manifest(path: Path, *, allow_outside: bool = False) -> Manifest:
+def load_manifest(
+    path: Path, *, allow_outside: bool = False, guide_file: Path | None = None
+) -> Manifest:
     """Read and validate a manifest. Raises ManifestError naming the key and the reason.
+
+    ``guide_file``: the guide file to use (given on the command line), in place of the
+    manifest's own ``guide_file`` or bundled ``guide``; its id must match ``guide`` if given.
 
     Evidence files outside the manifest's folder (``../``, absolute paths, symlinks leading
     out) are refused with :class:`OutsideFilesError` unless ``allow_outside``."""
@@ -127,7 +132,7 @@ def load_manifest(path: Path, *, allow_outside: bool = False) -> Manifest:
         ) from None
     except RecursionError:
         raise _fail(path, "（文件）", "括号嵌套层数过深，不是清单文件的结构") from None
-    return parse_manifest(raw, path, allow_outside=allow_outside)
+    return parse_manifest(raw, path, allow_outside=allow_outside, guide_file=guide_file)
 
 
 def _object(path: Path, where: str, v: Any, what: str = "应为对象") -> dict[str, Any]:
@@ -164,7 +169,9 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
-def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Manifest:
+def parse_manifest(
+    raw: Any, path: Path, *, allow_outside: bool = False, guide_file: Path | None = None
+) -> Manifest:
     if not isinstance(raw, dict):
         raise _fail(path, "（文件）", "应为 JSON 对象")
     if raw.get("format") != FORMAT:
@@ -176,6 +183,7 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         "format",
         "version",
         "guide",
+        "guide_file",
         "company",
         "items",
         "tables",
@@ -189,13 +197,8 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
     for key in raw:
         if key not in known:
             raise _fail(path, key, "未知的键（拼写错误？）")
-    guide_id = raw.get("guide")
-    if not isinstance(guide_id, str):
-        raise _fail(path, "guide", '应为申报指南编号，如 "zhuhai-service-trade-2019"')
-    try:
-        guide = guide_by_id(guide_id)
-    except AppError as exc:
-        raise _fail(path, "guide", exc.message) from None
+    # a guide_file outside the folder is only read (to check the rest) until it is allowed
+    guide, guide_text, guide_ref = _guide(path, raw, guide_file)
 
     rates_raw = _object(path, "rates", raw.get("rates"), "应为对象 {币种代码: 汇率}")
     rates = {str(k): _rate(path, f"rates.{k}", guide, str(k), v) for k, v in rates_raw.items()}
@@ -283,6 +286,8 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
 
     evidence = _evidence(path, raw.get("evidence"), guide, row_ids)
     outside = tuple(ref for ref in evidence if ref.outside)
+    if guide_ref is not None and guide_ref.outside:
+        outside = (guide_ref, *outside)
     if outside and not allow_outside:
         first = outside[0]
         raise OutsideFilesError(
@@ -317,9 +322,65 @@ def parse_manifest(raw: Any, path: Path, *, allow_outside: bool = False) -> Mani
         stages=stages,
         review_figures=figures,
         declaration_confirmed=confirmed,
+        guide_text=guide_text,
     )
     refs = tuple(EvidenceRef(r.document_id, r.row_id, r.path, r.outside) for r in evidence)
     return Manifest(source=path, guide=guide, data=data, evidence=refs, options=options)
+
+
+def _guide(
+    path: Path, raw: Mapping[str, Any], given: Path | None
+) -> tuple[Guide, str, _Ref | None]:
+    """The manifest's guide: ``guide_file`` (a guide file, relative to the manifest's folder,
+    whose text the project will keep) and/or ``guide`` (the id of a bundled guide, or the id
+    the file must have); ``given`` (the command line's) replaces ``guide_file``. Returns the
+    guide, its text ('' for a bundled one) and the manifest's own file."""
+    guide_id = raw.get("guide")
+    file_raw = raw.get("guide_file")
+    if guide_id is not None and not isinstance(guide_id, str):
+        raise _fail(path, "guide", '应为申报指南编号，如 "zhuhai-service-trade-2019"')
+    if given is not None:
+        try:
+            guide, copy = read_guide_file(given)
+        except AppError as exc:
+            raise ManifestError(exc.message) from None
+        if guide_id is not None and guide.id != guide_id:
+            raise _fail(
+                path,
+                "guide",
+                f"清单按申报指南 {guide_id} 填写，而指定的申报指南文件 {given.name} 的编号是"
+                f" {guide.id}，请确认文件无误",
+            )
+        return guide, copy.text, None
+    if file_raw is None:
+        if guide_id is None:
+            raise _fail(
+                path,
+                "guide",
+                '缺少申报指南：请写 "guide": 编号（本程序自带的申报指南），'
+                '或 "guide_file": 申报指南文件（相对于清单文件）',
+            )
+        try:
+            return guide_by_id(guide_id), "", None
+        except AppError as exc:
+            raise _fail(path, "guide", exc.message) from None
+    if not isinstance(file_raw, str) or not file_raw.strip() or len(file_raw) > MAX_PATH_CHARS:
+        raise _fail(path, "guide_file", "应为申报指南文件的路径（相对于清单文件所在文件夹）")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in file_raw):
+        raise _fail(path, "guide_file", "文件路径含有控制字符（如换行或 NUL），请检查")
+    rel = file_raw
+    ref = _ref(path, path.parent.resolve(), "guide_file", "", None, rel)
+    try:
+        guide, copy = read_guide_file(ref.path)
+    except AppError as exc:
+        raise _fail(path, "guide_file", exc.message) from None
+    if guide_id is not None and guide.id != guide_id:
+        raise _fail(
+            path,
+            "guide",
+            f"与 guide_file 不符：申报指南文件 {rel} 的编号是 {guide.id}，不是 {guide_id}",
+        )
+    return guide, copy.text, ref
 
 
 def _stages(path: Path, guide: Guide, raw: Any) -> dict[str, dt.date]:

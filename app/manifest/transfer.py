@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import ManifestError
-from app.guide import guide_by_id
+from app.guide import project_guide
 from app.guide.model import Guide
 from app.manifest.load import (
     _DEC_MARK,
@@ -81,7 +81,12 @@ def import_manifest(
     tmp = project_path.with_name(project_path.name + ".importing")
     tmp.unlink(missing_ok=True)
     try:
-        store = ProjectStore.create(tmp, manifest.guide.id)
+        store = ProjectStore.create(
+            tmp,
+            manifest.guide.id,
+            guide_text=manifest.data.guide_text or None,
+            guide_file=Path(manifest.guide.source).name if manifest.data.guide_text else "",
+        )
         with store:
             write_project_data(store, manifest.data)
             for key, value in manifest.options.items():
@@ -227,7 +232,7 @@ def manifest_dict(
 def export_manifest(store: Any, manifest_path: Path) -> Path:
     """Write ``manifest_path`` and copy every evidence original into ``evidence/`` beside it."""
     data: ProjectData = store.load()
-    guide = guide_by_id(data.guide_id)
+    guide = project_guide(data)
     folder = manifest_path.parent / "evidence"
     folder.mkdir(parents=True, exist_ok=True)
     rel_paths: dict[str, str] = {}
@@ -249,8 +254,39 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
         target.write_bytes(store.evidence_original(f.id))
         rel_paths[f.id] = rel
     options = store.get_options()
-    text = _dumps(manifest_dict(data, guide, rel_paths, options))
+    out = manifest_dict(data, guide, rel_paths, options)
+    guide_file = _export_guide(data, guide, manifest_path.parent)
+    if guide_file is not None:  # right after "guide", which the file's id must match
+        keys = list(out)
+        at = keys.index("guide") + 1
+        out = (
+            {k: out[k] for k in keys[:at]}
+            | {"guide_file": guide_file}
+            | {k: out[k] for k in keys[at:]}
+        )
+    text = _dumps(out)
     tmp = manifest_path.with_name(manifest_path.name + ".tmp")
     tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(manifest_path)
     return manifest_path
+
+
+def _export_guide(data: ProjectData, guide: Guide, folder: Path) -> str | None:
+    """A project whose guide is not the bundled guide of its id (a file opened from elsewhere,
+    or an older version): its stored text is written beside the manifest, which names it in
+    ``guide_file``; the manifest then imports on any PC. None: the bundled guide will do."""
+    from app.guide.registry import GuideCopy, bundled_entry_or_none
+
+    if not data.guide_text:
+        return None
+    copy = GuideCopy.of(data.guide_text)
+    bundled = bundled_entry_or_none(guide.id)
+    if bundled is not None and bundled.copy is not None and bundled.copy.sha256 == copy.sha256:
+        return None
+    stem, _ = safe_file_stem(guide.id)
+    name = f"{stem}.toml"
+    target = folder / name
+    tmp = target.with_name(name + ".tmp")
+    tmp.write_text(copy.text, encoding="utf-8")
+    tmp.replace(target)
+    return name

@@ -48,7 +48,7 @@ from app.build import (
 from app.errors import AppError, OutputError
 from app.findings import Finding
 from app.fonts import register_fonts
-from app.guide import guide_by_id
+from app.guide import project_guide
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
 from app.outputs import OutputSet, safe_file_stem, write_atomic
@@ -143,7 +143,7 @@ def write_online(
     :class:`app.errors.OutputError` like the build."""
     today = today or dt.date.today()
     data = source.load()
-    guide = guide or guide_by_id(data.guide_id)
+    guide = guide or project_guide(data)
     rules = guide.process.online if guide.process is not None else OnlineRules()
     limit = int(rules.size_limit_mb * MB)
     out_dir = Path(out_dir)

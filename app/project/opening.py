@@ -12,7 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from app.project import failures
+from app.project import failures, guide_copy
 from app.project.journal import check_hot_journal
 from app.project.migrations import COMPACTING_VERSION, migrate
 from app.project.schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION, create_schema
@@ -45,8 +45,11 @@ def connect(path: Path, timeout: float, read_only: bool = False) -> sqlite3.Conn
     return conn
 
 
-def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection:
-    """Create a new project file; refuses to overwrite anything. Cleans up after a failure."""
+def create_file(
+    path: Path, guide_id: str, timeout: float, guide_text: str, guide_file: str = ""
+) -> sqlite3.Connection:
+    """Create a new project file keeping ``guide_text`` (the guide file's text, named
+    ``guide_file``); refuses to overwrite anything. Cleans up after a failure."""
     if path.exists():
         raise failures.already_exists(path)
     try:
@@ -69,6 +72,7 @@ def create_file(path: Path, guide_id: str, timeout: float) -> sqlite3.Connection
                 ("created_by", "申报材料助手"),
             ],
         )
+        guide_copy.write(conn, guide_id, guide_text, guide_file)
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn is not None:
@@ -157,6 +161,17 @@ def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True
             # back (best effort: it needs as much free disk as the file, and changes nothing)
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("VACUUM")
+    if upgrade and conn.execute("SELECT 1 FROM guide_copy").fetchone() is None:
+        # made before projects kept their guide, whose bundled file was missing when the file
+        # was upgraded: stored now that it is found (first opening here)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            guide_copy.fill_from_bundled(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
     found = conn.execute("SELECT value FROM meta WHERE key = 'guide_id'").fetchone()
     if found is None or not isinstance(found[0], str) or not found[0]:
         raise failures.damaged(path)

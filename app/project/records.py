@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
-from app.project import codec, evidence
+from app.project import codec, evidence, guide_copy
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
 
@@ -158,6 +158,7 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
     review = {
         str(key): str(value) for key, value in conn.execute("SELECT key, value FROM review_figures")
     }
+    stored = guide_copy.read(conn)
     return ProjectData(
         guide_id=guide_id,
         company=Company(**company_values),
@@ -170,6 +171,7 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         stages=MappingProxyType(stages),
         review_figures=MappingProxyType(review),
         declaration_confirmed=_declaration_confirmed(conn),
+        guide_text=stored[0] if stored is not None else "",
     )
 
 

@@ -1,12 +1,14 @@
-"""The current (version 5) layout of a project file and its fixed identity.
+"""The current (version 6) layout of a project file and its fixed identity.
 
 A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 5):
+Tables (version 6):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
+- ``guide_copy``: the text of the guide file the project follows and its SHA-256, the file's
+  name and when it was stored (one row, version 6; :mod:`app.project.guide_copy`).
 - ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
 - ``selected_items``: item ids with their position.
 - ``item_inputs``, ``cells``: values encoded by :mod:`app.project.codec`.
@@ -39,8 +41,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from app.project.guide_copy import DDL as GUIDE_COPY_DDL
+
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 
@@ -104,6 +108,7 @@ SCHEMA_DDL: tuple[str, ...] = (
     "CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE stages (stage_id TEXT PRIMARY KEY, date TEXT NOT NULL)",
     "CREATE TABLE review_figures (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    GUIDE_COPY_DDL,
 )
 """Statements creating a fresh version-:data:`SCHEMA_VERSION` file, run one by one inside the
 caller's transaction (``executescript`` would commit on its own)."""

@@ -37,7 +37,7 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 
 from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
-from app.project import codec, evidence, failures, records
+from app.project import codec, evidence, failures, guide_copy, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
@@ -45,8 +45,8 @@ from app.project.staging import Prepared, prepared
 
 ChangeCallback = Callable[[str], None]
 """Called with a topic after each committed change: ``"company"``, ``"selected"``,
-``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"``, ``"options"`` or
-``"stages"``."""
+``"inputs"``, ``"requested"``, ``"rates"``, ``"tables"``, ``"evidence"``, ``"options"``,
+``"stages"`` or ``"guide"``."""
 
 
 _STAGE_BYTES = 32 * 1024 * 1024
@@ -90,14 +90,26 @@ class ProjectStore:
     # -- opening and closing -------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, guide_id: str, *, timeout: float = 5.0) -> ProjectStore:
+    def create(
+        cls,
+        path: Path,
+        guide_id: str,
+        *,
+        guide_text: str | None = None,
+        guide_file: str = "",
+        timeout: float = 5.0,
+    ) -> ProjectStore:
         """Create a new, empty project for ``guide_id``. Refuses to overwrite any existing file.
 
+        The project keeps a copy of its guide: ``guide_text`` (the text of the guide file named
+        ``guide_file``, whose id must be ``guide_id``), or else the bundled guide of that id
+        (:class:`app.errors.GuideError` when there is none).
         ``timeout``: seconds to wait for another program's lock before giving up."""
         if not isinstance(guide_id, str) or not guide_id:
             raise ValueError("guide_id must be a non-empty string")
         path = Path(path)
-        conn = create_file(path, guide_id, timeout)
+        guide_text, guide_file = guide_copy.checked(guide_id, guide_text, guide_file)
+        conn = create_file(path, guide_id, timeout, guide_text, guide_file)
         try:
             held = acquire(path)
         except BaseException:
@@ -175,6 +187,34 @@ class ProjectStore:
     @property
     def guide_id(self) -> str:
         return self._guide_id
+
+    def stored_guide(self) -> tuple[str, str, str] | None:
+        """The stored copy of the project's guide: ``(text, sha256, file_name)``, or None for a
+        project made before copies were kept whose bundled guide this program lacks."""
+        with self._read() as conn:
+            try:
+                return guide_copy.read(conn)
+            except ValueError as exc:
+                raise failures.damaged(self.path) from exc
+
+    def left_guides(self) -> set[str]:
+        """SHA-256 of the guide versions this project was moved away from."""
+        with self._read() as conn:
+            return set(guide_copy.read_left(conn))
+
+    def replace_guide(
+        self, guide_id: str, guide_text: str, guide_file: str, item_ids: Sequence[str]
+    ) -> None:
+        """Change the project to another guide (a newer version of it), in one transaction: the
+        explicit step the user confirmed after seeing what changes. Selected items missing from
+        ``item_ids`` (the new guide's) are deselected; values of items, tables and documents the
+        new guide lacks stay stored, unused."""
+        guide_text, guide_file = guide_copy.checked(guide_id, guide_text, guide_file)
+        with self._write("guide", "selected") as conn:
+            guide_copy.write(conn, guide_id, guide_text, guide_file)
+            kept = [i for i in records.read_selected(conn) if i in set(item_ids)]
+            records.write_selected(conn, kept)
+            self._guide_id = guide_id
 
     @property
     def closed(self) -> bool:

@@ -164,7 +164,9 @@ def test_new_project_asks_which_guide_when_several_ship(qtbot, gui_app, tmp_path
     monkeypatch.setattr(errors, "choose_new_project", lambda *a, **k: str(tmp_path / "新.sbproj"))
     window = make_window(qtbot)
     window.new_project()
-    assert len(offered) == 1 and len(offered[0]) == 2
+    assert len(offered) == 1 and len(offered[0]) == 3  # and a file from anywhere
+    assert "示例〔2020〕1号" in offered[0][0] and "珠商〔2019〕28号" in offered[0][1]
+    assert offered[0][2] == "打开其他申报指南文件…"
     assert window.session is not None
     assert window.session.guide.id == "mini-service-trade-2020"  # a new year is a new file
     titles = [

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.guide import DEFAULT_GUIDE_ID, guide_by_id
 from app.guide.model import Guide
+from app.guide.registry import guide_label
+from widgets.guides import current_guide, notice_for
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.settings import recent_projects
@@ -47,6 +48,7 @@ class StartPage(Page):
     open_requested = Signal()
     open_path_requested = Signal(Path)
     import_requested = Signal()
+    upgrade_requested = Signal()  # another version of the project's guide is at hand
 
     def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
@@ -62,13 +64,20 @@ class StartPage(Page):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        self.guide = guide_by_id(DEFAULT_GUIDE_ID)
-        intro = QLabel(
-            f"按《{self.guide.title}》（{self.guide.document_no}）整理申报材料："
-            "填写企业信息 → 选择申报项目 → 附上证明材料 → 检查 → 生成 A4 申报材料 PDF 和 Excel 文件 → 打印。"
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.guide: Guide | None = None
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.intro)
+        notice_row = QHBoxLayout()
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #8a5a00;")
+        self.upgrade_button = QPushButton("查看变化并更换…")
+        self.upgrade_button.clicked.connect(self.upgrade_requested)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.upgrade_button)
+        layout.addLayout(notice_row)
 
         buttons = QHBoxLayout()
         self.new_button = QPushButton("新建申报项目…")
@@ -93,7 +102,7 @@ class StartPage(Page):
         rl.addWidget(self.recent)
         row.addWidget(recent_box, 3)
 
-        dates_box = QGroupBox("申报时间")
+        self.dates_box = dates_box = QGroupBox("申报时间")
         dl = QVBoxLayout(dates_box)
         self.dates = QLabel()
         self.dates.setWordWrap(True)
@@ -104,11 +113,39 @@ class StartPage(Page):
         layout.addLayout(row, 1)
         self.stage_panel = StagePanel(self.today)
         layout.addWidget(self.stage_panel)
+        self.show_guide()
         self.refresh()
 
     def set_session(self, session: ProjectSession | None) -> None:
         self.stage_panel.set_session(session)
         super().set_session(session)
+        self.show_guide()
+        self.refresh()
+
+    def show_guide(self) -> None:
+        """Speak of the open project's guide, else of the guide last chosen or opened (else the
+        newest bundled one): its name, year, 文号 and dates; and of another version at hand."""
+        session = self.live_session()
+        self.guide = session.guide if session is not None else current_guide()
+        guide = self.guide
+        steps = (
+            "填写企业信息 → 选择申报项目 → 附上证明材料 → 检查 → "
+            "生成 A4 申报材料 PDF 和 Excel 文件 → 打印。"
+        )
+        if guide is None:
+            self.intro.setText(
+                "没有可用的申报指南：请用“文件 → 打开申报指南…”选择协会或商务部门发布的申报指南文件。"
+            )
+        else:
+            no = f"（{guide.document_no}）" if guide.document_no else ""
+            whose = "本项目按" if session is not None else "按"
+            self.intro.setText(f"{whose}《{guide.title}》{no}整理申报材料：{steps}")
+            self.intro.setToolTip(guide_label(guide))
+        self.dates_box.setTitle(f"申报时间（{guide.year}年）" if guide is not None else "申报时间")
+        notice = notice_for(session)
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self.upgrade_button.setVisible(bool(notice))
 
     def first_field(self) -> QWidget | None:
         return self.new_button
@@ -124,6 +161,9 @@ class StartPage(Page):
                 item.setForeground(Qt.GlobalColor.gray)
             self.recent.addItem(item)
         self.stage_panel.refresh()
+        if self.guide is None:
+            self.dates.setText("")
+            return
         lines = days_left_text(self.guide, self.today)
         # Each date with what is due then, as the guide file details it.
         self.dates.setText(

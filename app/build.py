@@ -266,7 +266,7 @@ def build(
             + ("（初审用）" if options.stage == "review" else "")
             + ("（草稿）" if draft else ""),
             author=data.company.name,
-            subject=f"{guide.title}（{guide.document_no}）",
+            subject=guide.reference,
             copies=_copies(guide, options),
             duplex=options.duplex,
         )

@@ -576,7 +576,8 @@ def test_minimal_dict_refusals() -> None:
     data["currencies"] = [{"code": "USD", "name": "美元", "per_usd": "1"}]
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
-    assert info.value.key == "currencies" and "CNY" in info.value.reason
+    # USD and CNY are no longer required: the unit naming the missing CNY is refused instead
+    assert info.value.key == "tables.rows.columns[1].unit" and "CNY" in info.value.reason
 
     data = _minimal()
     items = data["items"]

@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
             return None
         if len(guides) <= 1:
             return guides[0].id if guides else DEFAULT_GUIDE_ID
-        index = errors.choose_guide(self, [f"{g.title}（{g.document_no}）" for g in guides])
+        index = errors.choose_guide(self, [g.reference for g in guides])
         return None if index is None else guides[index].id
 
     def open_project_dialog(self) -> None:

@@ -4,6 +4,7 @@ Chinese capital numerals (大写)."""
 from __future__ import annotations
 
 from reportlab.lib.colors import black
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from app import form_layout
@@ -40,6 +41,7 @@ def form_story(ctx: Context) -> list[Flowable]:
     small = style(ink, 9, TA_LEFT, leading=12)
     section = style(ink, 11.5, TA_LEFT, leading=15)
     story: list[Flowable] = [ink.title(guide.form_title, title, width), Spacer(1, 4)]
+    sections = form_layout.sections(guide)
 
     meta = Table(
         [
@@ -69,7 +71,7 @@ def form_story(ctx: Context) -> list[Flowable]:
         return ink.para(text, cell)
 
     company_rows = [
-        [ink.para(form_layout.SECTIONS[0], section), "", "", ""],
+        [ink.para(sections[0], section), "", "", ""],
         [ink.para("企业名称", head), val("name"), "", ""],
         [lab("credit_code"), val("credit_code"), lab("district"), val("district")],
         [lab("address"), val("address"), "", ""],
@@ -94,7 +96,7 @@ def form_story(ctx: Context) -> list[Flowable]:
     # 二、申报项目
     w5 = [width * 0.07, width * 0.23, width * 0.36, width * 0.17, width * 0.17]
     rows: list[list[object]] = [
-        [ink.para(form_layout.SECTIONS[1], section), "", "", "", ""],
+        [ink.para(sections[1], section), "", "", "", ""],
         [
             ink.para("序号", head),
             ink.para("申报项目", head),
@@ -148,9 +150,20 @@ def form_story(ctx: Context) -> list[Flowable]:
 
     # 三、承诺: the declaration, the legal representative's signature, the company seal
     sign = style(ink, 10.5, TA_LEFT, leading=16)
+    if guide.declaration:
+        story.append(_declaration(ctx, sections[2], width, section, sign))
+    if guide.form.opinion_title:
+        story.append(_opinion(ctx, sections[-1], width, section, sign))
+    return story
+
+
+def _declaration(
+    ctx: Context, title: str, width: float, section: ParagraphStyle, sign: ParagraphStyle
+) -> Flowable:
+    ink, guide = ctx.ink.song(), ctx.guide
     declaration = Table(
         [
-            [ink.para(form_layout.SECTIONS[2], section), ""],
+            [ink.para(title, section), ""],
             [
                 ink.para(
                     guide.declaration, style(ink, 10.5, TA_LEFT, leading=17, firstLineIndent=21)
@@ -179,15 +192,20 @@ def form_story(ctx: Context) -> list[Flowable]:
             ]
         )
     )
-    story.append(Unbroken(declaration))
+    return Unbroken(declaration)
 
-    # 四、区商务部门初审意见: left empty for the district, room for its seal
+
+def _opinion(
+    ctx: Context, title: str, width: float, section: ParagraphStyle, sign: ParagraphStyle
+) -> Flowable:
+    """The reviewing body's opinion box (四、区商务部门初审意见): left empty, room for its seal."""
+    ink, guide = ctx.ink.song(), ctx.guide
     opinion = Table(
         [
-            [ink.para(form_layout.SECTIONS[3], section), ""],
+            [ink.para(title, section), ""],
             [
-                ink.para(form_layout.DISTRICT_OPINION_LABEL, sign),
-                ink.para(form_layout.DISTRICT_SEAL_LABEL, sign),
+                ink.para(guide.form.opinion_label, sign),
+                ink.para(guide.form.opinion_seal, sign),
             ],
             [
                 "",
@@ -211,5 +229,4 @@ def form_story(ctx: Context) -> list[Flowable]:
             ]
         )
     )
-    story.append(Unbroken(opinion))
-    return story
+    return Unbroken(opinion)

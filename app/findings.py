@@ -202,7 +202,7 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    msg = check_district(c.district, guide.districts, guide.district_other)
+    msg = check_district(c.district, guide.districts, guide.district_other, guide.district_note)
     if msg:
         code = "company.district.missing" if not c.district else "company.district.unknown"
         out.append(Finding(code, "blocking", "company.district", msg))

@@ -128,7 +128,7 @@ def render_company_fields() -> str:
 def render_reference(guide: Guide) -> str:
     """Every item's inputs and documents, every table's columns, every id the format uses."""
     out: list[str] = [
-        f"Generated from the guide `{guide.id}` (“{guide.title}”, {guide.document_no}).",
+        f"Generated from the guide `{guide.id}` (“{guide.reference}”).",
         "",
         "### Districts (`company.district`)",
         "",
@@ -170,8 +170,9 @@ def render_reference(guide: Guide) -> str:
         "",
         "### Currencies (`currency` values and `rates` keys)",
         "",
-        "Defaults to check against SAFE's published table (only USD/CNY is certain). A bare "
-        "number in `rates` is read the way this column quotes the currency.",
+        "The guide file's default rates"
+        + (f" (to check against {guide.conversion.rate_source})" if guide.conversion else "")
+        + ". A bare number in `rates` is read the way this column quotes the currency.",
         "",
         _table(
             ("code", "name", "guide default, as the table quotes it", "`rates` number means"),

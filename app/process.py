@@ -18,8 +18,27 @@ from app.rules import Evaluation, fmt_money
 
 REVIEW, FINAL = "review", "final"
 BUILD_STAGES: tuple[str, ...] = (REVIEW, FINAL)
-BUILD_STAGE_TITLES = {REVIEW: "初审用（一式两份，勿装订）", FINAL: "正式装订材料"}
 REVIEW_MARK = "初审用"
+
+_COUNTS = "零一两三四五六七八九十"
+
+
+def copies(guide: Guide, stage: str) -> int:
+    """Copies of a print the guide asks for (its ``[process]``); one without a process."""
+    process = guide.process
+    if process is None:
+        return 1
+    return max(1, process.review_copies if stage == REVIEW else process.final_copies)
+
+
+def copies_word(n: int) -> str:
+    """“两份”, “三份”: a count of copies as a Chinese form says it."""
+    return f"{_COUNTS[n]}份" if 0 < n < len(_COUNTS) else f"{n}份"
+
+
+def review_print_exists(guide: Guide) -> bool:
+    """The guide has a stamping stage, hence a 初审 print (else only the final one)."""
+    return guide.process is not None and guide.process.has_review_print
 
 
 def current_stage(guide: Guide, data: ProjectData) -> Stage | None:

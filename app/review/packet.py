@@ -265,6 +265,17 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
             for page in reader.pages[: max(marks[0][1] - 1, 0)]:
                 toc += _toc_entries(page.extract_text() or "")
             form = next((p for t, p in marks if "申请表" in t), None)
+            if form is None:  # a guide calling it otherwise: the page with the form's total
+                form = next(
+                    (
+                        p
+                        for _, p in marks
+                        if 0 < p <= pages
+                        and "合计（大写）"
+                        in "".join((reader.pages[p - 1].extract_text() or "").split())
+                    ),
+                    None,
+                )
             if form is not None:
                 after = [p for _, p in marks if p > form]
                 end = min([*after, form + 3, pages + 1])

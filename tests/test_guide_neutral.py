@@ -268,7 +268,9 @@ def test_the_second_guide_checks_rows_with_its_own_data(second_guide: Guide) -> 
     assert not [f for f in found if f.blocking]
 
 
-def test_no_word_of_the_bundled_guide_in_another_guides_outputs(second_guide: Guide, tmp_path: Path) -> None:
+def test_no_word_of_the_bundled_guide_in_another_guides_outputs(
+    second_guide: Guide, tmp_path: Path
+) -> None:
     texts = _outputs(second_guide, _second_project(second_guide), tmp_path)
     kinds = {Path(name).suffix for name in texts}
     assert {".pdf", ".xlsx", ".docx"} <= kinds

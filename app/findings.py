@@ -206,6 +206,26 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
     if msg:
         code = "company.district.missing" if not c.district else "company.district.unknown"
         out.append(Finding(code, "blocking", "company.district", msg))
+    for spec in guide.company_fields:  # the guide's own company fields (企业规模…)
+        value = c.get(spec.id).strip()
+        if not value and spec.required:
+            out.append(
+                Finding(
+                    f"company.{spec.id}.missing",
+                    "blocking",
+                    f"company.{spec.id}",
+                    f"请在“企业信息”页填写{spec.label}。",
+                )
+            )
+        elif value and spec.choices and value not in dict(spec.choices):
+            out.append(
+                Finding(
+                    f"company.{spec.id}.unknown",
+                    "blocking",
+                    f"company.{spec.id}",
+                    f"{spec.label}“{value}”不是申报指南列出的选项，请重新选择。",
+                )
+            )
     if guide.conditions and not project.declaration_confirmed:
         out.append(
             Finding(

@@ -120,8 +120,12 @@ def _item_section(guide: Guide, item: ItemSpec) -> str:
     return "\n".join(out)
 
 
-def render_company_fields() -> str:
+def render_company_fields(guide: Guide | None = None) -> str:
+    """The basic company keys, then the guide's own ``company_fields`` (a choice by id or
+    label)."""
     rows = [(f"`{key}`", label) for key, label in COMPANY_FIELDS]
+    for f in guide.company_fields if guide is not None else ():
+        rows.append((f"`{f.id}`", f"{f.label} ({describe_type(f)}; this guide's own)"))
     return _table(("key", "label"), rows)
 
 
@@ -227,7 +231,7 @@ def render_example(manifest_text: str) -> str:
 
 def sections(guide: Guide, example_manifest: str) -> dict[str, str]:
     return {
-        "company-fields": render_company_fields(),
+        "company-fields": render_company_fields(guide),
         "reference": render_reference(guide),
         "example": render_example(example_manifest),
     }

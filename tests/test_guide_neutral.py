@@ -20,7 +20,7 @@ from app.build import BuildOptions, build
 from app.findings import required_documents, validate
 from app.guide import load_guide
 from app.guide.model import Guide
-from app.model import Company, EvidenceFile, PageInfo, ProjectData, Row
+from app.model import EvidenceFile, PageInfo, ProjectData, Row
 from app.outputs.online import write_online
 from app.review.discover import find_sources
 from app.review.run import review
@@ -42,6 +42,10 @@ period_start = 2022-01-01
 period_end = 2022-12-31
 districts = ["香洲区", "金湾区"]
 base_documents = ["application_form", "license"]
+company_fields = [
+  { id = "company_size", label = "企业规模", type = "choice", choices = { small = "小微企业", large = "大型企业" } },
+  { id = "applicant_type", label = "申报主体类型", type = "text", required = false },
+]
 
 [[currencies]]
 code = "CNY"
@@ -205,7 +209,7 @@ def _second_project(guide: Guide) -> ProjectData:
     )  # fmt: skip
     base = ProjectData(
         guide_id=guide.id,
-        company=Company(**{**COMPANY.__dict__, "district": "香洲区"}),
+        company=replace(COMPANY, extra={"company_size": "small"}),
         selected=("fairs",),
         tables={"shows": rows},
         declaration_confirmed=True,
@@ -266,6 +270,13 @@ def test_the_second_guide_checks_rows_with_its_own_data(second_guide: Guide) -> 
     checks = [f for f in found if f.code == "table.row.check"]
     assert [f.message for f in checks] == ["“参展项目”第1行（汉诺威工业展）：实际支出超出预算。"]
     assert not [f for f in found if f.blocking]
+    # Its own company field is required: missing, it blocks; the bundled guide asks none.
+    bare = replace(data, company=replace(data.company, extra={}))
+    missing = [f for f in validate(second_guide, bare, evaluate(second_guide, bare)) if f.blocking]
+    assert [(f.code, f.message) for f in missing] == [
+        ("company.company_size.missing", "请在“企业信息”页填写企业规模。")
+    ]
+    assert GUIDE.company_fields == ()
 
 
 def test_no_word_of_the_bundled_guide_in_another_guides_outputs(
@@ -279,6 +290,7 @@ def test_no_word_of_the_bundled_guide_in_another_guides_outputs(
     # What the second guide declares does reach its outputs.
     assert second_guide.form_title in every and "参展项目明细表" in every
     assert "【期外】" in every  # 广交会 was held before the period
+    assert every.count("企业规模小微企业") >= 2  # its own company field: PDF and Excel 申请表
     assert "申报事项：" + second_guide.title in every  # no （） after it
     # The plain 合计 line under the packet table: the sums of its yuan columns.
     packet = next(t for n, t in texts.items() if n.endswith("-申报材料.pdf"))

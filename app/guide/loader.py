@@ -31,6 +31,7 @@ from app.guide.output_parts import (
     check_category,
     check_table_totals,
     check_template_facts,
+    company_fields_of,
     conversion_of,
     form_of,
     table_outputs,
@@ -44,7 +45,9 @@ from app.guide.parts import (
 )
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
-from app.model import Rate
+from app.model import COMPANY_FIELDS, Rate
+
+COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
 
 FORMAT_VERSION = 1
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
@@ -305,6 +308,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         template_prompts=template_headings(root, "template_prompts", facts=False),
         template_facts=template_facts,
         district_note=root.text("district_note", required=False),
+        company_fields=company_fields_of(root, set(COMPANY_IDS), codes),
         proof_note=root.text("proof_note", required=False),
     )
     root.done()

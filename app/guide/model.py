@@ -361,6 +361,7 @@ class Guide:
     template_prompts: tuple[TemplateHeading, ...] = ()
     template_facts: tuple[TemplateHeading, ...] = ()
     district_note: str = ""  # why the district matters (“由该区商务部门初审”)
+    company_fields: tuple[FieldSpec, ...] = ()  # company data beyond the basics (企业规模…)
     proof_note: str = ""  # the output page's option to repeat shared proof sets
 
     # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).

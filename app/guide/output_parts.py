@@ -19,6 +19,7 @@ from app.guide.model import (
     TemplateFact,
     TemplateHeading,
 )
+from app.guide.parts import field_spec
 from app.guide.reader import Node
 
 
@@ -49,6 +50,22 @@ def table_outputs(
         checks.append(check)
         c.done()
     return tuple(totals), n.text("period_mark", required=False), tuple(checks)
+
+
+COMPANY_FIELD_TYPES = ("text", "choice")
+
+
+def company_fields_of(root: Node, basic: set[str], currencies: set[str]) -> tuple[FieldSpec, ...]:
+    """``company_fields = [field, ...]``: company data the guide asks beyond the basics."""
+    fields: list[FieldSpec] = []
+    for i, n in enumerate(root.nodes("company_fields", required=False)):
+        spec = field_spec(n, currencies)
+        if spec.type not in COMPANY_FIELD_TYPES:
+            raise root.fail(f"company_fields[{i}].type", "企业信息字段只能是 text 或 choice")
+        if spec.id in basic or spec.id in {f.id for f in fields}:
+            raise root.fail(f"company_fields[{i}].id", f"编号 {spec.id} 重复")
+        fields.append(spec)
+    return tuple(fields)
 
 
 def conversion_of(root: Node, codes: set[str]) -> Conversion | None:

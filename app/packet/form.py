@@ -79,8 +79,16 @@ def form_story(ctx: Context) -> list[Flowable]:
         [lab("phone"), val("phone"), lab("email"), val("email")],
         [lab("bank"), val("bank"), lab("account"), val("account")],
     ]
+    # The guide's own company fields (企业规模, 申报主体类型…), two to a line.
+    own = [
+        (ink.para(f.label, head), ink.para(f.choice_label(c.get(f.id)), cell))
+        for f in guide.company_fields
+    ]
+    for i in range(0, len(own), 2):
+        pair = own[i : i + 2]
+        company_rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ("", ""))])
     w4 = [width * 0.2, width * 0.31, width * 0.16, width * 0.33]
-    company = Table(company_rows, colWidths=w4, rowHeights=[None] + [21] * 6)
+    company = Table(company_rows, colWidths=w4, rowHeights=[None] + [21] * (len(company_rows) - 1))
     company.setStyle(
         _grid(
             [

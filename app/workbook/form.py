@@ -59,6 +59,8 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
         if field_id == "district":
             text = printed_district(text, guide.district_other)
         pair(label, text)
+    for spec in guide.company_fields:  # the guide's own company fields
+        pair(spec.label, spec.choice_label(company.get(spec.id)))
 
     section(sections[1])
     columns = [

@@ -88,7 +88,7 @@ class ItemsPage(Page):
         self.total_label.setStyleSheet("font-size: 11pt;")
         top.addWidget(self.total_label, 1)
         self.rates_button = QPushButton("外币折算率…")
-        self.rates_button.setToolTip("查看、修改非美元金额折算美元所用的汇率")
+        self.rates_button.setToolTip("查看、修改外币金额折算所用的汇率")
         self.rates_button.clicked.connect(self.show_rates)
         top.addWidget(self.rates_button)
         outer.addLayout(top)

@@ -320,3 +320,19 @@ def test_the_bundled_guide_outputs_keep_its_words(tmp_path: Path) -> None:
         "本项目计入支持金额：",  # ... and its facts
     ):
         assert word in every, word
+
+
+def test_command_line_help_names_no_guide() -> None:
+    """`--help` of the program and of every command speaks of guides in general."""
+    import argparse
+
+    from app.cli import make_parser
+
+    parser = make_parser()
+    helps = [parser.format_help()]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps += [sub.format_help() for sub in action.choices.values()]
+    assert len(helps) > 5
+    for word in ("服务贸易", "服务外包", "珠海", "区商务部门", "行业协会", "2019", "2018"):
+        assert not [h for h in helps if word in h], word

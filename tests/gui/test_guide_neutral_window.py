@@ -84,3 +84,16 @@ def test_output_page_rates_and_about_speak_of_the_open_guide(qtbot, second_sessi
         "两份",
     ):
         assert not [t for t in texts if word in t], word
+
+
+def test_no_rates_button_for_a_guide_in_yuan_only(qtbot, second_session, session):  # type: ignore[no-untyped-def]
+    from widgets.pages.items import ItemsPage
+
+    shown = []
+    for s in (second_session, session):  # the second guide, then the bundled one
+        page = ItemsPage()
+        qtbot.addWidget(page)
+        page.set_session(s)
+        page.refresh()
+        shown.append(not page.rates_button.isHidden())
+    assert shown == [False, True]

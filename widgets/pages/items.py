@@ -221,6 +221,17 @@ class ItemsPage(Page):
             self._drop_editors()
             self._detail_key = None
             self._built_for = self.session
+            # Rates matter only to a guide with a currency column or input (not to one in yuan).
+            guide = self.session.guide
+            self.rates_button.setVisible(
+                any(
+                    f.type == "currency"
+                    for f in (
+                        *(c for t in guide.tables for c in t.columns),
+                        *(i for it in guide.items for i in it.inputs),
+                    )
+                )
+            )
             self._build_tree()
             # Open on the first item the company applies for (else the guide's first).
             if self.session.data.selected:

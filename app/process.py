@@ -100,14 +100,16 @@ def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | Non
                 "请尽快向区商务部门或行业协会确认是否仍可受理。"
             )
         elif lead and days < 0:
+            where = "、".join(process.place(p).name for p in stage.places) or "受理单位"
             warning = (
-                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天，"
-                f"区商务部门须在此前完成初审：请立即递交，并先向其确认审核所需时间。"
+                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天："
+                f"请立即递交，并先向{where}确认办理所需时间。"
             )
         elif lead and days <= 7:
+            printed = "初审材料" if process.has_review_print else "申报材料"
             warning = (
-                f"区商务部门须在{deadline.date.month}月{deadline.date.day}日前完成初审，"
-                f"建议至少提前 {lead} 天递交：请尽快打印初审材料。"
+                f"{deadline.title}的期限是{deadline.date.month}月{deadline.date.day}日，"
+                f"建议至少提前 {lead} 天递交：请尽快打印{printed}。"
             )
     return NextStep(
         stage=stage,

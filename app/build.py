@@ -32,7 +32,7 @@ from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
 from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
-from app.process import form_figures, stamped_form_title, uses_stamped_form
+from app.process import copies, form_figures, stamped_form_title, uses_stamped_form
 from app.rules import evaluate
 from app.templates import narrative_documents, template_file_name, write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
@@ -272,7 +272,7 @@ def build(
             + ("（初审用）" if options.stage == "review" else "")
             + ("（草稿）" if draft else ""),
             author=data.company.name,
-            subject=f"{guide.title}（{guide.document_no}）",
+            subject=guide.reference,
             copies=_copies(guide, options),
             duplex=options.duplex,
         )
@@ -354,12 +354,8 @@ def build(
 
 
 def _copies(guide: Guide, options: BuildOptions) -> int:
-    """Copies the PDF asks the printer for: the guide's, for this stage (2 without a process)."""
-    process = guide.process
-    if process is None:
-        return 2
-    wanted = process.review_copies if options.stage == "review" else process.final_copies
-    return max(1, wanted)
+    """Copies the PDF asks the printer for: the guide's, for this stage (1 without a process)."""
+    return copies(guide, options.stage)
 
 
 def _checked_reader(

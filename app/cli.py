@@ -80,7 +80,8 @@ _ALLOW_OUTSIDE_HELP = (
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=command_name(),
-        description="申报材料助手：珠海市服务贸易发展专项资金申报材料。不带参数运行打开图形界面。",
+        description="申报材料助手：按申报指南文件整理专项资金申报材料（PDF、Excel 文件）。"
+        "不带参数运行打开图形界面。",
     )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     c = sub.add_parser("check", help="检查项目文件或清单：资格、支持上限、申请金额和问题清单")
@@ -110,14 +111,14 @@ def make_parser() -> argparse.ArgumentParser:
         "--repeat-shared",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="在各项目中重复附上共用的服务外包证明材料（默认按项目文件中的设置）",
+        help="在各项目中重复附上共用的证明材料（默认按项目文件中的设置）",
     )
     b.add_argument(
         "--stage",
         choices=("review", "final"),
         default="final",
         help="review：初审材料（不装订：无装订边、无双面空白页，页眉注明“初审用”）；"
-        "final：正式装订材料（默认，申请表用区商务部门盖章的扫描件）",
+        "final：正式装订材料（默认；指南要求盖章时，申请表用盖章的扫描件）",
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")

@@ -121,10 +121,13 @@ def split_other_district(value: str, other: str) -> str | None:
     return None
 
 
-def check_district(value: str, districts: tuple[str, ...], other: str) -> str | None:
-    """A Chinese message when ``value`` is not a district of the guide (or 其他 with a name)."""
+def check_district(
+    value: str, districts: tuple[str, ...], other: str, note: str = ""
+) -> str | None:
+    """A Chinese message when ``value`` is not a district of the guide (or 其他 with a name);
+    ``note``: the guide's word on why the district matters (“由该区商务部门初审”)."""
     if not value:
-        return "请选择所在区（由该区商务部门初审）。"
+        return f"请选择所在区（{note}）。" if note else "请选择所在区。"
     if value in districts:
         return None
     name = split_other_district(value, other)

@@ -202,10 +202,30 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    msg = check_district(c.district, guide.districts, guide.district_other)
+    msg = check_district(c.district, guide.districts, guide.district_other, guide.district_note)
     if msg:
         code = "company.district.missing" if not c.district else "company.district.unknown"
         out.append(Finding(code, "blocking", "company.district", msg))
+    for spec in guide.company_fields:  # the guide's own company fields (企业规模…)
+        value = c.get(spec.id).strip()
+        if not value and spec.required:
+            out.append(
+                Finding(
+                    f"company.{spec.id}.missing",
+                    "blocking",
+                    f"company.{spec.id}",
+                    f"请在“企业信息”页填写{spec.label}。",
+                )
+            )
+        elif value and spec.choices and value not in dict(spec.choices):
+            out.append(
+                Finding(
+                    f"company.{spec.id}.unknown",
+                    "blocking",
+                    f"company.{spec.id}",
+                    f"{spec.label}“{value}”不是申报指南列出的选项，请重新选择。",
+                )
+            )
     if guide.conditions and not project.declaration_confirmed:
         out.append(
             Finding(
@@ -417,18 +437,36 @@ def _tables(guide: Guide, project: ProjectData) -> list[Finding]:
                             f"（{guide.period_start.isoformat()} 至 {guide.period_end.isoformat()}）内，不计入金额。",
                         )
                     )
-            if table.id == "contracts":
-                c_amt, e_amt = row.values.get("contract_amount"), row.values.get("execution_amount")
-                if isinstance(c_amt, Decimal) and isinstance(e_amt, Decimal) and e_amt > c_amt:
+            for check in table.checks:
+                a, b = row.values.get(check.column), row.values.get(check.other)
+                if _fails(check.op, a, b):
                     out.append(
                         Finding(
-                            "table.contract.execution_above_contract",
+                            "table.row.check",
                             "warning",
-                            f"table.{table.id}.{row.id}.execution_amount",
-                            f"“{table.title}”第{n}行（{label}）：执行金额大于合同金额，请核对。",
+                            f"table.{table.id}.{row.id}.{check.column}",
+                            f"“{table.title}”第{n}行（{label}）：{check.message}",
                         )
                     )
     return out
+
+
+def _fails(op: str, a: object, b: object) -> bool:
+    """A row check ``a op b`` that fails; False when either side is missing or not comparable."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return False
+    both_numbers = isinstance(a, Decimal | int) and isinstance(b, Decimal | int)
+    both_dates = isinstance(a, dt.date) and isinstance(b, dt.date)
+    if not (both_numbers or both_dates):
+        return False
+    holds = {
+        "<=": a <= b,  # type: ignore[operator]
+        "<": a < b,  # type: ignore[operator]
+        ">=": a >= b,  # type: ignore[operator]
+        ">": a > b,  # type: ignore[operator]
+        "==": a == b,
+    }[op]
+    return not holds
 
 
 def _documents(guide: Guide, project: ProjectData) -> list[Finding]:

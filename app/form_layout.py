@@ -8,25 +8,35 @@ large or larger. Each box leaves room around the seal so the stamp does not cros
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-SECTIONS = (
-    "一、申报单位基本情况",
-    "二、申报项目及申请金额",
-    "三、申报单位承诺",
-    "四、区商务部门初审意见",
-)
-"""The 申请表's sections, in order, in both the PDF and the Excel file."""
+if TYPE_CHECKING:
+    from app.guide.model import Guide
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def sections(guide: Guide) -> tuple[str, ...]:
+    """The 申请表's sections, in order, in both the PDF and the Excel file: the company and
+    the items; then the declaration when the guide has one, and the reviewing body's opinion
+    box when the guide declares one (``[form]``)."""
+    names = ["申报单位基本情况", "申报项目及申请金额"]
+    if guide.declaration:
+        names.append(guide.form.declaration_title)
+    if guide.form.opinion_title:
+        names.append(guide.form.opinion_title)
+    return tuple(f"{_ORDINALS[i]}、{name}" for i, name in enumerate(names))
+
 
 COMPANY_SEAL_MM = 48.0
 """Height (and least width) of the box the company's 42 mm seal is stamped in."""
 
 DISTRICT_SEAL_MM = 50.0
-"""Height (and least width) of the box for the district's opinion and seal (at least 45 mm)."""
+"""Height (and least width) of the box for the reviewing body's opinion and seal (at least
+45 mm; its labels are the guide's ``[form]``)."""
 
 LEGAL_REP_LINE = "法定代表人（签名）："
 COMPANY_SEAL_LABEL = "申报单位（公章）："
-DISTRICT_OPINION_LABEL = "初审意见："
-DISTRICT_SEAL_LABEL = "区商务部门（公章）："
 
 
 def date_line(year: int) -> str:

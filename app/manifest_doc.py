@@ -120,15 +120,19 @@ def _item_section(guide: Guide, item: ItemSpec) -> str:
     return "\n".join(out)
 
 
-def render_company_fields() -> str:
+def render_company_fields(guide: Guide | None = None) -> str:
+    """The basic company keys, then the guide's own ``company_fields`` (a choice by id or
+    label)."""
     rows = [(f"`{key}`", label) for key, label in COMPANY_FIELDS]
+    for f in guide.company_fields if guide is not None else ():
+        rows.append((f"`{f.id}`", f"{f.label} ({describe_type(f)}; this guide's own)"))
     return _table(("key", "label"), rows)
 
 
 def render_reference(guide: Guide) -> str:
     """Every item's inputs and documents, every table's columns, every id the format uses."""
     out: list[str] = [
-        f"Generated from the guide `{guide.id}` (“{guide.title}”, {guide.document_no}).",
+        f"Generated from the guide `{guide.id}` (“{guide.reference}”).",
         "",
         "### Districts (`company.district`)",
         "",
@@ -170,8 +174,9 @@ def render_reference(guide: Guide) -> str:
         "",
         "### Currencies (`currency` values and `rates` keys)",
         "",
-        "Defaults to check against SAFE's published table (only USD/CNY is certain). A bare "
-        "number in `rates` is read the way this column quotes the currency.",
+        "The guide file's default rates"
+        + (f" (to check against {guide.conversion.rate_source})" if guide.conversion else "")
+        + ". A bare number in `rates` is read the way this column quotes the currency.",
         "",
         _table(
             ("code", "name", "guide default, as the table quotes it", "`rates` number means"),
@@ -226,7 +231,7 @@ def render_example(manifest_text: str) -> str:
 
 def sections(guide: Guide, example_manifest: str) -> dict[str, str]:
     return {
-        "company-fields": render_company_fields(),
+        "company-fields": render_company_fields(guide),
         "reference": render_reference(guide),
         "example": render_example(example_manifest),
     }

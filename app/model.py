@@ -48,6 +48,8 @@ COMPANY_FIELDS: tuple[tuple[str, str], ...] = (
 )
 """The company fields, in form order, with their Chinese labels."""
 
+_BASIC_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
+
 
 Quote = Literal["per_usd", "usd_per"]
 
@@ -101,9 +103,14 @@ class Company:
     email: str = ""
     bank: str = ""
     account: str = ""
+    # The guide's own company fields (``company_fields``: company size, applicant type...),
+    # by field id; a choice stores its id.
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def get(self, field_id: str) -> str:
-        return str(getattr(self, field_id))
+        if field_id in _BASIC_IDS:
+            return str(getattr(self, field_id))
+        return self.extra.get(field_id, "")
 
 
 @dataclass(frozen=True)

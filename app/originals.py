@@ -32,10 +32,25 @@ from app.rules import cell
 from app.templates import narrative_signatures
 
 BRING_ORIGINAL = "携带原件核对"
-# The packet goes in two copies (一式两份, the cover's 正本 / 副本) but there is one original.
-ORIGINAL_INSIDE = "原件装入正本；副本放复印件，注明“原件见正本”"
 BASE_SECTION = "基本材料"
-STAMPED_INSIDE = "区商务部门盖章的申请表原件装入正式装订材料（替换未盖章的申请表）"
+
+
+def original_inside(guide: Guide) -> str:
+    """Where an original goes: with two copies marked on the cover (正本 / 副本), into the
+    first, the other taking a copy; else simply into the packet."""
+    boxes = guide.cover_boxes
+    if len(boxes) >= 2:
+        return f"原件装入{boxes[0]}；{boxes[1]}放复印件，注明“原件见{boxes[0]}”"
+    return "原件装入申报材料"
+
+
+def stamped_inside(guide: Guide) -> str:
+    """Where the stamped form's original goes (a guide with a stamping stage)."""
+    process = guide.process
+    if process is None or process.stamped_form is None or process.replaces is None:
+        return ""
+    stamped = guide.document(process.stamped_form).title.replace("（扫描件）", "")
+    return f"{stamped}原件装入正式装订材料（替换未盖章的申请表）"
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,7 @@ def originals_checklist(guide: Guide, project: ProjectData) -> list[OriginalsLin
         label = labels.get(row_id) if row_id is not None else None
         if key in required:
             if doc.original:
-                out.append(OriginalsLine(section, doc.title, label, ORIGINAL_INSIDE))
+                out.append(OriginalsLine(section, doc.title, label, original_inside(guide)))
             elif doc.copy_of_original:
                 out.append(OriginalsLine(section, doc.title, label, BRING_ORIGINAL))
         signatures = doc.signatures
@@ -81,7 +96,10 @@ def originals_checklist(guide: Guide, project: ProjectData) -> list[OriginalsLin
         if process is not None and process.stamped_form and doc_id == process.replaces:
             out.append(
                 OriginalsLine(
-                    BASE_SECTION, guide.document(process.stamped_form).title, None, STAMPED_INSIDE
+                    BASE_SECTION,
+                    guide.document(process.stamped_form).title,
+                    None,
+                    stamped_inside(guide),
                 )
             )
     for item in guide.items:
@@ -170,12 +188,7 @@ def write_originals_pdf(
         para(f"申报事项：{guide.title}", small),
         para(f"制表日期：{date.year}年{date.month}月{date.day}日", small),
         Spacer(1, 3 * mm),
-        para(
-            "请逐项核对：“携带原件核对”的材料递交时须带原件备查；“原件装入正本”的材料须将原件"
-            "装订在封面勾选“正本”的一份中，另一份（副本）放复印件并注明“原件见正本”；"
-            "签名、盖章项须在装订前完成。",
-            small,
-        ),
+        para(_intro(guide), small),
         Spacer(1, 4 * mm),
     ]
     widths = [11 * mm, 11 * mm, 76 * mm, 33 * mm, 45 * mm]
@@ -248,3 +261,19 @@ def write_originals_pdf(
         doc.build(story, canvasmaker=_numbered(footer))
 
     write_output(path, build, "原件核对清单")
+
+
+def _intro(guide: Guide) -> str:
+    boxes = guide.cover_boxes
+    if len(boxes) >= 2:
+        inside = (
+            f"“原件装入{boxes[0]}”的材料须将原件装订在封面勾选“{boxes[0]}”的一份中，"
+            f"另一份（{boxes[1]}）放复印件并注明“原件见{boxes[0]}”；"
+        )
+    else:
+        inside = "“原件装入申报材料”的材料须将原件装订在申报材料中；"
+    return (
+        "请逐项核对：“携带原件核对”的材料递交时须带原件备查；"
+        + inside
+        + "签名、盖章项须在装订前完成。"
+    )

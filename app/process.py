@@ -18,8 +18,27 @@ from app.rules import Evaluation, fmt_money
 
 REVIEW, FINAL = "review", "final"
 BUILD_STAGES: tuple[str, ...] = (REVIEW, FINAL)
-BUILD_STAGE_TITLES = {REVIEW: "初审用（一式两份，勿装订）", FINAL: "正式装订材料"}
 REVIEW_MARK = "初审用"
+
+_COUNTS = "零一两三四五六七八九十"
+
+
+def copies(guide: Guide, stage: str) -> int:
+    """Copies of a print the guide asks for (its ``[process]``); one without a process."""
+    process = guide.process
+    if process is None:
+        return 1
+    return max(1, process.review_copies if stage == REVIEW else process.final_copies)
+
+
+def copies_word(n: int) -> str:
+    """“两份”, “三份”: a count of copies as a Chinese form says it."""
+    return f"{_COUNTS[n]}份" if 0 < n < len(_COUNTS) else f"{n}份"
+
+
+def review_print_exists(guide: Guide) -> bool:
+    """The guide has a stamping stage, hence a 初审 print (else only the final one)."""
+    return guide.process is not None and guide.process.has_review_print
 
 
 def current_stage(guide: Guide, data: ProjectData) -> Stage | None:
@@ -81,14 +100,16 @@ def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | Non
                 "请尽快向区商务部门或行业协会确认是否仍可受理。"
             )
         elif lead and days < 0:
+            where = "、".join(process.place(p).name for p in stage.places) or "受理单位"
             warning = (
-                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天，"
-                f"区商务部门须在此前完成初审：请立即递交，并先向其确认审核所需时间。"
+                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天："
+                f"请立即递交，并先向{where}确认办理所需时间。"
             )
         elif lead and days <= 7:
+            printed = "初审材料" if process.has_review_print else "申报材料"
             warning = (
-                f"区商务部门须在{deadline.date.month}月{deadline.date.day}日前完成初审，"
-                f"建议至少提前 {lead} 天递交：请尽快打印初审材料。"
+                f"{deadline.title}的期限是{deadline.date.month}月{deadline.date.day}日，"
+                f"建议至少提前 {lead} 天递交：请尽快打印{printed}。"
             )
     return NextStep(
         stage=stage,

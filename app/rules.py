@@ -68,7 +68,8 @@ class Rates:
         self._rates = {c.code: c.rate for c in guide.currencies}
         self._names = {c.code: c.name for c in guide.currencies}
         self._own: set[str] = set()
-        self._year = guide.period_end.year
+        self._anchor = guide.conversion.anchor if guide.conversion is not None else ""
+        self._source = guide.conversion.rate_source if guide.conversion is not None else ""
         for code, rate in (overrides or {}).items():
             if rate.value > 0:
                 self._rates[code] = rate
@@ -82,15 +83,15 @@ class Rates:
     def summary(self, codes: Iterable[str]) -> str:
         """The rates used for ``codes``, saying which are the program's defaults (to be checked
         against SAFE's published table) and which the user entered. Empty when none applies."""
-        used = [c for c in dict.fromkeys(codes) if c != "USD" and self.known(c)]
+        if len(self._rates) <= 1:  # one currency: nothing is ever converted
+            return ""
+        used = [c for c in dict.fromkeys(codes) if c != self._anchor and self.known(c)]
         default = [self.describe(c) for c in used if self.is_default(c)]
         own = [self.describe(c) for c in used if not self.is_default(c)]
         parts = []
         if default:
-            parts.append(
-                "、".join(default) + f"（程序默认值，须与国家外汇管理局公布的{self._year}年末"
-                "《各种货币对美元折算率表》核对）"
-            )
+            check = f"，须与{self._source}核对" if self._source else "，请核对"
+            parts.append("、".join(default) + f"（程序默认值{check}）")
         if own:
             parts.append("、".join(own) + "（本项目填写）")
         return "；".join(parts)
@@ -138,6 +139,18 @@ def currency_choices(guide: Guide, project: ProjectData) -> list[tuple[str, str]
     return out
 
 
+def unit_suffix(guide: Guide, code: str | None) -> str:
+    """“ 元” after a yuan figure, “ 美元” (the currency's name) after another, "" for none."""
+    if not code:
+        return ""
+    if code == "CNY":
+        return " 元"
+    try:
+        return " " + guide.currency(code).name
+    except KeyError:
+        return " " + code
+
+
 def to_decimal(value: Fraction | Decimal | int) -> Decimal:
     """A Decimal for an exact rational (28 significant digits when it does not terminate)."""
     if isinstance(value, Decimal):
@@ -174,9 +187,13 @@ def cell(spec: FieldSpec, values: Mapping[str, Value]) -> Value | None:
 
 
 def money_of(
-    spec: FieldSpec, values: Mapping[str, Value], fields: Mapping[str, FieldSpec]
+    spec: FieldSpec,
+    values: Mapping[str, Value],
+    fields: Mapping[str, FieldSpec],
+    fallback: str = "USD",
 ) -> tuple[Decimal, str] | None:
-    """(amount, currency) of a money field, or None when the amount is missing."""
+    """(amount, currency) of a money field, or None when the amount is missing; an empty
+    currency column counts as ``fallback`` (the guide's :attr:`Guide.fallback_currency`)."""
     v = cell(spec, values)
     if v is None or isinstance(v, bool) or not isinstance(v, Decimal | int):
         return None
@@ -185,7 +202,7 @@ def money_of(
     else:
         assert spec.currency_field is not None
         cur = cell(fields[spec.currency_field], values)
-        code = str(cur) if cur else "USD"
+        code = str(cur) if cur else fallback
     return Decimal(v), code
 
 
@@ -205,7 +222,7 @@ class _Context:
 
     def row_money(self, table: TableSpec, column: str, row: Row, unit: str) -> Fraction | None:
         fields = {c.id: c for c in table.columns}
-        got = money_of(fields[column], row.values, fields)
+        got = money_of(fields[column], row.values, fields, self.guide.fallback_currency)
         if got is None:
             return None
         amount, code = got
@@ -244,7 +261,9 @@ class _Context:
             spec = item.input(m.field)
             values = self.project.item_inputs(m.item)
             if spec.type == "money":
-                got = money_of(spec, values, {f.id: f for f in item.inputs})
+                got = money_of(
+                    spec, values, {f.id: f for f in item.inputs}, self.guide.fallback_currency
+                )
                 if got is None or not self.rates.known(got[1]):
                     return None
                 assert m.unit is not None
@@ -344,7 +363,7 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
         if mid not in listed:
             listed.add(mid)
             m = guide.measure(mid)
-            unit = {"USD": " 美元", "CNY": " 元"}.get(m.unit or "", "")
+            unit = unit_suffix(guide, m.unit)
             figure = "（未填写）" if value is None else fmt_number(shown(value)) + unit
             basis.append((m.label, figure))
         return value
@@ -380,7 +399,7 @@ def _evaluate_item(ctx: _Context, item: ItemSpec) -> ItemResult:
         m = guide.measure(c.measure)
         assert m.table is not None
         spec = guide.table(m.table).column(c.per)
-        unit = {"USD": " 美元", "CNY": " 元"}.get(m.unit or "", "")
+        unit = unit_suffix(guide, m.unit)
         for key, value in ctx.grouped(c.measure, c.per).items():
             share = value * Fraction(c.percent) / 100
             if c.cap is not None:

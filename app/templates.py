@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,10 +32,10 @@ from docx.shared import Mm, Pt, RGBColor
 
 from app.about import APP_NAME
 from app.company import printed_district
-from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec
+from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec, TemplateFact
 from app.model import ProjectData, Row, Value
 from app.outputs import output_name, write_output
-from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number
+from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -50,28 +50,6 @@ _COMPANY_LINES: tuple[tuple[str, str], ...] = (
     ("legal_rep", "法定代表人"),
     ("contact", "联系人"),
     ("phone", "联系电话"),
-)
-
-# What to write under a heading, by a key word of the heading (first match wins).
-_HINTS: tuple[tuple[str, str], ...] = (
-    ("引进技术基本情况", "引进技术的名称、来源国家（地区）和供方、合同金额、引进时间及用途。"),
-    ("技术先进性", "与国内外同类技术比较的先进性，获得的科学技术奖或专利情况。"),
-    ("消化吸收再创新", "对引进技术消化吸收、再创新的过程和取得的成果。"),
-    ("资金支持", "获得国家或省级资金支持的文件名称、文号、支持金额和时间。"),
-    ("项目基本情况", "项目的内容、开展时间、地点和服务对象。"),
-    ("合作方及服务内容", "合作方的基本情况、合作方式和提供的服务内容。"),
-    ("业绩收入", "2018年度项目取得的业绩收入及收款情况（与收入凭证对应）。"),
-    ("企业基本情况", "企业成立时间、主营业务、人员规模和经营情况。"),
-    ("开展服务贸易业务情况", "企业开展服务贸易和服务外包业务的主要领域、客户和业绩。"),
-    ("资质认证", "各项国际资质认证的取得（维护、升级）过程、作用和费用情况。"),
-    ("申请奖励金额", "申请奖励的金额及计算依据。"),
-    ("教学计划", "2018年度的教学计划安排。"),
-    ("培训课程", "开设的服务外包培训课程、课时和时长（须1个月以上）。"),
-    ("培训规模", "2018年度培训人数、结业（合格）人数及就业情况。"),
-    ("功能说明", "平台的主要功能和服务内容。"),
-    ("与服务贸易业务的关联", "平台与服务贸易、服务外包业务的关联及作用。"),
-    ("服务客户名单", "部分服务客户的名称及服务内容。"),
-    ("运营及维护费用", "支持期间运营及维护费用的构成（与费用单据对应）。"),
 )
 
 
@@ -221,13 +199,13 @@ def _fmt(guide: Guide, spec: FieldSpec, values: Any, fields: dict[str, FieldSpec
             bt = guide.business_type(str(v))
         except KeyError:
             return str(v)
-        return f"{bt.name}（{bt.category}）"
+        return bt.label
     if isinstance(v, dt.date):
         return f"{v.year}年{v.month}月{v.day}日"
     if spec.type == "money" and isinstance(v, int | Decimal) and not isinstance(v, bool):
         code = spec.unit
         if code is None and spec.currency_field is not None:
-            code = str(cell(fields[spec.currency_field], values) or "USD")
+            code = str(cell(fields[spec.currency_field], values) or guide.fallback_currency)
         return _money_text(guide, Decimal(v), code or "CNY")
     if isinstance(v, Decimal):
         return fmt_number(v)
@@ -252,24 +230,39 @@ class _Facts:
         self.rates = Rates(guide, project.rates)
 
     def for_heading(self, heading: str) -> list[_Fact]:
-        rules: tuple[tuple[str, Callable[[], list[_Fact]]], ...] = (
-            ("企业基本情况", self.company),
-            ("业务情况", self.basis),
-            ("资质认证", self.table_rows),
-            ("申请", self.requested),
-            ("项目基本情况", lambda: self.row_fields(("name", "kind", "country"))),
-            ("合作方", lambda: self.row_fields(("partner", "country"))),
-            ("业绩收入", self.revenue),
-            ("培训规模", self.training_size),
-            ("培训课程", self.courses),
-            ("资金支持", lambda: self.inputs(("funding_received", "funding_level"))),
-            ("引进技术", lambda: self.inputs(("import_amount", "actual_cost"))),
-            ("功能说明", lambda: self.inputs(("center",))),
-            ("运营及维护费用", self.costs),
-        )
-        for key, make in rules:
-            if key in heading:
-                return make()
+        """The guide's facts for the first ``template_facts`` entry whose key word is in the
+        heading (none when the guide declares none)."""
+        for entry in self.guide.template_facts:
+            if entry.match in heading:
+                out: list[_Fact] = []
+                for fact in entry.facts:
+                    out.extend(self.fact(fact))
+                return out
+        return []
+
+    def fact(self, f: TemplateFact) -> list[_Fact]:
+        if f.kind == "company":
+            return self.company()
+        if f.kind == "basis":
+            return self.basis()
+        if f.kind == "requested":
+            return self.requested()
+        if f.kind == "rows":
+            return self.table_rows()
+        if f.kind == "inputs":
+            return self.inputs(f.fields)
+        if f.kind == "row_fields":
+            return self.row_fields(f.fields)
+        if f.kind == "converted":
+            return self.converted(f.fields[0])
+        if f.kind == "row_support":
+            return self.row_support()
+        if f.kind == "measure":
+            return self.measure(f)
+        if f.kind == "distinct":
+            return self.distinct(f.fields[0], f.label)
+        if f.kind == "sums":
+            return self.sums(f.fields[0], f.by, f.label)
         return []
 
     def company(self) -> list[_Fact]:
@@ -315,28 +308,34 @@ class _Facts:
             if i in fields
         ]
 
-    def revenue(self) -> list[_Fact]:
-        table = self._table()
-        if table is None or self.row is None:
-            return self.basis()
-        out = self.row_fields(("revenue",))
+    def converted(self, column: str) -> list[_Fact]:
+        """“折合美元：X 美元。”: a row's amount in the guide's anchor currency (nothing when the
+        guide declares none, or the amount is in it already)."""
+        table, conv = self._table(), self.guide.conversion
+        if table is None or self.row is None or conv is None:
+            return []
         fields = {c.id: c for c in table.columns}
-        spec = fields.get("revenue")
-        amount = self.row.values.get("revenue")
-        if spec is not None and isinstance(amount, Decimal | int) and not isinstance(amount, bool):
-            code = (
-                str(cell(fields["currency"], self.row.values) or "USD")
-                if "currency" in fields
-                else "USD"
-            )
-            if code != "USD" and self.rates.known(code):
-                usd = self.rates.convert(Decimal(amount), code, "USD")
-                out.append(f"折合美元：{fmt_money(usd)} 美元。")
-        out.extend(self.basis())
-        for rr in self.result.rows:
-            if rr.row_id == self.row.id:
-                out.append(f"本项目计入支持金额：{fmt_money(rr.amount_cny)} 元。")
-        return out
+        spec = fields.get(column)
+        if spec is None or spec.type != "money":
+            return []
+        got = money_of(spec, self.row.values, fields, self.guide.fallback_currency)
+        if got is None:
+            return []
+        amount, code = got
+        if code == conv.anchor or not self.rates.known(code) or not self.rates.known(conv.anchor):
+            return []
+        value = self.rates.convert(amount, code, conv.anchor)
+        name = _currency_name(self.guide, conv.anchor)
+        return [f"折合{name}：{_money_text(self.guide, value, conv.anchor)}。"]
+
+    def row_support(self) -> list[_Fact]:
+        if self.row is None:
+            return []
+        return [
+            f"本项目计入支持金额：{fmt_money(rr.amount_cny)} 元。"
+            for rr in self.result.rows
+            if rr.row_id == self.row.id
+        ]
 
     def table_rows(self) -> list[_Fact]:
         table = self._table()
@@ -354,42 +353,53 @@ class _Facts:
         headers = (*(c.label for c in shown), "计入支持金额（元）")
         return [_Table(headers, tuple(rows))] if rows else []
 
-    def training_size(self) -> list[_Fact]:
-        out = self.inputs(("trainee_count", "course_months"))
-        count = self.ev.measures.get("roster_count")
-        if count is not None and "trainees" in {self.item.table}:
-            out.append(f"培训花名册人数：{fmt_number(count)} 人。")
-        return out
-
-    def courses(self) -> list[_Fact]:
-        table = self._table()
-        if table is None or "course" not in {c.id for c in table.columns}:
+    def measure(self, f: TemplateFact) -> list[_Fact]:
+        """“培训花名册人数：12 人。”: a measure of the item's own table (or of no table)."""
+        assert f.measure is not None
+        m = self.guide.measure(f.measure)
+        value = self.ev.measures.get(m.id)
+        if value is None or (m.table is not None and m.table != self.item.table):
             return []
+        return [f"{f.label or m.label}：{fmt_number(value)}{f.unit}。"]
+
+    def distinct(self, column: str, label: str) -> list[_Fact]:
+        """“培训课程：A、B。”: the distinct values of a column of the item's table."""
+        table = self._table()
+        if table is None or column not in {c.id for c in table.columns}:
+            return []
+        spec = table.column(column)
         names = [
-            str(r.values["course"]) for r in self.project.rows(table.id) if r.values.get("course")
+            _fmt(self.guide, spec, r.values, {c.id: c for c in table.columns})
+            for r in self.project.rows(table.id)
+            if r.values.get(column) not in (None, "")
         ]
         unique = list(dict.fromkeys(names))
-        return [f"培训课程：{'、'.join(unique)}。"] if unique else []
+        return [f"{label or spec.label}：{'、'.join(unique)}。"] if unique else []
 
-    def costs(self) -> list[_Fact]:
+    def sums(self, column: str, by: str | None, label: str) -> list[_Fact]:
+        """A small table: the sums of a money column of the item's table, by ``by``."""
         table = self._table()
-        if table is None or "amount" not in {c.id for c in table.columns}:
-            return self.requested()
-        spec = table.column("category") if "category" in {c.id for c in table.columns} else None
+        if table is None or column not in {c.id for c in table.columns}:
+            return []
+        amount_spec = table.column(column)
+        group = table.column(by) if by and by in {c.id for c in table.columns} else None
         sums: dict[str, Decimal] = {}
         for row in self.project.rows(table.id):
-            amount = row.values.get("amount")
+            amount = row.values.get(column)
             if not isinstance(amount, Decimal | int) or isinstance(amount, bool):
                 continue
-            key = spec.choice_label(row.values.get("category", "")) if spec else "费用"
+            key = group.choice_label(row.values.get(group.id, "")) if group else amount_spec.label
             sums[key] = sums.get(key, Decimal(0)) + Decimal(amount)
-        out: list[_Fact] = []
-        if sums:
-            rows = tuple((k, fmt_money(v)) for k, v in sums.items())
-            out.append(_Table(("费用类别", "金额（元）"), rows))
-        out.extend(self.basis())
-        out.extend(self.requested())
-        return out
+        if not sums:
+            return []
+        unit = (
+            "元"
+            if amount_spec.unit == "CNY"
+            else _currency_name(self.guide, amount_spec.unit or "")
+        )
+        head = label or (group.label if group else amount_spec.label)
+        rows = tuple((k, fmt_money(v)) for k, v in sums.items())
+        return [_Table((head, f"金额（{unit}）"), rows)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,11 +548,11 @@ def _table(document: Any, headers: Sequence[str] | None, rows: Sequence[Sequence
     document.add_paragraph()
 
 
-def _hint(heading: str) -> str:
+def _hint(guide: Guide, heading: str) -> str:
     core = heading.split("、", 1)[-1] if "、" in heading[:4] else heading
-    for key, hint in _HINTS:
-        if key in heading:
-            return f"【请在此填写{core}：{hint}填写完成后删除本段提示。】"
+    for entry in guide.template_prompts:
+        if entry.match in heading:
+            return f"【请在此填写{core}：{entry.prompt}填写完成后删除本段提示。】"
     return f"【请在此填写{core}。填写完成后删除本段提示。】"
 
 
@@ -604,7 +614,7 @@ def _build(
                 _table(document, fact.headers, fact.rows)
             else:
                 _run(document.add_paragraph(), fact)
-        _prompt(document, _hint(heading))
+        _prompt(document, _hint(guide, heading))
 
     document.add_paragraph()
     for sig in (*narrative_signatures(doc), "日期"):

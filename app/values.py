@@ -32,7 +32,7 @@ class ValueProblem(ValueError):
 
 
 _FOLD = re.compile(r"[\s（）()《》“”\"'、，,.。·/-]")
-_CATEGORY = re.compile(r"^(.*?)\s*[（(]\s*(ITO|BPO|KPO)\s*[）)]\s*$", re.IGNORECASE)
+_CATEGORY = re.compile(r"^(.*?)\s*[（(]\s*([A-Za-z0-9]+)\s*[）)]\s*$")
 
 
 def _fold(text: str) -> str:
@@ -194,15 +194,22 @@ def coerce(
             raise ValueProblem(f"{label}“{text}”不是已知币种，请在汇率表中添加")
         return code
     if t == "business_type" and guide is not None:
+        categories = {c.upper() for c in guide.business_catalogue.categories} or {
+            b.category.upper() for b in guide.business_types if b.category
+        }
         m = _CATEGORY.match(text)  # 软件研发服务（ITO）, as the tables and the workbook show it
+        if m is not None and m.group(2).upper() not in categories:
+            m = None
         bare = m.group(1).strip() if m else text
         for b in guide.business_types:
-            if bare in (b.id, b.name) and (m is None or m.group(2).upper() == b.category):
+            if bare in (b.id, b.name) and (m is None or m.group(2).upper() == b.category.upper()):
                 return b.id
         guess = closest(bare, [(b.name, b.synonyms) for b in guide.business_types])
+        catalogue = guide.business_catalogue.name
         raise ValueProblem(
-            f"{label}“{text}”不在《服务外包产业重点发展领域指导目录（2018年版）》中"
-            + (f"，是否为“{guess}”？" if guess else "，请从目录中选择"),
+            f"{label}“{text}”"
+            + (f"不在{catalogue}中" if catalogue else "不是申报指南所列的业务类型")
+            + (f"，是否为“{guess}”？" if guess else "，请从列表中选择"),
             guess,
         )
     return text
@@ -219,7 +226,7 @@ def display(spec: FieldSpec, value: Value | None, guide: Guide | None = None) ->
     if spec.type == "business_type" and guide is not None:
         for b in guide.business_types:
             if b.id == value:
-                return f"{b.name}（{b.category}）"
+                return b.label
     if spec.type == "currency" and guide is not None:
         for c in guide.currencies:
             if c.code == value:

@@ -266,7 +266,7 @@ def test_table_findings(
     )
     [period] = find(found, "table.row.out_of_period")
     assert period.where == f"table.contracts.{late.id}.execution_date" and not period.blocking
-    [above] = find(found, "table.contract.execution_above_contract")
+    [above] = find(found, "table.row.check")
     assert above.where == f"table.contracts.{over.id}.execution_amount"
     cells = {f.where for f in find(found, "table.cell.missing")}
     assert f"table.contracts.{bare.id}.execution_amount" in cells

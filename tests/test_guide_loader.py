@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -576,7 +577,8 @@ def test_minimal_dict_refusals() -> None:
     data["currencies"] = [{"code": "USD", "name": "美元", "per_usd": "1"}]
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
-    assert info.value.key == "currencies" and "CNY" in info.value.reason
+    # USD and CNY are no longer required: the unit naming the missing CNY is refused instead
+    assert info.value.key == "tables.rows.columns[1].unit" and "CNY" in info.value.reason
 
     data = _minimal()
     items = data["items"]
@@ -585,3 +587,97 @@ def test_minimal_dict_refusals() -> None:
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
     assert info.value.key == "items[0].documents" and "scan" in info.value.reason
+
+
+# -- the optional output keys (issue 18.2): each refused with its key when meaningless ----------
+
+
+def _with(**changes: object) -> dict[str, object]:
+    data = _minimal()
+    for path, value in changes.items():
+        node: Any = data
+        *parents, last = path.split("__")
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "reason"),
+    [
+        (
+            {"tables__rows__totals": [{"measure": "nowhere", "label": "合计"}]},
+            "tables.rows.totals",
+            "未知的计算项 nowhere",
+        ),
+        (
+            {"tables__rows__checks": [{"column": "amount", "op": "≤", "other": "amount",
+                                       "message": "m"}]},
+            "tables.rows.checks[0].op",
+            "未知比较",
+        ),
+        (
+            {"tables__rows__checks": [{"column": "name", "op": "<=", "other": "amount",
+                                       "message": "m"}]},
+            "tables.rows.checks[0].column",
+            "数值或日期列",
+        ),
+        ({"conversion": {"anchor": "EUR"}}, "conversion.anchor", "未知币种 EUR"),
+        ({"form": {"opinion_seal": "（公章）"}}, "form.opinion_title", "opinion_title"),
+        (
+            {
+                "business_catalogue": {"categories": ["A"]},
+                "business_types": [{"id": "x", "name": "某业务", "category": "B"}],
+            },
+            "business_types[0].category",
+            "应为 A 之一",
+        ),
+        (
+            {"company_fields": [{"id": "size", "label": "规模", "type": "int"}]},
+            "company_fields[0].type",
+            "text 或 choice",
+        ),
+        (
+            {"company_fields": [{"id": "phone", "label": "电话", "type": "text"}]},
+            "company_fields[0].id",
+            "重复",
+        ),
+        (
+            {"template_facts": [{"match": "收入", "facts": [{"kind": "guess"}]}]},
+            "template_facts[0].facts[0].kind",
+            "未知的内容 guess",
+        ),
+        (
+            {"template_facts": [{"match": "收入", "facts": [{"kind": "measure",
+                                                            "measure": "nowhere"}]}]},
+            "template_facts[0]",
+            "未知的计算项 nowhere",
+        ),
+        ({"template_prompts": [{"match": "收入", "text": "写", "x": 1}]}, "template_prompts[0].x",
+         "未知的键"),
+    ],
+)  # fmt: skip
+def test_output_keys_refused_with_their_key(
+    changes: dict[str, object], key: str, reason: str
+) -> None:
+    with pytest.raises(GuideError) as info:
+        parse_guide(_with(**changes), "tiny.toml")
+    assert info.value.key == key and reason in info.value.reason
+
+
+def test_output_keys_absent_give_neutral_defaults_and_present_load() -> None:
+    g = parse_guide(_minimal(), "tiny.toml")
+    assert g.conversion is None and g.cover_boxes == () and g.form.opinion_title == ""
+    assert g.table("rows").totals == () and g.table("rows").checks == ()
+    assert g.fallback_currency == "USD"  # the first currency when no anchor is declared
+    assert g.reference == "标题"  # no 文号: no brackets
+    data = _with(
+        document_no="某〔2021〕1号",
+        cover_boxes=["正本", "副本"],
+        conversion={"anchor": "CNY", "rate_source": "某表"},
+        tables__rows__totals=[{"measure": "total", "label": "总额（元）"}],
+    )
+    g = parse_guide(data, "tiny.toml")
+    assert g.reference == "标题（某〔2021〕1号）" and g.fallback_currency == "CNY"
+    assert g.table("rows").totals[0].label == "总额（元）" and g.cover_boxes == ("正本", "副本")

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from app.originals import (
     BRING_ORIGINAL,
-    ORIGINAL_INSIDE,
-    STAMPED_INSIDE,
+    original_inside,
     originals_checklist,
+    stamped_inside,
     write_originals_pdf,
 )
 from tests.outputs_fixtures import guide, project
@@ -41,7 +41,7 @@ def test_application_form_signatures_come_first() -> None:
         ("基本材料", form, None, "法定代表人签名（盖章）"),
         ("基本材料", form, None, "企业公章"),
         ("基本材料", form, None, "区商务部门初审意见及公章"),
-        ("基本材料", "经区商务部门盖章的申请表（扫描件）", None, STAMPED_INSIDE),
+        ("基本材料", "经区商务部门盖章的申请表（扫描件）", None, stamped_inside(guide())),
         (
             "基本材料",
             "企业营业执照、事业单位组织机构代码证或民政部门颁发的登记证书复印件",
@@ -68,7 +68,7 @@ def test_per_row_originals_and_signatures() -> None:
         "（五）2.中医药一般贸易出口",
         "海关一般贸易统计证明（原件）",
         None,
-        ORIGINAL_INSIDE,
+        original_inside(guide()),
     ) in lines
     assert ("（六）国际认证", "《国际资质认证奖励申请报告》", None, "法定代表人签名") in lines
 

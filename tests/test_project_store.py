@@ -244,7 +244,7 @@ def test_failing_mutations_raise_and_leave_the_file_unchanged(
         (ValueError, lambda: store.rotate_page(file_id, 0, 45)),
         (ValueError, lambda: store.add_row("contracts", {}, row_id=row)),  # id in use
         (ValueError, lambda: store.add_row("contracts", {}, position=-1)),
-        (ValueError, lambda: store.set_company_field("nickname", "x")),
+        (ValueError, lambda: store.set_company_field("Nick Name", "x")),
         (ValueError, lambda: store.set_selected(["a", "a"])),
         (TypeError, lambda: store.add_row("contracts", {"amount": 1.5})),  # float is not a Value
         (TypeError, lambda: store.set_input("i", "f", dt.datetime(2019, 1, 1))),  # type: ignore[arg-type]

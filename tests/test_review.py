@@ -60,12 +60,15 @@ def test_one_row_per_source_with_the_right_verdicts(desk: Desk) -> None:
             "kind",
             "company",
             "credit_code",
+            "guide",
             "total_requested_cny",
             "blocking",
             "warnings",
             "error",
         }
         assert str(s["path"]).startswith(str(desk.root))
+        if s["company"] == SAMPLE_NAME:  # read, or verified: the guide it was made under
+            assert "服务贸易发展事项" in str(s["guide"])
 
     for path, kind in [(desk.project, "project"), (desk.manifest, "manifest")]:
         good = rows[str(path)]

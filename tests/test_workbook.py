@@ -227,17 +227,17 @@ def test_the_form_has_the_same_sections_in_the_pdf_and_the_excel_file(tmp_path: 
     )
     ws = load_workbook(result.workbook)["申请表"]
     cells = [(c.row, str(c.value)) for row in ws.iter_rows() for c in row if c.value is not None]
-    found = [text for _r, text in cells if text in form_layout.SECTIONS]
-    assert found == list(form_layout.SECTIONS)
+    found = [text for _r, text in cells if text in form_layout.sections(guide())]
+    assert found == list(form_layout.sections(guide()))
     pdf_text = subprocess.run(
         ["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, text=True
     ).stdout.replace(" ", "")
-    at = [pdf_text.find(s) for s in form_layout.SECTIONS]
+    at = [pdf_text.find(s) for s in form_layout.sections(guide())]
     assert all(a >= 0 for a in at) and at == sorted(at)
     mm = 72 / 25.4
     for label, least in (
         (form_layout.COMPANY_SEAL_LABEL, 44),
-        (form_layout.DISTRICT_SEAL_LABEL, 45),
+        (guide().form.opinion_seal, 45),
     ):
         row = next(r for r, text in cells if text == label)
         assert ws.row_dimensions[row].height >= least * mm

@@ -271,16 +271,19 @@ class MainWindow(QMainWindow):
         keys_action.triggered.connect(lambda: errors.inform(self, "快捷键一览", shortcut_text()))
         about_action = QAction("关于(&A)", self)
         about_action.triggered.connect(
-            lambda: errors.inform(
-                self,
-                "关于申报材料助手",
-                "申报材料助手 0.1\n整理珠海市内外经贸发展专项资金（服务贸易发展事项）申报材料。\n"
-                "所有数据保存在本机的项目文件中，不联网。",
-            )
+            lambda: errors.inform(self, "关于申报材料助手", self.about_text())
         )
         help_menu.addAction(help_action)
         help_menu.addAction(keys_action)
         help_menu.addAction(about_action)
+
+    def about_text(self) -> str:
+        """The about box: the program, and the open project's guide (none: guides in general)."""
+        if self.session is not None:
+            what = f"当前项目按《{self.session.guide.title}》整理申报材料。"
+        else:
+            what = "按申报指南文件整理专项资金申报材料（PDF、Excel 文件）。"
+        return f"申报材料助手 0.1\n{what}\n所有数据保存在本机的项目文件中，不联网。"
 
     def _set_busy(self, busy: bool) -> None:
         """While a build reads the project, nothing may change it: no page switch, no undo, no

@@ -68,6 +68,7 @@ class PacketViewer(QDialog):
         open_outside: Callable[[], None] | None = None,
         print_it: Callable[[], None] | None = None,
         document: QPdfDocument | None = None,
+        print_label: str = "打印…",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{path.name} — 申报材料预览")
@@ -102,7 +103,7 @@ class PacketViewer(QDialog):
         bar.addWidget(self.fit_page)
         bar.addStretch(1)
         self.outside_button = QPushButton("用 PDF 阅读器打开")
-        self.print_button = QPushButton("打印（两份）…")
+        self.print_button = QPushButton(print_label)
         for button, action in ((self.outside_button, open_outside), (self.print_button, print_it)):
             if action is not None:
                 button.clicked.connect(action)

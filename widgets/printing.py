@@ -21,6 +21,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
+from app.process import copies_word
 from widgets import errors
 from widgets.tasks import Task, TaskContext, run_task
 from widgets.thumbnails import PDFIUM_LOCK, render_page
@@ -186,7 +187,9 @@ def print_pdf_with_qt(
     in the background."""
     printer = make_printer(copies, duplex)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("打印申报材料（一式两份）")
+    dialog.setWindowTitle(
+        f"打印申报材料（一式{copies_word(copies)}）" if copies > 1 else "打印申报材料"
+    )
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return None
     return print_in_background(parent, printer, pdf, duplex=duplex)

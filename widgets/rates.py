@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.guide.model import Guide
 from app.model import Rate
 from app.rules import Rates
 from app.values import ValueProblem, parse_decimal
@@ -31,12 +32,24 @@ from widgets.session import ProjectSession
 
 CODE, NAME, QUOTE, DEFAULT, USED = range(5)
 
-NOTE = (
-    "非美元金额按国家外汇管理局公布的{year}年度末《各种货币对美元折算率表》折算成美元。"
-    "“默认值”是本程序整理的参考数，并非官方数据（仅美元对人民币 6.8632 为当日中间价），"
-    "请逐一与公布的折算率表核对：如不一致，在“本项目使用”一列直接修改（双击单元格），"
+HOW = (
+    "如不一致，在“本项目使用”一列直接修改（双击单元格），"
     "清空即恢复默认值。表中没有的币种可在下方添加。修改立即保存在项目文件中。"
 )
+
+
+def rates_note(guide: Guide) -> str:
+    """What the dialog says of the rates: the guide's own words (its ``[conversion]``), then
+    how to change them."""
+    conv = guide.conversion
+    if conv is not None and conv.note:
+        head = conv.note
+    else:
+        head = f"“默认值”取自申报指南文件《{guide.title}》。"
+    source = conv.rate_source if conv is not None and conv.rate_source else "公布的折算率表"
+    return f"{head}请逐一与{source}核对：{HOW}"
+
+
 QUOTES = (("per_usd", "1 美元合多少该币种"), ("usd_per", "每 N 单位该币种合多少美元"))
 
 
@@ -54,7 +67,7 @@ class RatesDialog(QDialog):
         self.setWindowTitle("外币折算率")
         self.resize(760, 560)
         layout = QVBoxLayout(self)
-        note = QLabel(NOTE.format(year=session.guide.period_end.year))
+        note = QLabel(rates_note(session.guide))
         note.setObjectName("rates_note")
         note.setWordWrap(True)
         layout.addWidget(note)

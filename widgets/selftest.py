@@ -17,7 +17,7 @@ def run() -> int:
     from PySide6.QtGui import QFontDatabase, QRawFont
     from PySide6.QtTest import QTest
 
-    from app.guide import DEFAULT_GUIDE_ID
+    from app.guide import available_guides, load_guide
     from widgets.app import BUNDLED_FAMILY, make_app
     from widgets.main_window import MainWindow
     from widgets.session import ProjectSession
@@ -33,8 +33,9 @@ def run() -> int:
         problems.append("无法显示 PDF 页面缩略图")
     with tempfile.TemporaryDirectory(prefix="selftest-") as tmp:
         project = Path(tmp) / "自检.sbproj"
-        ProjectSession.create(project, DEFAULT_GUIDE_ID).close()
-        window = MainWindow(today=dt.date(2019, 2, 1))
+        guide = load_guide(available_guides()[0])  # any bundled guide will do
+        ProjectSession.create(project, guide.id).close()
+        window = MainWindow(today=dt.date(guide.year, 2, 1))
         window.resize(1366, 768)
         window.show()
         window.open_project(project)

@@ -46,7 +46,7 @@ class CellDelegate(QStyledItemDelegate):
                     combo.addItem(f"{name}（{code}）", code)
             elif spec.type == "business_type":
                 for b in guide.business_types:
-                    combo.addItem(f"{b.name}（{b.category}）", b.id)
+                    combo.addItem(b.label, b.id)
             else:
                 combo.setEditable(True)  # the list is open: other certifications are typed
                 for name in guide.certifications:

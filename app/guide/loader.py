@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,18 @@ from app.guide.model import (
     FieldSpec,
     Guide,
     TableSpec,
+    TableTotal,
+)
+from app.guide.output_parts import (
+    catalogue_of,
+    check_category,
+    check_table_totals,
+    check_template_facts,
+    company_fields_of,
+    conversion_of,
+    form_of,
+    table_outputs,
+    template_headings,
 )
 from app.guide.parts import (
     check_currency_fields,
@@ -32,7 +45,9 @@ from app.guide.parts import (
 )
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
-from app.model import Rate
+from app.model import COMPANY_FIELDS, Rate
+
+COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
 
 FORMAT_VERSION = 1
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
@@ -75,26 +90,28 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         )
 
     currencies = []
-    for n in root.nodes("currencies"):
+    currency_nodes = root.nodes("currencies")
+    for n in currency_nodes:
         code = n.text("code")
-        currencies.append(Currency(code=code, name=n.text("name"), rate=_rate_of(n)))
+        currencies.append(
+            Currency(code=code, name=n.text("name"), rate=_rate_of(n, len(currency_nodes) == 1))
+        )
         n.done()
+    if not currencies:
+        raise root.fail("currencies", "至少要有一种币种")
     unique(root, "currencies", [c.code for c in currencies])
     codes = {c.code for c in currencies}
-    for needed in ("USD", "CNY"):
-        if needed not in codes:
-            raise root.fail("currencies", f"须包含 {needed}")
 
+    catalogue = catalogue_of(root)
     business_types = []
-    for n in root.nodes("business_types"):
-        cat = n.text("category")
-        if cat not in ("ITO", "BPO", "KPO"):
-            raise n.fail("category", "应为 ITO、BPO 或 KPO")
+    for n in root.nodes("business_types", required=False):
+        cat = n.text("category", required=False)
+        check_category(n, cat, catalogue)
         business_types.append(
             BusinessType(
                 id=n.text("id"),
                 name=n.text("name"),
-                category=cat,  # type: ignore[arg-type]
+                category=cat,
                 synonyms=n.str_list("synonyms", required=False),
             )
         )
@@ -102,6 +119,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     unique(root, "business_types", [b.id for b in business_types])
 
     tables = []
+    table_totals: dict[str, tuple[TableTotal, ...]] = {}
     for tid, n in root.named_nodes("tables"):
         cols = tuple(field_spec(c, codes) for c in n.nodes("columns"))
         if not cols:
@@ -114,6 +132,8 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         for col_id in duplicate_key:
             if col_id not in {c.id for c in cols}:
                 raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
+        totals, period_mark, checks = table_outputs(n, cols)
+        table_totals[tid] = totals
         tables.append(
             TableSpec(
                 id=tid,
@@ -122,6 +142,9 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 row_label=row_label,
                 columns=cols,
                 duplicate_key=duplicate_key,
+                totals=totals,
+                period_mark=period_mark,
+                checks=checks,
             )
         )
         n.done()
@@ -204,6 +227,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
     for mid, n in root.named_nodes("measures"):
         measures.append(measure_of(mid, n, table_by_id, inputs_by_item, codes))
     measure_ids = {m.id for m in measures}
+    check_table_totals(root, table_totals, measure_ids)
 
     items = []
     for n in item_nodes:
@@ -253,6 +277,9 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         else None
     )
 
+    template_facts = template_headings(root, "template_facts", facts=True)
+    check_template_facts(root, template_facts, measure_ids)
+
     period_start, period_end = root.date("period_start"), root.date("period_end")
     if period_end < period_start:
         raise root.fail("period_end", "支持期间的结束日期早于开始日期")
@@ -284,17 +311,29 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         notes=root.str_list("notes", required=False),
         source=source,
         process=process,
+        conversion=conversion_of(root, codes),
+        form=form_of(root),
+        cover_boxes=root.str_list("cover_boxes", required=False),
+        business_catalogue=catalogue,
+        template_prompts=template_headings(root, "template_prompts", facts=False),
+        template_facts=template_facts,
+        district_note=root.text("district_note", required=False),
+        company_fields=company_fields_of(root, set(COMPANY_IDS), codes),
+        proof_note=root.text("proof_note", required=False),
     )
     root.done()
     return guide
 
 
-def _rate_of(n: Node) -> Rate:
+def _rate_of(n: Node, only: bool = False) -> Rate:
     """A currency's rate as the table quotes it: ``per_usd`` (units per US dollar) or
-    ``usd_per`` (US dollars per ``units`` units, 1 unless given, e.g. 100)."""
+    ``usd_per`` (US dollars per ``units`` units, 1 unless given, e.g. 100). A guide's only
+    currency needs none (nothing is converted)."""
     per_usd = n.decimal("per_usd", required=False)
     usd_per = n.decimal("usd_per", required=False)
     units = n.integer("units", required=False)
+    if only and per_usd is None and usd_per is None and units is None:
+        return Rate(Decimal(1), "per_usd")
     if (per_usd is None) == (usd_per is None):
         raise n.fail(
             "per_usd",

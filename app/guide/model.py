@@ -66,6 +66,29 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class TableTotal:
+    """A total line printed under a packet table: a measure and its label (guide data)."""
+
+    measure: str
+    label: str
+
+
+RowCheckOp = Literal["<=", "<", ">=", ">", "=="]
+ROW_CHECK_OPS: tuple[str, ...] = get_args(RowCheckOp)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A cross-column check of a table row (``column op other``); a row failing it is warned
+    with ``message`` (e.g. 执行金额 ≤ 合同金额)."""
+
+    column: str
+    op: RowCheckOp
+    other: str
+    message: str
+
+
+@dataclass(frozen=True)
 class TableSpec:
     id: str
     title: str
@@ -75,6 +98,10 @@ class TableSpec:
     # Columns that together identify a row: two rows agreeing on all of them (none empty) are
     # the same contract / person / certificate entered twice.
     duplicate_key: tuple[str, ...] = ()
+    # Guide data for the packet table (all optional; none: a plain 合计 line, no marks, no checks)
+    totals: tuple[TableTotal, ...] = ()  # total lines under the packet table
+    period_mark: str = ""  # appended to a period-column date outside the support period
+    checks: tuple[RowCheck, ...] = ()  # cross-column checks of each row
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)
@@ -93,8 +120,13 @@ class Currency:
 class BusinessType:
     id: str
     name: str
-    category: Literal["ITO", "BPO", "KPO"]
+    category: str = ""  # one of the guide's business_catalogue.categories ("ITO"), or none
     synonyms: tuple[str, ...] = ()  # other wordings clerks use for this area
+
+    @property
+    def label(self) -> str:
+        """“软件研发服务（ITO）”, or the bare name when the catalogue has no categories."""
+        return f"{self.name}（{self.category}）" if self.category else self.name
 
 
 @dataclass(frozen=True)
@@ -222,6 +254,76 @@ class ItemSpec:
         return _find(self.inputs, field_id)
 
 
+# -- What differs between guides in the outputs (all optional: a guide without them gets
+#    neutral output, see docs/guide-format.md) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The currency anchor: amounts in other currencies are also shown in ``anchor`` (the
+    packet table's 折合美元 column), at rates from ``rate_source``."""
+
+    anchor: str  # a currency code of the guide
+    rate_source: str = ""  # “国家外汇管理局公布的2018年末《各种货币对美元折算率表》”
+    note: str = ""  # what the rates dialog says of the rates
+
+
+@dataclass(frozen=True)
+class FormSections:
+    """The 申请表's sections after 一/二: the declaration (when the guide has one) and the
+    opinion box of a reviewing body (when declared here)."""
+
+    declaration_title: str = "申报单位承诺"
+    opinion_title: str = ""  # “区商务部门初审意见”; "" = no opinion box
+    opinion_label: str = ""  # “初审意见：”
+    opinion_seal: str = ""  # “区商务部门（公章）：”
+
+
+@dataclass(frozen=True)
+class BusinessCatalogue:
+    """The catalogue business types come from, as messages name it, and its categories."""
+
+    name: str = ""  # “《服务外包产业重点发展领域指导目录（2018年版）》”
+    categories: tuple[str, ...] = ()  # ("ITO", "BPO", "KPO"); () = types have no category
+
+
+FACT_KINDS: tuple[str, ...] = (
+    "company",
+    "basis",
+    "requested",
+    "rows",
+    "inputs",
+    "row_fields",
+    "converted",
+    "row_support",
+    "measure",
+    "distinct",
+    "sums",
+)
+
+
+@dataclass(frozen=True)
+class TemplateFact:
+    """One fact a Word template fills in under a heading (see docs/guide-format.md)."""
+
+    kind: str  # one of FACT_KINDS
+    fields: tuple[str, ...] = ()  # inputs / row_fields: ids; converted, distinct, sums: [0]
+    measure: str | None = None  # measure
+    label: str = ""  # measure: the line's label; sums: the group column's header
+    unit: str = ""  # measure: after the figure (“人”)
+    by: str | None = None  # sums: the column grouping the sums
+
+
+@dataclass(frozen=True)
+class TemplateHeading:
+    """What a Word template says under headings containing ``match``: a grey prompt, or the
+    facts the program already knows (first match wins, separately for each)."""
+
+    match: str
+    prompt: str = ""
+    facts: tuple[TemplateFact, ...] = ()
+
+
 @dataclass(frozen=True)
 class Guide:
     id: str
@@ -251,6 +353,16 @@ class Guide:
     district_other: str = ""  # label of a free-named district ("其他"); "" when not allowed
     source: str = ""  # the file it was loaded from
     process: Process | None = None  # the submission process, when the guide file has one
+    # Output data (issue 18.2): optional, neutral when absent.
+    conversion: Conversion | None = None
+    form: FormSections = field(default_factory=FormSections)
+    cover_boxes: tuple[str, ...] = ()  # “正本”, “副本” boxes on the cover
+    business_catalogue: BusinessCatalogue = field(default_factory=BusinessCatalogue)
+    template_prompts: tuple[TemplateHeading, ...] = ()
+    template_facts: tuple[TemplateHeading, ...] = ()
+    district_note: str = ""  # why the district matters (“由该区商务部门初审”)
+    company_fields: tuple[FieldSpec, ...] = ()  # company data beyond the basics (企业规模…)
+    proof_note: str = ""  # the output page's option to repeat shared proof sets
 
     # Look-ups (small tuples: a linear scan is fine and keeps the model hashable).
     def item(self, item_id: str) -> ItemSpec:
@@ -280,6 +392,19 @@ class Guide:
     @property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(it.id for it in self.items)
+
+    @property
+    def fallback_currency(self) -> str:
+        """The currency of a money cell whose currency column is empty: the anchor, else the
+        guide's first currency."""
+        if self.conversion is not None:
+            return self.conversion.anchor
+        return self.currencies[0].code if self.currencies else ""
+
+    @property
+    def reference(self) -> str:
+        """“《title》（文号）”, without brackets when the guide has no 文号."""
+        return f"{self.title}（{self.document_no}）" if self.document_no else self.title
 
 
 @dataclass(frozen=True)
@@ -328,9 +453,16 @@ class Process:
     replaces: str | None = None
     stamp_required_from: str | None = None  # a Stage id
     review_lead_days: int = 0
-    review_copies: int = 2
-    final_copies: int = 2
+    review_copies: int = 1
+    final_copies: int = 1
     online: OnlineRules = field(default_factory=OnlineRules)
+    review_print: str = ""  # the output page's words for the 初审 print
+    final_print: str = ""  # ... and for the final print
+
+    @property
+    def has_review_print(self) -> bool:
+        """A stage gets the form stamped: the 初审 print exists."""
+        return self.stamped_form is not None
 
     def stage(self, stage_id: str) -> Stage:
         return _find(self.stages, stage_id)

@@ -100,9 +100,11 @@ def process_of(node: Node, deadline_ids: set[str], doc_by_id: dict[str, Document
         replaces=replaces,
         stamp_required_from=required_from,
         review_lead_days=count("review_lead_days", 0),
-        review_copies=count("review_copies", 2),
-        final_copies=count("final_copies", 2),
+        review_copies=count("review_copies", 1),
+        final_copies=count("final_copies", 1),
         online=online,
+        review_print=node.text("review_print", required=False),
+        final_print=node.text("final_print", required=False),
     )
     node.done()
     return process

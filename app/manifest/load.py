@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from app.errors import AppError, ManifestError
@@ -205,14 +206,22 @@ def parse_manifest(
     added = {code for code in rates if code not in {c.code for c in guide.currencies}}
 
     company_raw = _object(path, "company", raw.get("company"))
-    company_keys = {k for k, _ in COMPANY_FIELDS}
+    basic_keys = {k for k, _ in COMPANY_FIELDS}
+    own = {f.id: f for f in guide.company_fields}  # the guide's own company fields
+    company_keys = basic_keys | set(own)
+    extra: dict[str, str] = {}
     for k, v in company_raw.items():
         if k not in company_keys:
             raise _fail(
                 path, f"company.{k}", f"未知的企业信息字段，可用：{'、'.join(sorted(company_keys))}"
             )
         _text(path, f"company.{k}", v)
-    company = Company(**company_raw)
+        if k in own:
+            extra[k] = _company_choice(path, own[k], v)
+    company = Company(
+        **{k: v for k, v in company_raw.items() if k in basic_keys},
+        extra=MappingProxyType(extra),
+    )
 
     items_raw = _object(path, "items", raw.get("items"), "应为对象 {项目编号: {...}}")
     selected: list[str] = []
@@ -381,6 +390,17 @@ def _guide(
             f"与 guide_file 不符：申报指南文件 {rel} 的编号是 {guide.id}，不是 {guide_id}",
         )
     return guide, copy.text, ref
+
+
+def _company_choice(path: Path, spec: FieldSpec, value: str) -> str:
+    """A guide's company field: a choice by its id or its label (stored as the id)."""
+    if spec.type != "choice" or not value:
+        return value
+    for key, label in spec.choices:
+        if value in (key, label):
+            return key
+    options = "、".join(label for _, label in spec.choices)
+    raise _fail(path, f"company.{spec.id}", f"“{value}”不是{spec.label}的选项，可用：{options}")
 
 
 def _stages(path: Path, guide: Guide, raw: Any) -> dict[str, dt.date]:

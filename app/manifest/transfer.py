@@ -210,7 +210,10 @@ def manifest_dict(
         "format": FORMAT,
         "version": VERSION,
         "guide": guide.id,
-        "company": {k: data.company.get(k) for k, _ in COMPANY_FIELDS if data.company.get(k)},
+        "company": {
+            **{k: data.company.get(k) for k, _ in COMPANY_FIELDS if data.company.get(k)},
+            **{k: v for k, v in data.company.extra.items() if v},
+        },
         "items": items,
         "tables": tables,
     }

@@ -404,7 +404,7 @@ def _write_table_pdf(
         para("网上申报对照表", title),
         Spacer(1, 3 * mm),
         para(f"企业全称：{data.company.name}　统一社会信用代码：{data.company.credit_code}"),
-        para(f"申报事项：{guide.title}（{guide.document_no}）"),
+        para(f"申报事项：{guide.reference}"),
         para(
             f"制表日期：{today.year}年{today.month}月{today.day}日　金额单位：人民币元。"
             "网上申报时，请按本表逐项填写平台上的金额。"

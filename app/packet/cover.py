@@ -18,10 +18,10 @@ def draw_cover(c: Canvas, ctx: Context, box: Box) -> None:
     company = project.company
     mid = (box.x0 + box.x1) / 2
 
-    # 正本 / 副本 boxes, top right.
+    # The guide's boxes (正本 / 副本), top right.
     y = box.y1 - 14
-    x = box.x1 - 120
-    for label in ("正本", "副本"):
+    x = box.x1 - 60 * len(guide.cover_boxes)
+    for label in guide.cover_boxes:
         c.setStrokeColor(black)
         c.rect(x, y - 2, 10, 10)
         ink.draw(c, x + 14, y, label, 11)

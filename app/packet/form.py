@@ -4,6 +4,7 @@ Chinese capital numerals (大写)."""
 from __future__ import annotations
 
 from reportlab.lib.colors import black
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from app import form_layout
@@ -40,6 +41,7 @@ def form_story(ctx: Context) -> list[Flowable]:
     small = style(ink, 9, TA_LEFT, leading=12)
     section = style(ink, 11.5, TA_LEFT, leading=15)
     story: list[Flowable] = [ink.title(guide.form_title, title, width), Spacer(1, 4)]
+    sections = form_layout.sections(guide)
 
     meta = Table(
         [
@@ -69,7 +71,7 @@ def form_story(ctx: Context) -> list[Flowable]:
         return ink.para(text, cell)
 
     company_rows = [
-        [ink.para(form_layout.SECTIONS[0], section), "", "", ""],
+        [ink.para(sections[0], section), "", "", ""],
         [ink.para("企业名称", head), val("name"), "", ""],
         [lab("credit_code"), val("credit_code"), lab("district"), val("district")],
         [lab("address"), val("address"), "", ""],
@@ -77,8 +79,16 @@ def form_story(ctx: Context) -> list[Flowable]:
         [lab("phone"), val("phone"), lab("email"), val("email")],
         [lab("bank"), val("bank"), lab("account"), val("account")],
     ]
+    # The guide's own company fields (企业规模, 申报主体类型…), two to a line.
+    own = [
+        (ink.para(f.label, head), ink.para(f.choice_label(c.get(f.id)), cell))
+        for f in guide.company_fields
+    ]
+    for i in range(0, len(own), 2):
+        pair = own[i : i + 2]
+        company_rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ("", ""))])
     w4 = [width * 0.2, width * 0.31, width * 0.16, width * 0.33]
-    company = Table(company_rows, colWidths=w4, rowHeights=[None] + [21] * 6)
+    company = Table(company_rows, colWidths=w4, rowHeights=[None] + [21] * (len(company_rows) - 1))
     company.setStyle(
         _grid(
             [
@@ -94,7 +104,7 @@ def form_story(ctx: Context) -> list[Flowable]:
     # 二、申报项目
     w5 = [width * 0.07, width * 0.23, width * 0.36, width * 0.17, width * 0.17]
     rows: list[list[object]] = [
-        [ink.para(form_layout.SECTIONS[1], section), "", "", "", ""],
+        [ink.para(sections[1], section), "", "", "", ""],
         [
             ink.para("序号", head),
             ink.para("申报项目", head),
@@ -148,9 +158,20 @@ def form_story(ctx: Context) -> list[Flowable]:
 
     # 三、承诺: the declaration, the legal representative's signature, the company seal
     sign = style(ink, 10.5, TA_LEFT, leading=16)
+    if guide.declaration:
+        story.append(_declaration(ctx, sections[2], width, section, sign))
+    if guide.form.opinion_title:
+        story.append(_opinion(ctx, sections[-1], width, section, sign))
+    return story
+
+
+def _declaration(
+    ctx: Context, title: str, width: float, section: ParagraphStyle, sign: ParagraphStyle
+) -> Flowable:
+    ink, guide = ctx.ink.song(), ctx.guide
     declaration = Table(
         [
-            [ink.para(form_layout.SECTIONS[2], section), ""],
+            [ink.para(title, section), ""],
             [
                 ink.para(
                     guide.declaration, style(ink, 10.5, TA_LEFT, leading=17, firstLineIndent=21)
@@ -179,15 +200,20 @@ def form_story(ctx: Context) -> list[Flowable]:
             ]
         )
     )
-    story.append(Unbroken(declaration))
+    return Unbroken(declaration)
 
-    # 四、区商务部门初审意见: left empty for the district, room for its seal
+
+def _opinion(
+    ctx: Context, title: str, width: float, section: ParagraphStyle, sign: ParagraphStyle
+) -> Flowable:
+    """The reviewing body's opinion box (四、区商务部门初审意见): left empty, room for its seal."""
+    ink, guide = ctx.ink.song(), ctx.guide
     opinion = Table(
         [
-            [ink.para(form_layout.SECTIONS[3], section), ""],
+            [ink.para(title, section), ""],
             [
-                ink.para(form_layout.DISTRICT_OPINION_LABEL, sign),
-                ink.para(form_layout.DISTRICT_SEAL_LABEL, sign),
+                ink.para(guide.form.opinion_label, sign),
+                ink.para(guide.form.opinion_seal, sign),
             ],
             [
                 "",
@@ -211,5 +237,4 @@ def form_story(ctx: Context) -> list[Flowable]:
             ]
         )
     )
-    story.append(Unbroken(opinion))
-    return story
+    return Unbroken(opinion)

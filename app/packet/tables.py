@@ -34,14 +34,6 @@ _WEIGHTS = {
     "certification": 2.2,
 }
 
-# Contracts: the totals the rules count, shown under the table in US dollars.
-_CONTRACT_TOTALS = (
-    ("onshore_execution_usd", "在岸执行金额合计（不含集团关联公司）"),
-    ("onshore_affiliated_usd", "在岸执行金额（集团关联公司，不计入）"),
-    ("offshore_execution_usd", "离岸执行金额合计"),
-    ("outsourcing_total_usd", "全年执行金额合计（在岸+离岸）"),
-)
-
 
 def generated_tables(guide: Guide, project: ProjectData) -> list[str]:
     """Ids of the tables drawn into the packet for the selected items."""
@@ -74,7 +66,7 @@ def _text(spec: FieldSpec, value: Value | None, guide: Guide) -> str:
             bt = guide.business_type(str(value))
         except KeyError:
             return str(value)
-        return f"{bt.name}（{bt.category}）"
+        return bt.label
     if spec.type == "currency":
         try:
             return f"{guide.currency(str(value)).name}"
@@ -87,11 +79,28 @@ def _text(spec: FieldSpec, value: Value | None, guide: Guide) -> str:
     return str(value)
 
 
+def _converted_column(guide: Guide, spec: TableSpec) -> FieldSpec | None:
+    """The money column shown converted into the guide's anchor currency (the last one with a
+    currency column), or None when the guide declares no anchor."""
+    if guide.conversion is None:
+        return None
+    converted = [c for c in spec.columns if c.type == "money" and c.currency_field]
+    return converted[-1] if converted else None
+
+
+def _anchor_name(guide: Guide) -> str:
+    assert guide.conversion is not None
+    try:
+        return guide.currency(guide.conversion.anchor).name
+    except KeyError:
+        return guide.conversion.anchor
+
+
 def landscape(guide: Guide, table_id: str) -> bool:
     """Whether the table is drawn on landscape pages (more than eight columns with 序号 and
-    the US-dollar column)."""
+    the converted column)."""
     spec = guide.table(table_id)
-    usd = any(c.type == "money" and c.currency_field for c in spec.columns)
+    usd = _converted_column(guide, spec) is not None
     return len(spec.columns) + (1 if usd else 0) > 8
 
 
@@ -109,9 +118,13 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
     rows = project.rows(table_id)
     fields = {c.id: c for c in spec.columns}
     rates = Rates(guide, project.rates)
-    converted = [c for c in spec.columns if c.type == "money" and c.currency_field]
-    usd_col = converted[-1] if converted else None
+    usd_col = _converted_column(guide, spec)
     usd = usd_col is not None
+    anchor = guide.conversion.anchor if guide.conversion is not None else ""
+    anchor_name = _anchor_name(guide) if usd else ""
+    period_cols = {
+        m.period_column for m in guide.measures if m.table == table_id and m.period_column
+    }
     size = 8.5 if landscape(guide, table_id) else 9.5
     head = style(ink, size, TA_CENTER, leading=size * 1.3)
     text = style(ink, size, TA_LEFT, leading=size * 1.3)
@@ -120,7 +133,7 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
     headers = (
         ["序号"]
         + [c.label for c in spec.columns]
-        + ([f"{usd_col.label}折合美元"] if usd_col else [])
+        + ([f"{usd_col.label}折合{anchor_name}"] if usd_col else [])
     )
     kinds = ["index"] + [c.type for c in spec.columns] + (["money"] if usd_col else [])
     body: list[list[str]] = []
@@ -130,25 +143,20 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
         for col in spec.columns:
             value = cell(col, row.values)
             shown = _text(col, value, guide)
-            if (
-                col.type == "date"
-                and table_id == "contracts"
-                and shown
-                and not in_period(guide, value)
-            ):
-                shown += "（不在支持期间）"
+            if spec.period_mark and col.id in period_cols and shown and not in_period(guide, value):
+                shown += spec.period_mark
             if _is_amount(col, value):
                 assert isinstance(value, Decimal | int)
                 money_totals[col.id] = money_totals.get(col.id, Decimal(0)) + Decimal(value)
             line.append(shown)
         if usd_col is not None:
-            line.append(_usd(usd_col, row, fields, rates))
+            line.append(_usd(usd_col, row, fields, rates, anchor))
         body.append(line)
     totals: list[tuple[str, list[str]]] = []
-    if table_id == "contracts":
-        for measure_id, label in _CONTRACT_TOTALS:
-            value = ctx.evaluation.measures.get(measure_id, Decimal(0))
-            totals.append((label + "（美元）", [fmt_money(value)]))
+    if spec.totals:
+        for total in spec.totals:
+            value = ctx.evaluation.measures.get(total.measure, Decimal(0))
+            totals.append((total.label, [fmt_money(value)]))
     elif money_totals:
         cells = [
             fmt_money(money_totals[c.id]) if c.id in money_totals else "" for c in spec.columns
@@ -206,18 +214,18 @@ def table_story(ctx: Context, table_id: str) -> list[Flowable]:
     if usd:
         used = sorted(
             {
-                str(cell(fields[c.currency_field], r.values) or "USD")
+                str(cell(fields[c.currency_field], r.values) or guide.fallback_currency)
                 for r in rows
                 for c in spec.columns
                 if c.type == "money" and c.currency_field
             }
-            - {"USD"}
+            - {anchor}
         )
         rate_text = rates.summary(used)
         if rate_text:
             story.append(
                 ink.para(
-                    f"金额单位：原币；折合美元所用折算率：{rate_text}。",
+                    f"金额单位：原币；折合{anchor_name}所用折算率：{rate_text}。",
                     meta,
                 )
             )
@@ -314,8 +322,8 @@ def _widths(
     return [weights[i] * scale if i in weights else natural[i] for i in range(len(kinds))]
 
 
-def _usd(col: FieldSpec, row: Row, fields: dict[str, FieldSpec], rates: Rates) -> str:
-    got = money_of(col, row.values, fields)
-    if got is None or not rates.known(got[1]):
+def _usd(col: FieldSpec, row: Row, fields: dict[str, FieldSpec], rates: Rates, anchor: str) -> str:
+    got = money_of(col, row.values, fields, anchor)
+    if got is None or not rates.known(got[1]) or not rates.known(anchor):
         return ""
-    return fmt_money(rates.convert(got[0], got[1], "USD"))
+    return fmt_money(rates.convert(got[0], got[1], anchor))

@@ -120,11 +120,12 @@ def move_row(conn: sqlite3.Connection, table_id: str, row_id: str, new_position:
 
 def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
     """Everything but evidence bytes. ValueError if a stored value cannot be decoded."""
-    company_values = {
+    stored = {
         str(field_id): str(value)
         for field_id, value in conn.execute("SELECT field_id, value FROM company")
-        if field_id in COMPANY_IDS
     }
+    company_values = {k: v for k, v in stored.items() if k in COMPANY_IDS}
+    extra = MappingProxyType({k: v for k, v in stored.items() if k not in COMPANY_IDS})
     inputs: dict[str, dict[str, Value]] = {}
     for item_id, field_id, value in conn.execute(
         "SELECT item_id, field_id, value FROM item_inputs ORDER BY item_id, field_id"
@@ -158,10 +159,10 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
     review = {
         str(key): str(value) for key, value in conn.execute("SELECT key, value FROM review_figures")
     }
-    stored = guide_copy.read(conn)
+    copy = guide_copy.read(conn)
     return ProjectData(
         guide_id=guide_id,
-        company=Company(**company_values),
+        company=Company(**company_values, extra=extra),
         selected=tuple(read_selected(conn)),
         inputs=MappingProxyType({k: MappingProxyType(v) for k, v in inputs.items()}),
         tables=MappingProxyType({k: tuple(v) for k, v in tables.items()}),
@@ -171,7 +172,7 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         stages=MappingProxyType(stages),
         review_figures=MappingProxyType(review),
         declaration_confirmed=_declaration_confirmed(conn),
-        guide_text=stored[0] if stored is not None else "",
+        guide_text=copy[0] if copy is not None else "",
     )
 
 

@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import sqlite3
 import threading
 import uuid
@@ -50,6 +51,8 @@ ChangeCallback = Callable[[str], None]
 
 
 _STAGE_BYTES = 32 * 1024 * 1024
+# A guide's own company field (``company_fields`` in the guide file): an id, stored as it comes.
+_GUIDE_FIELD_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 """Imported files are written in transactions of about this many bytes: few enough syncs to
 the disk, little enough held in memory."""
 
@@ -282,19 +285,23 @@ class ProjectStore:
     # -- company ---------------------------------------------------------------------------------
 
     def set_company_field(self, field_id: str, value: str) -> None:
-        """Set one company field (ids: :data:`app.model.COMPANY_FIELDS`)."""
+        """Set one company field (ids: :data:`app.model.COMPANY_FIELDS`, or a guide's own
+        ``company_fields``)."""
         self.set_company_fields({field_id: value})
 
     def set_company(self, company: Company) -> None:
         """Replace every company field at once."""
         self.set_company_fields(
-            {field_id: company.get(field_id) for field_id in records.COMPANY_IDS}
+            {
+                **{field_id: company.get(field_id) for field_id in records.COMPANY_IDS},
+                **company.extra,
+            }
         )
 
     def set_company_fields(self, values: Mapping[str, str]) -> None:
         """Set several company fields in one transaction."""
         for field_id, value in values.items():
-            if field_id not in records.COMPANY_IDS:
+            if field_id not in records.COMPANY_IDS and not _GUIDE_FIELD_ID.fullmatch(field_id):
                 raise ValueError(f"unknown company field {field_id!r}")
             if not isinstance(value, str):
                 raise TypeError(f"company field {field_id!r} must be str, not {value!r}")

@@ -40,6 +40,7 @@ class SourceResult:
     error: str | None = None
     stage: str = ""
     pages: int | None = None
+    guide: str | None = None  # the guide applied under: its title (and 文号)
 
     @property
     def blocking(self) -> int:
@@ -60,6 +61,7 @@ class SourceResult:
             "kind": self.kind,
             "company": self.company,
             "credit_code": self.credit_code,
+            "guide": self.guide,
             "total_requested_cny": self.total_requested_cny,
             "blocking": self.blocking,
             "warnings": self.warnings,

@@ -233,6 +233,7 @@ class _Pdf:
     author: str
     marks: list[tuple[str, int]]
     form_text: str
+    subject: str = ""  # the guide the packet was built under (its title and 文号)
 
 
 def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
@@ -244,6 +245,7 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
         meta: Mapping[str, Any] = reader.metadata or {}
         title = str(meta.get("/Title", "") or "")
         author = str(meta.get("/Author", "") or "")
+        subject = str(meta.get("/Subject", "") or "")
         if title.endswith(DRAFT_MARK):
             check.fail(
                 "draft",
@@ -263,6 +265,17 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
             for page in reader.pages[: max(marks[0][1] - 1, 0)]:
                 toc += _toc_entries(page.extract_text() or "")
             form = next((p for t, p in marks if "申请表" in t), None)
+            if form is None:  # a guide calling it otherwise: the page with the form's total
+                form = next(
+                    (
+                        p
+                        for _, p in marks
+                        if 0 < p <= pages
+                        and "合计（大写）"
+                        in "".join((reader.pages[p - 1].extract_text() or "").split())
+                    ),
+                    None,
+                )
             if form is not None:
                 after = [p for _, p in marks if p > form]
                 end = min([*after, form + 3, pages + 1])
@@ -292,7 +305,7 @@ def _read_pdf(check: _Check, path: Path) -> _Pdf | None:
                 path.name,
                 f"“{path.name}”的目录与书签不一致（共 {len(differ)} 处），第一处：“{t}”（第 {p} 页）。",
             )
-    return _Pdf(pages, author, marks, form_text)
+    return _Pdf(pages, author, marks, form_text, subject)
 
 
 def _company_stem(company: str, folder: Path) -> str:
@@ -362,6 +375,7 @@ def verify_packet(folder: Path, shown: str) -> SourceResult:
         error=error,
         stage="草稿" if any(f.code == "packet.draft" for f in check.findings) else mark or "已生成",
         pages=pdf.pages if pdf else None,
+        guide=(pdf.subject or None) if pdf else None,
     )
 
 

@@ -61,6 +61,7 @@ def _review_data(found: Found, today: dt.date | None) -> SourceResult:
         findings=tuple(findings),
         stage=stage,
         pages=None,
+        guide=guide.reference,
     )
 
 

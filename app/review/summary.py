@@ -55,6 +55,7 @@ SUMMARY_HEADER = [
     "序号",
     "企业全称",
     "统一社会信用代码",
+    "申报指南",
     "所在区",
     "申报项目",
     "支持上限合计（元）",
@@ -68,7 +69,24 @@ SUMMARY_HEADER = [
     "来源路径",
     "无法读取或校验未通过",
 ]
-SUMMARY_WIDTHS = [5.0, 28.0, 20.0, 8.0, 26.0, 14.0, 14.0, 8.0, 6.0, 8.0, 6.0, 9.0, 9.0, 30.0, 40.0]
+SUMMARY_WIDTHS = [
+    5.0,
+    28.0,
+    20.0,
+    30.0,
+    8.0,
+    26.0,
+    14.0,
+    14.0,
+    8.0,
+    6.0,
+    8.0,
+    6.0,
+    9.0,
+    9.0,
+    30.0,
+    40.0,
+]
 
 
 def summary_rows(results: Sequence[SourceResult]) -> tuple[list[str], list[list[Cell]]]:
@@ -82,6 +100,7 @@ def summary_rows(results: Sequence[SourceResult]) -> tuple[list[str], list[list[
                 n,
                 r.company,
                 r.credit_code,
+                r.guide,
                 r.district,
                 "、".join(it.number or it.title for it in r.items) or None,
                 sum(ceilings, Decimal(0)) if r.items else None,

@@ -281,7 +281,7 @@ def _table_sheet(
                 values.append(value)
             elif slot == "convert":
                 col_id, unit = ident.split(":")
-                values.append(_converted(rates, fields, row, col_id, unit))
+                values.append(_converted(rates, fields, row, col_id, unit, guide.fallback_currency))
             elif slot == "support":
                 rr = row_results[ident].get(row.id)
                 values.append(rr.amount_cny if rr is not None else None)
@@ -325,7 +325,9 @@ def _table_sheet(
         for col_id, unit in conversions:
             spec = fields[col_id]
             if spec.currency_field is not None:
-                used.append(str(cell(fields[spec.currency_field], row.values) or "USD"))
+                used.append(
+                    str(cell(fields[spec.currency_field], row.values) or guide.fallback_currency)
+                )
             used.append(unit)
     rate_text = rates.summary(used)
     if rate_text:
@@ -379,16 +381,21 @@ def _row_heights(
 
 
 def _converted(
-    rates: Rates, fields: Mapping[str, FieldSpec], row: Row, col_id: str, unit: str
+    rates: Rates,
+    fields: Mapping[str, FieldSpec],
+    row: Row,
+    col_id: str,
+    unit: str,
+    fallback: str,
 ) -> Decimal | None:
     spec = fields[col_id]
     amount = cell(spec, row.values)
     if amount is None or isinstance(amount, bool) or not isinstance(amount, int | Decimal):
         return None
-    code = "USD"
+    code = spec.unit or fallback
     if spec.currency_field is not None:
         cur = cell(fields[spec.currency_field], row.values)
-        code = str(cur) if cur else "USD"
+        code = str(cur) if cur else fallback
     if not rates.known(code) or not rates.known(unit):
         return None
     return _money(rates.convert(Decimal(amount), code, unit))

@@ -287,7 +287,7 @@ def _display(guide: Guide, spec: FieldSpec, value: Value | None) -> tuple[CellVa
             bt = guide.business_type(str(value))
         except KeyError:
             return str(value), "text"
-        return f"{bt.name}（{bt.category}）", "text"
+        return bt.label, "text"
     if spec.type == "date" and isinstance(value, dt.date):
         return value, "date"
     if spec.type == "int" and isinstance(value, int):

@@ -29,8 +29,10 @@ from app.workbook.cells import (
 def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluation) -> None:
     ncols = 6
     widths = [6.0, 12.0, 30.0, 44.0, 16.0, 16.0]
-    _title_rows(ws, guide.form_title, f"{guide.document_no}    金额单位：人民币元", ncols)
+    number = f"{guide.document_no}    " if guide.document_no else ""
+    _title_rows(ws, guide.form_title, f"{number}金额单位：人民币元", ncols)
     r = 3
+    sections = form_layout.sections(guide)
 
     def section(text: str) -> None:
         nonlocal r
@@ -50,15 +52,17 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
         ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=ncols)
         r += 1
 
-    section(form_layout.SECTIONS[0])
+    section(sections[0])
     company = project.company
     for field_id, label in COMPANY_FIELDS:
         text = company.get(field_id)
         if field_id == "district":
             text = printed_district(text, guide.district_other)
         pair(label, text)
+    for spec in guide.company_fields:  # the guide's own company fields
+        pair(spec.label, spec.choice_label(company.get(spec.id)))
 
-    section(form_layout.SECTIONS[1])
+    section(sections[1])
     columns = [
         _Column("序号", "int"),
         _Column("项目编号", "text"),
@@ -89,29 +93,30 @@ def _form_sheet(ws: Worksheet, guide: Guide, project: ProjectData, ev: Evaluatio
     ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=ncols)
     r += 1
 
-    # 三、申报单位承诺: the declaration, the legal representative's line, the company seal
-    section(form_layout.SECTIONS[2])
-    _put(ws, r, 1, guide.declaration, wrap=True, align="left")
-    for j in range(2, ncols + 1):
-        _put(ws, r, j, None)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-    ws.row_dimensions[r].height = 54
-    r += 1
-    seal_pt = form_layout.COMPANY_SEAL_MM * 72 / 25.4
-    _seal_row(ws, r, form_layout.LEGAL_REP_LINE, form_layout.COMPANY_SEAL_LABEL, seal_pt, ncols)
-    r += 1
-    _date_row(ws, r, form_layout.date_line(guide.year), ncols)
-    r += 1
+    # 三、申报单位承诺 (when the guide has a declaration): the text, the legal
+    # representative's line, the company seal
+    if guide.declaration:
+        section(sections[2])
+        _put(ws, r, 1, guide.declaration, wrap=True, align="left")
+        for j in range(2, ncols + 1):
+            _put(ws, r, j, None)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_dimensions[r].height = 54
+        r += 1
+        seal_pt = form_layout.COMPANY_SEAL_MM * 72 / 25.4
+        _seal_row(ws, r, form_layout.LEGAL_REP_LINE, form_layout.COMPANY_SEAL_LABEL, seal_pt, ncols)
+        r += 1
+        _date_row(ws, r, form_layout.date_line(guide.year), ncols)
+        r += 1
 
-    # 四、区商务部门初审意见: left empty for the district, room for its seal
-    section(form_layout.SECTIONS[3])
-    seal_pt = form_layout.DISTRICT_SEAL_MM * 72 / 25.4
-    _seal_row(
-        ws, r, form_layout.DISTRICT_OPINION_LABEL, form_layout.DISTRICT_SEAL_LABEL, seal_pt, ncols
-    )
-    r += 1
-    _date_row(ws, r, form_layout.date_line(guide.year), ncols)
-    r += 1
+    # 四、区商务部门初审意见 (when the guide declares one): left empty, room for its seal
+    if guide.form.opinion_title:
+        section(sections[-1])
+        seal_pt = form_layout.DISTRICT_SEAL_MM * 72 / 25.4
+        _seal_row(ws, r, guide.form.opinion_label, guide.form.opinion_seal, seal_pt, ncols)
+        r += 1
+        _date_row(ws, r, form_layout.date_line(guide.year), ncols)
+        r += 1
 
     _print_setup(ws, widths, header_row=None)
     ws.freeze_panes = "A3"

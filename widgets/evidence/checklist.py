@@ -22,7 +22,7 @@ STATE_COLORS = {
     NONE: "#9aa0a6",
     GENERATED: "#1a73e8",
 }
-PROOF_NOTE = "参照服务外包证明材料"
+PROOF_NOTE = "参照共用的证明材料"
 GENERATED_NOTE = "由程序生成"
 
 
@@ -248,7 +248,7 @@ def group_note(node: Node) -> str:
     if node.kind == "proof":
         return (
             f"{PROOF_NOTE}：以下材料在申报材料中只放一份，"
-            "已在服务外包项目下附过的，这里不必再附。请选择下面的具体材料添加文件。"
+            "已在其他项目下附过的，这里不必再附。请选择下面的具体材料添加文件。"
         )
     if node.kind == "empty":
         return "请先在“申报项目”页的表格中添加行。"

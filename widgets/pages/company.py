@@ -123,6 +123,14 @@ class CompanyPage(Page):
             self.editors[fid] = editor
             self.messages[fid] = message
 
+        # The guide's own company fields (企业规模, 申报主体类型…): built for the open guide.
+        self.own_box = QGroupBox("申报指南要求的其他企业信息")
+        self.own_box.setObjectName("company_own_fields")
+        self.own_form = QFormLayout(self.own_box)
+        self.own_box.hide()
+        self._own_ids: tuple[str, ...] = ()
+        form.addRow(self.own_box)
+
         # The guide's 申请对象和条件, confirmed by the user as a declaration.
         self.conditions_box = QGroupBox("申请条件（申报指南“一、申请对象和条件”）")
         self.conditions_box.setObjectName("company_conditions")
@@ -159,6 +167,7 @@ class CompanyPage(Page):
                     combo.addItem(d, d)
                 if guide.district_other:
                     combo.addItem(f"{guide.district_other}（请填写名称）", OTHER)
+            self._build_own_fields()
             for fid, editor in self.editors.items():
                 value = company.get(fid)
                 if isinstance(editor, QLineEdit):
@@ -167,18 +176,62 @@ class CompanyPage(Page):
                     typing = editor.hasFocus() and editor.isModified()
                     if editor.text() != value and not typing:
                         editor.setText(value)
-                else:
+                elif fid == "district":
                     other = split_other_district(value, guide.district_other)
                     index = editor.findData(OTHER if other is not None else value)
                     editor.setCurrentIndex(max(index, 0))
                     if other is not None and not self.district_other.hasFocus():
                         self.district_other.setText(other)
+                else:  # a choice among the guide's own company fields
+                    editor.setCurrentIndex(max(editor.findData(value), 0))
             self.district_other.setVisible(combo.currentData() == OTHER)
             self._show_conditions()
             for fid in self.editors:
                 self._check(fid)
         finally:
             self._loading = False
+
+    def _build_own_fields(self) -> None:
+        """Editors for the open guide's ``company_fields`` (rebuilt when the guide changes)."""
+        assert self.session is not None
+        specs = self.session.guide.company_fields
+        if tuple(f.id for f in specs) == self._own_ids:
+            return
+        for fid in self._own_ids:
+            self.editors.pop(fid, None)
+            self.messages.pop(fid, None)
+        while self.own_form.rowCount():
+            self.own_form.removeRow(0)
+        for spec in specs:
+            editor: QLineEdit | QComboBox
+            if spec.type == "choice":
+                editor = QComboBox()
+                editor.addItem("（请选择）", "")
+                for key, label in spec.choices:
+                    editor.addItem(label, key)
+                editor.currentIndexChanged.connect(lambda _i, f=spec.id: self._save(f))
+            else:
+                editor = QLineEdit()
+                editor.setPlaceholderText(spec.help)
+                editor.textEdited.connect(lambda _t, f=spec.id: self._edited(f))
+                editor.editingFinished.connect(lambda f=spec.id: self._save(f))
+                editor.returnPressed.connect(self._next_field)
+            editor.setObjectName(f"company_{spec.id}")
+            editor.setAccessibleName(spec.label)
+            message = QLabel()
+            message.setObjectName(f"company_{spec.id}_message")
+            message.setStyleSheet("color: #b3261e;")
+            message.hide()
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(message)
+            star = "<span style='color:#b3261e'>*</span>" if spec.required else ""
+            self.own_form.addRow(QLabel(f"{spec.label}{star}："), box)
+            self.editors[spec.id] = editor
+            self.messages[spec.id] = message
+        self._own_ids = tuple(f.id for f in specs)
+        self.own_box.setVisible(bool(specs))
 
     def _show_conditions(self) -> None:
         assert self.session is not None
@@ -243,7 +296,9 @@ class CompanyPage(Page):
             self.district_other.setVisible(combo.currentData() == OTHER)
             guide = self.session.guide
             if split_other_district(value, guide.district_other) is not None:
-                msg = check_district(value, guide.districts, guide.district_other)
+                msg = check_district(
+                    value, guide.districts, guide.district_other, guide.district_note
+                )
         elif fid == "name" and value:
             msg = company_name_notice(value)
         label = self.messages[fid]

@@ -88,7 +88,7 @@ class ItemsPage(Page):
         self.total_label.setStyleSheet("font-size: 11pt;")
         top.addWidget(self.total_label, 1)
         self.rates_button = QPushButton("外币折算率…")
-        self.rates_button.setToolTip("查看、修改非美元金额折算美元所用的汇率")
+        self.rates_button.setToolTip("查看、修改外币金额折算所用的汇率")
         self.rates_button.clicked.connect(self.show_rates)
         top.addWidget(self.rates_button)
         outer.addLayout(top)
@@ -221,6 +221,17 @@ class ItemsPage(Page):
             self._drop_editors()
             self._detail_key = None
             self._built_for = self.session
+            # Rates matter only to a guide with a currency column or input (not to one in yuan).
+            guide = self.session.guide
+            self.rates_button.setVisible(
+                any(
+                    f.type == "currency"
+                    for f in (
+                        *(c for t in guide.tables for c in t.columns),
+                        *(i for it in guide.items for i in it.inputs),
+                    )
+                )
+            )
             self._build_tree()
             # Open on the first item the company applies for (else the guide's first).
             if self.session.data.selected:

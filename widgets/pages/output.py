@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
-from app.process import stage_reached
+from app.process import copies, copies_word, review_print_exists, stage_reached
 from widgets import errors
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
 from widgets.stage_panel import StagePanel
 from widgets.tasks import Task, TaskContext, run_task
+
+PROOF_REPEAT = "在引用共用证明材料的各项目中重复附上这些材料（默认只注明所在页码）"
 
 
 def default_out_dir(project: Path) -> Path:
@@ -61,13 +63,9 @@ class OutputPage(Page):
 
         use = QGroupBox("生成哪一份")
         ul = QVBoxLayout(use)
-        self.review_radio = QRadioButton(
-            "初审材料：一式两份，勿装订，交区商务部门或行业协会（无装订边、单面，每页页眉注明“初审用”）"
-        )
+        self.review_radio = QRadioButton("初审材料")  # the guide's words: see refresh()
         self.review_radio.setObjectName("stage_review")
-        self.final_radio = QRadioButton(
-            "正式装订材料：一式两份，装订成册，交行业协会（申请表用区商务部门盖章的扫描件）"
-        )
+        self.final_radio = QRadioButton("正式装订材料")
         self.final_radio.setObjectName("stage_final")
         for r in (self.review_radio, self.final_radio):
             r.toggled.connect(self._stage_toggled)
@@ -94,9 +92,7 @@ class OutputPage(Page):
         self.gutter.setDecimals(0)
         self.gutter.setValue(25)
         self.gutter.setMaximumWidth(120)
-        self.repeat = QCheckBox(
-            "在国际认证、人才引进项目中重复附上服务外包证明材料（默认只注明所在页码）"
-        )
+        self.repeat = QCheckBox(PROOF_REPEAT)  # the guide's words: see refresh()
         for w in (self.duplex, self.repeat):
             w.toggled.connect(self._save_options)
         self.gutter.valueChanged.connect(self._save_options)
@@ -160,7 +156,7 @@ class OutputPage(Page):
         self.open_pdf = QPushButton("打开 PDF")
         self.open_folder = QPushButton("打开文件夹")
         self.open_excel = QPushButton("打开 Excel 文件")
-        self.print_button = QPushButton("打印（两份）…")
+        self.print_button = QPushButton("打印…")  # the guide's copies: see refresh()
         self.open_online = QPushButton("打开网上申报文件夹")
         mark_view_only(
             self.open_pdf, self.open_folder, self.open_excel, self.print_button, self.open_online
@@ -212,9 +208,9 @@ class OutputPage(Page):
         if chosen in ("review", "final"):
             return str(chosen)
         process = self.session.guide.process
-        if process is None or stage_reached(
-            self.session.guide, self.session.data, process.stamp_required_from
-        ):
+        if process is None or not review_print_exists(self.session.guide):
+            return "final"  # no stamping stage: the final print is the only one
+        if stage_reached(self.session.guide, self.session.data, process.stamp_required_from):
             return "final"
         return "review"
 
@@ -237,6 +233,7 @@ class OutputPage(Page):
         if self.session is None:
             return
         self.stage_panel.refresh()
+        self._guide_texts()
         review = self.build_stage() == "review"
         for r in (self.review_radio, self.final_radio):
             r.blockSignals(True)
@@ -275,7 +272,8 @@ class OutputPage(Page):
             self.build_button.setText("生成草稿")
         elif review:
             self.state.setText(
-                "检查通过。将生成<b>初审材料</b>：“…申报材料（初审用）.pdf”（单面打印两份，勿装订），"
+                "检查通过。将生成<b>初审材料</b>：“…申报材料（初审用）.pdf”"
+                f"（单面打印{copies_word(copies(self.session.guide, 'review'))}，勿装订），"
                 "以及 Excel 文件、Word 模板、原件核对清单和校验清单。申请表上的金额和项目会被记下，"
                 "以便之后发现与盖章申请表不一致之处。"
             )
@@ -285,6 +283,37 @@ class OutputPage(Page):
                 "检查通过。将生成：申报材料 PDF、以企业全称命名的 Excel 文件、Word 模板、原件核对清单和校验清单。"
             )
             self.build_button.setText("生成申报材料")
+
+    def _guide_texts(self) -> None:
+        """What the page says of the prints and the shared proofs: the open project's guide."""
+        assert self.session is not None
+        guide = self.session.guide
+        process = guide.process
+        review_n = copies_word(copies(guide, "review"))
+        final_n = copies_word(copies(guide, "final"))
+        self.review_radio.setText(
+            (process.review_print if process is not None else "")
+            or f"初审材料：一式{review_n}，勿装订（无装订边、单面，每页页眉注明“初审用”）"
+        )
+        self.final_radio.setText(
+            (process.final_print if process is not None else "")
+            or f"正式装订材料：一式{final_n}，装订成册"
+        )
+        self.review_radio.setVisible(review_print_exists(guide))
+        self.repeat.setText(guide.proof_note or PROOF_REPEAT)
+        self.repeat.setVisible(any(d.kind == "proof_set" for d in guide.documents))
+        self.print_button.setText(self._print_label())
+
+    def _print_copies(self) -> int:
+        assert self.session is not None
+        stage = self.result.stage if self.result is not None else self.build_stage()
+        return copies(self.session.guide, stage)
+
+    def _print_label(self) -> str:
+        if self.session is None:
+            return "打印…"
+        n = self._print_copies()
+        return f"打印（{copies_word(n)}）…" if n > 1 else "打印…"
 
     def _save_options(self) -> None:
         if not self.alive():
@@ -434,6 +463,7 @@ class OutputPage(Page):
         self.result_label.setText("\n".join(lines))
         for b in (self.open_pdf, self.open_folder, self.open_excel, self.print_button):
             b.setEnabled(True)
+        self.print_button.setText(self._print_label())  # the copies of the print just built
         self.view_button.setEnabled(True)
         self.show_packet()
 
@@ -477,6 +507,7 @@ class OutputPage(Page):
             open_outside=lambda: self._open_result("pdf"),
             print_it=self.print_pdf,
             document=document,
+            print_label=self._print_label(),
         )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         viewer.destroyed.connect(lambda *_: setattr(self, "viewer", None))
@@ -510,4 +541,4 @@ class OutputPage(Page):
         from widgets.printing import print_pdf_with_qt
 
         duplex = self.duplex.isChecked() and self.result.stage != "review"
-        print_pdf_with_qt(self, self.result.pdf, copies=2, duplex=duplex)
+        print_pdf_with_qt(self, self.result.pdf, copies=self._print_copies(), duplex=duplex)

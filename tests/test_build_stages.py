@@ -103,7 +103,12 @@ def test_review_print_is_marked_unbound_and_keeps_the_generated_form(
     assert review.pdf.name.endswith("-申报材料（初审用）.pdf") and review.stage == "review"
     assert final.pdf.name.endswith("-申报材料.pdf") and final.pdf.parent == review.pdf.parent
     texts, marks = consistent(review)
-    assert all(squeeze(REVIEW_HEADER) in squeeze(t) for t in texts)  # every page, cover too
+    form_pages = form_page_numbers(review)
+    assert form_pages
+    # every page but the 申请表's carries the mark, cover too
+    assert all(
+        squeeze(REVIEW_HEADER) in squeeze(t) for n, t in enumerate(texts, 1) if n not in form_pages
+    )
     assert not any("草稿" in t for t in texts)  # marked in the margin, no watermark
     assert not any("此页无正文" in t for t in texts)  # no duplex blanks
     form_page = next(p for t, p in marks if t.endswith("申请表"))
@@ -119,6 +124,32 @@ def test_review_print_is_marked_unbound_and_keeps_the_generated_form(
     # the figures the district will stamp come back with the result
     assert review.figures["items"] == ",".join(i for i in GUIDE.item_ids if i in SELECTED)
     assert review.figures["printed_on"] == TODAY.isoformat()
+
+
+def form_page_numbers(result: BuildResult) -> list[int]:
+    """The 申请表's pages of a build: from its bookmark to the next one."""
+    marks = bookmarks(PdfReader(result.pdf))
+    first = next(p for t, p in marks if t.endswith("申请表"))
+    after = next(p for _, p in marks if p > first)
+    return list(range(first, after))
+
+
+def test_the_review_print_leaves_the_application_form_unmarked(
+    pair: tuple[BuildResult, BuildResult, ProjectData],
+) -> None:
+    """五（三）1.: “各区商务部门出具初审意见，并在申请表上加盖区商务部门公章”, and 3.: “网上审核
+    通过后，递交正式装订材料”: the district stamps the 申请表 of the 初审 print, and that very sheet
+    goes into the final packet, so it says nothing of 初审用 / 勿装订 / 非正式递交材料."""
+    review, _, _ = pair
+    pages = form_page_numbers(review)
+    texts = page_texts(review.pdf)
+    assert len(pages) >= 2  # the 申请表 runs over two pages here
+    for n in pages:
+        flat = squeeze(texts[n - 1])
+        assert "初审用" not in flat and "勿装订" not in flat and "非正式" not in flat
+    # the pages before and after it keep the mark
+    assert squeeze(REVIEW_HEADER) in squeeze(texts[pages[0] - 2])
+    assert squeeze(REVIEW_HEADER) in squeeze(texts[pages[-1]])
 
 
 def test_no_gutter_in_the_review_print(pair: tuple[BuildResult, BuildResult, ProjectData]) -> None:

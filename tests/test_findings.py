@@ -189,9 +189,9 @@ def test_missing_required_inputs(guide: Guide, project: Builder) -> None:
             "item.technology_trade.funding_level",
             "item.technology_trade.actual_cost",
             "item.talent_training.course_months",
-            "item.talent_training.trainee_count",
         ]
-    )  # bool flags are "no", not missing; optional inputs and defaulted currencies are fine
+    )  # bool flags are "no", not missing; optional inputs (the typed 培训人数: the roster
+    # counts) and defaulted currencies are fine
     assert all(f.blocking for f in find(found, "item.input.missing"))
 
 

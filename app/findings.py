@@ -32,7 +32,15 @@ from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import company_name_notice
 from app.process import figure_changes, form_figures, stage_reached
-from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
+from app.rules import (
+    Evaluation,
+    cell,
+    currency_choices,
+    document_applies,
+    evaluate,
+    fmt_money,
+    fmt_number,
+)
 
 Severity = Literal["blocking", "warning"]
 LOW_DPI = 150.0
@@ -66,7 +74,8 @@ def required_documents(guide: Guide, project: ProjectData) -> list[tuple[str, st
     """Every (document id, row id) that needs files for the selected items, in packet order.
 
     Shared documents appear once; a proof set stands for its scanned members when no
-    selected item already brings them."""
+    selected item already brings them. A document the guide asks for only with certain rows
+    (``required_when``) is needed only when the project has such rows."""
     needed: list[tuple[str, str | None]] = []
     seen: set[tuple[str, str | None]] = set()
 
@@ -84,15 +93,29 @@ def required_documents(guide: Guide, project: ProjectData) -> list[tuple[str, st
             if doc.kind == "proof_set":
                 assert doc.set is not None
                 for member in guide.document_set(doc.set).documents:
-                    if guide.document(member).needs_files:
+                    m_doc = guide.document(member)
+                    if m_doc.needs_files and document_applies(guide, project, m_doc):
                         add(member, None)
-            elif doc.needs_files and not doc.optional:
+            elif doc.needs_files and not doc.optional and document_applies(guide, project, doc):
                 if doc.per_row:
                     for row in project.rows(item.table or ""):
                         add(doc_id, row.id)
                 else:
                     add(doc_id, None)
     return needed
+
+
+def _selected_document_ids(guide: Guide, project: ProjectData) -> list[str]:
+    """The documents of the selected items, proof sets opened into their members."""
+    out: list[str] = []
+    for item in selected_items(guide, project):
+        for doc_id in item.documents:
+            doc = guide.document(doc_id)
+            if doc.kind == "proof_set" and doc.set is not None:
+                out += guide.document_set(doc.set).documents
+            else:
+                out.append(doc_id)
+    return list(dict.fromkeys(out))
 
 
 def selected_items(guide: Guide, project: ProjectData) -> list[ItemSpec]:
@@ -447,11 +470,12 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                 Finding("document.missing", "blocking", where, f"缺少材料：{who}{doc.title}。")
             )
     needed_set = set(needed)
+    # attached to a document that is optional, or not asked for with the project's rows
+    # (required_when): it goes into the packet all the same
     optional_ok = {
         d
-        for it in selected_items(guide, project)
-        for d in it.documents
-        if guide.document(d).optional
+        for d in _selected_document_ids(guide, project)
+        if guide.document(d).optional or not document_applies(guide, project, guide.document(d))
     }
     if guide.process is not None and guide.process.stamped_form is not None:
         optional_ok.add(guide.process.stamped_form)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from app.guide.model import FieldSpec, Guide, ItemSpec, Measure, Rule, TableSpec
+from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, Measure, Rule, TableSpec
 from app.model import ProjectData, Rate, Row, Value
 
 ZERO = Decimal(0)
@@ -187,6 +187,19 @@ def money_of(
         cur = cell(fields[spec.currency_field], values)
         code = str(cur) if cur else "USD"
     return Decimal(v), code
+
+
+def document_applies(guide: Guide, project: ProjectData, doc: DocumentSpec) -> bool:
+    """True unless the guide asks for ``doc`` only with rows the project does not have
+    (离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单)."""
+    cond = doc.required_when
+    if cond is None:
+        return True
+    table = guide.table(cond.table)
+    return any(
+        all(cell(table.column(col), row.values) == wanted for col, wanted in cond.where)
+        for row in project.rows(cond.table)
+    )
 
 
 def in_period(guide: Guide, value: Value | None) -> bool:

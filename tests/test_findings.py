@@ -349,10 +349,16 @@ ITEM_MISSING = {
 
 
 def two_rows(guide: Guide, item_id: str, row: Callable[..., Row]) -> dict[str, list[Row]]:
+    """Two rows in the item's table; an onshore and an offshore contract in every case (the
+    outsourcing proofs ask for invoices and bank receipts by the contracts there are)."""
+    tables = {"contracts": [row(scope="onshore"), row(scope="offshore")]}
     table = guide.item(item_id).table
-    if table is None:
-        return {}
-    return {table: [row(row_id=f"{item_id}-1"), row(row_id=f"{item_id}-2")]}
+    if table is not None:
+        tables[table] = [row(row_id=f"{item_id}-1"), row(row_id=f"{item_id}-2")]
+    if table == "contracts":
+        for n, scope in ((0, "onshore"), (1, "offshore")):
+            tables[table][n] = row(row_id=f"{item_id}-{n + 1}", scope=scope)
+    return tables
 
 
 def expected_missing(item_id: str) -> list[str]:
@@ -397,12 +403,19 @@ def test_every_document_of_every_item_is_covered(guide: Guide) -> None:
                 members = guide.document_set(doc.set).documents
                 assert {m for m in members if guide.document(m).needs_files} <= listed
             elif doc.needs_files and not doc.optional:
-                assert doc_id in listed
+                assert doc_id in listed, doc_id
                 assert doc.per_row == (f"*{doc_id}" in entries)
 
 
-def test_shared_outsourcing_documents_once_for_both_items(guide: Guide, project: Builder) -> None:
-    p = project("outsourcing_onshore", "outsourcing_offshore", "international_certification")
+def test_shared_outsourcing_documents_once_for_both_items(
+    guide: Guide, project: Builder, contract: Callable[..., Row]
+) -> None:
+    p = project(
+        "outsourcing_onshore",
+        "outsourcing_offshore",
+        "international_certification",
+        tables={"contracts": [contract(600000), contract(600000, "offshore")]},
+    )
     assert missing_documents(validate(guide, p, today=CALM)) == [
         *BASE,
         "document.oso_platform_screenshot",
@@ -430,8 +443,7 @@ def test_attaching_evidence_clears_the_finding(
         "document.credit_record",
         "document.oso_platform_screenshot",
         "document.oso_audit_report",
-        "document.oso_invoices",
-        "document.oso_fx_receipts",
+        # no contracts entered: neither the invoices nor the bank receipts are asked for
         "document.ic_certificate.c2",
         "document.ic_consulting_contract.c1",
         "document.ic_consulting_contract.c2",
@@ -634,7 +646,7 @@ def test_a_complete_project_has_no_findings(
     contract: Callable[..., Row],
     evidence: Callable[..., EvidenceFile],
 ) -> None:
-    p0 = project("outsourcing_offshore")
+    p0 = project("outsourcing_offshore", tables={"contracts": [contract(D(1200000), "offshore")]})
     files = [evidence(doc_id, row_id) for doc_id, row_id in required_documents(guide, p0)]
     p = project(
         "outsourcing_offshore",

@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from app.errors import ManifestError
-from app.findings import Finding, validate
+from app.findings import Finding, required_documents, validate
 from app.guide import Guide
 from app.manifest import load_manifest, manifest_dict
-from app.model import ProjectData, Rate, Row
+from app.model import EvidenceFile, ProjectData, Rate, Row
+from app.packet.plan import make_plan
+from app.packet.plan_model import BuildOptions
 from app.rules import evaluate
 
 Builder = Callable[..., ProjectData]
@@ -33,24 +35,68 @@ def missing(findings: list[Finding]) -> set[str]:
 # -- the outsourcing proof set -----------------------------------------------------------------
 
 
-def test_certification_alone_asks_for_invoices_and_bank_receipts(
-    guide: Guide, project: Builder, row: Callable[..., Row]
+INVOICES, RECEIPTS = "document.oso_invoices", "document.oso_fx_receipts"
+NO_CONTRACT_FINDINGS = (INVOICES, RECEIPTS)
+
+
+@pytest.mark.parametrize(
+    ("items", "scopes", "asked"),
+    [
+        # an offshore-only company applying for （六） alone, or for （二）2.+（六）
+        (("international_certification",), ("offshore",), {RECEIPTS}),
+        (("outsourcing_offshore", "international_certification"), ("offshore",), {RECEIPTS}),
+        # an onshore-only company applying for （七）1.
+        (("talent_introduction",), ("onshore",), {INVOICES}),
+        (("talent_introduction",), ("onshore", "offshore"), {INVOICES, RECEIPTS}),
+        (("international_certification",), ("onshore", "offshore"), {INVOICES, RECEIPTS}),
+    ],
+)
+def test_the_outsourcing_proofs_ask_for_invoices_and_receipts_by_the_contracts(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    contract: Callable[..., Row],
+    items: tuple[str, ...],
+    scopes: tuple[str, ...],
+    asked: set[str],
 ) -> None:
-    """（六）国际认证: “企业2018年度服务外包执行金额相关证明文件（参照第2点）”; point 2 lists
-    “税务局出具的发票及汇总清单” (在岸) and “银行出具的收汇凭证” (离岸)."""
-    p = project("international_certification", tables={"certifications": [row(name="CMMI")]})
+    """四（二）2.: “离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单”,
+    and （六）/（七）1.: “参照第2点‘服务外包’准备企业2018年度服务外包执行金额相关证明文件”: the
+    invoices only with onshore contracts, the bank receipts only with offshore ones."""
+    p = project(
+        *items,
+        tables={
+            "contracts": [contract(800000, scope) for scope in scopes],
+            "certifications": [row(name="CMMI")],
+            "persons": [row(name="王五")],
+        },
+    )
     gone = missing(validate(guide, p, today=CALM))
-    assert {"document.oso_invoices", "document.oso_fx_receipts"} <= gone
+    assert {w for w in gone if w in NO_CONTRACT_FINDINGS} == asked
     assert {"document.oso_contracts", "document.oso_audit_report"} <= gone
+    assert {
+        d for d, _ in required_documents(guide, p) if f"document.{d}" in NO_CONTRACT_FINDINGS
+    } == {a.removeprefix("document.") for a in asked}
 
 
-def test_talent_alone_asks_for_invoices_and_bank_receipts(
-    guide: Guide, project: Builder, row: Callable[..., Row]
+def test_a_document_not_asked_for_leaves_no_gap_in_the_packet(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    contract: Callable[..., Row],
+    evidence: Callable[..., EvidenceFile],
 ) -> None:
-    """（七）1.人才引进: “企业2018年度服务外包执行金额相关证明文件（参照第2点）”."""
-    p = project("talent_introduction", tables={"persons": [row(name="王五")]})
-    gone = missing(validate(guide, p, today=CALM))
-    assert {"document.oso_invoices", "document.oso_fx_receipts"} <= gone
+    """The same rule in the packet: an offshore-only company's （六） has no 【缺】 page for the
+    invoices (the guide asks for none), and invoices attached all the same are kept and bound."""
+    tables = {"contracts": [contract(1200000, "offshore")], "certifications": [row(name="CMMI")]}
+    p = project("international_certification", tables=tables)
+    plan = make_plan(guide, p, None, BuildOptions(), {})
+    assert "oso_invoices" not in {e.document_id for e in plan.entries}
+    assert "oso_fx_receipts" in {e.document_id for e in plan.entries}
+    q = project("international_certification", tables=tables, evidence=[evidence("oso_invoices")])
+    plan = make_plan(guide, q, None, BuildOptions(), {})
+    assert "oso_invoices" in {e.document_id for e in plan.entries}
+    assert not [f for f in validate(guide, q, today=CALM) if f.code == "evidence.unused"]
 
 
 def test_proof_set_is_the_whole_of_point_two(guide: Guide) -> None:

@@ -11,9 +11,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from app.findings import validate
 from app.guide import Guide
 from app.model import ProjectData, Row
-from app.findings import validate
 from app.rules import evaluate
 from tests.rules_support import CJK, ZERO, Builder, assert_not_eligible, result, sts
 

@@ -29,6 +29,7 @@ from app.guide.parts import (
     field_spec,
     item_of,
     measure_of,
+    required_when_of,
 )
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
@@ -135,6 +136,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
             headings=n.str_list("headings", required=False),
             signatures=n.str_list("signatures", required=False),
             note=n.text("note", required=False),
+            required_when=required_when_of(n, table_by_id),
         )
         if kind == "generated":
             gen = doc.generator

@@ -171,6 +171,15 @@ class CheckTotal:
 
 
 @dataclass(frozen=True)
+class RowsPresent:
+    """A document's requirement condition: the project has a row of ``table`` matching every
+    (column, value) of ``where`` (any row when empty)."""
+
+    table: str
+    where: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     id: str
     title: str
@@ -184,6 +193,8 @@ class DocumentSpec:
     headings: tuple[str, ...] = ()  # narrative: the template's headings
     signatures: tuple[str, ...] = ()  # signatures / seals the document needs
     note: str = ""
+    # asked for only when the project has such rows (离岸业务需提供…；在岸业务需提供…)
+    required_when: RowsPresent | None = None
 
     @property
     def needs_files(self) -> bool:

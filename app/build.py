@@ -21,7 +21,7 @@ from typing import Protocol
 from reportlab.platypus.doctemplate import LayoutError
 
 from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.findings import Finding, blocking, validate
+from app.findings import Finding, blocking, blocking_for, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import ProjectData
@@ -198,11 +198,7 @@ def build(
     findings = validate(guide, data, evaluation, today=today)
     # The stamped form concerns the bound packet only: a 初审 print is what gets stamped, and
     # the online folder says itself when the scan is missing.
-    gate = [
-        f
-        for f in blocking(findings)
-        if not (options.stage != "final" and f.code.startswith("process."))
-    ]
+    gate = blocking_for(findings, options.stage)
     if gate and not options.draft:
         raise BlockedError(findings)
     draft = options.draft

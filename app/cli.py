@@ -22,7 +22,7 @@ from typing import Any, Literal, NoReturn, TextIO
 
 from app.about import command_name
 from app.errors import AppError, IntakeError
-from app.findings import Finding, damaged_evidence_findings, validate
+from app.findings import Finding, blocking_for, damaged_evidence_findings, validate
 from app.guide import guide_by_id
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
@@ -454,7 +454,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"  {p}\n")
     for w in result.warnings:
         out.write(f"  提醒：{w}\n")
-    return EXIT_BLOCKING if any(f.blocking for f in result.findings) else EXIT_OK
+    return EXIT_BLOCKING if blocking_for(result.findings, result.stage) else EXIT_OK
 
 
 def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

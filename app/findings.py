@@ -65,6 +65,19 @@ def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocking]
 
 
+PROCESS_PREFIX = "process."
+"""Findings about the district-stamped 申请表: they concern the bound (final) packet only."""
+
+
+def blocking_for(findings: Iterable[Finding], stage: str) -> list[Finding]:
+    """The findings that refuse a build of ``stage`` ("review", "final", "online"): the
+    stamped form's findings refuse only the final packet (a 初审 print is what gets stamped,
+    and may always be rebuilt; the online folder says itself when the scan is missing)."""
+    return [
+        f for f in blocking(findings) if stage == "final" or not f.code.startswith(PROCESS_PREFIX)
+    ]
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Blocking first, otherwise in the order produced (company, items, documents...)."""
     return sorted(findings, key=lambda f: 0 if f.blocking else 1)
@@ -166,14 +179,17 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
     if project.review_figures and (attached or handed_in):
         changes = figure_changes(guide, project.review_figures, form_figures(guide, project, ev))
         if changes:
+            # Blocking: the bound packet would carry a stamped form that no longer matches it
+            # (the build refuses only the final packet; the 初审 print may be rebuilt).
             out.append(
                 Finding(
                     "process.stamped_form_stale",
-                    "warning",
+                    "blocking",
                     where,
-                    "区商务部门盖章的申请表与现在的申报材料不再一致："
+                    "初审打印后申请表的项目或金额有改动，区商务部门盖章的申请表与现在的申报材料不再一致："
                     + "；".join(changes)
-                    + "。请恢复初审时的数据，或向区商务部门说明并重新盖章。",
+                    + "。在此之前不能生成正式装订材料。两种办法：一是重新生成初审材料，交区商务部门"
+                    "重新审核盖章；二是撤销上述改动，恢复到初审时的数据。",
                 )
             )
     return out

@@ -197,7 +197,11 @@ def test_a_final_build_without_the_stamped_form_warns_then_blocks(tmp_path: Path
     assert not [f for f in validate(GUIDE, stamped, today=TODAY) if f.code.startswith("process.")]
 
 
-def test_a_change_after_the_stamp_is_said_plainly(tmp_path: Path) -> None:
+def test_a_change_after_the_stamp_blocks_the_final_packet_only(tmp_path: Path) -> None:
+    """五（三）1.–3.: “各区商务部门出具初审意见，并在申请表上加盖区商务部门公章”, then
+    “网上审核通过后，递交正式装订材料”: the bound packet carries the stamped 申请表, so an item
+    or amount changed after the 初审 print blocks the final packet, naming each change and the
+    two ways out; the 初审 print itself may still be rebuilt."""
     data = project(SELECTED)
     src = MemorySource(data)
     review = build(src, tmp_path / "r", BuildOptions(stage="review"), today=TODAY)
@@ -215,12 +219,25 @@ def test_a_change_after_the_stamp_is_said_plainly(tmp_path: Path) -> None:
     (stale,) = [
         f for f in validate(GUIDE, changed, today=TODAY) if f.code == "process.stamped_form_stale"
     ]
-    assert not stale.blocking
+    assert stale.blocking and stale.where == f"document.{STAMPED}"
     assert "不再一致" in stale.message
-    final = build(source(changed), tmp_path / "f", BuildOptions(), today=TODAY)
-    assert stale.message in final.warnings  # said with the result of the final build too
     assert "取消了申报项目“（二）1.服务外包在岸业务”" in stale.message
     assert "1,000.00 元" in stale.message
+    assert "重新审核盖章" in stale.message and "撤销上述改动" in stale.message  # the two ways out
+    with pytest.raises(BlockedError) as blocked:
+        build(source(changed), tmp_path / "f", BuildOptions(), today=TODAY)
+    assert stale in blocked.value.findings
+    # a draft of the final packet still says it with its result
+    draft = build(source(changed), tmp_path / "d", BuildOptions(draft=True), today=TODAY)
+    assert draft.draft and stale.message in draft.warnings
+    # the 初审 print may be rebuilt (that is the way to a new stamp)
+    again = build(source(changed), tmp_path / "r2", BuildOptions(stage="review"), today=TODAY)
+    assert not again.draft and again.figures["items"] == "export_credit_insurance"
+    # undoing the change clears it
+    undone = dataclasses.replace(changed, requested={}, selected=stamped.selected)
+    assert not [
+        f for f in validate(GUIDE, undone, today=TODAY) if f.code == "process.stamped_form_stale"
+    ]
 
 
 def test_cli_review_stage_defaults_and_records_the_figures(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from app.findings import blocking_for
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import stage_reached
 from widgets import errors
@@ -262,10 +263,8 @@ class OutputPage(Page):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
-        blockers = sum(1 for f in self.session.findings if f.blocking)
-        others = sum(
-            1 for f in self.session.findings if f.blocking and not f.code.startswith("process.")
-        )
+        blockers = len(blocking_for(self.session.findings, "review" if review else "final"))
+        others = len(blocking_for(self.session.findings, "online"))
         self.online_button.setEnabled(others == 0 and self.task is None)
         if blockers:
             self.state.setText(
@@ -312,8 +311,9 @@ class OutputPage(Page):
             return
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
-        draft = any(f.blocking for f in self.session.findings)
         review = self.build_stage() == "review"
+        # a 初审 print may be rebuilt whatever the stamped form's findings say
+        draft = bool(blocking_for(self.session.findings, "review" if review else "final"))
         duplex = False if review else self.duplex.isChecked()
         gutter_mm = self.gutter.value()
         repeat_shared = self.repeat.isChecked()

@@ -31,7 +31,7 @@ from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import company_name_notice
-from app.process import figure_changes, form_figures, stage_reached
+from app.process import figure_changes, form_figures, missed_text, stage_reached
 from app.rules import (
     Evaluation,
     cell,
@@ -562,14 +562,8 @@ def _deadlines(guide: Guide, today: dt.date) -> list[Finding]:
     for d in guide.deadlines:
         days = (d.date - today).days
         if days < 0:
-            out.append(
-                Finding(
-                    "deadline.passed",
-                    "warning",
-                    f"deadline.{d.id}",
-                    f"{d.title}（{d.date.isoformat()}）已过，请向区商务部门或行业协会确认是否仍可受理。",
-                )
-            )
+            # what a missed date means is the guide's to say (its deadline's ``missed``)
+            out.append(Finding("deadline.passed", "warning", f"deadline.{d.id}", missed_text(d)))
         elif days <= 7:
             out.append(
                 Finding(

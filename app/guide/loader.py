@@ -233,6 +233,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 date=n.date("date"),
                 title=n.text("title"),
                 detail=n.text("detail", required=False),
+                missed=n.text("missed", required=False),
             )
         )
         n.done()

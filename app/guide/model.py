@@ -103,6 +103,7 @@ class Deadline:
     date: dt.date
     title: str
     detail: str = ""
+    missed: str = ""  # what the guide says of missing it (逾期不予受理…); "" = it says nothing
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ class Stage:
     title: str
     next: str  # the next step, one sentence
     deadline: str | None = None  # a Deadline id: by when
-    lead_days: bool = False  # the hand-in is due ``review_lead_days`` before the deadline
+    lead_days: bool = False  # the program suggests handing in ``review_lead_days`` before
     places: tuple[str, ...] = ()  # Place ids: where
     bring: tuple[str, ...] = ()  # what to bring
     originals: bool = False  # bring the originals of the originals checklist too

@@ -38,8 +38,9 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
     assert panel.isVisibleTo(window)
     assert panel.stage_label.text() == "当前阶段：初审未交"
     text = panel.next_label.text()
-    assert "勿装订" in text and "2019年2月8日前（还有 5 天）" in text
-    assert "建议至少提前 10 天递交" in text  # the lead-time warning
+    assert "勿装订" in text and "2019年2月18日前（还有 15 天）" in text  # the guide's date
+    assert "2019年2月8日前递交（本程序的建议" in text  # ours, labelled as such
+    assert "建议至少提前 10 天递交" in text  # the lead-time advice
     assert "珠海市高新区哈工大经济港科创楼1楼1106室" in text and "13622965527" in text
 
     # The company handed the copies in on 2 February.
@@ -75,7 +76,7 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     session = window.session
     assert session is not None
     assert output.stage_panel.isVisibleTo(window)
-    assert "还有 5 天" in output.stage_panel.next_label.text()
+    assert "还有 15 天" in output.stage_panel.next_label.text()
     # Before the review: the 初审 print, unbound (no gutter, no duplex to choose).
     assert output.review_radio.isChecked() and not output.final_radio.isChecked()
     assert not output.duplex.isEnabled() and not output.gutter.isEnabled()

@@ -63,7 +63,7 @@ class OutputPage(Page):
         use = QGroupBox("生成哪一份")
         ul = QVBoxLayout(use)
         self.review_radio = QRadioButton(
-            "初审材料：一式两份，勿装订，交区商务部门或行业协会（无装订边、单面，每页页眉注明“初审用”）"
+            "初审材料：一式两份，勿装订，交区商务部门或行业协会（无装订边、单面，申请表以外的各页页眉注明“初审用”）"
         )
         self.review_radio.setObjectName("stage_review")
         self.final_radio = QRadioButton(

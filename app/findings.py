@@ -26,7 +26,13 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Literal
 
-from app.company import check_credit_code, check_district, check_email, check_phone
+from app.company import (
+    check_credit_code,
+    check_district,
+    check_email,
+    check_phone,
+    split_other_district,
+)
 from app.duplicates import duplicate_groups, key_label, same_files
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
@@ -241,10 +247,16 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    msg = check_district(c.district, guide.districts, guide.district_other)
+    msg = check_district(
+        c.district, guide.districts, guide.district_other, guide.districts_from_guide
+    )
     if msg:
         code = "company.district.missing" if not c.district else "company.district.unknown"
-        out.append(Finding(code, "blocking", "company.district", msg))
+        # refused only by a list the guide itself gives; a name outside the program's own
+        # list (the 2019 guide lists no districts) is for the clerk to check
+        unnamed_other = split_other_district(c.district, guide.district_other) == ""
+        refused = not c.district or guide.districts_from_guide or unnamed_other
+        out.append(Finding(code, "blocking" if refused else "warning", "company.district", msg))
     if guide.conditions and not project.declaration_confirmed:
         out.append(
             Finding(

@@ -93,22 +93,37 @@ def test_valid_code_built_with_the_check_char(
 
 
 @pytest.mark.parametrize(
-    ("district", "finding"),
+    ("district", "finding", "severity"),
     [
-        ("", "company.district.missing"),
-        ("珠海市", "company.district.unknown"),
-        ("香州区", "company.district.unknown"),
+        ("", "company.district.missing", "blocking"),
+        ("其他：", "company.district.unknown", "blocking"),  # 其他 without its name
+        ("珠海市", "company.district.unknown", "warning"),
+        ("香州区", "company.district.unknown", "warning"),
     ],
 )
-def test_district_must_be_one_of_the_guide(
+def test_a_district_outside_our_list_is_checked_not_refused(
     guide: Guide,
     project: Builder,
     company: Callable[..., Company],
     district: str,
     finding: str,
+    severity: str,
 ) -> None:
+    """一（一）: “依法在我市注册登记……的企业或社会团体”, and the notice: “请各区（经济功能区）商务
+    主管部门积极组织”: the guide lists no districts, so the program's list is not the guide's
+    and a name outside it is for the clerk to check, never refused in the guide's name."""
     found = company_findings(guide, project, company(district=district))
-    assert codes(found) == [finding] and found[0].blocking
+    assert codes(found) == [finding] and found[0].severity == severity
+    assert "申报指南列出" not in found[0].message
+
+
+def test_a_guide_that_lists_its_districts_refuses_others(
+    guide: Guide, project: Builder, company: Callable[..., Company]
+) -> None:
+    listed = replace(guide, districts_from_guide=True)
+    found = validate(listed, project("culture_translation", company=company(district="珠海市")))
+    (f,) = [x for x in found if x.where == "company.district"]
+    assert f.blocking and "不在申报指南列出的区中" in f.message
 
 
 @pytest.mark.parametrize(

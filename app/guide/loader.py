@@ -262,6 +262,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         period_end=period_end,
         districts=root.str_list("districts"),
         district_other=root.text("district_other", required=False),
+        districts_from_guide=root.flag("districts_from_guide"),
         deadlines=tuple(deadlines),
         conditions=tuple(conditions),
         currencies=tuple(currencies),

@@ -261,6 +261,7 @@ class Guide:
     declaration: str = ""
     notes: tuple[str, ...] = ()
     district_other: str = ""  # label of a free-named district ("其他"); "" when not allowed
+    districts_from_guide: bool = False  # the guide itself lists the districts (else ours)
     source: str = ""  # the file it was loaded from
     process: Process | None = None  # the submission process, when the guide file has one
 

@@ -243,7 +243,9 @@ class CompanyPage(Page):
             self.district_other.setVisible(combo.currentData() == OTHER)
             guide = self.session.guide
             if split_other_district(value, guide.district_other) is not None:
-                msg = check_district(value, guide.districts, guide.district_other)
+                msg = check_district(
+                    value, guide.districts, guide.district_other, guide.districts_from_guide
+                )
         elif fid == "name" and value:
             msg = company_name_notice(value)
         label = self.messages[fid]

@@ -543,17 +543,31 @@ def _duplicates(guide: Guide, project: ProjectData) -> list[Finding]:
             first = group[0]
             label = cell(table.column(table.row_label), rows[first].values) or f"第{first + 1}行"
             for n in group[1:]:
-                out.append(
-                    Finding(
-                        "table.row.duplicate",
-                        "blocking",
-                        f"table.{table.id}.{rows[n].id}",
-                        f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
-                        f"（{key_label(table)}相同）：同一类型项目不可重复申报，同一份合同、"
-                        "同一人、同一证书或同一笔费用只能填写一次，否则会被重复计入金额和汇总表。"
-                        "请删除多余的一行（如确为不同的记录，请修改以示区分）。",
+                where = f"table.{table.id}.{rows[n].id}"
+                if table.duplicate_blocks:  # the key is an identity: the same thing twice
+                    out.append(
+                        Finding(
+                            "table.row.duplicate",
+                            "blocking",
+                            where,
+                            f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
+                            f"（{key_label(table)}相同）：同一人、同一证书或同一笔费用只能填写"
+                            "一次，否则会被重复计入金额和汇总表。请删除多余的一行"
+                            "（如确为不同的记录，请修改以示区分）。",
+                        )
                     )
-                )
+                else:  # alike, possibly distinct (a renewed contract): the clerk checks
+                    out.append(
+                        Finding(
+                            "table.row.duplicate",
+                            "warning",
+                            where,
+                            f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）的"
+                            f"{key_label(table)}相同：如是同一条记录填了两次，请删除多余的一行"
+                            "（否则会重复计入金额和汇总表）；如确为不同的记录（例如续签的同名"
+                            "合同），核对无误后可不处理本提醒。",
+                        )
+                    )
     for files in same_files(project.evidence):
         titles = "、".join(dict.fromkeys(f"“{guide.document(f.document_id).title}”" for f in files))
         for f in files[1:]:

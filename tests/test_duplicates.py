@@ -46,16 +46,19 @@ def test_incoming_rows_against_the_table_and_each_other(guide: Guide) -> None:
     assert dup.count == 2
 
 
-def test_a_contract_entered_twice_is_blocking_and_names_both_rows(
+def test_a_contract_entered_twice_is_a_warning_that_names_both_rows(
     guide: Guide, project: Builder, contract: Callable[..., Row]
 ) -> None:
+    """Same name, client and amount may be a renewed contract: the guide does not make it an
+    error, so the clerk is told and checks (no block, no renaming of real contracts)."""
     first = contract(D("1100000"), name="跨境电商平台运营合同")
     again = replace(contract(D("1100000"), name="跨境电商平台运营合同"), id="again")
     other = contract(D("5000"))
     p = project("outsourcing_onshore", tables={"contracts": [first, other, again]})
     [dup] = find(validate(guide, p, today=CALM), "table.row.duplicate")
-    assert dup.blocking and dup.where == "table.contracts.again"
-    assert "第3行与第1行（跨境电商平台运营合同）重复" in dup.message
+    assert not dup.blocking and dup.where == "table.contracts.again"
+    assert "续签" in dup.message and "不可重复申报" not in dup.message
+    assert "第3行与第1行（跨境电商平台运营合同）" in dup.message
     assert "合同名称、发包方、合同金额" in dup.message
 
 

@@ -113,6 +113,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 row_label=row_label,
                 columns=cols,
                 duplicate_key=duplicate_key,
+                duplicate_blocks=n.flag("duplicate_blocks"),
             )
         )
         n.done()

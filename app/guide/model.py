@@ -75,6 +75,10 @@ class TableSpec:
     # Columns that together identify a row: two rows agreeing on all of them (none empty) are
     # the same contract / person / certificate entered twice.
     duplicate_key: tuple[str, ...] = ()
+    # Rows alike there are refused (the key is an identity: an ID number, a certificate
+    # number); otherwise (e.g. a contract's name, client and amount, which a renewed contract
+    # may share) they are a warning the clerk checks.
+    duplicate_blocks: bool = False
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)

@@ -40,6 +40,7 @@ from app.outputs import company_name_notice
 from app.process import figure_changes, form_figures, missed_text, stage_reached
 from app.rules import (
     Evaluation,
+    Rates,
     cell,
     currency_choices,
     document_applies,
@@ -201,10 +202,38 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
     return out
 
 
+def used_currencies(guide: Guide, project: ProjectData) -> list[str]:
+    """Every currency the selected items' figures are given in (rows and inputs)."""
+    codes: list[str] = []
+    tables = {it.table for it in selected_items(guide, project) if it.table}
+    for table in guide.tables:
+        if table.id not in tables:
+            continue
+        for col in table.columns:
+            if col.type == "currency":
+                codes += [str(cell(col, r.values) or "") for r in project.rows(table.id)]
+    for it in selected_items(guide, project):
+        values = project.item_inputs(it.id)
+        codes += [str(cell(f, values) or "") for f in it.inputs if f.type == "currency"]
+    return [c for c in dict.fromkeys(codes) if c]
+
+
 def _rates(guide: Guide, project: ProjectData) -> list[Finding]:
-    """A project rate far from the guide's default is most likely written the other way round
-    (0.1457 for “1 美元 = ? 人民币”): say how the table writes it."""
+    """The program's default rates in use, to be checked against the published table (said
+    here, before the build: the submitted tables carry no program note); and a project rate far
+    from the guide's default, most likely written the other way round (0.1457 for “1 美元 = ?
+    人民币”): say how the table writes it."""
     out: list[Finding] = []
+    note = Rates(guide, project.rates).default_note(used_currencies(guide, project))
+    if note:
+        out.append(
+            Finding(
+                "rate.default",
+                "warning",
+                "rates",
+                f"折合美元将按以下折算率计算：{note}。如与公布的折算率表不同，请在“汇率”中改正。",
+            )
+        )
     for code, rate in project.rates.items():
         try:
             cur = guide.currency(code)

@@ -80,20 +80,24 @@ class Rates:
         return code not in self._own
 
     def summary(self, codes: Iterable[str]) -> str:
-        """The rates used for ``codes``, saying which are the program's defaults (to be checked
-        against SAFE's published table) and which the user entered. Empty when none applies."""
-        used = [c for c in dict.fromkeys(codes) if c != "USD" and self.known(c)]
-        default = [self.describe(c) for c in used if self.is_default(c)]
-        own = [self.describe(c) for c in used if not self.is_default(c)]
-        parts = []
-        if default:
-            parts.append(
-                "、".join(default) + f"（程序默认值，须与国家外汇管理局公布的{self._year}年末"
-                "《各种货币对美元折算率表》核对）"
-            )
-        if own:
-            parts.append("、".join(own) + "（本项目填写）")
-        return "；".join(parts)
+        """The rates used for ``codes`` as the table quotes them, for the submitted tables:
+        “1 美元 = 6.8632 人民币、…” (no program note: that the defaults are to be checked is
+        said before the build, :meth:`default_note`). Empty when none applies."""
+        return "、".join(self.describe(c) for c in self._used(codes))
+
+    def default_note(self, codes: Iterable[str]) -> str:
+        """The program's default rates among ``codes``, said as such with where to check
+        them; empty when every rate used is the project's own."""
+        default = [self.describe(c) for c in self._used(codes) if self.is_default(c)]
+        if not default:
+            return ""
+        return (
+            "、".join(default) + f"（程序默认值，须与国家外汇管理局公布的{self._year}年末"
+            "《各种货币对美元折算率表》核对）"
+        )
+
+    def _used(self, codes: Iterable[str]) -> list[str]:
+        return [c for c in dict.fromkeys(codes) if c != "USD" and self.known(c)]
 
     def rate(self, code: str) -> Rate:
         """The rate used for ``code``; KeyError for a currency nobody gave a rate for."""

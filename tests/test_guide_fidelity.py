@@ -349,11 +349,13 @@ def test_february_18_is_when_the_district_must_have_finished(guide: Guide) -> No
     assert "完成初审" in d.title and "提前递交" in d.detail
 
 
-def test_the_excel_file_says_which_rates_are_defaults_to_check(
+def test_the_default_rates_are_said_before_the_build_not_in_the_submitted_tables(
     guide: Guide, project: Builder, contract: Callable[..., Row], tmp_path: Path
 ) -> None:
-    """The guide names SAFE's published table; the program's figures are reconstructions: the
-    Excel file says so, and names a rate the user entered as the user's."""
+    """四（二）3.: “折算率使用国家外汇管理局公布的2018年度末《各种货币对美元折算率表》汇率”: the
+    program's figures are reconstructions, so the check says which rates are its defaults, to
+    be checked against that table, before the build; the Excel file, handed in with the packet
+    (三.“材料中的所有表格需提供EXCEL格式的电子文件”), names the rates used and no program note."""
     import openpyxl
 
     from app.workbook import write_workbook
@@ -365,12 +367,19 @@ def test_the_excel_file_says_which_rates_are_defaults_to_check(
         tables={"contracts": rows},
         rates={"EUR": Rate(Decimal("1.1400"), "usd_per")},
     )
+    (note,) = [f for f in validate(guide, p, today=CALM) if f.code == "rate.default"]
+    assert note.severity == "warning" and note.where == "rates"
+    assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in note.message
+    assert "欧元" not in note.message  # the project's own rate is not a default
     path = tmp_path / "表.xlsx"
     write_workbook(path, guide, p, evaluate(guide, p), [])
     ws = openpyxl.load_workbook(path)["2018年度服务外包执行情况汇总表"]
     subtitle = str(ws.cell(2, 1).value)
-    assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in subtitle
-    assert "1 欧元 = 1.1400 美元（本项目填写）" in subtitle
+    assert "1 美元 = 6.8632 人民币" in subtitle and "1 欧元 = 1.1400 美元" in subtitle
+    assert "程序默认值" not in subtitle and "本项目填写" not in subtitle
+    # every rate the project's own: nothing to check
+    own = replace(p, rates={**p.rates, "CNY": Rate(Decimal("6.8632"), "per_usd")})
+    assert not [f for f in validate(guide, own, today=CALM) if f.code == "rate.default"]
 
 
 @pytest.mark.parametrize(

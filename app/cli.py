@@ -491,7 +491,8 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return EXIT_BLOCKING
     out.write(
         f"已生成网上申报文件夹：{result.folder}\n"
-        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}）、"
+        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}："
+        "本程序的默认上限，请以平台实际要求为准）、"
         f"{result.workbook.name}、{result.table_pdf.name}、{result.notes.name}\n"
     )
     for r in result.reductions:

@@ -137,7 +137,8 @@ class OutputPage(Page):
         self.online_button.setObjectName("online_button")
         self.online_button.setMinimumHeight(36)
         self.online_button.setToolTip(
-            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过平台的大小限制）、"
+            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过本程序默认的大小上限，"
+            "不是平台公布的限制，请以平台实际要求为准）、"
             "Excel 文件和对照表"
         )
         self.online_button.clicked.connect(self.start_online)
@@ -381,8 +382,9 @@ class OutputPage(Page):
         self.progress_label.setText("")
         lines = [
             f"网上申报文件夹已生成：{result.folder}",
-            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}，"
-            f"请以平台实际要求为准）、{result.workbook.name}、{result.table_pdf.name}、"
+            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}："
+            f"本程序的默认上限，请以平台实际要求为准）、{result.workbook.name}、"
+            f"{result.table_pdf.name}、"
             f"{result.notes.name}",
         ]
         for r in result.reductions:
@@ -390,7 +392,7 @@ class OutputPage(Page):
                 f"已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）"
             )
         for name in result.too_large:
-            lines.append(f"仍超过大小限制：{name}，请拆分后上传")
+            lines.append(f"仍超过本程序默认的大小上限：{name}，建议拆分后上传")
         for w in result.warnings:
             lines.append(f"提醒：{w}")
         self.result_label.setText("\n".join(lines))

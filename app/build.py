@@ -230,7 +230,8 @@ def build(
     ):
         warnings.append(
             f"尚未附上“{stamped_title}”：本材料中的申请表未经区商务部门盖章。"
-            f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
+            f"正式装订材料中的申请表须为区商务部门盖章的原件：请附上其扫描件后重新生成，"
+            f"装订时换入盖章原件。"
         )
 
     check_output_paths(out_dir, _output_names(guide, data, out_dir, pdf_name, xlsx_name))

@@ -107,8 +107,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--stage",
         choices=("review", "final"),
         default="final",
-        help="review：初审材料（不装订：无装订边、无双面空白页，页眉注明“初审用”）；"
-        "final：正式装订材料（默认，申请表用区商务部门盖章的扫描件）",
+        help="review：初审材料（不装订：无装订边、无双面空白页，申请表以外的页眉注明“初审用”）；"
+        "final：正式装订材料（默认；申请表为区商务部门盖章的原件，PDF 中该处放其扫描件，"
+        "装订时换入原件）",
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")

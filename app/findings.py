@@ -177,8 +177,8 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
                 "process.stamped_form_missing",
                 "blocking",
                 where,
-                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的那份。请扫描盖章的申请表，"
-                f"附在“{doc.title}”中（或改回阶段后生成初审材料）。",
+                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的原件。请扫描盖章的申请表，"
+                f"附在“{doc.title}”中（PDF 中该处放扫描件，装订时换入原件；或改回阶段后生成初审材料）。",
             )
         )
     # the 初审 copies were handed in: the stage after the first one was reached

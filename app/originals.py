@@ -35,7 +35,9 @@ BRING_ORIGINAL = "携带原件核对"
 # The packet goes in two copies (一式两份, the cover's 正本 / 副本) but there is one original.
 ORIGINAL_INSIDE = "原件装入正本；副本放复印件，注明“原件见正本”"
 BASE_SECTION = "基本材料"
-STAMPED_INSIDE = "区商务部门盖章的申请表原件装入正式装订材料（替换未盖章的申请表）"
+# One story with the 输出 page and the build: the bound packet holds the stamped original; the
+# PDF holds its scan in that place (for the page numbers and the online declaration).
+STAMPED_INSIDE = "区商务部门盖章的申请表原件装入正式装订材料（替换该处打印的扫描件）"
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     assert output.review_radio.isChecked() and not output.final_radio.isChecked()
     assert not output.duplex.isEnabled() and not output.gutter.isEnabled()
     assert output.build_button.text() == "生成初审材料"
+    # one story with the originals checklist: the stamped original is bound, its scan in the PDF
+    assert "申请表为区商务部门盖章的原件" in output.final_radio.text()
+    assert "申请表以外" in output.review_radio.text()  # the 申请表 carries no 初审用 mark
 
     out_dir = tmp_path / "输出"
     output.out_edit.setText(str(out_dir))

@@ -67,7 +67,8 @@ class OutputPage(Page):
         )
         self.review_radio.setObjectName("stage_review")
         self.final_radio = QRadioButton(
-            "正式装订材料：一式两份，装订成册，交行业协会（申请表用区商务部门盖章的扫描件）"
+            "正式装订材料：一式两份，装订成册，交行业协会（申请表为区商务部门盖章的原件："
+            "PDF 中该处放其扫描件，装订时换入原件）"
         )
         self.final_radio.setObjectName("stage_final")
         for r in (self.review_radio, self.final_radio):

@@ -21,11 +21,10 @@ about, so the wizard can take the user there:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
 
+from app.claims import duplicate_findings
 from app.company import (
     check_credit_code,
     check_district,
@@ -33,7 +32,14 @@ from app.company import (
     check_phone,
     split_other_district,
 )
-from app.duplicates import duplicate_groups, key_label, same_files
+
+# Re-exported: callers keep importing these from app.findings.
+from app.finding_model import PROCESS_PREFIX as PROCESS_PREFIX
+from app.finding_model import Finding as Finding
+from app.finding_model import Severity as Severity
+from app.finding_model import blocking as blocking
+from app.finding_model import blocking_for as blocking_for
+from app.finding_model import sort_findings as sort_findings
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import company_name_notice
@@ -49,45 +55,7 @@ from app.rules import (
     fmt_number,
 )
 
-Severity = Literal["blocking", "warning"]
 LOW_DPI = 150.0
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: Severity
-    where: str
-    message: str
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "blocking"
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.blocking]
-
-
-PROCESS_PREFIX = "process."
-"""Findings about the district-stamped 申请表: they concern the bound (final) packet only."""
-
-
-def blocking_for(findings: Iterable[Finding], stage: str) -> list[Finding]:
-    """The findings that refuse a build of ``stage`` ("review", "final", "online"): the
-    stamped form's findings refuse only the final packet (a 初审 print is what gets stamped,
-    and may always be rebuilt; the online folder says itself when the scan is missing)."""
-    return [
-        f for f in blocking(findings) if stage == "final" or not f.code.startswith(PROCESS_PREFIX)
-    ]
-
-
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Blocking first, otherwise in the order produced (company, items, documents...)."""
-    return sorted(findings, key=lambda f: 0 if f.blocking else 1)
 
 
 def required_documents(guide: Guide, project: ProjectData) -> list[tuple[str, str | None]]:
@@ -154,7 +122,7 @@ def validate(
     out += _items(guide, project, ev)
     out += _tables(guide, project)
     out += _documents(guide, project)
-    out += _duplicates(guide, project)
+    out += duplicate_findings(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     out += process_findings(guide, project, ev)
     out += _rates(guide, project)
@@ -555,58 +523,6 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                     "warning",
                     f"evidence.{f.id}",
                     f"文件“{f.name}”第{pages}页分辨率低于{int(LOW_DPI)} dpi，打印可能不清晰，建议重新扫描（300 dpi）。",
-                )
-            )
-    return out
-
-
-def _duplicates(guide: Guide, project: ProjectData) -> list[Finding]:
-    """Rows entered twice (they would count twice) and the same file attached twice."""
-    out: list[Finding] = []
-    used = {it.table for it in selected_items(guide, project) if it.table}
-    for table in guide.tables:
-        if table.id not in used:
-            continue
-        rows = project.rows(table.id)
-        for group in duplicate_groups(table, [r.values for r in rows]):
-            first = group[0]
-            label = cell(table.column(table.row_label), rows[first].values) or f"第{first + 1}行"
-            for n in group[1:]:
-                where = f"table.{table.id}.{rows[n].id}"
-                if table.duplicate_blocks:  # the key is an identity: the same thing twice
-                    out.append(
-                        Finding(
-                            "table.row.duplicate",
-                            "blocking",
-                            where,
-                            f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
-                            f"（{key_label(table)}相同）：同一人、同一证书或同一笔费用只能填写"
-                            "一次，否则会被重复计入金额和汇总表。请删除多余的一行"
-                            "（如确为不同的记录，请修改以示区分）。",
-                        )
-                    )
-                else:  # alike, possibly distinct (a renewed contract): the clerk checks
-                    out.append(
-                        Finding(
-                            "table.row.duplicate",
-                            "warning",
-                            where,
-                            f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）的"
-                            f"{key_label(table)}相同：如是同一条记录填了两次，请删除多余的一行"
-                            "（否则会重复计入金额和汇总表）；如确为不同的记录（例如续签的同名"
-                            "合同），核对无误后可不处理本提醒。",
-                        )
-                    )
-    for files in same_files(project.evidence):
-        titles = "、".join(dict.fromkeys(f"“{guide.document(f.document_id).title}”" for f in files))
-        for f in files[1:]:
-            out.append(
-                Finding(
-                    "evidence.duplicate",
-                    "warning",
-                    f"evidence.{f.id}",
-                    f"文件“{f.name}”与“{files[0].name}”内容完全相同，被附了 {len(files)} 次"
-                    f"（{titles}）；如非有意，请删除多余的一份。",
                 )
             )
     return out

@@ -105,6 +105,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         for col_id in duplicate_key:
             if col_id not in {c.id for c in cols}:
                 raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
+        claim_key = n.str_list("claim_key", required=False)
+        for col_id in claim_key:
+            if col_id not in {c.id for c in cols}:
+                raise n.fail("claim_key", f"{col_id} 不是本表的列")
         tables.append(
             TableSpec(
                 id=tid,
@@ -114,10 +118,14 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 columns=cols,
                 duplicate_key=duplicate_key,
                 duplicate_blocks=n.flag("duplicate_blocks"),
+                claim_key=claim_key,
             )
         )
         n.done()
     table_by_id = {t.id: t for t in tables}
+    keyed = {len(t.claim_key) for t in tables if t.claim_key}
+    if len(keyed) > 1:
+        raise root.fail("tables", "各表的 claim_key 须列出同样多的列（依次对应）")
 
     documents = []
     for did, n in root.named_nodes("documents"):

@@ -79,6 +79,10 @@ class TableSpec:
     # number); otherwise (e.g. a contract's name, client and amount, which a renewed contract
     # may share) they are a warning the clerk checks.
     duplicate_blocks: bool = False
+    # Columns that name the contract (or project) a row claims support for, matched across
+    # tables: equal in two tables = one contract claimed under two items (同一类型项目不可重复
+    # 申报). Tables list them in the same order (a contract's name, then its counterparty).
+    claim_key: tuple[str, ...] = ()
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)

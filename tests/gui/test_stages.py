@@ -127,3 +127,31 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     window.go(0)
     window.go(5)
     assert output.review_radio.isChecked()
+
+
+def test_a_change_after_the_stamp_makes_the_final_packet_a_draft_not_the_review_print(
+    qtbot, gui_app, tmp_path
+):  # type: ignore[no-untyped-def]
+    """A change of amounts after the 初审 print blocks the final packet (the 输出 page offers a
+    draft of it only); the 初审 print itself may be rebuilt as it is."""
+    from app.process import form_figures
+
+    window = make_window(qtbot, dt.date(2019, 2, 3))
+    open_and_wait(window, sample_project(tmp_path))
+    session = window.session
+    assert session is not None
+    figures = form_figures(session.guide, session.data, session.evaluation)
+    session.set_review_figures({**figures, "total": "1.00"})  # stamped on other figures
+    session.set_stage("review_submitted", dt.date(2019, 2, 2))
+    qtbot.waitUntil(lambda: any(f.code == "process.stamped_form_stale" for f in session.findings))
+    output = window.output_page
+    session.set_option("build_stage", "final")
+    window.go(5)
+    qtbot.waitUntil(lambda: output.final_radio.isChecked())
+    assert output.build_button.text() == "生成草稿"
+    assert "必须解决的问题" in output.state.text()
+    window.go(4)
+    session.set_option("build_stage", "review")
+    window.go(5)
+    qtbot.waitUntil(lambda: output.review_radio.isChecked())
+    assert output.build_button.text() == "生成初审材料"

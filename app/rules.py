@@ -206,6 +206,22 @@ def document_applies(guide: Guide, project: ProjectData, doc: DocumentSpec) -> b
     )
 
 
+def required_when_text(guide: Guide, doc: DocumentSpec) -> str:
+    """``doc``'s requirement condition in words: ““服务外包合同”中有在岸/离岸为“在岸”的行时须
+    提供” ("" when it has none)."""
+    cond = doc.required_when
+    if cond is None:
+        return ""
+    table = guide.table(cond.table)
+    parts = []
+    for col_id, wanted in cond.where:
+        col = table.column(col_id)
+        shown_value = col.choice_label(wanted) if col.choices else _describe(wanted)
+        parts.append(f"{col.label}为“{shown_value}”")
+    what = f"{'、'.join(parts)}的行" if parts else "行"
+    return f"“{table.title}”中有{what}时须提供。"
+
+
 def in_period(guide: Guide, value: Value | None) -> bool:
     return isinstance(value, dt.date) and guide.period_start <= value <= guide.period_end
 

@@ -79,6 +79,24 @@ def test_the_outsourcing_proofs_ask_for_invoices_and_receipts_by_the_contracts(
     } == {a.removeprefix("document.") for a in asked}
 
 
+def test_the_evidence_checklist_says_why_a_document_is_not_asked_for(
+    guide: Guide, project: Builder, row: Callable[..., Row], contract: Callable[..., Row]
+) -> None:
+    """离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单: the 材料 page
+    says the invoices are not needed (no onshore contract) and when they would be."""
+    from widgets.evidence.checklist import build_checklist, requirement_note, walk
+
+    tables = {"contracts": [contract(1200000, "offshore")], "certifications": [row(name="CMMI")]}
+    p = project("international_certification", tables=tables)
+    roots, _, _ = build_checklist(guide, p)
+    nodes = [n for r in roots for n in [r, *walk(r)] if n.doc is not None]
+    (invoices,) = [n for n in nodes if n.doc is not None and n.doc.id == "oso_invoices"]
+    (receipts,) = [n for n in nodes if n.doc is not None and n.doc.id == "oso_fx_receipts"]
+    assert not invoices.required and invoices.note == "无需（没有相应的明细行）"
+    assert receipts.required and receipts.note == "缺少"
+    assert "“服务外包合同”中有在岸/离岸为“在岸”的行时须提供。" in requirement_note(invoices, guide)
+
+
 def test_a_document_not_asked_for_leaves_no_gap_in_the_packet(
     guide: Guide,
     project: Builder,

@@ -21,7 +21,7 @@ from typing import Protocol
 from reportlab.platypus.doctemplate import LayoutError
 
 from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.findings import Finding, blocking, validate
+from app.findings import Finding, blocking, blocking_for, validate
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
@@ -204,11 +204,7 @@ def build(
     findings = validate(guide, data, evaluation, today=today)
     # The stamped form concerns the bound packet only: a 初审 print is what gets stamped, and
     # the online folder says itself when the scan is missing.
-    gate = [
-        f
-        for f in blocking(findings)
-        if not (options.stage != "final" and f.code.startswith("process."))
-    ]
+    gate = blocking_for(findings, options.stage)
     if gate and not options.draft:
         raise BlockedError(findings)
     draft = options.draft
@@ -240,7 +236,8 @@ def build(
     ):
         warnings.append(
             f"尚未附上“{stamped_title}”：本材料中的申请表未经区商务部门盖章。"
-            f"正式递交时，申请表须为区商务部门盖章的那份，请附上扫描件后重新生成，或装订时换入盖章原件。"
+            f"正式装订材料中的申请表须为区商务部门盖章的原件：请附上其扫描件后重新生成，"
+            f"装订时换入盖章原件。"
         )
 
     check_output_paths(out_dir, _output_names(guide, data, out_dir, pdf_name, xlsx_name))

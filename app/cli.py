@@ -30,7 +30,7 @@ from app.cli_guides import (
     version_findings,
 )
 from app.errors import AppError, IntakeError
-from app.findings import Finding, damaged_evidence_findings, validate
+from app.findings import Finding, blocking_for, damaged_evidence_findings, validate
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
@@ -117,8 +117,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--stage",
         choices=("review", "final"),
         default="final",
-        help="review：初审材料（不装订：无装订边、无双面空白页，页眉注明“初审用”）；"
-        "final：正式装订材料（默认；指南要求盖章时，申请表用盖章的扫描件）",
+        help="review：初审材料（不装订：无装订边、无双面空白页，申请表以外的页眉注明“初审用”）；"
+        "final：正式装订材料（默认；指南要求盖章时，申请表为盖章的原件，PDF 中该处放其扫描件，"
+        "装订时换入原件）",
     )
     b.add_argument("--draft", action="store_true", help="存在问题时仍生成草稿（每页加“草稿”水印）")
     b.add_argument("--password", help="加密 PDF 证明文件的打开密码")
@@ -487,7 +488,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"  {p}\n")
     for w in result.warnings:
         out.write(f"  提醒：{w}\n")
-    return EXIT_BLOCKING if any(f.blocking for f in result.findings) else EXIT_OK
+    return EXIT_BLOCKING if blocking_for(result.findings, result.stage) else EXIT_OK
 
 
 def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -526,7 +527,8 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return EXIT_BLOCKING
     out.write(
         f"已生成网上申报文件夹：{result.folder}\n"
-        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}）、"
+        f"  逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}："
+        "本程序的默认上限，请以平台实际要求为准）、"
         f"{result.workbook.name}、{result.table_pdf.name}、{result.notes.name}\n"
     )
     for r in result.reductions:

@@ -122,17 +122,27 @@ def split_other_district(value: str, other: str) -> str | None:
 
 
 def check_district(
-    value: str, districts: tuple[str, ...], other: str, note: str = ""
+    value: str,
+    districts: tuple[str, ...],
+    other: str,
+    note: str = "",
+    from_guide: bool = False,
 ) -> str | None:
-    """A Chinese message when ``value`` is not a district of the guide (or 其他 with a name);
-    ``note``: the guide's word on why the district matters (“由该区商务部门初审”)."""
+    """A Chinese message when ``value`` is not a district of the list (or 其他 with a name).
+
+    ``note``: the guide's word on why the district matters (“由该区商务部门初审”).
+    ``from_guide``: the list is the guide's own; otherwise it is the program's (the 2019 guide
+    names only 各区（经济功能区）) and is not said to be the guide's."""
     if not value:
         return f"请选择所在区（{note}）。" if note else "请选择所在区。"
     if value in districts:
         return None
     name = split_other_district(value, other)
-    if name is None:
+    if name is None and from_guide:
         return f"所在区“{value}”不在申报指南列出的区中，请重新选择。"
+    if name is None:
+        tail = f"；如确为其他区（经济功能区），请选择“{other}”并填写名称" if other else ""
+        return f"所在区“{value}”不在本程序提供的区（经济功能区）列表中，请核对名称{tail}。"
     if not name:
         return f"选择“{other}”时请填写所在区（经济功能区）的名称。"
     return None

@@ -21,6 +21,11 @@ RowKey = tuple[str, ...]
 _SPACE = re.compile(r"\s+")
 
 
+def normalized(value: Value | None) -> str:
+    """A cell as compared for identity: spaces, full-width forms and case ignored."""
+    return _norm(value)
+
+
 def _norm(value: Value | None) -> str:
     if value is None:
         return ""

@@ -21,52 +21,49 @@ about, so the wizard can take the user there:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
 
-from app.company import check_credit_code, check_district, check_email, check_phone
-from app.duplicates import duplicate_groups, key_label, same_files
+from app.claims import duplicate_findings
+from app.company import (
+    check_credit_code,
+    check_district,
+    check_email,
+    check_phone,
+    split_other_district,
+)
+
+# Re-exported: callers keep importing these from app.findings.
+from app.finding_model import PROCESS_PREFIX as PROCESS_PREFIX
+from app.finding_model import Finding as Finding
+from app.finding_model import Severity as Severity
+from app.finding_model import blocking as blocking
+from app.finding_model import blocking_for as blocking_for
+from app.finding_model import sort_findings as sort_findings
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
 from app.outputs import company_name_notice
-from app.process import figure_changes, form_figures, stage_reached
-from app.rules import Evaluation, cell, currency_choices, evaluate, fmt_money, fmt_number
+from app.process import figure_changes, form_figures, missed_text, stage_reached
+from app.rules import (
+    Evaluation,
+    Rates,
+    cell,
+    currency_choices,
+    document_applies,
+    evaluate,
+    fmt_money,
+    fmt_number,
+)
 
-Severity = Literal["blocking", "warning"]
 LOW_DPI = 150.0
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: Severity
-    where: str
-    message: str
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "blocking"
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.blocking]
-
-
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Blocking first, otherwise in the order produced (company, items, documents...)."""
-    return sorted(findings, key=lambda f: 0 if f.blocking else 1)
 
 
 def required_documents(guide: Guide, project: ProjectData) -> list[tuple[str, str | None]]:
     """Every (document id, row id) that needs files for the selected items, in packet order.
 
     Shared documents appear once; a proof set stands for its scanned members when no
-    selected item already brings them."""
+    selected item already brings them. A document the guide asks for only with certain rows
+    (``required_when``) is needed only when the project has such rows."""
     needed: list[tuple[str, str | None]] = []
     seen: set[tuple[str, str | None]] = set()
 
@@ -84,15 +81,29 @@ def required_documents(guide: Guide, project: ProjectData) -> list[tuple[str, st
             if doc.kind == "proof_set":
                 assert doc.set is not None
                 for member in guide.document_set(doc.set).documents:
-                    if guide.document(member).needs_files:
+                    m_doc = guide.document(member)
+                    if m_doc.needs_files and document_applies(guide, project, m_doc):
                         add(member, None)
-            elif doc.needs_files and not doc.optional:
+            elif doc.needs_files and not doc.optional and document_applies(guide, project, doc):
                 if doc.per_row:
                     for row in project.rows(item.table or ""):
                         add(doc_id, row.id)
                 else:
                     add(doc_id, None)
     return needed
+
+
+def _selected_document_ids(guide: Guide, project: ProjectData) -> list[str]:
+    """The documents of the selected items, proof sets opened into their members."""
+    out: list[str] = []
+    for item in selected_items(guide, project):
+        for doc_id in item.documents:
+            doc = guide.document(doc_id)
+            if doc.kind == "proof_set" and doc.set is not None:
+                out += guide.document_set(doc.set).documents
+            else:
+                out.append(doc_id)
+    return list(dict.fromkeys(out))
 
 
 def selected_items(guide: Guide, project: ProjectData) -> list[ItemSpec]:
@@ -111,7 +122,7 @@ def validate(
     out += _items(guide, project, ev)
     out += _tables(guide, project)
     out += _documents(guide, project)
-    out += _duplicates(guide, project)
+    out += duplicate_findings(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     out += process_findings(guide, project, ev)
     out += _rates(guide, project)
@@ -134,8 +145,8 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
                 "process.stamped_form_missing",
                 "blocking",
                 where,
-                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的那份。请扫描盖章的申请表，"
-                f"附在“{doc.title}”中（或改回阶段后生成初审材料）。",
+                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的原件。请扫描盖章的申请表，"
+                f"附在“{doc.title}”中（PDF 中该处放扫描件，装订时换入原件；或改回阶段后生成初审材料）。",
             )
         )
     # the 初审 copies were handed in: the stage after the first one was reached
@@ -143,23 +154,54 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
     if project.review_figures and (attached or handed_in):
         changes = figure_changes(guide, project.review_figures, form_figures(guide, project, ev))
         if changes:
+            # Blocking: the bound packet would carry a stamped form that no longer matches it
+            # (the build refuses only the final packet; the 初审 print may be rebuilt).
             out.append(
                 Finding(
                     "process.stamped_form_stale",
-                    "warning",
+                    "blocking",
                     where,
-                    "区商务部门盖章的申请表与现在的申报材料不再一致："
+                    "初审打印后申请表的项目或金额有改动，区商务部门盖章的申请表与现在的申报材料不再一致："
                     + "；".join(changes)
-                    + "。请恢复初审时的数据，或向区商务部门说明并重新盖章。",
+                    + "。在此之前不能生成正式装订材料。两种办法：一是重新生成初审材料，交区商务部门"
+                    "重新审核盖章；二是撤销上述改动，恢复到初审时的数据。",
                 )
             )
     return out
 
 
+def used_currencies(guide: Guide, project: ProjectData) -> list[str]:
+    """Every currency the selected items' figures are given in (rows and inputs)."""
+    codes: list[str] = []
+    tables = {it.table for it in selected_items(guide, project) if it.table}
+    for table in guide.tables:
+        if table.id not in tables:
+            continue
+        for col in table.columns:
+            if col.type == "currency":
+                codes += [str(cell(col, r.values) or "") for r in project.rows(table.id)]
+    for it in selected_items(guide, project):
+        values = project.item_inputs(it.id)
+        codes += [str(cell(f, values) or "") for f in it.inputs if f.type == "currency"]
+    return [c for c in dict.fromkeys(codes) if c]
+
+
 def _rates(guide: Guide, project: ProjectData) -> list[Finding]:
-    """A project rate far from the guide's default is most likely written the other way round
-    (0.1457 for “1 美元 = ? 人民币”): say how the table writes it."""
+    """The program's default rates in use, to be checked against the published table (said
+    here, before the build: the submitted tables carry no program note); and a project rate far
+    from the guide's default, most likely written the other way round (0.1457 for “1 美元 = ?
+    人民币”): say how the table writes it."""
     out: list[Finding] = []
+    note = Rates(guide, project.rates).default_note(used_currencies(guide, project))
+    if note:
+        out.append(
+            Finding(
+                "rate.default",
+                "warning",
+                "rates",
+                f"折合美元将按以下折算率计算：{note}。如与公布的折算率表不同，请在“汇率”中改正。",
+            )
+        )
     for code, rate in project.rates.items():
         try:
             cur = guide.currency(code)
@@ -202,10 +244,20 @@ def _company(guide: Guide, project: ProjectData) -> list[Finding]:
             else "company.credit_code.invalid"
         )
         out.append(Finding(code, "blocking", "company.credit_code", msg))
-    msg = check_district(c.district, guide.districts, guide.district_other, guide.district_note)
+    msg = check_district(
+        c.district,
+        guide.districts,
+        guide.district_other,
+        guide.district_note,
+        guide.districts_from_guide,
+    )
     if msg:
         code = "company.district.missing" if not c.district else "company.district.unknown"
-        out.append(Finding(code, "blocking", "company.district", msg))
+        # refused only by a list the guide itself gives; a name outside the program's own
+        # list (the 2019 guide lists no districts) is for the clerk to check
+        unnamed_other = split_other_district(c.district, guide.district_other) == ""
+        refused = not c.district or guide.districts_from_guide or unnamed_other
+        out.append(Finding(code, "blocking" if refused else "warning", "company.district", msg))
     for spec in guide.company_fields:  # the guide's own company fields (企业规模…)
         value = c.get(spec.id).strip()
         if not value and spec.required:
@@ -485,11 +537,12 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                 Finding("document.missing", "blocking", where, f"缺少材料：{who}{doc.title}。")
             )
     needed_set = set(needed)
+    # attached to a document that is optional, or not asked for with the project's rows
+    # (required_when): it goes into the packet all the same
     optional_ok = {
         d
-        for it in selected_items(guide, project)
-        for d in it.documents
-        if guide.document(d).optional
+        for d in _selected_document_ids(guide, project)
+        if guide.document(d).optional or not document_applies(guide, project, guide.document(d))
     }
     if guide.process is not None and guide.process.stamped_form is not None:
         optional_ok.add(guide.process.stamped_form)
@@ -517,57 +570,13 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
     return out
 
 
-def _duplicates(guide: Guide, project: ProjectData) -> list[Finding]:
-    """Rows entered twice (they would count twice) and the same file attached twice."""
-    out: list[Finding] = []
-    used = {it.table for it in selected_items(guide, project) if it.table}
-    for table in guide.tables:
-        if table.id not in used:
-            continue
-        rows = project.rows(table.id)
-        for group in duplicate_groups(table, [r.values for r in rows]):
-            first = group[0]
-            label = cell(table.column(table.row_label), rows[first].values) or f"第{first + 1}行"
-            for n in group[1:]:
-                out.append(
-                    Finding(
-                        "table.row.duplicate",
-                        "blocking",
-                        f"table.{table.id}.{rows[n].id}",
-                        f"“{table.title}”第{n + 1}行与第{first + 1}行（{label}）重复"
-                        f"（{key_label(table)}相同）：同一类型项目不可重复申报，同一份合同、"
-                        "同一人、同一证书或同一笔费用只能填写一次，否则会被重复计入金额和汇总表。"
-                        "请删除多余的一行（如确为不同的记录，请修改以示区分）。",
-                    )
-                )
-    for files in same_files(project.evidence):
-        titles = "、".join(dict.fromkeys(f"“{guide.document(f.document_id).title}”" for f in files))
-        for f in files[1:]:
-            out.append(
-                Finding(
-                    "evidence.duplicate",
-                    "warning",
-                    f"evidence.{f.id}",
-                    f"文件“{f.name}”与“{files[0].name}”内容完全相同，被附了 {len(files)} 次"
-                    f"（{titles}）；如非有意，请删除多余的一份。",
-                )
-            )
-    return out
-
-
 def _deadlines(guide: Guide, today: dt.date) -> list[Finding]:
     out: list[Finding] = []
     for d in guide.deadlines:
         days = (d.date - today).days
         if days < 0:
-            out.append(
-                Finding(
-                    "deadline.passed",
-                    "warning",
-                    f"deadline.{d.id}",
-                    f"{d.title}（{d.date.isoformat()}）已过，请向区商务部门或行业协会确认是否仍可受理。",
-                )
-            )
+            # what a missed date means is the guide's to say (its deadline's ``missed``)
+            out.append(Finding("deadline.passed", "warning", f"deadline.{d.id}", missed_text(d)))
         elif days <= 7:
             out.append(
                 Finding(

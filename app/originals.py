@@ -45,12 +45,14 @@ def original_inside(guide: Guide) -> str:
 
 
 def stamped_inside(guide: Guide) -> str:
-    """Where the stamped form's original goes (a guide with a stamping stage)."""
+    """Where the stamped form's original goes (a guide with a stamping stage). One story with
+    the 输出 page and the build: the bound packet holds the stamped original; the PDF holds its
+    scan in that place (for the page numbers and the online declaration)."""
     process = guide.process
     if process is None or process.stamped_form is None or process.replaces is None:
         return ""
     stamped = guide.document(process.stamped_form).title.replace("（扫描件）", "")
-    return f"{stamped}原件装入正式装订材料（替换未盖章的申请表）"
+    return f"{stamped}原件装入正式装订材料（替换该处打印的扫描件）"
 
 
 @dataclass(frozen=True)

@@ -59,26 +59,58 @@ def stage_reached(guide: Guide, data: ProjectData, stage_id: str | None) -> bool
     return process.index(stage.id) >= process.index(stage_id)
 
 
+def chinese_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def missed_text(deadline: Deadline) -> str:
+    """What the guide says of a missed deadline (its ``missed`` key), else nothing more than
+    that it has passed: “期限（日期）已过。申报指南：逾期不予受理……”."""
+    text = f"{deadline.title}（{chinese_date(deadline.date)}）已过。"
+    if deadline.missed:
+        text += f"申报指南：{deadline.missed}"
+    return text
+
+
 @dataclass(frozen=True)
 class NextStep:
     stage: Stage  # where the company stands
     what: str  # the next step
-    deadline: Deadline | None
-    due: dt.date | None  # by when (the deadline, less the lead time for a hand-in)
-    days_left: int | None
+    deadline: Deadline | None  # the guide's date for this step
+    due: dt.date | None  # the guide's date (the deadline's)
+    days_left: int | None  # days to the guide's date
     places: tuple[Place, ...]
     bring: tuple[str, ...]
-    warning: str = ""  # late, or close to the lead time
+    warning: str = ""  # the guide's date passed (and what the guide says of it)
+    # The program's own advice, never the guide's: hand in this many days before the guide's
+    # date (the district must *finish* its review by then), and a note when that is close.
+    suggested: dt.date | None = None
+    advice: str = ""  # the program's advice now (the suggested date close or passed)
 
     def when_text(self) -> str:
+        """The guide's date for this step: “区商务部门完成初审：2019年2月18日前（还有 8 天）”."""
         if self.due is None or self.days_left is None:
             return ""
-        date = f"{self.due.year}年{self.due.month}月{self.due.day}日"
+        date = chinese_date(self.due)
         if self.days_left > 0:
-            return f"{date}前（还有 {self.days_left} 天）"
-        if self.days_left == 0:
-            return f"{date}前（就是今天）"
-        return f"{date}前（已过 {-self.days_left} 天）"
+            left = f"还有 {self.days_left} 天"
+        elif self.days_left == 0:
+            left = "就是今天"
+        else:
+            left = f"已过 {-self.days_left} 天"
+        title = f"{self.deadline.title}：" if self.deadline is not None else ""
+        return f"{title}{date}前（{left}）"
+
+    def suggestion_text(self) -> str:
+        """The program's suggested hand-in date, said as its advice (empty when none)."""
+        if self.suggested is None or self.due is None:
+            return ""
+        lead = (self.due - self.suggested).days
+        where = "、".join(p.name for p in self.places) or "受理单位"
+        return (
+            f"{chinese_date(self.suggested)}前递交（本程序的建议，不是申报指南的规定：提前 {lead} 天，"
+            f"给{where}留出办理时间；所需时间请向{where}确认）"
+        )
 
 
 def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | None:
@@ -87,29 +119,27 @@ def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | Non
     if process is None or stage is None:
         return None
     deadline = guide.deadline(stage.deadline) if stage.deadline else None
-    due = days = None
-    warning = ""
+    due = days = suggested = None
+    warning = advice = ""
     if deadline is not None:
-        lead = process.review_lead_days if stage.lead_days else 0
-        due = deadline.date - dt.timedelta(days=lead)
+        due = deadline.date
         days = (due - today).days
-        final_days = (deadline.date - today).days
-        if final_days < 0:
-            warning = (
-                f"{deadline.title}（{deadline.date.isoformat()}）已过，"
-                "请尽快向区商务部门或行业协会确认是否仍可受理。"
-            )
-        elif lead and days < 0:
-            where = "、".join(process.place(p).name for p in stage.places) or "受理单位"
-            warning = (
-                f"离{deadline.title}（{deadline.date.isoformat()}）只剩 {final_days} 天："
+        lead = process.review_lead_days if stage.lead_days else 0
+        if lead:
+            suggested = due - dt.timedelta(days=lead)
+        where = "、".join(process.place(p).name for p in stage.places) or "受理单位"
+        if days < 0:
+            warning = missed_text(deadline)
+        elif suggested is not None and today > suggested:
+            advice = (
+                f"离{deadline.title}（{chinese_date(due)}）只剩 {days} 天，"
                 f"请立即递交，并先向{where}确认办理所需时间。"
             )
-        elif lead and days <= 7:
+        elif suggested is not None and (suggested - today).days <= 7:
             printed = "初审材料" if process.has_review_print else "申报材料"
-            warning = (
-                f"{deadline.title}的期限是{deadline.date.month}月{deadline.date.day}日，"
-                f"建议至少提前 {lead} 天递交：请尽快打印{printed}。"
+            advice = (
+                f"请尽快打印{printed}（{where}须在{chinese_date(due)}前完成办理，"
+                f"本程序建议至少提前 {lead} 天递交）。"
             )
     return NextStep(
         stage=stage,
@@ -120,6 +150,8 @@ def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | Non
         places=tuple(process.place(p) for p in stage.places),
         bring=stage.bring,
         warning=warning,
+        suggested=suggested,
+        advice=advice,
     )
 
 
@@ -144,12 +176,17 @@ def next_step_lines(step: NextStep) -> list[str]:
     when = step.when_text()
     if when:
         lines.append(f"期限：{when}")
+    suggestion = step.suggestion_text()
+    if suggestion:
+        lines.append(f"建议：{suggestion}")
     for place in step.places:
         lines.append("地点：" + "；".join(place_lines(place)))
     if step.bring:
         lines.append("携带：" + "；".join(step.bring))
     if step.warning:
         lines.append(f"注意：{step.warning}")
+    if step.advice:
+        lines.append(f"建议：{step.advice}")
     return lines
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from app.guide.model import FieldSpec, Guide, ItemSpec, Measure, Rule, TableSpec
+from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, Measure, Rule, TableSpec
 from app.model import ProjectData, Rate, Row, Value
 
 ZERO = Decimal(0)
@@ -81,20 +81,26 @@ class Rates:
         return code not in self._own
 
     def summary(self, codes: Iterable[str]) -> str:
-        """The rates used for ``codes``, saying which are the program's defaults (to be checked
-        against SAFE's published table) and which the user entered. Empty when none applies."""
+        """The rates used for ``codes`` as the table quotes them, for the submitted tables:
+        “1 美元 = 6.8632 人民币、…” (no program note: that the defaults are to be checked is
+        said before the build, :meth:`default_note`). Empty when none applies."""
         if len(self._rates) <= 1:  # one currency: nothing is ever converted
             return ""
-        used = [c for c in dict.fromkeys(codes) if c != self._anchor and self.known(c)]
-        default = [self.describe(c) for c in used if self.is_default(c)]
-        own = [self.describe(c) for c in used if not self.is_default(c)]
-        parts = []
-        if default:
-            check = f"，须与{self._source}核对" if self._source else "，请核对"
-            parts.append("、".join(default) + f"（程序默认值{check}）")
-        if own:
-            parts.append("、".join(own) + "（本项目填写）")
-        return "；".join(parts)
+        return "、".join(self.describe(c) for c in self._used(codes))
+
+    def default_note(self, codes: Iterable[str]) -> str:
+        """The program's default rates among ``codes``, said as such with where to check
+        them (the guide's rate source); empty when every rate used is the project's own."""
+        if len(self._rates) <= 1:
+            return ""
+        default = [self.describe(c) for c in self._used(codes) if self.is_default(c)]
+        if not default:
+            return ""
+        check = f"，须与{self._source}核对" if self._source else "，请核对"
+        return "、".join(default) + f"（程序默认值{check}）"
+
+    def _used(self, codes: Iterable[str]) -> list[str]:
+        return [c for c in dict.fromkeys(codes) if c != self._anchor and self.known(c)]
 
     def rate(self, code: str) -> Rate:
         """The rate used for ``code``; KeyError for a currency nobody gave a rate for."""
@@ -204,6 +210,35 @@ def money_of(
         cur = cell(fields[spec.currency_field], values)
         code = str(cur) if cur else fallback
     return Decimal(v), code
+
+
+def document_applies(guide: Guide, project: ProjectData, doc: DocumentSpec) -> bool:
+    """True unless the guide asks for ``doc`` only with rows the project does not have
+    (离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单)."""
+    cond = doc.required_when
+    if cond is None:
+        return True
+    table = guide.table(cond.table)
+    return any(
+        all(cell(table.column(col), row.values) == wanted for col, wanted in cond.where)
+        for row in project.rows(cond.table)
+    )
+
+
+def required_when_text(guide: Guide, doc: DocumentSpec) -> str:
+    """``doc``'s requirement condition in words: ““服务外包合同”中有在岸/离岸为“在岸”的行时须
+    提供” ("" when it has none)."""
+    cond = doc.required_when
+    if cond is None:
+        return ""
+    table = guide.table(cond.table)
+    parts = []
+    for col_id, wanted in cond.where:
+        col = table.column(col_id)
+        shown_value = col.choice_label(wanted) if col.choices else _describe(wanted)
+        parts.append(f"{col.label}为“{shown_value}”")
+    what = f"{'、'.join(parts)}的行" if parts else "行"
+    return f"“{table.title}”中有{what}时须提供。"
 
 
 def in_period(guide: Guide, value: Value | None) -> bool:

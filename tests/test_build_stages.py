@@ -103,7 +103,12 @@ def test_review_print_is_marked_unbound_and_keeps_the_generated_form(
     assert review.pdf.name.endswith("-申报材料（初审用）.pdf") and review.stage == "review"
     assert final.pdf.name.endswith("-申报材料.pdf") and final.pdf.parent == review.pdf.parent
     texts, marks = consistent(review)
-    assert all(squeeze(REVIEW_HEADER) in squeeze(t) for t in texts)  # every page, cover too
+    form_pages = form_page_numbers(review)
+    assert form_pages
+    # every page but the 申请表's carries the mark, cover too
+    assert all(
+        squeeze(REVIEW_HEADER) in squeeze(t) for n, t in enumerate(texts, 1) if n not in form_pages
+    )
     assert not any("草稿" in t for t in texts)  # marked in the margin, no watermark
     assert not any("此页无正文" in t for t in texts)  # no duplex blanks
     form_page = next(p for t, p in marks if t.endswith("申请表"))
@@ -119,6 +124,32 @@ def test_review_print_is_marked_unbound_and_keeps_the_generated_form(
     # the figures the district will stamp come back with the result
     assert review.figures["items"] == ",".join(i for i in GUIDE.item_ids if i in SELECTED)
     assert review.figures["printed_on"] == TODAY.isoformat()
+
+
+def form_page_numbers(result: BuildResult) -> list[int]:
+    """The 申请表's pages of a build: from its bookmark to the next one."""
+    marks = bookmarks(PdfReader(result.pdf))
+    first = next(p for t, p in marks if t.endswith("申请表"))
+    after = next(p for _, p in marks if p > first)
+    return list(range(first, after))
+
+
+def test_the_review_print_leaves_the_application_form_unmarked(
+    pair: tuple[BuildResult, BuildResult, ProjectData],
+) -> None:
+    """五（三）1.: “各区商务部门出具初审意见，并在申请表上加盖区商务部门公章”, and 3.: “网上审核
+    通过后，递交正式装订材料”: the district stamps the 申请表 of the 初审 print, and that very sheet
+    goes into the final packet, so it says nothing of 初审用 / 勿装订 / 非正式递交材料."""
+    review, _, _ = pair
+    pages = form_page_numbers(review)
+    texts = page_texts(review.pdf)
+    assert len(pages) >= 2  # the 申请表 runs over two pages here
+    for n in pages:
+        flat = squeeze(texts[n - 1])
+        assert "初审用" not in flat and "勿装订" not in flat and "非正式" not in flat
+    # the pages before and after it keep the mark
+    assert squeeze(REVIEW_HEADER) in squeeze(texts[pages[0] - 2])
+    assert squeeze(REVIEW_HEADER) in squeeze(texts[pages[-1]])
 
 
 def test_no_gutter_in_the_review_print(pair: tuple[BuildResult, BuildResult, ProjectData]) -> None:
@@ -166,7 +197,11 @@ def test_a_final_build_without_the_stamped_form_warns_then_blocks(tmp_path: Path
     assert not [f for f in validate(GUIDE, stamped, today=TODAY) if f.code.startswith("process.")]
 
 
-def test_a_change_after_the_stamp_is_said_plainly(tmp_path: Path) -> None:
+def test_a_change_after_the_stamp_blocks_the_final_packet_only(tmp_path: Path) -> None:
+    """五（三）1.–3.: “各区商务部门出具初审意见，并在申请表上加盖区商务部门公章”, then
+    “网上审核通过后，递交正式装订材料”: the bound packet carries the stamped 申请表, so an item
+    or amount changed after the 初审 print blocks the final packet, naming each change and the
+    two ways out; the 初审 print itself may still be rebuilt."""
     data = project(SELECTED)
     src = MemorySource(data)
     review = build(src, tmp_path / "r", BuildOptions(stage="review"), today=TODAY)
@@ -184,12 +219,25 @@ def test_a_change_after_the_stamp_is_said_plainly(tmp_path: Path) -> None:
     (stale,) = [
         f for f in validate(GUIDE, changed, today=TODAY) if f.code == "process.stamped_form_stale"
     ]
-    assert not stale.blocking
+    assert stale.blocking and stale.where == f"document.{STAMPED}"
     assert "不再一致" in stale.message
-    final = build(source(changed), tmp_path / "f", BuildOptions(), today=TODAY)
-    assert stale.message in final.warnings  # said with the result of the final build too
     assert "取消了申报项目“（二）1.服务外包在岸业务”" in stale.message
     assert "1,000.00 元" in stale.message
+    assert "重新审核盖章" in stale.message and "撤销上述改动" in stale.message  # the two ways out
+    with pytest.raises(BlockedError) as blocked:
+        build(source(changed), tmp_path / "f", BuildOptions(), today=TODAY)
+    assert stale in blocked.value.findings
+    # a draft of the final packet still says it with its result
+    draft = build(source(changed), tmp_path / "d", BuildOptions(draft=True), today=TODAY)
+    assert draft.draft and stale.message in draft.warnings
+    # the 初审 print may be rebuilt (that is the way to a new stamp)
+    again = build(source(changed), tmp_path / "r2", BuildOptions(stage="review"), today=TODAY)
+    assert not again.draft and again.figures["items"] == "export_credit_insurance"
+    # undoing the change clears it
+    undone = dataclasses.replace(changed, requested={}, selected=stamped.selected)
+    assert not [
+        f for f in validate(GUIDE, undone, today=TODAY) if f.code == "process.stamped_form_stale"
+    ]
 
 
 def test_cli_review_stage_defaults_and_records_the_figures(tmp_path: Path) -> None:

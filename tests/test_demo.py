@@ -223,11 +223,11 @@ def test_blocking_problem_exits_1(tmp_path: Path, change: Change, code: str, whe
 def test_blocking_problem_exits_1_subprocess_text(tmp_path: Path) -> None:
     manifest = demo_manifest(tmp_path)
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    data["company"]["district"] = "南山区"
+    data["company"]["legal_rep"] = ""
     manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     done = run_cli("check", str(manifest), "--today", TODAY)
     assert done.returncode == 1
-    assert "必须解决的问题" in done.stdout and "南山区" in done.stdout
+    assert "必须解决的问题" in done.stdout and "法定代表人" in done.stdout
     assert "Traceback" not in done.stderr
 
 

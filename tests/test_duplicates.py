@@ -46,16 +46,19 @@ def test_incoming_rows_against_the_table_and_each_other(guide: Guide) -> None:
     assert dup.count == 2
 
 
-def test_a_contract_entered_twice_is_blocking_and_names_both_rows(
+def test_a_contract_entered_twice_is_a_warning_that_names_both_rows(
     guide: Guide, project: Builder, contract: Callable[..., Row]
 ) -> None:
+    """Same name, client and amount may be a renewed contract: the guide does not make it an
+    error, so the clerk is told and checks (no block, no renaming of real contracts)."""
     first = contract(D("1100000"), name="跨境电商平台运营合同")
     again = replace(contract(D("1100000"), name="跨境电商平台运营合同"), id="again")
     other = contract(D("5000"))
     p = project("outsourcing_onshore", tables={"contracts": [first, other, again]})
     [dup] = find(validate(guide, p, today=CALM), "table.row.duplicate")
-    assert dup.blocking and dup.where == "table.contracts.again"
-    assert "第3行与第1行（跨境电商平台运营合同）重复" in dup.message
+    assert not dup.blocking and dup.where == "table.contracts.again"
+    assert "续签" in dup.message and "不可重复申报" not in dup.message
+    assert "第3行与第1行（跨境电商平台运营合同）" in dup.message
     assert "合同名称、发包方、合同金额" in dup.message
 
 
@@ -94,3 +97,87 @@ def test_importing_a_manifest_with_a_contract_twice_says_so(tmp_path) -> None:  
     main(["check", str(project), "--json", "--today", "2019-02-01"], out, io.StringIO())
     codes = [f["code"] for f in json.loads(out.getvalue())["findings"]]
     assert "table.row.duplicate" in codes
+
+
+# -- 同一类型项目不可重复申报: one file or one contract behind two claims -------------------------
+
+
+def test_one_file_behind_two_claims_is_a_finding(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    contract: Callable[..., Row],
+    evidence: Callable[..., EvidenceFile],
+) -> None:
+    """六（二）: “任何单位获得的项目支持资金不得超过项目实际开销，申报依据为同一类型项目不可
+    重复申报”: the same file as the fee voucher of two certifications, or as the contract of
+    （一） and of （四）2., backs two claims; the outsourcing documents （六） refers to
+    (“参照第2点”) are the guide's own reuse and say nothing."""
+    certs = [row(row_id="c1", name="CMMI"), row(row_id="c2", name="ISO9001")]
+    voucher = evidence("ic_fee_vouchers", "c1", name="认证费发票.pdf")
+    again = replace(
+        evidence("ic_fee_vouchers", "c2", name="认证费发票2.pdf"), sha256=voucher.sha256
+    )
+    contract_a = evidence("sts_contracts", name="服务合同.pdf")
+    contract_b = replace(evidence("cse_contracts", name="贸易合同.pdf"), sha256=contract_a.sha256)
+    shared = evidence("oso_contracts", name="外包合同.pdf")
+    p = project(
+        "service_trade_statistics",
+        "culture_service_export",
+        "outsourcing_offshore",
+        "international_certification",
+        tables={"certifications": certs, "contracts": [contract(1200000, "offshore")]},
+        evidence=[voucher, again, contract_a, contract_b, shared],
+    )
+    found = validate(guide, p, today=CALM)
+    twice = find(found, "evidence.claimed_twice")
+    assert sorted(f.where for f in twice) == sorted(
+        [f"evidence.{again.id}", f"evidence.{contract_b.id}"]
+    )
+    assert all(f.severity == "warning" and "同一类型项目不可重复申报" in f.message for f in twice)
+    by_where = {f.where: f.message for f in twice}
+    assert "第1行（CMMI）" in by_where[f"evidence.{again.id}"]
+    assert "第2行（ISO9001）" in by_where[f"evidence.{again.id}"]
+    assert "（一）服务贸易统计" in by_where[f"evidence.{contract_b.id}"]
+    assert "（四）2.文化服务出口" in by_where[f"evidence.{contract_b.id}"]
+    # said once: not also as a plain duplicate
+    assert not find(found, "evidence.duplicate")
+
+
+def test_the_same_file_twice_for_one_claim_stays_a_plain_duplicate(
+    guide: Guide, project: Builder, evidence: Callable[..., EvidenceFile]
+) -> None:
+    a = evidence("oso_contracts", name="合同.pdf")
+    b = replace(evidence("oso_audit_report", name="合同(1).pdf"), sha256=a.sha256)
+    found = validate(guide, project("outsourcing_offshore", evidence=[a, b]), today=CALM)
+    assert [f.where for f in find(found, "evidence.duplicate")] == [f"evidence.{b.id}"]
+    assert not find(found, "evidence.claimed_twice")
+
+
+def test_one_contract_in_two_items_tables_is_a_finding(
+    guide: Guide, project: Builder, row: Callable[..., Row], contract: Callable[..., Row]
+) -> None:
+    """六（二）“同一类型项目不可重复申报”: a contract entered as an outsourcing contract and as a
+    TCM project (same name, same counterparty) is claimed under two items."""
+    ct = contract(1200000, "offshore", name="澳门中医诊疗服务合同")
+    tcm = row(row_id="t1", name=" 澳门中医诊疗服务合同", partner="客户公司")
+    other = row(row_id="t2", name="另一个项目", partner="客户公司")
+    p = project(
+        "outsourcing_offshore",
+        "tcm_projects",
+        tables={"contracts": [ct], "tcm_projects": [tcm, other]},
+    )
+    (f,) = find(validate(guide, p, today=CALM), "table.row.claimed_twice")
+    assert f.severity == "warning" and f.where == "table.tcm_projects.t1"
+    assert "“服务外包合同”第1行（澳门中医诊疗服务合同）" in f.message
+    assert "项目名称、合作方" in f.message and "同一类型项目不可重复申报" in f.message
+    # only the tables of selected items count
+    q = project("outsourcing_offshore", tables={"contracts": [ct], "tcm_projects": [tcm]})
+    assert not find(validate(guide, q, today=CALM), "table.row.claimed_twice")
+
+
+def test_the_declaration_covers_claims_under_other_funds(guide: Guide) -> None:
+    """六（二）“申报依据为同一类型项目不可重复申报”: the program sees only this packet; the
+    signed declaration covers the rest."""
+    assert "同一类型项目未重复申报" in guide.declaration
+    assert "其他财政专项资金" in guide.declaration

@@ -93,22 +93,37 @@ def test_valid_code_built_with_the_check_char(
 
 
 @pytest.mark.parametrize(
-    ("district", "finding"),
+    ("district", "finding", "severity"),
     [
-        ("", "company.district.missing"),
-        ("珠海市", "company.district.unknown"),
-        ("香州区", "company.district.unknown"),
+        ("", "company.district.missing", "blocking"),
+        ("其他：", "company.district.unknown", "blocking"),  # 其他 without its name
+        ("珠海市", "company.district.unknown", "warning"),
+        ("香州区", "company.district.unknown", "warning"),
     ],
 )
-def test_district_must_be_one_of_the_guide(
+def test_a_district_outside_our_list_is_checked_not_refused(
     guide: Guide,
     project: Builder,
     company: Callable[..., Company],
     district: str,
     finding: str,
+    severity: str,
 ) -> None:
+    """一（一）: “依法在我市注册登记……的企业或社会团体”, and the notice: “请各区（经济功能区）商务
+    主管部门积极组织”: the guide lists no districts, so the program's list is not the guide's
+    and a name outside it is for the clerk to check, never refused in the guide's name."""
     found = company_findings(guide, project, company(district=district))
-    assert codes(found) == [finding] and found[0].blocking
+    assert codes(found) == [finding] and found[0].severity == severity
+    assert "申报指南列出" not in found[0].message
+
+
+def test_a_guide_that_lists_its_districts_refuses_others(
+    guide: Guide, project: Builder, company: Callable[..., Company]
+) -> None:
+    listed = replace(guide, districts_from_guide=True)
+    found = validate(listed, project("culture_translation", company=company(district="珠海市")))
+    (f,) = [x for x in found if x.where == "company.district"]
+    assert f.blocking and "不在申报指南列出的区中" in f.message
 
 
 @pytest.mark.parametrize(
@@ -189,9 +204,9 @@ def test_missing_required_inputs(guide: Guide, project: Builder) -> None:
             "item.technology_trade.funding_level",
             "item.technology_trade.actual_cost",
             "item.talent_training.course_months",
-            "item.talent_training.trainee_count",
         ]
-    )  # bool flags are "no", not missing; optional inputs and defaulted currencies are fine
+    )  # bool flags are "no", not missing; optional inputs (the typed 培训人数: the roster
+    # counts) and defaulted currencies are fine
     assert all(f.blocking for f in find(found, "item.input.missing"))
 
 
@@ -349,10 +364,16 @@ ITEM_MISSING = {
 
 
 def two_rows(guide: Guide, item_id: str, row: Callable[..., Row]) -> dict[str, list[Row]]:
+    """Two rows in the item's table; an onshore and an offshore contract in every case (the
+    outsourcing proofs ask for invoices and bank receipts by the contracts there are)."""
+    tables = {"contracts": [row(scope="onshore"), row(scope="offshore")]}
     table = guide.item(item_id).table
-    if table is None:
-        return {}
-    return {table: [row(row_id=f"{item_id}-1"), row(row_id=f"{item_id}-2")]}
+    if table is not None:
+        tables[table] = [row(row_id=f"{item_id}-1"), row(row_id=f"{item_id}-2")]
+    if table == "contracts":
+        for n, scope in ((0, "onshore"), (1, "offshore")):
+            tables[table][n] = row(row_id=f"{item_id}-{n + 1}", scope=scope)
+    return tables
 
 
 def expected_missing(item_id: str) -> list[str]:
@@ -397,12 +418,19 @@ def test_every_document_of_every_item_is_covered(guide: Guide) -> None:
                 members = guide.document_set(doc.set).documents
                 assert {m for m in members if guide.document(m).needs_files} <= listed
             elif doc.needs_files and not doc.optional:
-                assert doc_id in listed
+                assert doc_id in listed, doc_id
                 assert doc.per_row == (f"*{doc_id}" in entries)
 
 
-def test_shared_outsourcing_documents_once_for_both_items(guide: Guide, project: Builder) -> None:
-    p = project("outsourcing_onshore", "outsourcing_offshore", "international_certification")
+def test_shared_outsourcing_documents_once_for_both_items(
+    guide: Guide, project: Builder, contract: Callable[..., Row]
+) -> None:
+    p = project(
+        "outsourcing_onshore",
+        "outsourcing_offshore",
+        "international_certification",
+        tables={"contracts": [contract(600000), contract(600000, "offshore")]},
+    )
     assert missing_documents(validate(guide, p, today=CALM)) == [
         *BASE,
         "document.oso_platform_screenshot",
@@ -430,8 +458,7 @@ def test_attaching_evidence_clears_the_finding(
         "document.credit_record",
         "document.oso_platform_screenshot",
         "document.oso_audit_report",
-        "document.oso_invoices",
-        "document.oso_fx_receipts",
+        # no contracts entered: neither the invoices nor the bank receipts are asked for
         "document.ic_certificate.c2",
         "document.ic_consulting_contract.c1",
         "document.ic_consulting_contract.c2",
@@ -634,7 +661,7 @@ def test_a_complete_project_has_no_findings(
     contract: Callable[..., Row],
     evidence: Callable[..., EvidenceFile],
 ) -> None:
-    p0 = project("outsourcing_offshore")
+    p0 = project("outsourcing_offshore", tables={"contracts": [contract(D(1200000), "offshore")]})
     files = [evidence(doc_id, row_id) for doc_id, row_id in required_documents(guide, p0)]
     p = project(
         "outsourcing_offshore",

@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from app.errors import ManifestError
-from app.findings import Finding, validate
+from app.findings import Finding, required_documents, validate
 from app.guide import Guide
 from app.manifest import load_manifest, manifest_dict
-from app.model import ProjectData, Rate, Row
+from app.model import EvidenceFile, ProjectData, Rate, Row
+from app.packet.plan import make_plan
+from app.packet.plan_model import BuildOptions
 from app.rules import evaluate
 
 Builder = Callable[..., ProjectData]
@@ -33,24 +35,86 @@ def missing(findings: list[Finding]) -> set[str]:
 # -- the outsourcing proof set -----------------------------------------------------------------
 
 
-def test_certification_alone_asks_for_invoices_and_bank_receipts(
-    guide: Guide, project: Builder, row: Callable[..., Row]
+INVOICES, RECEIPTS = "document.oso_invoices", "document.oso_fx_receipts"
+NO_CONTRACT_FINDINGS = (INVOICES, RECEIPTS)
+
+
+@pytest.mark.parametrize(
+    ("items", "scopes", "asked"),
+    [
+        # an offshore-only company applying for （六） alone, or for （二）2.+（六）
+        (("international_certification",), ("offshore",), {RECEIPTS}),
+        (("outsourcing_offshore", "international_certification"), ("offshore",), {RECEIPTS}),
+        # an onshore-only company applying for （七）1.
+        (("talent_introduction",), ("onshore",), {INVOICES}),
+        (("talent_introduction",), ("onshore", "offshore"), {INVOICES, RECEIPTS}),
+        (("international_certification",), ("onshore", "offshore"), {INVOICES, RECEIPTS}),
+    ],
+)
+def test_the_outsourcing_proofs_ask_for_invoices_and_receipts_by_the_contracts(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    contract: Callable[..., Row],
+    items: tuple[str, ...],
+    scopes: tuple[str, ...],
+    asked: set[str],
 ) -> None:
-    """（六）国际认证: “企业2018年度服务外包执行金额相关证明文件（参照第2点）”; point 2 lists
-    “税务局出具的发票及汇总清单” (在岸) and “银行出具的收汇凭证” (离岸)."""
-    p = project("international_certification", tables={"certifications": [row(name="CMMI")]})
+    """四（二）2.: “离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单”,
+    and （六）/（七）1.: “参照第2点‘服务外包’准备企业2018年度服务外包执行金额相关证明文件”: the
+    invoices only with onshore contracts, the bank receipts only with offshore ones."""
+    p = project(
+        *items,
+        tables={
+            "contracts": [contract(800000, scope) for scope in scopes],
+            "certifications": [row(name="CMMI")],
+            "persons": [row(name="王五")],
+        },
+    )
     gone = missing(validate(guide, p, today=CALM))
-    assert {"document.oso_invoices", "document.oso_fx_receipts"} <= gone
+    assert {w for w in gone if w in NO_CONTRACT_FINDINGS} == asked
     assert {"document.oso_contracts", "document.oso_audit_report"} <= gone
+    assert {
+        d for d, _ in required_documents(guide, p) if f"document.{d}" in NO_CONTRACT_FINDINGS
+    } == {a.removeprefix("document.") for a in asked}
 
 
-def test_talent_alone_asks_for_invoices_and_bank_receipts(
-    guide: Guide, project: Builder, row: Callable[..., Row]
+def test_the_evidence_checklist_says_why_a_document_is_not_asked_for(
+    guide: Guide, project: Builder, row: Callable[..., Row], contract: Callable[..., Row]
 ) -> None:
-    """（七）1.人才引进: “企业2018年度服务外包执行金额相关证明文件（参照第2点）”."""
-    p = project("talent_introduction", tables={"persons": [row(name="王五")]})
-    gone = missing(validate(guide, p, today=CALM))
-    assert {"document.oso_invoices", "document.oso_fx_receipts"} <= gone
+    """离岸业务需提供银行出具的收汇凭证；在岸业务需提供税务局出具的发票及汇总清单: the 材料 page
+    says the invoices are not needed (no onshore contract) and when they would be."""
+    from widgets.evidence.checklist import build_checklist, requirement_note, walk
+
+    tables = {"contracts": [contract(1200000, "offshore")], "certifications": [row(name="CMMI")]}
+    p = project("international_certification", tables=tables)
+    roots, _, _ = build_checklist(guide, p)
+    nodes = [n for r in roots for n in [r, *walk(r)] if n.doc is not None]
+    (invoices,) = [n for n in nodes if n.doc is not None and n.doc.id == "oso_invoices"]
+    (receipts,) = [n for n in nodes if n.doc is not None and n.doc.id == "oso_fx_receipts"]
+    assert not invoices.required and invoices.note == "无需（没有相应的明细行）"
+    assert receipts.required and receipts.note == "缺少"
+    assert "“服务外包合同”中有在岸/离岸为“在岸”的行时须提供。" in requirement_note(invoices, guide)
+
+
+def test_a_document_not_asked_for_leaves_no_gap_in_the_packet(
+    guide: Guide,
+    project: Builder,
+    row: Callable[..., Row],
+    contract: Callable[..., Row],
+    evidence: Callable[..., EvidenceFile],
+) -> None:
+    """The same rule in the packet: an offshore-only company's （六） has no 【缺】 page for the
+    invoices (the guide asks for none), and invoices attached all the same are kept and bound."""
+    tables = {"contracts": [contract(1200000, "offshore")], "certifications": [row(name="CMMI")]}
+    p = project("international_certification", tables=tables)
+    plan = make_plan(guide, p, None, BuildOptions(), {})
+    assert "oso_invoices" not in {e.document_id for e in plan.entries}
+    assert "oso_fx_receipts" in {e.document_id for e in plan.entries}
+    q = project("international_certification", tables=tables, evidence=[evidence("oso_invoices")])
+    plan = make_plan(guide, q, None, BuildOptions(), {})
+    assert "oso_invoices" in {e.document_id for e in plan.entries}
+    assert not [f for f in validate(guide, q, today=CALM) if f.code == "evidence.unused"]
 
 
 def test_proof_set_is_the_whole_of_point_two(guide: Guide) -> None:
@@ -267,8 +331,10 @@ def test_the_same_row_twice_is_flagged_for_every_table(
     guide: Guide, project: Builder, row: Callable[..., Row], table_id: str, values: dict[str, str]
 ) -> None:
     """六（二）“任何单位获得的项目支持资金不得超过项目实际开销，申报依据为同一类型项目不可重复
-    申报”: the same contract, person, certificate, policy or cost voucher backing support twice
-    (here: entered twice, the second time with different spacing and case) is blocking."""
+    申报”: the same person, certificate, policy or cost voucher backing support twice (here:
+    entered twice, the second time with different spacing and case) is blocking; rows alike by
+    a key that is no identity (a contract's or project's name and counterparty, a trainee's
+    course) are a warning the clerk checks."""
     item = next(it.id for it in guide.items if it.table == table_id)
     again = {k: f" {v.lower()} " for k, v in values.items()}
     other = {k: v + "X" for k, v in values.items()}
@@ -283,8 +349,9 @@ def test_the_same_row_twice_is_flagged_for_every_table(
     found = validate(guide, project(item, tables={table_id: rows}), today=CALM)
     dup = [f for f in found if f.code == "table.row.duplicate"]
     assert [f.where for f in dup] == [f"table.{table_id}.c"]
-    assert dup[0].blocking and "第3行" in dup[0].message and "第1行" in dup[0].message
-    assert "不可重复申报" in dup[0].message
+    assert "第3行" in dup[0].message and "第1行" in dup[0].message
+    identity = table_id in ("certifications", "persons", "policies", "costs")
+    assert dup[0].blocking is identity and guide.table(table_id).duplicate_blocks is identity
 
 
 def test_every_table_of_the_guide_says_what_identifies_a_row(guide: Guide) -> None:
@@ -300,11 +367,13 @@ def test_february_18_is_when_the_district_must_have_finished(guide: Guide) -> No
     assert "完成初审" in d.title and "提前递交" in d.detail
 
 
-def test_the_excel_file_says_which_rates_are_defaults_to_check(
+def test_the_default_rates_are_said_before_the_build_not_in_the_submitted_tables(
     guide: Guide, project: Builder, contract: Callable[..., Row], tmp_path: Path
 ) -> None:
-    """The guide names SAFE's published table; the program's figures are reconstructions: the
-    Excel file says so, and names a rate the user entered as the user's."""
+    """四（二）3.: “折算率使用国家外汇管理局公布的2018年度末《各种货币对美元折算率表》汇率”: the
+    program's figures are reconstructions, so the check says which rates are its defaults, to
+    be checked against that table, before the build; the Excel file, handed in with the packet
+    (三.“材料中的所有表格需提供EXCEL格式的电子文件”), names the rates used and no program note."""
     import openpyxl
 
     from app.workbook import write_workbook
@@ -316,12 +385,19 @@ def test_the_excel_file_says_which_rates_are_defaults_to_check(
         tables={"contracts": rows},
         rates={"EUR": Rate(Decimal("1.1400"), "usd_per")},
     )
+    (note,) = [f for f in validate(guide, p, today=CALM) if f.code == "rate.default"]
+    assert note.severity == "warning" and note.where == "rates"
+    assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in note.message
+    assert "欧元" not in note.message  # the project's own rate is not a default
     path = tmp_path / "表.xlsx"
     write_workbook(path, guide, p, evaluate(guide, p), [])
     ws = openpyxl.load_workbook(path)["2018年度服务外包执行情况汇总表"]
     subtitle = str(ws.cell(2, 1).value)
-    assert "1 美元 = 6.8632 人民币（程序默认值，须与国家外汇管理局公布的2018年末" in subtitle
-    assert "1 欧元 = 1.1400 美元（本项目填写）" in subtitle
+    assert "1 美元 = 6.8632 人民币" in subtitle and "1 欧元 = 1.1400 美元" in subtitle
+    assert "程序默认值" not in subtitle and "本项目填写" not in subtitle
+    # every rate the project's own: nothing to check
+    own = replace(p, rates={**p.rates, "CNY": Rate(Decimal("6.8632"), "per_usd")})
+    assert not [f for f in validate(guide, own, today=CALM) if f.code == "rate.default"]
 
 
 @pytest.mark.parametrize(

@@ -308,7 +308,6 @@ def test_the_bundled_guide_outputs_keep_its_words(tmp_path: Path) -> None:
         "珠商〔2019〕28号",
         "执行金额折合美元",
         "在岸执行金额合计（不含集团关联公司）（美元）",
-        "国家外汇管理局公布的2018年末",
         "正本",
         "副本",
         "申报单位承诺",

@@ -164,7 +164,10 @@ def test_sample_loads_with_exact_values(sample: Manifest) -> None:
     assert onshore["reported_on_platform"] is True
     assert str(onshore["platform_amount_usd"]) == "1121920.80"
     assert data.requested == {"export_credit_insurance": Decimal(31000)}
-    assert data.rates == {"EUR": Rate(Decimal("1.1450"), "usd_per")}  # as the guide quotes EUR
+    assert data.rates == {
+        "CNY": Rate(Decimal("6.8632"), "per_usd"),  # checked against SAFE's table
+        "EUR": Rate(Decimal("1.1450"), "usd_per"),  # as the guide quotes EUR
+    }
     assert [len(data.rows(t)) for t in ("contracts", "certifications", "persons", "policies")] == [
         6,
         2,

@@ -123,6 +123,8 @@ def test_the_table_in_the_workbook_and_on_one_page(online) -> None:  # type: ign
     assert fmt_money(ev.total_requested_cny) in text and data.company.credit_code in text
     notes = result.notes.read_text(encoding="utf-8-sig")
     assert "http://ywgl.zhcz.gov.cn/" in notes and "10.0 MB" in notes and "实际要求" in notes
+    # the guide states no size limit: ours is said as the program's, never the platform's
+    assert "本程序的默认上限（建议），不是申报指南或平台公布的限制" in notes
 
 
 def test_a_25_mb_600_dpi_scan_is_reduced_and_stays_readable(tmp_path: Path) -> None:
@@ -195,7 +197,7 @@ def test_a_file_over_a_tiny_limit_is_reported_and_blocking_problems_refuse(tmp_p
     with ProjectStore.open(project) as store:
         result = write_online(store, tmp_path / "out", guide=tiny)
         assert len(result.too_large) == len(result.documents)  # vector pages: nothing to shrink
-        assert "请拆分后上传" in result.notes.read_text(encoding="utf-8-sig")
+        assert "建议拆分后上传" in result.notes.read_text(encoding="utf-8-sig")
         store.set_company_field("name", "")
         with pytest.raises(BlockedError):
             write_online(store, tmp_path / "blocked", guide=GUIDE)

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from app.originals import (
@@ -156,3 +157,26 @@ def test_pdf_says_page_of_pages_and_opens_clean(tmp_path: Path) -> None:
         assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
         assert str(pdf.docinfo["/Creator"]) == "申报材料助手"
         assert str(pdf.docinfo["/Title"]) == "原件核对清单"
+
+
+def test_the_stamped_form_is_one_story_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    """五（三）1.–3.: “各区商务部门出具初审意见，并在申请表上加盖区商务部门公章”, “初审通过后，
+    申报企业收回资料”, “递交正式装订材料”: the bound packet holds the district-stamped 申请表
+    itself (the original); its scan holds the place in the PDF. The originals checklist, the
+    build's warning, the next step and the CLI say the same."""
+    import io
+
+    from app.cli import main
+
+    inside = stamped_inside(GUIDE)
+    assert "盖章的申请表原件装入正式装订材料" in inside and "扫描件" in inside
+    process = GUIDE.process
+    assert process is not None
+    bring = "".join(process.stage("online_passed").bring)
+    assert "申请表为区商务部门盖章的原件" in bring
+    assert "盖章的申请表原件" in process.stage("review_passed").next
+    assert "原件" in GUIDE.document("district_stamped_form").note
+    with pytest.raises(SystemExit):
+        main(["build", "--help"], io.StringIO(), io.StringIO())
+    help_text = "".join(capsys.readouterr().out.split())
+    assert "申请表为盖章的原件" in help_text and "装订时换入原件" in help_text

@@ -212,9 +212,10 @@ def test_contracts_table_totals(built: tuple[BuildResult, MemorySource]) -> None
         assert fmt_money(ev.measures[measure]) in table
     assert "8,000,000.00" in table and "1,165,637.02" in table  # CNY row and its USD value
     assert "软件研发" in table and "（ITO）" in table and "（BPO）" in table
-    # The rate as the table quotes it, presented as a default to check, not as official.
+    # The rate as the table quotes it; no program note in the submitted packet (the check
+    # says the defaults are to be checked, before the build).
     assert "1美元=6.8632人民币" in table
-    assert "（程序默认值，须与国家外汇管理局公布的2018年末《各种货币对美元折算率表》核对）" in table
+    assert "程序默认值" not in table and "核对" not in table
 
 
 def test_band_heading_on_first_page_of_a_document(built: tuple[BuildResult, MemorySource]) -> None:

@@ -44,31 +44,69 @@ def test_the_guide_file_holds_the_process_from_the_seed() -> None:
     assert process.online.size_limit_mb == 10 and process.online.min_dpi == 150
 
 
-def test_a_new_project_stands_before_the_review_with_a_lead_time() -> None:
+def test_a_new_project_stands_before_the_review_with_the_guides_date_and_our_advice() -> None:
+    """五（三）1.: “各区商务部门出具初审意见……（2月18日前完成）”: the guide gives the district's
+    date; the 10-day lead is the program's own advice, said as 建议, never as the guide's."""
     fresh = ProjectData(guide_id=GUIDE.id)
     assert current_stage(GUIDE, fresh).id == "review_pending"  # type: ignore[union-attr]
     step = next_step(GUIDE, fresh, dt.date(2019, 1, 10))
     assert step is not None
     assert step.deadline is not None and step.deadline.date == dt.date(2019, 2, 18)
-    assert step.due == dt.date(2019, 2, 8)  # ten days for the district's review
-    assert step.days_left == 29 and step.warning == ""
+    assert step.due == dt.date(2019, 2, 18) and step.days_left == 39  # the guide's date
+    assert step.suggested == dt.date(2019, 2, 8)  # ten days for the district's review
+    assert step.warning == "" and step.advice == ""
     assert [p.id for p in step.places] == ["district", "association"]
-    text = "\n".join(next_step_lines(step))
-    assert "勿装订" in text and "2019年2月8日前（还有 29 天）" in text
+    lines = next_step_lines(step)
+    text = "\n".join(lines)
+    assert "勿装订" in text
+    assert "期限：区商务部门完成初审：2019年2月18日前（还有 39 天）" in lines
+    (advice,) = [line for line in lines if "2019年2月8日" in line]
+    assert advice.startswith("建议：") and "本程序的建议，不是申报指南的规定" in advice
     assert "珠海市高新区哈工大经济港科创楼1楼1106室" in text
 
 
 @pytest.mark.parametrize(
-    ("today", "word"),
+    ("today", "advice", "warning"),
     [
-        (dt.date(2019, 2, 3), "建议至少提前 10 天递交"),
-        (dt.date(2019, 2, 12), "只剩 6 天"),
-        (dt.date(2019, 2, 20), "已过"),
+        (dt.date(2019, 1, 10), "", ""),
+        (dt.date(2019, 2, 3), "本程序建议至少提前 10 天递交", ""),
+        (dt.date(2019, 2, 12), "只剩 6 天", ""),  # past our suggested date: advice, not late
+        (dt.date(2019, 2, 20), "", "已过"),
     ],
 )
-def test_lead_time_warnings(today: dt.date, word: str) -> None:
+def test_lead_time_is_advice_and_only_the_guides_date_is_late(
+    today: dt.date, advice: str, warning: str
+) -> None:
     step = next_step(GUIDE, ProjectData(guide_id=GUIDE.id), today)
-    assert step is not None and word in step.warning
+    assert step is not None
+    assert (advice in step.advice) and (bool(step.advice) == bool(advice))
+    assert (warning in step.warning) and (bool(step.warning) == bool(warning))
+    assert step.days_left is not None and (step.days_left < 0) == bool(warning)
+
+
+def test_a_missed_final_date_says_what_the_guide_says() -> None:
+    """五（一）: “请申报企业于2月28日前递交（邮寄）正式装订纸质材料至我局指定地点，逾期我局将不再
+    受理，同时视为企业（机构）放弃申报”: said so, not “请确认是否仍可受理”."""
+    step = next_step(GUIDE, at("online_passed"), dt.date(2019, 3, 1))
+    assert step is not None
+    assert "逾期不予受理" in step.warning and "放弃申报" in step.warning
+    assert "是否仍可受理" not in step.warning
+    # the district's date: the guide says nothing of missing it, nor do we in its name
+    review = next_step(GUIDE, ProjectData(guide_id=GUIDE.id), dt.date(2019, 2, 20))
+    assert review is not None and review.warning == "区商务部门完成初审（2019年2月18日）已过。"
+
+
+def test_the_hand_in_may_be_posted_and_the_last_stage_says_what_follows() -> None:
+    """五（一）: “递交（邮寄）正式装订纸质材料”; 六（一）: “各单位收到资金后，应按照国家有关规定
+    进行帐务处理，并自觉接受财政和商务主管部门的检查”; 六（三）: “市商务局按规定对专项资金使用
+    情况实施绩效评价”."""
+    hand_in = next_step(GUIDE, at("online_passed"), dt.date(2019, 2, 25))
+    assert hand_in is not None and "邮寄" in hand_in.what and "原件" in hand_in.what
+    assert "邮寄" in GUIDE.deadline("final_submission").detail
+    done = next_step(GUIDE, at("final_submitted"), dt.date(2019, 3, 5))
+    assert done is not None
+    for words in ("帐务处理", "接受财政和商务主管部门的检查", "绩效评价"):
+        assert words in done.what
 
 
 def test_each_stage_has_its_next_step() -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from app.findings import validate
 from app.guide import Guide
 from app.model import ProjectData, Row
 from app.rules import evaluate
@@ -230,23 +231,42 @@ def test_talent_introduction_missing_salary_gives_a_chinese_reason(
 # --------------------------------------------------------------------------- （七）2.
 
 
+def roster(count: int, start: dt.date = dt.date(2018, 3, 1), first: int = 0) -> list[Row]:
+    return [
+        Row(
+            id=f"t{start.year}-{n}",
+            values={
+                "name": f"学员{n}",
+                "course": "软件测试",
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=45),
+            },
+        )
+        for n in range(first, first + count)
+    ]
+
+
 def tr(
     project: Builder,
     count: int,
     on_record: bool = True,
     funded: bool = True,
     months: D = D(3),
+    typed: int | None = None,
+    earlier: int = 0,
 ) -> ProjectData:
+    """``count`` trainees on the roster in 2018, ``earlier`` in 2017; ``typed`` 培训人数."""
+    inputs: dict[str, object] = {
+        "on_record": on_record,
+        "funding_received": funded,
+        "course_months": months,
+    }
+    if typed is not None:
+        inputs["trainee_count"] = typed
     return project(
         "talent_training",
-        inputs={
-            "talent_training": {
-                "on_record": on_record,
-                "funding_received": funded,
-                "course_months": months,
-                "trainee_count": count,
-            }
-        },
+        inputs={"talent_training": inputs},
+        tables={"trainees": roster(count) + roster(earlier, dt.date(2017, 6, 1), count)},
     )
 
 
@@ -270,6 +290,30 @@ def test_talent_training_tiers(guide: Guide, project: Builder, count: int, ceili
     assert res.ceiling_cny == ceiling
     if not res.eligible:
         assert_not_eligible(res, "199 人", "200人（含）")
+
+
+def test_training_tier_counts_the_roster_in_the_period_not_the_typed_count(
+    guide: Guide, project: Builder
+) -> None:
+    """（七）2.“对经省商务厅备案的服务外包培训机构在支持期间内开展的1个月以上的服务外包人才培养
+    ……按照培训人数规模给予分档支持。具体为：1000人（含）以上的给予不超过15万元资金支持；
+    500（含）-1000人的给予不超过10万元资金支持”: 1000 typed, a roster of 600 in 2018 and 400
+    in 2017 is a 500–999 tier (100,000), and the typed count that differs is a finding."""
+    p = tr(project, 600, typed=1000, earlier=400)
+    ev = evaluate(guide, p)
+    res = ev.items["talent_training"]
+    assert res.eligible and res.ceiling_cny == D(100000)
+    found = validate(guide, p, today=dt.date(2019, 1, 10))
+    mismatch = [f for f in found if f.code == "item.total.mismatch"]
+    assert mismatch and "1,000" in mismatch[0].message and "600" in mismatch[0].message
+    late = [f for f in found if f.code == "table.row.out_of_period"]
+    assert len(late) == 400 and all("不计入金额" in f.message for f in late)  # now true
+    # the typed count is optional: without it, the same amount and no mismatch
+    q = tr(project, 600, earlier=400)
+    assert evaluate(guide, q).items["talent_training"].ceiling_cny == D(100000)
+    assert not [
+        f for f in validate(guide, q, today=dt.date(2019, 1, 10)) if f.code == "item.total.mismatch"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,9 @@ AMBER = "#8a5a00"
 
 
 def step_html(step: NextStep) -> str:
-    """The next step as rich text: what, by when (red when late, amber when close), where, what
-    to bring, and the warning."""
+    """The next step as rich text: what, by the guide's date (red when passed, amber when
+    close), the program's suggestion (labelled 建议, never red), where, what to bring, and the
+    warning."""
     parts = [f"<b>下一步：</b>{escape(step.what)}"]
     when = step.when_text()
     if when:
@@ -42,12 +43,17 @@ def step_html(step: NextStep) -> str:
         if color:
             text = f"<span style='color:{color}'><b>{text}</b></span>"
         parts.append(f"<b>期限：</b>{text}")
+    suggestion = step.suggestion_text()
+    if suggestion:
+        parts.append(f"<b>建议：</b>{escape(suggestion)}")
     for place in step.places:
         parts.append("<b>地点：</b>" + "；".join(escape(x) for x in place_lines(place)))
     if step.bring:
         parts.append("<b>携带：</b>" + "；".join(escape(b) for b in step.bring))
     if step.warning:
         parts.append(f"<span style='color:{RED}'><b>注意：</b>{escape(step.warning)}</span>")
+    if step.advice:
+        parts.append(f"<span style='color:{AMBER}'><b>建议：</b>{escape(step.advice)}</span>")
     return "<br>".join(parts)
 
 

@@ -42,6 +42,7 @@ from app.guide.parts import (
     field_spec,
     item_of,
     measure_of,
+    required_when_of,
 )
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
@@ -134,6 +135,10 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
         totals, period_mark, checks = table_outputs(n, cols)
         table_totals[tid] = totals
+        claim_key = n.str_list("claim_key", required=False)
+        for col_id in claim_key:
+            if col_id not in {c.id for c in cols}:
+                raise n.fail("claim_key", f"{col_id} 不是本表的列")
         tables.append(
             TableSpec(
                 id=tid,
@@ -145,10 +150,15 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 totals=totals,
                 period_mark=period_mark,
                 checks=checks,
+                duplicate_blocks=n.flag("duplicate_blocks"),
+                claim_key=claim_key,
             )
         )
         n.done()
     table_by_id = {t.id: t for t in tables}
+    keyed = {len(t.claim_key) for t in tables if t.claim_key}
+    if len(keyed) > 1:
+        raise root.fail("tables", "各表的 claim_key 须列出同样多的列（依次对应）")
 
     documents = []
     for did, n in root.named_nodes("documents"):
@@ -168,6 +178,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
             headings=n.str_list("headings", required=False),
             signatures=n.str_list("signatures", required=False),
             note=n.text("note", required=False),
+            required_when=required_when_of(n, table_by_id),
         )
         if kind == "generated":
             gen = doc.generator
@@ -265,6 +276,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
                 date=n.date("date"),
                 title=n.text("title"),
                 detail=n.text("detail", required=False),
+                missed=n.text("missed", required=False),
             )
         )
         n.done()
@@ -296,6 +308,7 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         period_end=period_end,
         districts=root.str_list("districts"),
         district_other=root.text("district_other", required=False),
+        districts_from_guide=root.flag("districts_from_guide"),
         deadlines=tuple(deadlines),
         conditions=tuple(conditions),
         currencies=tuple(currencies),

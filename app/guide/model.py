@@ -102,6 +102,14 @@ class TableSpec:
     totals: tuple[TableTotal, ...] = ()  # total lines under the packet table
     period_mark: str = ""  # appended to a period-column date outside the support period
     checks: tuple[RowCheck, ...] = ()  # cross-column checks of each row
+    # Rows alike there are refused (the key is an identity: an ID number, a certificate
+    # number); otherwise (e.g. a contract's name, client and amount, which a renewed contract
+    # may share) they are a warning the clerk checks.
+    duplicate_blocks: bool = False
+    # Columns that name the contract (or project) a row claims support for, matched across
+    # tables: equal in two tables = one contract claimed under two items (同一类型项目不可重复
+    # 申报). Tables list them in the same order (a contract's name, then its counterparty).
+    claim_key: tuple[str, ...] = ()
 
     def column(self, column_id: str) -> FieldSpec:
         return _find(self.columns, column_id)
@@ -135,6 +143,7 @@ class Deadline:
     date: dt.date
     title: str
     detail: str = ""
+    missed: str = ""  # what the guide says of missing it (逾期不予受理…); "" = it says nothing
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,15 @@ class CheckTotal:
 
 
 @dataclass(frozen=True)
+class RowsPresent:
+    """A document's requirement condition: the project has a row of ``table`` matching every
+    (column, value) of ``where`` (any row when empty)."""
+
+    table: str
+    where: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     id: str
     title: str
@@ -216,6 +234,8 @@ class DocumentSpec:
     headings: tuple[str, ...] = ()  # narrative: the template's headings
     signatures: tuple[str, ...] = ()  # signatures / seals the document needs
     note: str = ""
+    # asked for only when the project has such rows (离岸业务需提供…；在岸业务需提供…)
+    required_when: RowsPresent | None = None
 
     @property
     def needs_files(self) -> bool:
@@ -351,6 +371,7 @@ class Guide:
     declaration: str = ""
     notes: tuple[str, ...] = ()
     district_other: str = ""  # label of a free-named district ("其他"); "" when not allowed
+    districts_from_guide: bool = False  # the guide itself lists the districts (else ours)
     source: str = ""  # the file it was loaded from
     process: Process | None = None  # the submission process, when the guide file has one
     # Output data (issue 18.2): optional, neutral when absent.
@@ -428,7 +449,7 @@ class Stage:
     title: str
     next: str  # the next step, one sentence
     deadline: str | None = None  # a Deadline id: by when
-    lead_days: bool = False  # the hand-in is due ``review_lead_days`` before the deadline
+    lead_days: bool = False  # the program suggests handing in ``review_lead_days`` before
     places: tuple[str, ...] = ()  # Place ids: where
     bring: tuple[str, ...] = ()  # what to bring
     originals: bool = False  # bring the originals of the originals checklist too

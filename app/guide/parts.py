@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from app.guide.model import (
     FIELD_TYPES,
@@ -15,6 +16,7 @@ from app.guide.model import (
     FieldSpec,
     ItemSpec,
     Measure,
+    RowsPresent,
     Rule,
     TableSpec,
 )
@@ -201,6 +203,41 @@ def ceiling_of(node: Node) -> Ceiling:
     return c
 
 
+def where_of(n: Node, name: str, raw: Any, table: TableSpec) -> tuple[tuple[str, Value], ...]:
+    """A ``{ column = value }`` row filter of ``table`` (every pair must match); () if absent."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise n.fail(name, "应为 { 列 = 值 } 表")
+    cols = {c.id: c for c in table.columns}
+    for k, v in raw.items():
+        if k not in cols:
+            raise n.fail(name, f"{k} 不是表 {table.id} 的列")
+        if not isinstance(v, str | bool | int):
+            raise n.fail(name, f"{k} 的值应为字符串、布尔值或整数")
+        col = cols[k]
+        if col.type == "choice" and v not in dict(col.choices):
+            raise n.fail(name, f"{k} 的值 {v} 不在该列的选项中")
+        if (col.type == "bool") != isinstance(v, bool):
+            raise n.fail(name, f"{k} 的值与该列的类型 {col.type} 不符")
+    return tuple((str(k), v) for k, v in raw.items())
+
+
+def required_when_of(n: Node, tables: Mapping[str, TableSpec]) -> RowsPresent | None:
+    """A document's ``required_when = { table = ..., where = { ... } }``: it is asked for
+    only when the project has a row of that table matching ``where``."""
+    raw = n.raw("required_when")
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or set(raw) - {"table", "where"}:
+        raise n.fail("required_when", "应为 { table = 表编号, where = { 列 = 值 } }")
+    table_id = raw.get("table")
+    if not isinstance(table_id, str) or table_id not in tables:
+        raise n.fail("required_when", f"未知的表 {table_id}")
+    where = where_of(n, "required_when", raw.get("where"), tables[table_id])
+    return RowsPresent(table=table_id, where=where)
+
+
 def measure_of(
     mid: str,
     n: Node,
@@ -229,20 +266,7 @@ def measure_of(
                 raise n.fail("column", f"{column} 须为表 {table} 的数值列")
             if cols[column].type == "money" and unit is None:
                 raise n.fail("unit", "金额求和须指定 unit")
-        if where_raw is not None:
-            if not isinstance(where_raw, Mapping):
-                raise n.fail("where", "应为 { 列 = 值 } 表")
-            for k, v in where_raw.items():
-                if k not in cols:
-                    raise n.fail("where", f"{k} 不是表 {table} 的列")
-                if not isinstance(v, str | bool | int):
-                    raise n.fail("where", f"{k} 的值应为字符串、布尔值或整数")
-                col = cols[k]
-                if col.type == "choice" and v not in dict(col.choices):
-                    raise n.fail("where", f"{k} 的值 {v} 不在该列的选项中")
-                if (col.type == "bool") != isinstance(v, bool):
-                    raise n.fail("where", f"{k} 的值与该列的类型 {col.type} 不符")
-            where = tuple((str(k), v) for k, v in where_raw.items())
+        where = where_of(n, "where", where_raw, spec)
         if period_column is not None and (
             period_column not in cols or cols[period_column].type != "date"
         ):

@@ -559,7 +559,7 @@ def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
         raise _fail(
             path,
             where,
-            '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
+            '本程序的默认汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
             ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
         )
     if not isinstance(v, dict):
@@ -567,7 +567,7 @@ def _rate(path: Path, where: str, guide: Guide, code: str, v: Any) -> Rate:
             raise _fail(
                 path,
                 where,
-                '申报指南的汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
+                '本程序的默认汇率表没有此币种，请写成 {"name": "中文名称", "per_usd": 每1美元合多少}'
                 ' 或 {"name": ..., "usd_per": 每单位合多少美元}',
             )
         value = _rate_number(path, where, v)

@@ -462,14 +462,18 @@ def _write_notes(
             if place.url:
                 lines.append(f"申报平台：{place.name}　{place.url}")
     lines.append(
-        f"每个文件不超过 {fmt_size(limit)}（程序默认值，请以平台的实际要求为准；"
-        f"如平台限制不同，请告知维护人员修改申报指南文件中的 size_limit_mb）。"
+        f"每个文件不超过 {fmt_size(limit)}：这是本程序的默认上限（建议），不是申报指南或平台"
+        f"公布的限制，请以平台的实际要求为准；如平台限制不同，请告知维护人员修改申报指南文件中的"
+        f" size_limit_mb。"
     )
     lines += ["", f"上传文件（{len(docs)} 个，按目录顺序编号）："]
     lines += [f"  {d.name}" for d in docs]
     lines += ["", f"另附：Excel 文件（含“{TABLE_NAME}”工作表）、{TABLE_NAME}.pdf。"]
     if reductions:
-        lines += ["", "为符合大小限制，以下文件中的扫描图像已重新压缩（分辨率不低于所示值）："]
+        lines += [
+            "",
+            "为不超过上述默认上限，以下文件中的扫描图像已由本程序重新压缩（分辨率不低于所示值）：",
+        ]
         lines += [
             f"  {r.name}：{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）"
             for r in reductions
@@ -477,7 +481,7 @@ def _write_notes(
     if too_large:
         lines += [
             "",
-            f"以下文件压缩到 {rules.min_dpi} dpi 后仍超过限制，请拆分后上传，或向协会确认：",
+            f"以下文件压缩到 {rules.min_dpi} dpi 后仍超过上述默认上限，建议拆分后上传，或向协会确认：",
         ]
         lines += [f"  {name}" for name in too_large]
     if warnings:

@@ -1,7 +1,8 @@
 """The overlay: one page per output page with the stamped page number (not on the cover),
 the heading band of a document's first page, the 草稿 watermark of a draft, and the 初审用 mark
-of a review print (in the top margin of every page and at the head of every band: never over
-the evidence). Pages cut out for the online declaration carry no page number: their numbers
+of a review print (in the top margin of every page but the 申请表's, and at the head of every
+band: never over the evidence). The 申请表 pages carry no such mark: the district stamps that
+very sheet and the company binds it into the final packet. Pages cut out for the online declaration carry no page number: their numbers
 would not be the bound packet's."""
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def render_overlay(
 def _overlay_page(c: Canvas, ctx: Context, plan: Plan, page: PlanPage, draft: bool) -> None:
     ink, layout = ctx.ink, ctx.layout
     review = plan.options.stage == "review"
-    if review:
+    if review and page.kind != "form":  # the stamped form goes into the final packet
         content = content_box(layout, page.number, False)
         ink.draw(c, content.x1, A4[1] - layout.top_mm * MM / 2 - 3, REVIEW_HEADER, 9, "right")
     if draft:

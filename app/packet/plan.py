@@ -33,7 +33,7 @@ from app.packet.plan_model import (
     toc_page_count,
     toc_slice,
 )
-from app.rules import Evaluation, cell
+from app.rules import Evaluation, cell, document_applies
 
 __all__ = [
     "FORM_PART",
@@ -246,7 +246,7 @@ class _Builder:
         band: str | None,
     ) -> None:
         assert doc.set is not None
-        members = self.guide.document_set(doc.set).documents
+        members = tuple(m for m in self.guide.document_set(doc.set).documents if self.wanted(m))
         index = self.entry(
             level, title, "document", parent, item_id=item.id if item else None, document_id=doc.id
         )
@@ -317,7 +317,7 @@ class _Builder:
     def add_item_documents(self, item: ItemSpec, item_index: int) -> None:
         guide = self.guide
         docs = [guide.document(d) for d in item.documents]
-        docs = [d for d in docs if not (d.optional and d.needs_files and not self.has_files(d))]
+        docs = [d for d in docs if self.wanted(d.id)]
         per_row = [d for d in docs if d.per_row]
         rows_done = False
         number = 0
@@ -346,6 +346,14 @@ class _Builder:
 
     def has_files(self, doc: DocumentSpec) -> bool:
         return any(f.document_id == doc.id for f in self.project.evidence)
+
+    def wanted(self, doc_id: str) -> bool:
+        """In the packet: unless optional, or asked for only with rows the project lacks
+        (``required_when``), and nothing is attached to it."""
+        doc = self.guide.document(doc_id)
+        if not doc.needs_files or self.has_files(doc):
+            return True
+        return not doc.optional and document_applies(self.guide, self.project, doc)
 
 
 def make_plan(

@@ -38,8 +38,9 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
     assert panel.isVisibleTo(window)
     assert panel.stage_label.text() == "当前阶段：初审未交"
     text = panel.next_label.text()
-    assert "勿装订" in text and "2019年2月8日前（还有 5 天）" in text
-    assert "建议至少提前 10 天递交" in text  # the lead-time warning
+    assert "勿装订" in text and "2019年2月18日前（还有 15 天）" in text  # the guide's date
+    assert "2019年2月8日前递交（本程序的建议" in text  # ours, labelled as such
+    assert "建议至少提前 10 天递交" in text  # the lead-time advice
     assert "珠海市高新区哈工大经济港科创楼1楼1106室" in text and "13622965527" in text
 
     # The company handed the copies in on 2 February.
@@ -75,11 +76,14 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     session = window.session
     assert session is not None
     assert output.stage_panel.isVisibleTo(window)
-    assert "还有 5 天" in output.stage_panel.next_label.text()
+    assert "还有 15 天" in output.stage_panel.next_label.text()
     # Before the review: the 初审 print, unbound (no gutter, no duplex to choose).
     assert output.review_radio.isChecked() and not output.final_radio.isChecked()
     assert not output.duplex.isEnabled() and not output.gutter.isEnabled()
     assert output.build_button.text() == "生成初审材料"
+    # one story with the originals checklist: the stamped original is bound, its scan in the PDF
+    assert "申请表为区商务部门盖章的原件" in output.final_radio.text()
+    assert "申请表以外" in output.review_radio.text()  # the 申请表 carries no 初审用 mark
 
     out_dir = tmp_path / "输出"
     output.out_edit.setText(str(out_dir))
@@ -123,3 +127,31 @@ def test_output_page_offers_the_review_print_then_the_final_packet(qtbot, gui_ap
     window.go(0)
     window.go(5)
     assert output.review_radio.isChecked()
+
+
+def test_a_change_after_the_stamp_makes_the_final_packet_a_draft_not_the_review_print(
+    qtbot, gui_app, tmp_path
+):  # type: ignore[no-untyped-def]
+    """A change of amounts after the 初审 print blocks the final packet (the 输出 page offers a
+    draft of it only); the 初审 print itself may be rebuilt as it is."""
+    from app.process import form_figures
+
+    window = make_window(qtbot, dt.date(2019, 2, 3))
+    open_and_wait(window, sample_project(tmp_path))
+    session = window.session
+    assert session is not None
+    figures = form_figures(session.guide, session.data, session.evaluation)
+    session.set_review_figures({**figures, "total": "1.00"})  # stamped on other figures
+    session.set_stage("review_submitted", dt.date(2019, 2, 2))
+    qtbot.waitUntil(lambda: any(f.code == "process.stamped_form_stale" for f in session.findings))
+    output = window.output_page
+    session.set_option("build_stage", "final")
+    window.go(5)
+    qtbot.waitUntil(lambda: output.final_radio.isChecked())
+    assert output.build_button.text() == "生成草稿"
+    assert "必须解决的问题" in output.state.text()
+    window.go(4)
+    session.set_option("build_stage", "review")
+    window.go(5)
+    qtbot.waitUntil(lambda: output.review_radio.isChecked())
+    assert output.build_button.text() == "生成初审材料"

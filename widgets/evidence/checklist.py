@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from app.findings import LOW_DPI, required_documents, selected_items
 from app.guide.model import DocumentSpec, Guide, ItemSpec
 from app.model import EvidenceFile, ProjectData, Row
-from app.rules import cell
+from app.rules import cell, required_when_text
 from app.values import display
 
 DocKey = tuple[str, str | None]  # (document id, row id)
@@ -123,6 +123,8 @@ def build_checklist(guide: Guide, data: ProjectData) -> tuple[list[Node], int, i
             node.state, node.note = MISSING, "缺少"
         else:
             node.state, node.note = NONE, "可选" if doc.optional else "无需"
+            if doc.required_when is not None and not doc.optional:
+                node.note = "无需（没有相应的明细行）"
         return node
 
     roots: list[Node] = []
@@ -263,7 +265,7 @@ def group_note(node: Node) -> str:
     return f"共 {len(docs)} 项材料，还缺 {len(missing)} 项。请选择下面的具体材料添加文件。"
 
 
-def requirement_note(node: Node) -> str:
+def requirement_note(node: Node, guide: Guide | None = None) -> str:
     """The requirements of a document node: where it belongs, original or copy, signatures."""
     doc = node.doc
     lines: list[str] = []
@@ -293,6 +295,9 @@ def requirement_note(node: Node) -> str:
         lines.append("需要：" + "、".join(doc.signatures) + "。")
     if doc.optional:
         lines.append("此项为可选材料，没有可以不附。")
+    condition = required_when_text(guide, doc) if guide is not None else ""
+    if condition:
+        lines.append(condition)
     if node.kind == "pointer":
         lines.append(f"与“{node.shared_with}”共用，只需附一次：在这里添加的文件就是该处的文件。")
     if doc.note:

@@ -297,7 +297,11 @@ class CompanyPage(Page):
             guide = self.session.guide
             if split_other_district(value, guide.district_other) is not None:
                 msg = check_district(
-                    value, guide.districts, guide.district_other, guide.district_note
+                    value,
+                    guide.districts,
+                    guide.district_other,
+                    guide.district_note,
+                    guide.districts_from_guide,
                 )
         elif fid == "name" and value:
             msg = company_name_notice(value)

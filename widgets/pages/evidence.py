@@ -260,7 +260,9 @@ class EvidencePage(Page):
             self.doc_note.setText(group_note(node))
         else:
             self.doc_title.setText(node.label)
-            self.doc_note.setText(requirement_note(node))
+            self.doc_note.setText(
+                requirement_note(node, self.session.guide if self.session is not None else None)
+            )
         self.template_button.setVisible(
             node is not None
             and doc is not None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from app.findings import blocking_for
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import copies, copies_word, review_print_exists, stage_reached
 from widgets import errors
@@ -132,7 +133,8 @@ class OutputPage(Page):
         self.online_button.setObjectName("online_button")
         self.online_button.setMinimumHeight(36)
         self.online_button.setToolTip(
-            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过平台的大小限制）、"
+            "初审通过后网上申报用：按目录编号的逐项材料 PDF（每个不超过本程序默认的大小上限，"
+            "不是平台公布的限制，请以平台实际要求为准）、"
             "Excel 文件和对照表"
         )
         self.online_button.clicked.connect(self.start_online)
@@ -259,10 +261,8 @@ class OutputPage(Page):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
-        blockers = sum(1 for f in self.session.findings if f.blocking)
-        others = sum(
-            1 for f in self.session.findings if f.blocking and not f.code.startswith("process.")
-        )
+        blockers = len(blocking_for(self.session.findings, "review" if review else "final"))
+        others = len(blocking_for(self.session.findings, "online"))
         self.online_button.setEnabled(others == 0 and self.task is None)
         if blockers:
             self.state.setText(
@@ -341,8 +341,9 @@ class OutputPage(Page):
             return
         self._save_options()
         out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
-        draft = any(f.blocking for f in self.session.findings)
         review = self.build_stage() == "review"
+        # a 初审 print may be rebuilt whatever the stamped form's findings say
+        draft = bool(blocking_for(self.session.findings, "review" if review else "final"))
         duplex = False if review else self.duplex.isChecked()
         gutter_mm = self.gutter.value()
         repeat_shared = self.repeat.isChecked()
@@ -410,8 +411,9 @@ class OutputPage(Page):
         self.progress_label.setText("")
         lines = [
             f"网上申报文件夹已生成：{result.folder}",
-            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}，"
-            f"请以平台实际要求为准）、{result.workbook.name}、{result.table_pdf.name}、"
+            f"逐项材料 {len(result.documents)} 个（每个不超过 {fmt_size(result.limit_bytes)}："
+            f"本程序的默认上限，请以平台实际要求为准）、{result.workbook.name}、"
+            f"{result.table_pdf.name}、"
             f"{result.notes.name}",
         ]
         for r in result.reductions:
@@ -419,7 +421,7 @@ class OutputPage(Page):
                 f"已压缩：{r.name}　{fmt_size(r.before)} → {fmt_size(r.after)}（{r.dpi} dpi）"
             )
         for name in result.too_large:
-            lines.append(f"仍超过大小限制：{name}，请拆分后上传")
+            lines.append(f"仍超过本程序默认的大小上限：{name}，建议拆分后上传")
         for w in result.warnings:
             lines.append(f"提醒：{w}")
         self.result_label.setText("\n".join(lines))

@@ -282,13 +282,13 @@ REFUSALS = {
     "unknown_item_key": (
         'cost_measure = "tt_cost_cny"',
         'cost_measur = "tt_cost_cny"',
-        "items[3].cost_measur",
+        "items[第4个：technology_trade].cost_measur",
         "未知的键",
     ),
     "unknown_column_key": (
         '{ id = "affiliated", label = "集团关联公司", type = "bool", required = false,',
         '{ id = "affiliated", label = "集团关联公司", type = "bool", requird = false,',
-        "tables.contracts.columns[5].requird",
+        "tables.contracts.columns[第6个：affiliated].requird",
         "未知的键",
     ),
     "unknown_document_key": (
@@ -313,7 +313,7 @@ REFUSALS = {
     "unknown_field_type": (
         '{ id = "course_months", label = "培训时长（月）", type = "decimal" }',
         '{ id = "course_months", label = "培训时长（月）", type = "float" }',
-        "items[10].inputs[2].type",
+        "items[第11个：talent_training].inputs[第3个：course_months].type",
         "float",
     ),
     "duplicate_item_id": (
@@ -325,7 +325,7 @@ REFUSALS = {
     "dangling_document": (
         'documents = ["ct_contracts", "ct_payment_vouchers"]',
         'documents = ["ct_contracts", "ct_payment_voucher"]',
-        "items[4].documents",
+        "items[第5个：culture_translation].documents",
         "ct_payment_voucher",
     ),
     "dangling_base_document": (
@@ -337,61 +337,61 @@ REFUSALS = {
     "dangling_condition_measure": (
         '{ measure = "sts_amount_usd", op = ">="',
         '{ measure = "sts_amount_eur", op = ">="',
-        "items[0].conditions[1]",
+        "items[第1个：service_trade_statistics].conditions[第2个].measure",
         "sts_amount_eur",
     ),
     "dangling_ceiling_measure": (
         'measure = "onshore_execution_usd", tiers',
         'measure = "onshore_total_usd", tiers',
-        "items[1].ceiling.measure",
+        "items[第2个：outsourcing_onshore].ceiling.measure",
         "onshore_total_usd",
     ),
     "dangling_cost_measure": (
         'cost_measure = "tt_cost_cny"',
         'cost_measure = "tt_costs_cny"',
-        "items[3].cost_measure",
+        "items[第4个：technology_trade].cost_measure",
         "tt_costs_cny",
     ),
     "tiers_not_ascending": (
         "[[1000000, 50000], [5000000, 100000], [10000000, 150000]]",
         "[[1000000, 50000], [10000000, 150000], [5000000, 100000]]",
-        "items[1].ceiling.tiers",
+        "items[第2个：outsourcing_onshore].ceiling.tiers",
         "从小到大",
     ),
     "tiers_equal_bounds": (
         "[[200, 50000], [500, 100000], [1000, 150000]]",
         "[[200, 50000], [500, 100000], [500, 150000]]",
-        "items[10].ceiling.tiers",
+        "items[第11个：talent_training].ceiling.tiers",
         "从小到大",
     ),
     "per_row_document_without_table": (
         'documents = ["ct_contracts", "ct_payment_vouchers"]',
         'documents = ["ct_contracts", "ct_payment_vouchers", "tcm_contracts"]',
-        "items[4].documents",
+        "items[第5个：culture_translation].documents",
         "tcm_contracts",
     ),
     "money_without_unit": (
         '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "CNY" }',
         '{ id = "annual_salary", label = "年薪（元）", type = "money" }',
-        "tables.persons.columns[6].type",
+        "tables.persons.columns[第7个：annual_salary].type",
         "unit 或 currency_field",
     ),
     "money_with_unit_and_currency_field": (
         '{ id = "cost", label = "认证费用", type = "money", currency_field = "currency" }',
         '{ id = "cost", label = "认证费用", type = "money", currency_field = "currency", unit = "CNY" }',
-        "tables.certifications.columns[6].type",
+        "tables.certifications.columns[第7个：cost].type",
         "unit 或 currency_field",
     ),
     "unknown_currency_unit": (
         '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "CNY" }',
         '{ id = "annual_salary", label = "年薪（元）", type = "money", unit = "RMB" }',
-        "tables.persons.columns[6].unit",
+        "tables.persons.columns[第7个：annual_salary].unit",
         "RMB",
     ),
     "unknown_currency_default": (
         '{ id = "currency", label = "币种", type = "currency", default = "CNY" }',
         '{ id = "currency", label = "币种", type = "currency", default = "RMB" }',
-        "tables.certifications.columns[5].default",
+        "tables.certifications.columns[第6个：currency].default",
         "RMB",
     ),
     "format_too_new": ("format = 1\n", "format = 2\n", "format", "升级"),
@@ -404,19 +404,19 @@ REFUSALS = {
     "unknown_op": (
         '{ column = "tax_months", op = ">"',
         '{ column = "tax_months", op = "=>"',
-        "items[9].row_conditions[3].op",
+        "items[第10个：talent_introduction].row_conditions[第4个].op",
         "=>",
     ),
     "row_condition_unknown_column": (
         '{ column = "tax_months", op = ">"',
         '{ column = "tax_month", op = ">"',
-        "items[9].row_conditions[3]",
+        "items[第10个：talent_introduction].row_conditions[第4个].column",
         "persons",
     ),
     "unknown_exclusive_item": (
         'exclusive_with = ["tcm_projects"]',
         'exclusive_with = ["tcm_project"]',
-        "items.tcm_general_export.exclusive_with",
+        "items[第8个：tcm_general_export].exclusive_with",
         "tcm_project",
     ),
     "per_row_base_document": (
@@ -570,7 +570,7 @@ def test_minimal_dict_refusals() -> None:
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
     assert info.value.path == "tiny.toml"
-    assert info.value.key == "items[0].table"
+    assert info.value.key == "items[第1个：only].table"
 
     data = _minimal()
     data["currencies"] = [{"code": "USD", "name": "美元", "per_usd": "1"}]
@@ -584,4 +584,4 @@ def test_minimal_dict_refusals() -> None:
     del items[0]["table"]  # a per-row document in an item without a table
     with pytest.raises(GuideError) as info:
         parse_guide(data, "tiny.toml")
-    assert info.value.key == "items[0].documents" and "scan" in info.value.reason
+    assert info.value.key == "items[第1个：only].documents" and "scan" in info.value.reason

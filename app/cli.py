@@ -24,6 +24,7 @@ from app.about import command_name
 from app.errors import AppError, IntakeError
 from app.findings import Finding, damaged_evidence_findings, validate
 from app.guide import guide_by_id
+from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
 from app.rules import Evaluation, evaluate, fmt_money
@@ -145,6 +146,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
     r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    add_guide_commands(sub)
     return p
 
 
@@ -590,6 +592,8 @@ def main(
             return cmd_export(args, out)
         if args.command == "review":
             return cmd_review(args, out, err)
+        if args.command == "guide":
+            return run_guide_command(args, out, err)
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

@@ -45,6 +45,7 @@ from app.guide.suspicious import suspicious_values
 from app.model import Rate
 
 FORMAT_VERSION = 1
+PLACEHOLDERS = ("【请填写】", "【待核对】", "【请核对】")  # left by guide new and guide draft
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
 
 
@@ -72,6 +73,10 @@ def check_guide(path: Path | str) -> tuple[Guide | None, list[Problem], list[Pro
     guide: Guide | None = None
     with contextlib.suppress(GuideError):  # a newer format: recorded, nothing else judged
         guide = read_guide(tomllib.loads(text), ctx)
+    for n, line in enumerate(text.split("\n"), start=1):
+        marks = [m for m in PLACEHOLDERS if m in line.split("#")[0]]
+        if marks:
+            ctx.warnings.append(Problem(n, "", f"仍有“{marks[0]}”：请按指南原文填写并核对", True))
     if ctx.problems or guide is None:
         return None, sorted_problems(ctx.problems), sorted_problems(ctx.warnings)
     return guide, [], sorted_problems(ctx.warnings)
@@ -108,7 +113,7 @@ def read_guide(data: Mapping[str, Any], ctx: Context) -> Guide:
             root.problem("currencies", f"须包含 {needed}")
 
     business_types = []
-    for n in root.nodes("business_types"):
+    for n in root.nodes("business_types", required=False):
         with ctx.guard(n.data.get("id")):
             cat = n.text("category")
             if cat not in ("ITO", "BPO", "KPO"):
@@ -261,6 +266,7 @@ def read_guide(data: Mapping[str, Any], ctx: Context) -> Guide:
     if period_end < period_start:
         root.problem("period_end", "支持期间的结束日期早于开始日期")
     root.raw("tests")  # the guide's own test cases: read by app.guide.cases
+    root.opt_str("tests_file")  # or a companion file of them
     guide = Guide(
         id=root.text("id"),
         year=root.integer("year") or 0,

@@ -133,6 +133,8 @@ def rule_of(node: Node) -> Rule:
         value = decimal_of(node, "value", value)
     elif isinstance(value, str) and op == "==":
         pass
+    elif value is None:
+        raise node.fail("value", "缺少此项")
     else:
         raise node.fail("value", "应为数字、布尔值或字符串")
     rule = Rule(
@@ -192,7 +194,7 @@ def ceiling_of(node: Node) -> Ceiling:
             cap=node.amount("cap", required=False),
             per=node.opt_str("per"),
         )
-        if c.cap is None:
+        if c.cap is None and "cap" not in node.data:
             node.warn("kind", "按比例支持但没有上限 cap：请核对指南有无“最高不超过”")
     elif kind == "per_row":
         share = node.node("row_share", required=False)
@@ -299,6 +301,15 @@ def measure_of(
 _NUMERIC = ("money", "int", "decimal")
 
 
+def _rules(n: Node, name: str) -> list[tuple[Node, Rule]]:
+    """Each rule of ``name`` with its node; a rule in error is reported and left out."""
+    out = []
+    for c in n.nodes(name, required=False):
+        with n.ctx.guard():
+            out.append((c, rule_of(c)))
+    return out
+
+
 def _comparable(node: Node, rule: Rule, spec: FieldSpec) -> None:
     """A condition's value must be of its field's kind: a 是/否 field is compared with
     ``== true``/``== false``, a number with a number."""
@@ -335,31 +346,33 @@ def item_of(
             raise n.fail("documents", f"未知的材料 {d}")
         if docs[d].per_row and table is None:
             raise n.fail("documents", f"材料 {d} 按行提供，但项目没有表（table）")
-    cond_nodes = n.nodes("conditions", required=False)
-    conditions = tuple(rule_of(c) for c in cond_nodes)
-    for c, r in zip(cond_nodes, conditions, strict=True):
-        if r.measure is not None and r.measure not in measure_ids:
-            raise c.fail("measure", f"未知的计算项 {r.measure}")
-        if r.field is not None and r.field not in input_ids:
-            raise c.fail("field", f"{r.field} 不是本项目的输入")
-        if r.column is not None:
-            raise c.fail("column", "项目条件不能用 column，请放在 row_conditions")
-        if r.op == "in_period":
-            raise c.fail("op", "in_period 只能用于 row_conditions")
-        if r.field is not None:
-            _comparable(c, r, {f.id: f for f in inputs}[r.field])
-        elif isinstance(r.value, bool | str):
-            raise c.fail("value", "计算项是数字，应与数字比较")
-    row_nodes = n.nodes("row_conditions", required=False)
-    row_conditions = tuple(rule_of(c) for c in row_nodes)
-    for c, r in zip(row_nodes, row_conditions, strict=True):
-        if table is None:
-            raise c.fail("column", "项目没有表（table），不能有行条件")
-        if r.column is None or r.column not in col_ids:
-            raise c.fail("column", f"行条件须指定表 {table} 的列 column")
-        if r.op == "in_period" and col_ids[r.column].type != "date":
-            raise c.fail("op", f"in_period 须用于日期列，{r.column} 不是")
-        _comparable(c, r, col_ids[r.column])
+    pairs = _rules(n, "conditions")
+    conditions = tuple(r for _, r in pairs)
+    for c, r in pairs:
+        with n.ctx.guard():  # each condition on its own: one mistake hides no other
+            if r.measure is not None and r.measure not in measure_ids:
+                raise c.fail("measure", f"未知的计算项 {r.measure}")
+            if r.field is not None and r.field not in input_ids:
+                raise c.fail("field", f"{r.field} 不是本项目的输入")
+            if r.column is not None:
+                raise c.fail("column", "项目条件不能用 column，请放在 row_conditions")
+            if r.op == "in_period":
+                raise c.fail("op", "in_period 只能用于 row_conditions")
+            if r.field is not None:
+                _comparable(c, r, {f.id: f for f in inputs}[r.field])
+            elif isinstance(r.value, bool | str):
+                raise c.fail("value", "计算项是数字，应与数字比较")
+    row_pairs = _rules(n, "row_conditions")
+    row_conditions = tuple(r for _, r in row_pairs)
+    for c, r in row_pairs:
+        with n.ctx.guard():
+            if table is None:
+                raise c.fail("column", "项目没有表（table），不能有行条件")
+            if r.column is None or r.column not in col_ids:
+                raise c.fail("column", f"行条件须指定表 {table} 的列 column")
+            if r.op == "in_period" and col_ids[r.column].type != "date":
+                raise c.fail("op", f"in_period 须用于日期列，{r.column} 不是")
+            _comparable(c, r, col_ids[r.column])
     ceiling_node = n.node("ceiling")
     assert ceiling_node is not None
     ceiling = ceiling_of(ceiling_node)

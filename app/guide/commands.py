@@ -28,10 +28,12 @@ class GuideCommandError(AppError):
 
 def add_guide_commands(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``guide`` and its sub-commands to the program's sub-parsers; returns the ``guide``
-    parser. Its sub-parsers are ``guide_parser.guide_commands``, for others to add to."""
-    g = subparsers.add_parser("guide", help="编写申报指南文件：检查、新建、测试")
+    parser. Another ``guide`` command adds its parser here (on ``sub``) and its handler to
+    :data:`HANDLERS`."""
+    g: argparse.ArgumentParser = subparsers.add_parser(
+        "guide", help="编写申报指南文件：检查、新建、测试"
+    )
     sub = g.add_subparsers(dest="guide_command", parser_class=type(g))
-    g.guide_commands = sub  # type: ignore[attr-defined]
 
     c = sub.add_parser("check", help="检查申报指南文件，一次列出所有错误（带行号）和可疑之处")
     c.add_argument("file", type=Path, help="申报指南文件（.toml）")
@@ -97,7 +99,11 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if path.exists():
         raise GuideCommandError(f"{path} 已存在，不会覆盖：请换一个文件名，或先移走原文件。")
     text = skeleton(year)
-    write_output(path, lambda p: p.write_text(text, encoding="utf-8"), "申报指南文件", "文件夹")
+
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    write_output(path, write, "申报指南文件", "文件夹")
     out.write(
         f"已写出申报指南骨架 {path}。请按指南原文修改“【请填写】”处，"
         f"然后运行 guide check {path} 检查。\n"

@@ -28,8 +28,9 @@ class GuideError(AppError):
         self, path: str, key: str, reason: str, line: int | None = None, more: int = 0
     ) -> None:
         at = f"第 {line} 行，" if line is not None else ""
+        named = "" if line is not None and key == "（文件）" else f"{key}："
         tail = f"（另有 {more} 处问题，可用“guide check”命令一次列出）" if more else ""
-        super().__init__(f"申报指南文件 {path} 有误：{at}{key}：{reason}{tail}")
+        super().__init__(f"申报指南文件 {path} 有误：{at}{named}{reason}{tail}")
         self.path = path
         self.key = key
         self.reason = reason

@@ -348,3 +348,33 @@ def test_locator_handles_toml_constructs() -> None:
     assert lines[("arr", 1)] == 11
     assert lines[("arr", 1, "sub", "deep", 1)] == 15
     assert lines[("arr", 1, "items", 0, "z")] == 18
+
+
+# -- the Chinese authoring guide -------------------------------------------------------------------
+
+AUTHORING = ROOT / "docs" / "指南文件编写说明.md"
+
+
+def test_the_worked_example_checks_and_passes_its_cases(tmp_path: Path) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", AUTHORING.read_text(encoding="utf-8"), re.S)
+    path = tmp_path / "example.toml"
+    path.write_text(blocks[-1], encoding="utf-8")
+    code, out, _ = run("guide", "check", path)
+    assert code == 0 and "没有错误" in out and "提醒" not in out
+    code, out, _ = run("guide", "test", path)
+    assert code == 0 and out.strip().endswith("共 2 例：通过 2，失败 0")
+
+
+def test_every_key_the_loader_reads_is_explained() -> None:
+    doc = AUTHORING.read_text(encoding="utf-8")
+    getters = (
+        r"\.(?:text|opt_str|flag|integer|decimal|amount|date|str_list|nodes|node|named_nodes|raw)"
+    )
+    sources = ("loader.py", "parts.py", "process_parts.py")
+    keys = set()
+    for name in sources:
+        src = (ROOT / "app" / "guide" / name).read_text(encoding="utf-8")
+        keys |= set(re.findall(getters + r'\("([a-z_]+)"', src))
+    assert len(keys) > 60
+    missing = [k for k in sorted(keys) if not re.search(rf"[`\[.]{k}[`\].<= ]", doc)]
+    assert not missing, missing

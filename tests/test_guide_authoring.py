@@ -378,3 +378,23 @@ def test_every_key_the_loader_reads_is_explained() -> None:
     assert len(keys) > 60
     missing = [k for k in sorted(keys) if not re.search(rf"[`\[.]{k}[`\].<= ]", doc)]
     assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "format：缺少此项"),
+        (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "嵌套层数过多"),
+        (b"\xff\xfe\x00" + bytes(range(200)), "UTF-8"),
+        (b"items = 5\ntables = 'x'\n", "items：应为表的数组"),
+    ],
+)
+def test_hostile_files_get_a_chinese_message(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "hostile.toml"
+    path.write_bytes(content)
+    code, out, err = run("guide", "check", path)
+    assert code == 1 and words in out, out
+    with pytest.raises(GuideError):
+        load_guide(path)
+    code, out, err = run("guide", "check", tmp_path)  # a folder
+    assert code == 1 and "文件夹" in out and not err

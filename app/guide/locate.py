@@ -238,7 +238,11 @@ class _Stop(Exception):
 
 def locate(text: str) -> dict[Path, int]:
     """Every key path of ``text`` (and array element) with the line (1-based) it starts on."""
-    return _Scanner(text.removeprefix("\ufeff")).run()
+    scanner = _Scanner(text.removeprefix("\ufeff"))
+    try:
+        return scanner.run()
+    except RecursionError:  # absurdly nested (a hostile file): the lines found so far
+        return scanner.lines
 
 
 def line_of(lines: dict[Path, int], path: Path) -> int | None:

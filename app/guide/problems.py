@@ -22,6 +22,7 @@ from app.guide.locate import Path as KeyPath
 from app.guide.locate import line_of, locate
 
 FILE_KEY = "（文件）"
+TOO_DEEP = "列表或表的嵌套层数过多，不是申报指南文件"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         p = syntax_problem(text, exc)
         raise GuideError(source, FILE_KEY, p.message, p.line) from None
+    except RecursionError:
+        raise GuideError(source, FILE_KEY, TOO_DEEP) from None
 
 
 def syntax_problems(text: str, limit: int = 20) -> list[Problem]:
@@ -154,6 +157,8 @@ def syntax_problems(text: str, limit: int = 20) -> list[Problem]:
         try:
             tomllib.loads("\n".join(lines))
             return out
+        except RecursionError:
+            return [*out, Problem(None, FILE_KEY, TOO_DEEP)]
         except tomllib.TOMLDecodeError as exc:
             p = syntax_problem("\n".join(lines), exc)
             if any(q.line == p.line for q in out):
@@ -208,7 +213,9 @@ def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
     lines = text.split("\n")
     src = lines[line - 1] if line is not None and line <= len(lines) else ""
     hint = _hint(english, src, col)
-    where = f"第 {col} 列" + (f"（“{src[col - 1]}”处）" if col and col <= len(src) else "")
+    char = src[col - 1] if col and col <= len(src) else ""
+    shown = char if char.isprintable() and not char.isspace() else repr(char).strip("'")
+    where = f"第 {col} 列" + (f"（“{shown}”处）" if char else "")
     if line is None:
         where = "文件末尾"
     text_out = f"TOML 语法错误，{where}：{message}" + (f"。{hint}" if hint else "")

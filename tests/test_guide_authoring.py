@@ -74,6 +74,11 @@ def test_check_lists_every_problem_at_once_with_lines(tmp_path: Path, shipped_te
         '{ field = "on_record", op = "==", value = true,',
         '{ field = "on_record", op = ">=", value = 1,',
     )
+    text = _edit(
+        text,
+        'tge_amount_usd", op = ">", value = 300000,',
+        'tge_amount_usd", op = ">", value = -300000,',
+    )
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     code, out, _ = run("guide", "check", path)
@@ -98,11 +103,13 @@ def test_check_lists_every_problem_at_once_with_lines(tmp_path: Path, shipped_te
         hits = [p for p in problems if p.startswith(f"  第 {line_no} 行")]
         assert any(words in h for h in hits), (words, hits, out)
     assert any("cap：金额不能为负数" in p for p in problems)
+    negative = _line_of(text, "value = -300000")
+    assert any(p.startswith(f"  第 {negative} 行") and "不能为负数" in p for p in problems)
     assert any("是“是/否”字段" in p for p in problems)
     # a misspelt key is not also reported as missing
     assert not any("short_title：缺少此项" in p or "cost_measure：缺少此项" in p for p in problems)
     assert lines[-1].startswith(f"共 {len(problems)} 处错误")
-    assert len(problems) == 7
+    assert len(problems) == 8
 
 
 def test_check_translates_toml_syntax_errors(tmp_path: Path, shipped_text: str) -> None:
@@ -244,7 +251,8 @@ def test_a_wrong_expectation_fails_with_what_differs(tmp_path: Path, shipped_tex
     lines = out.strip().split("\n")
     failed = [line for line in lines if line.startswith("失败")]
     assert len(failed) == 1 and "培训 500 人" in failed[0]
-    assert "支持上限应为 50,000.00 元，实为 100,000.00 元" in out
+    assert "支持上限应为 50,000.00 元，实为 100,000.00 元" in failed[0]  # one line per case
+    assert len(lines) == len([line for line in lines if re.match("(通过|失败)　第 ", line)]) + 1
     total = re.fullmatch(r"共 (\d+) 例：通过 (\d+)，失败 1", lines[-1])
     assert total and int(total.group(1)) == int(total.group(2)) + 1
 

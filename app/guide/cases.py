@@ -59,7 +59,7 @@ class CaseResult:
         c = self.case
         at = f"（第 {c.line} 行）" if c.line is not None else ""
         head = f"{'通过' if self.passed else '失败'}　第 {c.number} 例{at}：{c.name}"
-        return head + ("" if self.passed else "\n" + "\n".join(f"      {f}" for f in self.failures))
+        return head + ("" if self.passed else " —— " + "；".join(self.failures))
 
 
 def read_cases(guide: Guide, path: Path, data: dict[str, Any], ctx: Context) -> list[Case]:

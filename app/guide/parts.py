@@ -131,6 +131,8 @@ def rule_of(node: Node) -> Rule:
             raise node.fail("op", "布尔值只能用 == 比较")
     elif isinstance(value, int | float):
         value = decimal_of(node, "value", value)
+        if value < 0:
+            raise node.fail("value", f"比较的数值不能为负数（此处为 {value}）")
     elif isinstance(value, str) and op == "==":
         pass
     elif value is None:

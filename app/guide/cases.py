@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from app.guide.model import Guide
-from app.guide.problems import Context, Problem, parse_toml, read_text, sorted_problems
+from app.errors import GuideError
+from app.guide.problems import FILE_KEY, Context, Problem, parse_toml, read_text, sorted_problems
 from app.guide.reader import Node, decimal_of
 from app.model import ProjectData, Row, Value
 
@@ -75,7 +76,10 @@ def read_cases(guide: Guide, path: Path, data: dict[str, Any], ctx: Context) -> 
         oroot = Node(octx, "", odata)
         cases += [_case(guide, n, str(other)) for n in oroot.nodes("tests")]
         oroot.done()
-        ctx.problems.extend(octx.problems)
+        # the companion's own lines, named by its file
+        ctx.problems.extend(
+            Problem(p.line, f"{other.name} 的 {p.key}", p.message) for p in octx.problems
+        )
     return [c for c in cases if c is not None]
 
 
@@ -259,11 +263,11 @@ def run_guide_tests(path: Path) -> tuple[list[CaseResult], list[Problem]]:
     guide, problems, _ = check_guide(path)
     if guide is None:
         return [], problems
+    problems = case_problems(guide, path, read_text(path))
+    if problems:
+        return [], sorted_problems(problems)
     text = read_text(path)
-    ctx = Context(str(path), text)
-    cases = read_cases(guide, path, parse_toml(text, str(path)), ctx)
-    if ctx.problems:
-        return [], sorted_problems(ctx.problems)
+    cases = read_cases(guide, path, parse_toml(text, str(path)), Context(str(path), text))
     return [run_case(guide, c) for c in cases], []
 
 
@@ -272,10 +276,8 @@ def case_problems(guide: Guide, path: Path, text: str) -> list[Problem]:
     ctx = Context(str(path), text)
     try:
         read_cases(guide, path, parse_toml(text, str(path)), ctx)
-    except Exception as exc:  # a companion file that cannot be read
-        from app.errors import GuideError
-
-        if not isinstance(exc, GuideError):
-            raise
-        ctx.problems.append(Problem(exc.line, exc.key, f"{exc.path}：{exc.reason}"))
+    except GuideError as exc:  # a companion file that cannot be read
+        where = "" if exc.key == FILE_KEY else f"{exc.key}："
+        line = ctx.line(("tests_file",))
+        ctx.problems.append(Problem(line, "tests_file", f"{exc.path}：{where}{exc.reason}"))
     return ctx.problems

@@ -24,8 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.guide.model import Guide
 from app.errors import GuideError
+from app.guide.model import Guide
 from app.guide.problems import FILE_KEY, Context, Problem, parse_toml, read_text, sorted_problems
 from app.guide.reader import Node, decimal_of
 from app.model import ProjectData, Row, Value

@@ -145,6 +145,7 @@ def test_check_warns_of_suspicious_values_but_accepts_them(
     assert code == 0
     assert f"第 {_line_of(text, '2029-02-28')} 行　提醒" in out
     assert "不在指南年度 2019 年" in out
+    assert "第 8 行　提醒　id：与程序自带的指南 zhuhai-2019.toml 的 id 相同" in out  # a copy
     load_guide(path)  # a warning never refuses
 
 

@@ -70,7 +70,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path: Path = args.file
     guide, problems, warnings = check_guide(path)
     if guide is not None:
-        problems = sorted_problems(case_problems(guide, path, read_text(path)))
+        text = read_text(path)
+        problems = sorted_problems(case_problems(guide, path, text))
+        warnings = sorted_problems([*warnings, *_same_id(guide, path, text)])
     for line in _problem_lines(path, problems, warnings):
         out.write(line + "\n")
     if problems:
@@ -84,6 +86,30 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tail = f"，{len(warnings)} 处提醒请核对" if warnings else ""
     out.write(f"没有错误{tail}：{guide.title}，{len(guide.items)} 个申报项目。\n")
     return EXIT_OK
+
+
+def _same_id(guide: Any, path: Path, text: str) -> list[Any]:
+    """A bundled guide with the same id: a copy of last year's file whose id was not changed."""
+    from app.errors import GuideError
+    from app.guide.loader import available_guides, load_guide
+    from app.guide.problems import Context, Problem
+
+    out = []
+    for other in available_guides():
+        if other.resolve() == path.resolve():
+            continue
+        try:
+            same = load_guide(other).id == guide.id
+        except GuideError:
+            continue
+        if same:
+            line = Context(str(path), text).line(("id",))
+            out.append(
+                Problem(
+                    line, "id", f"与程序自带的指南 {other.name} 的 id 相同：新指南须换一个 id", True
+                )
+            )
+    return out
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

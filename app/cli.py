@@ -22,16 +22,17 @@ from typing import Any, Literal, NoReturn, TextIO
 
 from app.about import command_name
 from app.cli_guides import (
-    add_guide_commands,
     add_guide_option,
+    add_upgrade_command,
     check_project_guide,
-    cmd_guide,
+    cmd_guide_upgrade,
     other_versions,
     version_findings,
 )
 from app.errors import AppError, IntakeError
 from app.findings import Finding, blocking_for, damaged_evidence_findings, validate
 from app.guide import project_guide
+from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
 from app.rules import Evaluation, evaluate, fmt_money
@@ -159,7 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
     r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
-    add_guide_commands(sub)
+    add_guide_commands(sub, more=(add_upgrade_command,))
     return p
 
 
@@ -629,7 +630,7 @@ def main(
         if args.command == "review":
             return cmd_review(args, out, err)
         if args.command == "guide":
-            return cmd_guide(args, out)
+            return run_guide_command(args, out, err, {"upgrade": cmd_guide_upgrade})
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

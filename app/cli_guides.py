@@ -70,10 +70,8 @@ def version_findings(guide: Guide, data: ProjectData, left: Iterable[str] = ()) 
     ]
 
 
-def add_guide_commands(sub: argparse._SubParsersAction[Any]) -> None:
-    """``guide upgrade``: registered under the ``guide`` command family."""
-    g = sub.add_parser("guide", help="申报指南文件：更换项目所用的申报指南版本")
-    gs = g.add_subparsers(dest="guide_command", parser_class=type(g))
+def add_upgrade_command(gs: argparse._SubParsersAction[Any]) -> None:
+    """``guide upgrade``: added to the ``guide`` command family's sub-parsers."""
     u = gs.add_parser(
         "upgrade",
         help="把项目改为按另一版本的申报指南准备：先列出项目、金额、材料等的变化，加 --yes 才更换",
@@ -83,9 +81,7 @@ def add_guide_commands(sub: argparse._SubParsersAction[Any]) -> None:
     u.add_argument("--yes", action="store_true", help="确认更换（不加时只列出变化）")
 
 
-def cmd_guide(args: argparse.Namespace, out: TextIO) -> int:
-    if getattr(args, "guide_command", None) != "upgrade":
-        raise AppError(f"请指明操作，如：{command_name()} guide upgrade 项目文件 新申报指南.toml")
+def cmd_guide_upgrade(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return cmd_upgrade(args, out)
 
 

@@ -24,11 +24,18 @@ class AppError(Exception):
 class GuideError(AppError):
     """A checklist (guide) data file is malformed: names the file, the key and the reason."""
 
-    def __init__(self, path: str, key: str, reason: str) -> None:
-        super().__init__(f"申报指南文件 {path} 有误：{key}：{reason}")
+    def __init__(
+        self, path: str, key: str, reason: str, line: int | None = None, more: int = 0
+    ) -> None:
+        at = f"第 {line} 行，" if line is not None else ""
+        named = "" if line is not None and key == "（文件）" else f"{key}："
+        tail = f"（另有 {more} 处问题，可用“guide check”命令一次列出）" if more else ""
+        super().__init__(f"申报指南文件 {path} 有误：{at}{named}{reason}{tail}")
         self.path = path
         self.key = key
         self.reason = reason
+        self.line = line  # 1-based line of the key in the file, when known
+        self.more = more  # further problems of the same file (guide check lists them all)
 
 
 class ProjectFileError(AppError):

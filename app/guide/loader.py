@@ -6,6 +6,7 @@ unknown keys, wrong types, duplicate ids and dangling references all fail at loa
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -44,117 +45,152 @@ from app.guide.parts import (
     measure_of,
     required_when_of,
 )
+from app.guide.problems import (
+    Context,
+    Problem,
+    parse_toml,
+    read_text,
+    sorted_problems,
+    syntax_problems,
+)
 from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
+from app.guide.suspicious import suspicious_values
 from app.model import COMPANY_FIELDS, Rate
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
 
 FORMAT_VERSION = 1
+PLACEHOLDERS = ("【请填写】", "【待核对】", "【请核对】")  # left by guide new and guide draft
 CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
 
 
 def load_guide(path: Path | str) -> Guide:
-    """Load and validate one guide file. Raises GuideError naming file, key and reason."""
+    """Load and validate one guide file. Raises GuideError naming file, line, key and reason
+    (the first problem in file order, saying how many more there are)."""
+    path = Path(path)
+    text = read_text(path)
+    return parse_guide(parse_toml(text, str(path)), str(path), text)
+
+
+def check_guide(path: Path | str) -> tuple[Guide | None, list[Problem], list[Problem]]:
+    """Every problem of a guide file at once, and its suspicious values (warnings): what
+    ``guide check`` prints. The guide is None when it has problems."""
     path = Path(path)
     source = str(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise GuideError(source, "（文件）", "文件不存在") from None
-    except OSError as exc:
-        raise GuideError(source, "（文件）", f"无法读取（{exc.strerror}）") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GuideError(source, "（文件）", f"TOML 语法错误：{exc}") from None
-    except UnicodeDecodeError:
-        raise GuideError(source, "（文件）", "不是 UTF-8 编码，请以 UTF-8 编码另存后重试") from None
-    return parse_guide(data, source)
+        text = read_text(path)
+    except GuideError as err:
+        return None, [Problem(err.line, err.key, err.reason)], []
+    syntax = syntax_problems(text)
+    if syntax:
+        return None, syntax, []
+    ctx = Context(source, text)
+    guide: Guide | None = None
+    with contextlib.suppress(GuideError):  # a newer format: recorded, nothing else judged
+        guide = read_guide(tomllib.loads(text), ctx)
+    for n, line in enumerate(text.split("\n"), start=1):
+        marks = [m for m in PLACEHOLDERS if m in line.split("#")[0]]
+        if marks:
+            ctx.warnings.append(Problem(n, "", f"仍有“{marks[0]}”：请按指南原文填写并核对", True))
+    if ctx.problems or guide is None:
+        return None, sorted_problems(ctx.problems), sorted_problems(ctx.warnings)
+    return guide, [], sorted_problems(ctx.warnings)
 
 
 def load_guide_text(text: str, source: str) -> Guide:
-    """Load and validate a guide from its text (a project's stored copy); ``source`` names it
-    in messages. Raises GuideError like :func:`load_guide`."""
-    try:
-        data = tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
-        raise GuideError(source, "（文件）", f"TOML 语法错误：{exc}") from None
-    return parse_guide(data, source)
+    """Load and validate a guide from its text (a project's stored copy, an opened file);
+    ``source`` names it in messages. Raises GuideError like :func:`load_guide`."""
+    text = text.removeprefix("\ufeff")
+    return parse_guide(parse_toml(text, source), source, text)
 
 
-def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
-    root = Node(source, "", data)
+def parse_guide(data: Mapping[str, Any], source: str, text: str | None = None) -> Guide:
+    """The guide of parsed TOML ``data``; ``text`` (the file's text) gives problems a line."""
+    ctx = Context(source, text)
+    guide = read_guide(data, ctx)
+    ctx.raise_first()
+    return guide
+
+
+def read_guide(data: Mapping[str, Any], ctx: Context) -> Guide:
+    """Read every part of a guide, recording each problem in ``ctx`` (the returned guide is
+    meaningless when ``ctx.problems`` is not empty)."""
+    root = Node(ctx, "", data)
+    source = ctx.source
     fmt = root.integer("format")
-    if fmt != FORMAT_VERSION:
-        raise root.fail(
-            "format", f"本程序只支持格式 {FORMAT_VERSION}，此文件为 {fmt}，请升级本程序"
-        )
+    if fmt is not None and fmt != FORMAT_VERSION:
+        root.problem("format", f"本程序只支持格式 {FORMAT_VERSION}，此文件为 {fmt}，请升级本程序")
+        ctx.raise_first()  # a newer format: nothing else can be judged
 
     currencies = []
     currency_nodes = root.nodes("currencies")
     for n in currency_nodes:
-        code = n.text("code")
-        currencies.append(
-            Currency(code=code, name=n.text("name"), rate=_rate_of(n, len(currency_nodes) == 1))
-        )
-        n.done()
+        with ctx.guard(n.data.get("code")):
+            code = n.text("code")
+            currencies.append(
+                Currency(code=code, name=n.text("name"), rate=_rate_of(n, len(currency_nodes) == 1))
+            )
+            n.done()
     if not currencies:
-        raise root.fail("currencies", "至少要有一种币种")
+        root.problem("currencies", "至少要有一种币种")
     unique(root, "currencies", [c.code for c in currencies])
     codes = {c.code for c in currencies}
 
     catalogue = catalogue_of(root)
     business_types = []
     for n in root.nodes("business_types", required=False):
-        cat = n.text("category", required=False)
-        check_category(n, cat, catalogue)
-        business_types.append(
-            BusinessType(
-                id=n.text("id"),
-                name=n.text("name"),
-                category=cat,
-                synonyms=n.str_list("synonyms", required=False),
+        with ctx.guard(n.data.get("id")):
+            cat = n.text("category", required=False)
+            check_category(n, cat, catalogue)
+            business_types.append(
+                BusinessType(
+                    id=n.text("id"),
+                    name=n.text("name"),
+                    category=cat,
+                    synonyms=n.str_list("synonyms", required=False),
+                )
             )
-        )
-        n.done()
+            n.done()
     unique(root, "business_types", [b.id for b in business_types])
 
     tables = []
     table_totals: dict[str, tuple[TableTotal, ...]] = {}
     for tid, n in root.named_nodes("tables"):
-        cols = tuple(field_spec(c, codes) for c in n.nodes("columns"))
-        if not cols:
-            raise n.fail("columns", "表至少要有一列")
-        check_currency_fields(n, "columns", cols)
-        row_label = n.text("row_label")
-        if row_label not in {c.id for c in cols}:
-            raise n.fail("row_label", f"{row_label} 不是本表的列")
-        duplicate_key = n.str_list("duplicate_key", required=False)
-        for col_id in duplicate_key:
-            if col_id not in {c.id for c in cols}:
-                raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
-        totals, period_mark, checks = table_outputs(n, cols)
-        table_totals[tid] = totals
-        claim_key = n.str_list("claim_key", required=False)
-        for col_id in claim_key:
-            if col_id not in {c.id for c in cols}:
-                raise n.fail("claim_key", f"{col_id} 不是本表的列")
-        tables.append(
-            TableSpec(
-                id=tid,
-                title=n.text("title"),
-                sheet=n.text("sheet"),
-                row_label=row_label,
-                columns=cols,
-                duplicate_key=duplicate_key,
-                totals=totals,
-                period_mark=period_mark,
-                checks=checks,
-                duplicate_blocks=n.flag("duplicate_blocks"),
-                claim_key=claim_key,
+        with ctx.guard(tid):
+            cols = tuple(field_spec(c, codes) for c in n.nodes("columns"))
+            if not cols:
+                raise n.fail("columns", "表至少要有一列")
+            check_currency_fields(n, "columns", cols)
+            row_label = n.text("row_label")
+            if row_label not in {c.id for c in cols}:
+                raise n.fail("row_label", f"{row_label} 不是本表的列")
+            duplicate_key = n.str_list("duplicate_key", required=False)
+            for col_id in duplicate_key:
+                if col_id not in {c.id for c in cols}:
+                    raise n.fail("duplicate_key", f"{col_id} 不是本表的列")
+            totals, period_mark, checks = table_outputs(n, cols)
+            table_totals[tid] = totals
+            claim_key = n.str_list("claim_key", required=False)
+            for col_id in claim_key:
+                if col_id not in {c.id for c in cols}:
+                    raise n.fail("claim_key", f"{col_id} 不是本表的列")
+            tables.append(
+                TableSpec(
+                    id=tid,
+                    title=n.text("title"),
+                    sheet=n.text("sheet"),
+                    row_label=row_label,
+                    columns=cols,
+                    duplicate_key=duplicate_key,
+                    totals=totals,
+                    period_mark=period_mark,
+                    checks=checks,
+                    duplicate_blocks=n.flag("duplicate_blocks"),
+                    claim_key=claim_key,
+                )
             )
-        )
-        n.done()
+            n.done()
     table_by_id = {t.id: t for t in tables}
     keyed = {len(t.claim_key) for t in tables if t.claim_key}
     if len(keyed) > 1:
@@ -162,139 +198,120 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
 
     documents = []
     for did, n in root.named_nodes("documents"):
-        kind = n.text("kind")
-        if kind not in DOCUMENT_KINDS:
-            raise n.fail("kind", f"未知的材料类型 {kind}，可用：{'、'.join(DOCUMENT_KINDS)}")
-        doc = DocumentSpec(
-            id=did,
-            title=n.text("title"),
-            kind=kind,  # type: ignore[arg-type]
-            per_row=n.flag("per_row"),
-            original=n.flag("original"),
-            copy_of_original=n.flag("copy_of_original"),
-            optional=n.flag("optional"),
-            generator=n.opt_str("generator"),
-            set=n.opt_str("set"),
-            headings=n.str_list("headings", required=False),
-            signatures=n.str_list("signatures", required=False),
-            note=n.text("note", required=False),
-            required_when=required_when_of(n, table_by_id),
-        )
-        if kind == "generated":
-            gen = doc.generator
-            if gen is None:
-                raise n.fail("generator", "生成的材料须指明 generator")
-            if gen.startswith("table:") and gen[6:] not in table_by_id:
-                raise n.fail("generator", f"未知的表 {gen[6:]}")
-            if gen != "application_form" and not gen.startswith("table:"):
-                raise n.fail("generator", "应为 application_form 或 table:<表编号>")
-        elif doc.generator is not None:
-            raise n.fail("generator", "只有 generated 类型的材料可以有 generator")
-        if kind == "proof_set" and doc.set is None:
-            raise n.fail("set", "proof_set 类型的材料须指明 set")
-        if kind == "narrative" and not doc.headings:
-            raise n.fail("headings", "说明类材料须列出模板标题")
-        documents.append(doc)
-        n.done()
+        with ctx.guard(did):
+            documents.append(_document_of(did, n, table_by_id))
     doc_by_id = {d.id: d for d in documents}
 
     document_sets = []
     sets_node = root.node("document_sets", required=False)
     if sets_node is not None:
         for sid, n in sets_node.named_nodes_self():
-            members = n.str_list("documents")
-            for m in members:
-                if m not in doc_by_id:
-                    raise n.fail("documents", f"未知的材料 {m}")
-            document_sets.append(DocumentSet(id=sid, title=n.text("title"), documents=members))
-            n.done()
+            with ctx.guard(sid):
+                members = n.str_list("documents")
+                for m in members:
+                    if m not in doc_by_id:
+                        raise n.fail("documents", f"未知的材料 {m}")
+                document_sets.append(DocumentSet(id=sid, title=n.text("title"), documents=members))
+                n.done()
         sets_node.used.update(sets_node.data.keys())
         sets_node.done()
     set_ids = {s.id for s in document_sets}
     for d in documents:
         if d.set is not None and d.set not in set_ids:
-            raise GuideError(source, f"documents.{d.id}.set", f"未知的材料组 {d.set}")
+            ctx.record(
+                ctx.error(
+                    ("documents", d.id, "set"), f"documents.{d.id}.set", f"未知的材料组 {d.set}"
+                )
+            )
 
     base_documents = root.str_list("base_documents")
-    for b in base_documents:
-        if b not in doc_by_id:
-            raise root.fail("base_documents", f"未知的材料 {b}")
-        if doc_by_id[b].per_row:
-            raise root.fail("base_documents", f"基本材料 {b} 不能按行提供")
+    with ctx.guard():
+        for b in base_documents:
+            if b not in doc_by_id:
+                raise root.fail("base_documents", f"未知的材料 {b}")
+            if doc_by_id[b].per_row:
+                raise root.fail("base_documents", f"基本材料 {b} 不能按行提供")
 
     # Items first as raw nodes: measures refer to item inputs.
     item_nodes = root.nodes("items")
-    if not item_nodes:
-        raise root.fail("items", "至少要有一个申报项目")
+    if not item_nodes and "items" in root.data:
+        root.problem("items", "至少要有一个申报项目")
     inputs_by_item: dict[str, tuple[FieldSpec, ...]] = {}
     for n in item_nodes:
-        iid = n.text("id")
-        fields = tuple(field_spec(f, codes) for f in n.nodes("inputs", required=False))
-        check_currency_fields(n, "inputs", fields)
-        inputs_by_item[iid] = fields
+        with ctx.guard(n.data.get("id")):
+            iid = n.text("id")
+            fields = tuple(field_spec(f, codes) for f in n.nodes("inputs", required=False))
+            check_currency_fields(n, "inputs", fields)
+            inputs_by_item.setdefault(iid, fields)
     unique(root, "items", [n.text("id") for n in item_nodes])
 
     measures = []
     for mid, n in root.named_nodes("measures"):
-        measures.append(measure_of(mid, n, table_by_id, inputs_by_item, codes))
-    measure_ids = {m.id for m in measures}
+        with ctx.guard(mid):
+            measures.append(measure_of(mid, n, table_by_id, inputs_by_item, codes))
+    measure_ids = {m.id for m in measures} | ctx.broken
     check_table_totals(root, table_totals, measure_ids)
 
     items = []
     for n in item_nodes:
-        items.append(item_of(n, inputs_by_item, table_by_id, doc_by_id, measure_ids))
+        with ctx.guard(n.data.get("id")):
+            items.append(item_of(n, inputs_by_item, table_by_id, doc_by_id, measure_ids))
     measure_by_id = {m.id: m for m in measures}
+    item_index = {str(n.data.get("id")): n for n in item_nodes}
     for it in items:
         per, per_mid = it.ceiling.per, it.ceiling.measure
-        if per is None:
+        if per is None or per_mid not in measure_by_id:
             continue
         grouped = measure_by_id[per_mid or ""]
         if grouped.table is None or per not in {c.id for c in table_by_id[grouped.table].columns}:
-            raise GuideError(
-                source, f"items.{it.id}.ceiling.per", f"{per} 须为计算项 {per_mid} 所用表的列"
+            ctx.record(
+                item_index[it.id].fail("ceiling.per", f"{per} 须为计算项 {per_mid} 所用表的列")
             )
-    item_ids = {i.id for i in items}
+    item_ids = {i.id for i in items} | ctx.broken
     for it in items:
         for other in it.exclusive_with:
             if other not in item_ids or other == it.id:
-                raise GuideError(source, f"items.{it.id}.exclusive_with", f"未知的项目 {other}")
+                ctx.record(item_index[it.id].fail("exclusive_with", f"未知的项目 {other}"))
 
     conditions = []
     for n in root.nodes("conditions"):
-        cond = Condition(id=n.text("id"), text=n.text("text"), document=n.opt_str("document"))
-        if cond.document is not None and cond.document not in doc_by_id:
-            raise n.fail("document", f"未知的材料 {cond.document}")
-        conditions.append(cond)
-        n.done()
+        with ctx.guard(n.data.get("id")):
+            cond = Condition(id=n.text("id"), text=n.text("text"), document=n.opt_str("document"))
+            if cond.document is not None and cond.document not in doc_by_id:
+                raise n.fail("document", f"未知的材料 {cond.document}")
+            conditions.append(cond)
+            n.done()
     unique(root, "conditions", [c.id for c in conditions])
 
     deadlines = []
     for n in root.nodes("deadlines"):
-        deadlines.append(
-            Deadline(
-                id=n.text("id"),
-                date=n.date("date"),
-                title=n.text("title"),
-                detail=n.text("detail", required=False),
-                missed=n.text("missed", required=False),
+        with ctx.guard(n.data.get("id")):
+            deadlines.append(
+                Deadline(
+                    id=n.text("id"),
+                    date=n.date("date"),
+                    title=n.text("title"),
+                    detail=n.text("detail", required=False),
+                    missed=n.text("missed", required=False),
+                )
             )
-        )
-        n.done()
+            n.done()
     unique(root, "deadlines", [d.id for d in deadlines])
 
+    process = None
     process_node = root.node("process", required=False)
-    process = (
-        process_of(process_node, {d.id for d in deadlines}, doc_by_id)
-        if process_node is not None
-        else None
-    )
+    if process_node is not None:
+        with ctx.guard():
+            process = process_of(process_node, {d.id for d in deadlines}, doc_by_id)
 
     template_facts = template_headings(root, "template_facts", facts=True)
     check_template_facts(root, template_facts, measure_ids)
 
     period_start, period_end = root.date("period_start"), root.date("period_end")
     if period_end < period_start:
-        raise root.fail("period_end", "支持期间的结束日期早于开始日期")
+        root.problem("period_end", "支持期间的结束日期早于开始日期")
+    root.raw("tests")  # the guide's own test cases: read by app.guide.cases
+    root.opt_str("tests_file")  # or a companion file of them
     guide = Guide(
         id=root.text("id"),
         year=root.integer("year") or 0,
@@ -335,7 +352,46 @@ def parse_guide(data: Mapping[str, Any], source: str) -> Guide:
         proof_note=root.text("proof_note", required=False),
     )
     root.done()
+    if not ctx.problems:
+        suspicious_values(guide, root)
     return guide
+
+
+def _document_of(did: str, n: Node, table_by_id: Mapping[str, TableSpec]) -> DocumentSpec:
+    kind = n.text("kind")
+    if kind not in DOCUMENT_KINDS:
+        raise n.fail("kind", f"未知的材料类型 {kind}，可用：{'、'.join(DOCUMENT_KINDS)}")
+    doc = DocumentSpec(
+        id=did,
+        title=n.text("title"),
+        kind=kind,  # type: ignore[arg-type]
+        per_row=n.flag("per_row"),
+        original=n.flag("original"),
+        copy_of_original=n.flag("copy_of_original"),
+        optional=n.flag("optional"),
+        generator=n.opt_str("generator"),
+        set=n.opt_str("set"),
+        headings=n.str_list("headings", required=False),
+        signatures=n.str_list("signatures", required=False),
+        note=n.text("note", required=False),
+        required_when=required_when_of(n, table_by_id),
+    )
+    if kind == "generated":
+        gen = doc.generator
+        if gen is None:
+            raise n.fail("generator", "生成的材料须指明 generator")
+        if gen.startswith("table:") and gen[6:] not in table_by_id:
+            raise n.fail("generator", f"未知的表 {gen[6:]}")
+        if gen != "application_form" and not gen.startswith("table:"):
+            raise n.fail("generator", "应为 application_form 或 table:<表编号>")
+    elif doc.generator is not None:
+        raise n.fail("generator", "只有 generated 类型的材料可以有 generator")
+    if kind == "proof_set" and doc.set is None:
+        raise n.fail("set", "proof_set 类型的材料须指明 set")
+    if kind == "narrative" and not doc.headings:
+        raise n.fail("headings", "说明类材料须列出模板标题")
+    n.done()
+    return doc
 
 
 def _rate_of(n: Node, only: bool = False) -> Rate:

@@ -58,12 +58,12 @@ COMPANY_FIELD_TYPES = ("text", "choice")
 def company_fields_of(root: Node, basic: set[str], currencies: set[str]) -> tuple[FieldSpec, ...]:
     """``company_fields = [field, ...]``: company data the guide asks beyond the basics."""
     fields: list[FieldSpec] = []
-    for i, n in enumerate(root.nodes("company_fields", required=False)):
+    for n in root.nodes("company_fields", required=False):
         spec = field_spec(n, currencies)
         if spec.type not in COMPANY_FIELD_TYPES:
-            raise root.fail(f"company_fields[{i}].type", "企业信息字段只能是 text 或 choice")
+            raise n.fail("type", "企业信息字段只能是 text 或 choice")
         if spec.id in basic or spec.id in {f.id for f in fields}:
-            raise root.fail(f"company_fields[{i}].id", f"编号 {spec.id} 重复")
+            raise n.fail("id", f"编号 {spec.id} 重复")
         fields.append(spec)
     return tuple(fields)
 
@@ -161,7 +161,7 @@ def check_template_facts(
     for i, h in enumerate(headings):
         for f in h.facts:
             if f.measure is not None and f.measure not in measure_ids:
-                raise root.fail(f"template_facts[{i}]", f"未知的计算项 {f.measure}")
+                raise root.fail(f"template_facts[第{i + 1}个]", f"未知的计算项 {f.measure}")
 
 
 def check_table_totals(

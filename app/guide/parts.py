@@ -133,8 +133,12 @@ def rule_of(node: Node) -> Rule:
             raise node.fail("op", "布尔值只能用 == 比较")
     elif isinstance(value, int | float):
         value = decimal_of(node, "value", value)
+        if value < 0:
+            raise node.fail("value", f"比较的数值不能为负数（此处为 {value}）")
     elif isinstance(value, str) and op == "==":
         pass
+    elif value is None:
+        raise node.fail("value", "缺少此项")
     else:
         raise node.fail("value", "应为数字、布尔值或字符串")
     rule = Rule(
@@ -152,50 +156,73 @@ def rule_of(node: Node) -> Rule:
     return rule
 
 
+def _percent(node: Node, name: str) -> Decimal:
+    v = node.decimal(name)
+    if v is not None and not 0 < v <= 100:
+        node.problem(name, f"百分比应在 0 到 100 之间（如 50 表示 50%），此处为 {v}")
+        return Decimal(0)
+    return v or Decimal(0)
+
+
 def ceiling_of(node: Node) -> Ceiling:
     kind = node.text("kind")
     if kind == "fixed":
-        c = Ceiling(kind="fixed", amount=node.decimal("amount") or Decimal(0))
+        c = Ceiling(kind="fixed", amount=node.amount("amount") or Decimal(0))
     elif kind == "tiers":
         raw = node.raw("tiers")
         if not isinstance(raw, list) or not raw:
             raise node.fail("tiers", "应为 [[下限, 金额], ...] 列表")
         tiers: list[tuple[Decimal, Decimal]] = []
-        for t in raw:
+        for i, t in enumerate(raw):
+            where = f"tiers[第{i + 1}档]"
             if not isinstance(t, list) or len(t) != 2:
-                raise node.fail("tiers", "每档应为 [下限（含）, 金额]")
-            tiers.append((decimal_of(node, "tiers", t[0]), decimal_of(node, "tiers", t[1])))
+                raise node.ctx.error(
+                    (*node.parts, "tiers", i), node.key(where), "每档应为 [下限（含）, 金额]"
+                )
+            low, amount = decimal_of(node, "tiers", t[0]), decimal_of(node, "tiers", t[1])
+            if low < 0 or amount < 0:
+                raise node.ctx.error(
+                    (*node.parts, "tiers", i), node.key(where), "下限和金额都不能为负数"
+                )
+            tiers.append((low, amount))
         if any(a[0] >= b[0] for a, b in itertools.pairwise(tiers)):
-            raise node.fail("tiers", "各档下限须从小到大排列")
+            raise node.fail("tiers", "各档下限须从小到大排列（且不能相同）")
+        if any(a[1] > b[1] for a, b in itertools.pairwise(tiers)):
+            node.warn("tiers", "下限越高的档，支持金额反而越少：请核对")
         c = Ceiling(kind="tiers", measure=node.text("measure"), tiers=tuple(tiers))
     elif kind == "share":
         c = Ceiling(
             kind="share",
             measure=node.text("measure"),
-            percent=node.decimal("percent") or Decimal(0),
-            cap=node.decimal("cap", required=False),
+            percent=_percent(node, "percent"),
+            cap=node.amount("cap", required=False),
             per=node.opt_str("per"),
         )
+        if c.cap is None and "cap" not in node.data:
+            node.warn("kind", "按比例支持但没有上限 cap：请核对指南有无“最高不超过”")
     elif kind == "per_row":
         share = node.node("row_share", required=False)
-        row_amount = node.decimal("row_amount", required=False)
+        row_amount = node.amount("row_amount", required=False)
         if (share is None) == (row_amount is None):
             raise node.fail("kind", "per_row 须有 row_amount 或 row_share 之一")
         column, percent, row_cap = None, Decimal(100), None
         if share is not None:
             column = share.text("column")
-            percent = share.decimal("percent") or Decimal(0)
-            row_cap = share.decimal("cap", required=False)
+            percent = _percent(share, "percent")
+            row_cap = share.amount("cap", required=False)
             share.done()
+        max_rows = node.integer("max_rows", required=False)
+        if max_rows is not None and max_rows < 1:
+            node.problem("max_rows", "最多计入的行数应为正整数")
         c = Ceiling(
             kind="per_row",
             row_amount=row_amount,
             row_share_column=column,
             row_share_percent=percent,
             row_cap=row_cap,
-            max_rows=node.integer("max_rows", required=False),
+            max_rows=max_rows,
             max_rows_reason=node.text("max_rows_reason", required=False),
-            company_cap=node.decimal("company_cap", required=False),
+            company_cap=node.amount("company_cap", required=False),
         )
     else:
         raise node.fail("kind", f"未知的上限类型 {kind}，可用：fixed tiers share per_row")
@@ -297,6 +324,33 @@ def measure_of(
     return m
 
 
+_NUMERIC = ("money", "int", "decimal")
+
+
+def _rules(n: Node, name: str) -> list[tuple[Node, Rule]]:
+    """Each rule of ``name`` with its node; a rule in error is reported and left out."""
+    out = []
+    for c in n.nodes(name, required=False):
+        with n.ctx.guard():
+            out.append((c, rule_of(c)))
+    return out
+
+
+def _comparable(node: Node, rule: Rule, spec: FieldSpec) -> None:
+    """A condition's value must be of its field's kind: a 是/否 field is compared with
+    ``== true``/``== false``, a number with a number."""
+    if rule.op in ("present", "in_period"):
+        return
+    if spec.type == "bool" and not isinstance(rule.value, bool):
+        raise node.fail(
+            "value", f'{spec.label}是“是/否”字段，应写 op = "==", value = true 或 false'
+        )
+    if spec.type in _NUMERIC and isinstance(rule.value, bool | str):
+        raise node.fail("value", f"{spec.label}是数字，应与数字比较（不加引号）")
+    if spec.type not in _NUMERIC and spec.type != "bool" and rule.op != "==":
+        raise node.fail("op", f"{spec.label}不是数字，只能用 == 比较")
+
+
 def item_of(
     n: Node,
     inputs_by_item: Mapping[str, tuple[FieldSpec, ...]],
@@ -318,26 +372,33 @@ def item_of(
             raise n.fail("documents", f"未知的材料 {d}")
         if docs[d].per_row and table is None:
             raise n.fail("documents", f"材料 {d} 按行提供，但项目没有表（table）")
-    conditions = tuple(rule_of(c) for c in n.nodes("conditions", required=False))
-    for i, r in enumerate(conditions):
-        where = f"conditions[{i}]"
-        if r.measure is not None and r.measure not in measure_ids:
-            raise n.fail(where, f"未知的计算项 {r.measure}")
-        if r.field is not None and r.field not in input_ids:
-            raise n.fail(where, f"{r.field} 不是本项目的输入")
-        if r.column is not None:
-            raise n.fail(where, "项目条件不能用 column，请放在 row_conditions")
-        if r.op == "in_period":
-            raise n.fail(where, "in_period 只能用于 row_conditions")
-    row_conditions = tuple(rule_of(c) for c in n.nodes("row_conditions", required=False))
-    for i, r in enumerate(row_conditions):
-        where = f"row_conditions[{i}]"
-        if table is None:
-            raise n.fail(where, "项目没有表（table），不能有行条件")
-        if r.column is None or r.column not in col_ids:
-            raise n.fail(where, f"行条件须指定表 {table} 的列 column")
-        if r.op == "in_period" and col_ids[r.column].type != "date":
-            raise n.fail(where, f"in_period 须用于日期列，{r.column} 不是")
+    pairs = _rules(n, "conditions")
+    conditions = tuple(r for _, r in pairs)
+    for c, r in pairs:
+        with n.ctx.guard():  # each condition on its own: one mistake hides no other
+            if r.measure is not None and r.measure not in measure_ids:
+                raise c.fail("measure", f"未知的计算项 {r.measure}")
+            if r.field is not None and r.field not in input_ids:
+                raise c.fail("field", f"{r.field} 不是本项目的输入")
+            if r.column is not None:
+                raise c.fail("column", "项目条件不能用 column，请放在 row_conditions")
+            if r.op == "in_period":
+                raise c.fail("op", "in_period 只能用于 row_conditions")
+            if r.field is not None:
+                _comparable(c, r, {f.id: f for f in inputs}[r.field])
+            elif isinstance(r.value, bool | str):
+                raise c.fail("value", "计算项是数字，应与数字比较")
+    row_pairs = _rules(n, "row_conditions")
+    row_conditions = tuple(r for _, r in row_pairs)
+    for c, r in row_pairs:
+        with n.ctx.guard():
+            if table is None:
+                raise c.fail("column", "项目没有表（table），不能有行条件")
+            if r.column is None or r.column not in col_ids:
+                raise c.fail("column", f"行条件须指定表 {table} 的列 column")
+            if r.op == "in_period" and col_ids[r.column].type != "date":
+                raise c.fail("op", f"in_period 须用于日期列，{r.column} 不是")
+            _comparable(c, r, col_ids[r.column])
     ceiling_node = n.node("ceiling")
     assert ceiling_node is not None
     ceiling = ceiling_of(ceiling_node)

@@ -4,22 +4,37 @@ check that no unknown key was left over (a typo must not pass silently)."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import GuideError
+from app.guide.problems import FILE_KEY, Context
 
 
 class Node:
     """A TOML table being read: typed getters that know their key path, and a final
-    check that no unknown key was left over (a typo must not pass silently)."""
+    check that no unknown key was left over (a typo must not pass silently).
 
-    def __init__(self, source: str, path: str, data: Any) -> None:
+    A wrong or missing value is recorded in the shared :class:`Context` and the getter returns
+    a neutral value, so that one reading reports every such problem; the loader raises once
+    at the end. ``fail`` makes a GuideError for a check of the loader's own (raised, and
+    recorded by the enclosing ``ctx.guard``)."""
+
+    def __init__(
+        self,
+        source: str | Context,
+        path: str = "",
+        data: Any = None,
+        parts: tuple[str | int, ...] = (),
+    ) -> None:
+        self.ctx = source if isinstance(source, Context) else Context(source)
+        self.source = self.ctx.source
+        self.path = path  # as a person counts: items[第3个：talent_training].ceiling
+        self.parts = parts  # as the data counts: ("items", 2, "ceiling")
         if not isinstance(data, Mapping):
-            raise GuideError(source, path or "（文件）", "应为表（table）")
-        self.source = source
-        self.path = path
+            raise self.ctx.error(parts, path or FILE_KEY, "应为表（table）")
         self.data: Mapping[str, Any] = data
         self.used: set[str] = set()
 
@@ -27,13 +42,20 @@ class Node:
         return f"{self.path}.{name}" if self.path else name
 
     def fail(self, name: str, reason: str) -> GuideError:
-        return GuideError(self.source, self.key(name), reason)
+        return self.ctx.error((*self.parts, *name.split(".")), self.key(name), reason)
+
+    def problem(self, name: str, reason: str) -> None:
+        """Record a problem of ``name`` and go on reading."""
+        self.ctx.record(self.fail(name, reason))
+
+    def warn(self, name: str, reason: str) -> None:
+        self.ctx.warn((*self.parts, name), self.key(name), reason)
 
     def _get(self, name: str, required: bool) -> Any:
         self.used.add(name)
         if name not in self.data:
             if required:
-                raise self.fail(name, "缺少此项")
+                self.problem(name, "缺少此项")
             return None
         return self.data[name]
 
@@ -42,7 +64,8 @@ class Node:
         if v is None:
             return default
         if not isinstance(v, str) or (required and not v.strip()):
-            raise self.fail(name, "应为非空字符串")
+            self.problem(name, "应为非空字符串（文字须加英文双引号）")
+            return default
         return v
 
     def opt_str(self, name: str) -> str | None:
@@ -50,7 +73,8 @@ class Node:
         if v is None:
             return None
         if not isinstance(v, str) or not v.strip():
-            raise self.fail(name, "应为非空字符串")
+            self.problem(name, "应为非空字符串（文字须加英文双引号）")
+            return None
         return v
 
     def flag(self, name: str, default: bool = False) -> bool:
@@ -58,7 +82,8 @@ class Node:
         if v is None:
             return default
         if not isinstance(v, bool):
-            raise self.fail(name, "应为 true 或 false")
+            self.problem(name, "应为 true 或 false（不加引号）")
+            return default
         return v
 
     def integer(self, name: str, required: bool = True) -> int | None:
@@ -66,19 +91,35 @@ class Node:
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, int):
-            raise self.fail(name, "应为整数")
+            self.problem(name, "应为整数（不加引号）")
+            return None
         return v
 
     def decimal(self, name: str, required: bool = True) -> Decimal | None:
         v = self._get(name, required)
         if v is None:
             return None
-        return decimal_of(self, name, v)
+        try:
+            return decimal_of(self, name, v)
+        except GuideError as err:
+            self.ctx.record(err)
+            return None
+
+    def amount(self, name: str, required: bool = True) -> Decimal | None:
+        """A money amount or cap: a number, never negative."""
+        v = self.decimal(name, required)
+        if v is not None and v < 0:
+            self.problem(name, f"金额不能为负数（此处为 {v}）")
+            return None
+        return v
 
     def date(self, name: str) -> dt.date:
         v = self._get(name, True)
+        if v is None:
+            return dt.date.min
         if isinstance(v, dt.datetime) or not isinstance(v, dt.date):
-            raise self.fail(name, "应为日期（如 2019-02-18）")
+            self.problem(name, "应为日期，如 2019-02-18（不加引号）")
+            return dt.date.min
         return v
 
     def str_list(self, name: str, required: bool = True) -> tuple[str, ...]:
@@ -86,7 +127,8 @@ class Node:
         if v is None:
             return ()
         if not isinstance(v, list) or not all(isinstance(s, str) and s for s in v):
-            raise self.fail(name, "应为字符串列表")
+            self.problem(name, '应为字符串列表，如 ["甲", "乙"]')
+            return ()
         return tuple(v)
 
     def nodes(self, name: str, required: bool = True) -> list[Node]:
@@ -94,33 +136,65 @@ class Node:
         if v is None:
             return []
         if not isinstance(v, list):
-            raise self.fail(name, "应为表的数组")
-        return [Node(self.source, f"{self.key(name)}[{i}]", e) for i, e in enumerate(v)]
+            self.problem(name, "应为表的数组")
+            return []
+        out = []
+        for i, e in enumerate(v):
+            label = f"{self.key(name)}[{ordinal(i, e)}]"
+            try:
+                out.append(Node(self.ctx, label, e, (*self.parts, name, i)))
+            except GuideError as err:
+                self.ctx.record(err)
+        return out
 
     def node(self, name: str, required: bool = True) -> Node | None:
         v = self._get(name, required)
         if v is None:
             return None
-        return Node(self.source, self.key(name), v)
+        try:
+            return Node(self.ctx, self.key(name), v, (*self.parts, name))
+        except GuideError as err:
+            self.ctx.record(err)
+            return None
 
     def named_nodes(self, name: str) -> list[tuple[str, Node]]:
         """A table of tables (``[documents.<id>]``): (id, node) pairs in file order."""
         v = self._get(name, True)
+        if v is None:
+            return []
         if not isinstance(v, Mapping) or not v:
-            raise self.fail(name, "应为非空的表")
-        return [(k, Node(self.source, f"{self.key(name)}.{k}", e)) for k, e in v.items()]
+            self.problem(name, "应为非空的表")
+            return []
+        child = Node(self.ctx, self.key(name), v, (*self.parts, name))
+        return child.named_nodes_self()
 
     def named_nodes_self(self) -> list[tuple[str, Node]]:
         """This node's own sub-tables, as (id, node) pairs in file order."""
-        return [(k, Node(self.source, self.key(k), e)) for k, e in self.data.items()]
+        out = []
+        for k, e in self.data.items():
+            try:
+                out.append((k, Node(self.ctx, self.key(k), e, (*self.parts, k))))
+            except GuideError as err:
+                self.ctx.record(err)
+        return out
 
     def raw(self, name: str) -> Any:
         return self._get(name, False)
 
     def done(self) -> None:
-        extra = sorted(set(self.data) - self.used)
-        if extra:
-            raise self.fail(extra[0], "未知的键（拼写错误？）")
+        """Every key left unread is unknown: each is reported, with the closest known key."""
+        for extra in sorted(set(self.data) - self.used):
+            close = difflib.get_close_matches(extra, sorted(self.used), n=1, cutoff=0.6)
+            hint = f"，是否应为 {close[0]}？" if close else "（拼写错误？）"
+            if close and close[0] not in self.data:
+                self.ctx.forget(self.key(close[0]))  # not missing: misspelt
+            self.problem(extra, f"未知的键 {extra}{hint}")
+
+
+def ordinal(i: int, element: Any) -> str:
+    """An array element as a person counts it: 第3个, with its id when it has one."""
+    eid = element.get("id") if isinstance(element, Mapping) else None
+    return f"第{i + 1}个：{eid}" if isinstance(eid, str) and eid else f"第{i + 1}个"
 
 
 def decimal_of(node: Node, name: str, v: Any) -> Decimal:
@@ -137,7 +211,9 @@ def decimal_of(node: Node, name: str, v: Any) -> Decimal:
 
 def unique(node: Node, name: str, ids: list[str]) -> None:
     seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            raise node.fail(name, f"编号 {i} 重复")
+    for n, i in enumerate(ids):
+        if i in seen and i:
+            node.ctx.record(
+                node.ctx.error((*node.parts, name, n), node.key(name), f"编号 {i} 重复")
+            )
         seen.add(i)

@@ -144,6 +144,11 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
     r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    from app.guide.draft.command import add_draft_command  # the ``guide`` family (issue 18)
+
+    g = sub.add_parser("guide", help="申报指南文件：从原文生成草稿（draft）")
+    add_draft_command(g.add_subparsers(dest="guide_command", parser_class=_Parser))
     return p
 
 
@@ -506,6 +511,10 @@ def main(
             return cmd_export(args, out)
         if args.command == "review":
             return cmd_review(args, out, err)
+        if args.command == "guide" and getattr(args, "guide_command", None) == "draft":
+            from app.guide.draft.command import run_draft
+
+            return run_draft(args, out)
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

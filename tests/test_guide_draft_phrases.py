@@ -141,3 +141,37 @@ def test_page_furniture_goes_and_a_cut_sentence_is_joined() -> None:
     ]
     assert [ln.number for ln in lines] == [1, 8, 9]  # the lines of the text as given
     assert figures(lines[0].text)[0].value == Decimal(500000)
+
+
+def test_paragraphs_run_together_with_ranged_tiers() -> None:
+    """A copy from a web page: chapters, articles and （一） run together on one line; tiers
+    as 第一档…10-20家（含20家）; conditions in the same chapter as the items; an article with a
+    bound but no cap is no item but is reported."""
+    from app.guide.draft.meta import draft_guide
+
+    text = (
+        "示例市专项资金（促进外贸用途）实施细则第一章总则第一条根据示例市专项资金管理办法"
+        "（示商〔2022〕141号），结合实际，制定本实施细则。第二章申请条件及支持范围第四条申请资金的"
+        "单位应具备以下条件：（一）未被列入严重失信主体名单。（二）所服务对象不低于5个。第五条资金"
+        "支持范围：（一）抱团开拓国际市场。按不超过实际投入金额的50%给予支持，单个项目最高不超过"
+        "30万元。（二）组织企业参加展销活动，支持分为三档。第一档，组织企业数量10-20家（含20家），"
+        "给予不超过10万元支持；第二档，组织企业数量21-40家（含40家），给予不超过20万元支持；第三档，"
+        "组织企业数量41家以上，给予不超过30万元支持。第六条申报的项目，参展商数量需超过参展商总数"
+        "的50%。"
+    )
+    draft = draft_guide(text)
+    assert [c for c, _ in draft.conditions] == [
+        "未被列入严重失信主体名单。",
+        "所服务对象不低于5个。",
+    ]
+    fairs, groups = draft.items
+    assert (fairs.number, fairs.title) == ("第五条（一）", "抱团开拓国际市场")
+    assert fairs.ceiling is not None and fairs.ceiling["row_share"]["cap"] == 300000
+    assert groups.ceiling is not None and groups.ceiling["kind"] == "tiers"
+    assert [[int(b), int(a)] for b, a in groups.ceiling["tiers"]] == [
+        [10, 100000],
+        [21, 200000],
+        [41, 300000],
+    ]
+    assert draft.meta_value("title") == "示例市专项资金（促进外贸用途）实施细则"
+    assert any("第六条" in u.why for u in draft.unplaced)

@@ -108,8 +108,16 @@ def figures(sentence: str) -> list[Figure]:
         val = value * _scale(nxt.group("mult"))
         found.append(Figure(val, unit, noun, m.start(), m.end(), m.group(0), "threshold", ">="))
     taken = [(f.start, f.end) for f in found]
+    range_ends = {f.end for f in found}
     for m in FIGURE.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.start() in range_ends or re.search(r"[（(]含\s*$", sentence[: m.start()]):
+            value = number(m.group(1))
+            if value is not None:  # a range's upper end (10-20家), or (含20家): no bound
+                unit, noun = _unit_of(m)
+                value *= _scale(m.group("mult"))
+                found.append(Figure(value, unit, noun, m.start(), m.end(), m.group(0)))
             continue
         value = number(m.group(1))
         if value is None:
@@ -197,6 +205,10 @@ def _with(fig: Figure, role: Role, op: str = "", per: str = "") -> Figure:
 
 
 PERCENT_BOUND_BEFORE = re.compile(r"(?:超过|达到|达|高于|大于|增长|增幅|增速|突破)\s*$")
+# 需超过参展商总数的50%: a bound word, then a few words naming what the percentage is of
+PERCENT_BOUND_GAP = re.compile(
+    r"(?<!不)(?:超过|达到|达|高于|大于|增长|增幅|增速|突破)[\u4e00-\u9fff（）()]{0,10}?的?\s*$"
+)
 
 
 def percents(sentence: str) -> list[tuple[Decimal, int]]:
@@ -222,8 +234,9 @@ def _all_percents(sentence: str) -> list[tuple[Decimal, int, str]]:
             pass  # 不超过（相关费用）80%: a share's rate
         elif re.search(r"不(?:低于|少于)[\u4e00-\u9fff]{0,8}$", head):
             op = ">="
-        elif PERCENT_BOUND_BEFORE.search(head) or INCLUSIVE.match(after):
-            op = ">=" if INCLUSIVE.match(after) or not EXCLUSIVE_BEFORE.search(head) else ">"
+        elif PERCENT_BOUND_GAP.search(head) or INCLUSIVE.match(after):
+            exclusive = re.search(r"(?<!不)(?:超过|高于|大于)", head)
+            op = ">=" if INCLUSIVE.match(after) or not exclusive else ">"
         out.append((value, m.start(), op))
     return out
 

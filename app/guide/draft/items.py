@@ -29,6 +29,9 @@ CONTENT_TITLE = re.compile(
     r"|内容(?:和|及|与)标准|支持(?:内容|标准)"
 )
 DOCS_TITLE = re.compile(r"(?:申报|申请|提交|所需|需提供的?)(?:资料|材料)(?!要求)|材料清单")
+CONDITION_TITLE = re.compile(
+    r"申请对象|申报对象|支持对象|申报主体|申请条件|申报条件|基本条件|符合以下条件|应当?具备"
+)
 DOC_INTRO = re.compile(r"(?:申报|申请|提交|提供)(?:以下)?(?:资料|材料)\s*[：:]|需提供以下|提交以下")
 ROW_NOUNS = {"项目", "项", "人", "人次", "认证", "批次", "个"}
 PEOPLE = {"人", "人次"}
@@ -104,13 +107,26 @@ def collect_parts(parts: list[Part]) -> list[Part]:
     the sub-parts are its tiers; a part that names a cap (or has nothing below) is an item."""
     out: list[Part] = []
     for part in parts:
-        if DOCS_TITLE.search(part.title):
+        if DOCS_TITLE.search(part.title) or CONDITION_TITLE.search(part.title[:24]):
             continue
         kids = [c for c in part.children if _has_cap(_item_text(c).text)]
         if kids and not _children_are_tiers(part):
             out += collect_parts(part.children)
-        elif _has_cap(_item_text(part).text) or not part.children:
+        elif _has_cap(_item_text(part).text):
             out.append(part)
+    return out
+
+
+def capless_parts(parts: list[Part]) -> list[Part]:
+    """Parts of the 申请内容 that name no cap: not items, but listed as not placed."""
+    out: list[Part] = []
+    for part in parts:
+        if DOCS_TITLE.search(part.title) or CONDITION_TITLE.search(part.title[:24]):
+            continue
+        if not _has_cap(_item_text(part).text):
+            out.append(part)
+        elif not _children_are_tiers(part):
+            out += capless_parts(part.children)
     return out
 
 
@@ -139,7 +155,7 @@ def number_of(part: Part, top: set[int]) -> str:
 
 def _title(part: Part) -> tuple[str, str]:
     """(title, category): a short heading ("在岸业务支持。对…" → 在岸业务支持) or the parent's."""
-    head = re.split(r"[。：:]", part.title, maxsplit=1)[0].strip()
+    head = re.split(r"[。：:，,；;]", part.title, maxsplit=1)[0].strip()
     parent = part.parent.title if part.parent is not None else ""
     parent_title = re.split(r"[。：:，]", parent, maxsplit=1)[0].strip()
     short = head if len(head) <= 16 and not re.search(r"\d", head) else ""
@@ -163,6 +179,10 @@ class ItemReader:
         parts = content_parts(ol)
         tops = {id(p) for p in parts[0].ancestors()} if parts else set()
         items = [self.item(p, tops) for p in collect_parts(parts)]
+        for p in capless_parts(parts):
+            if figures(p.all_text()) or percent_bounds(p.all_text()):
+                why = f"{number_of(p, tops)}：有数额但没有支持金额，未作为申报项目"
+                self.unplaced.append(Unplaced(p.head.number, p.all_text().replace("\n", ""), why))
         return items
 
     # -- one item ---------------------------------------------------------------------------------

@@ -9,7 +9,14 @@ import hashlib
 import re
 
 from app.guide.draft.documents import DocumentReader
-from app.guide.draft.items import ItemReader, collect_parts, content_parts, item_id_of
+from app.guide.draft.items import (
+    CONDITION_TITLE,
+    CONTENT_TITLE,
+    ItemReader,
+    collect_parts,
+    content_parts,
+    item_id_of,
+)
 from app.guide.draft.model import TODO, DDeadline, DField, DItem, Draft, DTable, Meta, Src
 from app.guide.draft.text import Line, Outline, Part, outline
 
@@ -22,9 +29,6 @@ DEADLINE = re.compile(
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|止|截止|以前)"
 )
 PERIOD_TITLE = re.compile(r"支持(?:时间|期间|年度)|申报(?:时间|期限)|实施期间|时间范围")
-CONDITION_TITLE = re.compile(
-    r"申请对象|申报对象|支持对象|申报主体|申请条件|申报条件|基本条件|符合以下条件|应当?具备"
-)
 NOTES_TITLES = (re.compile(r"材料要求|装订要求"), re.compile(r"申报要求|其他要求|注意事项"))
 RATE = re.compile(
     r"1\s*美元\s*(?:兑|=|＝|折合|兑换|合)\s*(?:人民币)?\s*(\d+(?:\.\d+)?)\s*元"
@@ -61,7 +65,7 @@ def draft_guide(text: str) -> Draft:
 def _meta(draft: Draft, ol: Outline, text: str) -> None:
     title_line = _title_line(ol.preamble)
     title = _clean_title(title_line.text) if title_line else TODO
-    no = _first(DOC_NO, ol.preamble) or _first(DOC_NO, ol.lines)
+    no = _document_no(ol.preamble) or _document_no(ol.lines)
     year = _year(title, no, text)
     issuer = _issuer(ol.preamble)
     guide_id = f"draft-{year or 'guide'}-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
@@ -113,7 +117,7 @@ def _meta(draft: Draft, ol: Outline, text: str) -> None:
     add(Meta("district_other", "其他", None, True, "所在区不在上表时可选“其他”并填写区名"))
     add(Meta("base_documents", draft.base_documents))
     add(Meta("business_types", []))
-    conds = _part_entries(ol, CONDITION_TITLE)
+    conds = _part_entries(ol, CONDITION_TITLE, skip=CONTENT_TITLE.pattern)
     draft.conditions = [(t, s) for t, s in conds]
     notes = next(
         (n for t in NOTES_TITLES if (n := _part_entries(ol, t, skip=r"时间|流程|程序"))), []
@@ -152,6 +156,27 @@ def _first(pattern: re.Pattern[str], lines: list[Line]) -> tuple[str, Line] | No
             )
             return value, ln
     return None
+
+
+def _document_no(lines: list[Line]) -> tuple[str, Line] | None:
+    """The guide's own 文号: alone on its line, after 发文字号, or closing the 印发 line; a 文号
+    cited after a 《title》 is another document's."""
+    best: tuple[int, str, Line] | None = None
+    for ln in lines:
+        for m in DOC_NO.finditer(ln.text):
+            score = 0
+            rest = ln.text[m.end() :].strip(" ）)]")
+            if not ln.text[: m.start()].strip(" （([") and not rest:
+                score += 3
+            if re.match(r"^(?:发文字号|文号)", ln.text):
+                score += 3
+            if not rest and "印发" in ln.text:
+                score += 2
+            if re.search(r"》\s*[（(]?\s*$", ln.text[: m.start()]):
+                score -= 2
+            if best is None or score > best[0]:
+                best = (score, m.group(0), ln)
+    return (best[1], best[2]) if best is not None else None
 
 
 def _year(title: str, no: tuple[str, Line] | None, text: str) -> int | None:

@@ -183,13 +183,36 @@ def _strip_bullet(text: str) -> tuple[str, bool]:
     return rest, True
 
 
+GLUED = 120  # a line this long may be several paragraphs run together (a web page's copy)
+GLUED_MARKER = re.compile(
+    rf"(?<=[。；;：:])\s*(?=第[{CN_DIGITS}]+[章条]|[（(][{CN_DIGITS}]+[）)]|[{CN_DIGITS}]+、|"
+    rf"\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[）)])"
+    rf"|(?=第[{CN_DIGITS}]+章[^。，；：\d]{{1,16}}?第[{CN_DIGITS}]+条)"
+)
+CHAPTER_THEN_ARTICLE = re.compile(
+    rf"^(第[{CN_DIGITS}]+章\s*[^。，；：\d]{{1,16}}?)\s*(第[{CN_DIGITS}]+条.*)$"
+)
+
+
+def _unglue(line: str) -> list[str]:
+    """Paragraphs run together ("…制定本细则。第二条 …（一）…") split again before each marker."""
+    if len(line) < GLUED:
+        return [line]
+    out: list[str] = []
+    for piece in GLUED_MARKER.split(line):
+        m = CHAPTER_THEN_ARTICLE.match(piece.strip())
+        out += [m.group(1), m.group(2)] if m else [piece]
+    return [p for p in out if p.strip()]
+
+
 def clean_lines(text: str) -> list[Line]:
     """Non-empty lines without page furniture (a URL or page number alone on a line), with a
     sentence cut by a page break joined again."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
     text = text.replace("\ufeff", "").replace("\xa0", " ")
     kept: list[tuple[str, bool, int]] = []
-    for number_, raw in enumerate(text.split("\n"), start=1):
+    raws = [(n, piece) for n, raw in enumerate(text.split("\n"), start=1) for piece in _unglue(raw)]
+    for number_, raw in raws:
         s = re.sub(r"\s+", " ", raw).strip()
         s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)  # 1,000万美元
         s = re.sub(r"(?<=[\u4e00-\u9fff，。；：、（）]) (?=[\u4e00-\u9fff，。；：、（）])", "", s)

@@ -138,6 +138,15 @@ def test_2019_facts_and_kinds(pair: tuple[Guide, Guide]) -> None:
     assert report.kind == "narrative" and report.headings[0] == "一、平台的功能说明"
     original = next(d for d in drafted.documents if "海关一般贸易统计证明" in d.title)
     assert original.original and not original.copy_of_original
+    # "参照第2点“服务外包”准备…": a proof set standing for list 2's documents, as bundled
+    cert = next(i for i in drafted.items if i.number == "（六）")
+    proof = drafted.document(cert.documents[0])
+    assert proof.kind == "proof_set" and proof.set is not None
+    got_set = [drafted.document(d).title for d in drafted.document_set(proof.set).documents]
+    bundled_set = [
+        bundled.document(d).title for d in bundled.document_set("outsourcing_proof").documents
+    ]
+    assert sorted(map(_norm, got_set)) == sorted(map(_norm, bundled_set))
     # "离岸业务需提供…；在岸业务需提供…" splits between the two outsourcing items
     onshore, offshore = (
         next(i for i in drafted.items if i.number == n) for n in ("（二）1.", "（二）2.")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.guide.draft.amounts import number
 from app.guide.draft.items import DOC_INTRO, DOCS_TITLE
-from app.guide.draft.model import DDoc, DItem, Src, Unplaced
+from app.guide.draft.model import DDoc, DItem, DSet, Src, Unplaced
 from app.guide.draft.text import Line, Outline, Part
 
 BASE_TITLE = re.compile(r"基本|共性|通用|共同|基础|所有")
@@ -17,7 +18,7 @@ DETAIL_SPLIT = re.compile(
     r"[，,]\s*(?:内容)?(?:需)?包括[：:]?|[（(]\s*(?:内容)?(?:需)?包括(?:但不限于)?[：:]?"
 )
 QUALIFIED = re.compile(r"^([^；;，,]{1,12}?)(?:需|须|应)?提供")
-REFERS = re.compile(r"^参照第?[^点项条]{1,4}[点项条]?(?:“[^”]*”)?(?:的要求)?准备")
+REFERS = re.compile(r"^参照第?([^点项条“]{1,4})[点项条]?(?:“[^”]*”)?(?:的要求)?准备")
 APPLICATION_FORM = re.compile(r"申请表|申报表")
 
 
@@ -95,7 +96,9 @@ class DocumentReader:
         self.documents: list[DDoc] = []
         self.base: list[str] = []
         self.unplaced: list[Unplaced] = []
+        self.sets: list[DSet] = []
         self._form_seen = False
+        self._by_group: dict[str, list[str]] = {}  # a list's number -> the documents it gave
 
     def read(self, ol: Outline, items: list[DItem], item_parts: dict[str, Part]) -> None:
         part = documents_part(ol)
@@ -111,6 +114,7 @@ class DocumentReader:
             for g in rest:  # "具体项目需提交的其他材料" is a heading over the items' lists
                 groups += g.subgroups if (g.subgroups and not g.lines) else [g]
             self._assign(groups, items)
+            self._proof_sets()
         for item in items:  # a 申报材料 list inside the item's own text
             if not item.documents:
                 lines = _inline_lines(item_parts[item.id])
@@ -135,10 +139,27 @@ class DocumentReader:
                         Unplaced(ln.number, ln.text, f"材料清单“{title}”对不上任何项目")
                     )
                 continue
+            before = len(self.documents)
             if g.subgroups and len(best) > 1:
                 self._assign_sub(g, best)
             else:
                 self._give(g.lines, best)
+            key = _ordinal(g.part.ordinal)
+            self._by_group.setdefault(key, [d.id for d in self.documents[before:] if not d.refers])
+
+    def _proof_sets(self) -> None:
+        """ "参照第2点准备…证明文件": the document stands for list 2's documents (a proof set)."""
+        for doc in self.documents:
+            members = self._by_group.get(_ordinal(doc.refers)) if doc.refers else None
+            if not members:
+                continue
+            set_id = f"set_{_ordinal(doc.refers)}"
+            if not any(s.id == set_id for s in self.sets):
+                self.sets.append(DSet(set_id, doc.title, members))
+            doc.kind, doc.set, doc.copy_of_original = "proof_set", set_id, False
+            doc.remark = (
+                f"原文“参照第{doc.refers}点”：代表第{doc.refers}点的全部材料（材料组 {set_id}）。"
+            )
 
     def _assign_sub(self, g: Group, members: list[DItem]) -> None:
         if g.lines:
@@ -180,8 +201,10 @@ class DocumentReader:
         text = line.text.strip().rstrip("；;。.，,、 ")
         remark = ""
         ref = REFERS.match(text)
+        refers = ""
         if ref:
             remark = f"原文“{ref.group(0)}…”：同一组材料，可改为 proof_set（见 document_sets）。"
+            refers = ref.group(1)
             text = text[ref.end() :]
         text = re.sub(r"^(?:需|须|应)?(?:提供|提交|附上|附)", "", text).strip()
         text = re.sub(r"[（(]附件\d*[）)]", "", text)
@@ -198,7 +221,9 @@ class DocumentReader:
                 title, detail = text[: p.start()], p.group(1)
         title = title.strip("，,：: ") or text
         n = sum(1 for d in self.documents if d.id.startswith(f"{owner}_doc")) + 1
-        doc = DDoc(f"{owner}_doc{n}", title, src=Src(line.number, line.text), remark=remark)
+        doc = DDoc(
+            f"{owner}_doc{n}", title, src=Src(line.number, line.text), remark=remark, refers=refers
+        )
         if APPLICATION_FORM.search(title) and not self._form_seen and owner == "base":
             self._form_seen = True
             doc.id, doc.kind, doc.generator = "application_form", "generated", "application_form"
@@ -258,6 +283,11 @@ def _inline_lines(part: Part) -> list[Line]:
         if c.head.number > intro.number:
             out.append(c.head)
     return sorted(out, key=lambda ln: ln.number)
+
+
+def _ordinal(text: str) -> str:
+    value = number(text.strip())
+    return str(int(value)) if value is not None else text.strip()
 
 
 def _cn(n: int) -> str:

@@ -465,7 +465,8 @@ class ItemReader:
                 else "超过" + bound
             )
             unit_word = {"USD": " 美元", "CNY": " 元", "month": " 个月"}.get(b.unit, "")
-            reason = f"{label} {{actual}}{unit_word}，须{words}。"
+            said = re.sub(r"（(?:美元|元|月|个月)）$", "", label)
+            reason = f"{said} {{actual}}{unit_word}，须{words}。"
             if item.table is not None and n > 0:
                 table = next(t for t in self.tables if t.id == item.table)
                 col = f"col_{len(table.columns) + 1}"

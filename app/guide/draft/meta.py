@@ -17,7 +17,17 @@ from app.guide.draft.items import (
     content_parts,
     item_id_of,
 )
-from app.guide.draft.model import TODO, DDeadline, DField, DItem, Draft, DTable, Meta, Src
+from app.guide.draft.model import (
+    TODO,
+    DDeadline,
+    DDoc,
+    DField,
+    DItem,
+    Draft,
+    DTable,
+    Meta,
+    Src,
+)
 from app.guide.draft.text import Line, Outline, Part, outline
 
 TITLE = re.compile(r"申报指南|实施细则|申报通知|申报工作|操作规程|申报须知|管理办法")
@@ -56,7 +66,9 @@ def draft_guide(text: str) -> Draft:
     draft.measures = reader.measures
     draft.documents = docs.documents
     draft.base_documents = docs.base
+    draft.document_sets = docs.sets
     draft.unplaced = reader.unplaced + docs.unplaced
+    _application_form(draft)
     _meta(draft, ol, text)
     _placeholders(draft)
     return draft
@@ -71,7 +83,12 @@ def _meta(draft: Draft, ol: Outline, text: str) -> None:
     guide_id = f"draft-{year or 'guide'}-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
     short = _short_title(title, year)
     form = next((d for d in draft.documents if d.generator == "application_form"), None)
-    form_title = form.title if form is not None else re.sub(TITLE, "", title) + "申请表"
+    if form is not None and form.src is not None:
+        form_title = form.title
+    else:  # not in the text: named after the guide
+        form_title = re.sub(rf"(?:{TITLE.pattern})(?:[（(][^（）()]*[）)])?$", "", title) + "申请表"
+        if form is not None:
+            form.title = form_title
     add = draft.meta.append
     add(Meta("format", 1))
     add(Meta("id", guide_id, remark="请改为本指南的编号（字母、数字和连字符），一经使用不要再改"))
@@ -279,6 +296,22 @@ def _deadlines(ol: Outline, year: int | None) -> list[DDeadline]:
                 )
             )
     return out
+
+
+def _application_form(draft: Draft) -> None:
+    """Every packet starts with the 申请表 the program fills in: one is added when the text
+    lists none among the basic documents."""
+    if any(d.generator == "application_form" for d in draft.documents):
+        return
+    form = DDoc(
+        "application_form",
+        "申请表",
+        kind="generated",
+        generator="application_form",
+        remark="原文的基本材料中没有申请表：按惯例加入，请改为申请表的全称。",
+    )
+    draft.documents.insert(0, form)
+    draft.base_documents.insert(0, form.id)
 
 
 def _placeholders(draft: Draft) -> None:

@@ -69,6 +69,15 @@ class DDoc:
     note: str = ""
     src: Src | None = None
     remark: str = ""  # what the reader guessed (shown as a comment)
+    set: str | None = None  # a proof_set: the document set it stands for
+    refers: str = ""  # "参照第2点…准备": the number of the list it refers to
+
+
+@dataclass
+class DSet:
+    id: str
+    title: str
+    documents: list[str]
 
 
 @dataclass
@@ -127,6 +136,7 @@ class Draft:
     measures: list[DMeasure] = field(default_factory=list)
     documents: list[DDoc] = field(default_factory=list)
     base_documents: list[str] = field(default_factory=list)
+    document_sets: list[DSet] = field(default_factory=list)
     items: list[DItem] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
 

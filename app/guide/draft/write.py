@@ -111,6 +111,11 @@ def render(draft: Draft, source_name: str) -> str:
         add("")
     for doc in draft.documents:
         out += _document(doc)
+    for ds in draft.document_sets:
+        add(f"[document_sets.{ds.id}]")
+        add(f"title = {value(ds.title)}")
+        add(f"documents = {value(ds.documents)}")
+        add("")
     for item in draft.items:
         out += _item(item)
     if draft.unplaced:
@@ -161,6 +166,8 @@ def _document(doc: DDoc) -> list[str]:
     out.append(f"kind = {value(doc.kind)}")
     if doc.generator:
         out.append(f"generator = {value(doc.generator)}")
+    if doc.set:
+        out.append(f"set = {value(doc.set)}")
     for key in ("original", "copy_of_original", "optional"):
         if getattr(doc, key):
             out.append(f"{key} = true")

@@ -259,6 +259,12 @@ def test_refusals_leave_nothing_behind(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\xff\xfe" * 100)
     assert main(["guide", "draft", str(binary), "--out", str(out)], err=err) == 2
     assert "scan.txt" in err.getvalue() and "UTF-8" in err.getvalue() and not out.exists()
+    for name, body in (("坏.docx", b"PK\x03\x04 not a zip"), ("指南.pdf", b"%PDF-1.4")):
+        bad = tmp_path / name
+        bad.write_bytes(body)
+        err = io.StringIO()
+        assert main(["guide", "draft", str(bad), "--out", str(out)], err=err) == 2
+        assert name in err.getvalue() and ".docx" in err.getvalue() and not out.exists()
     notice = tmp_path / "notice.txt"
     notice.write_text("特此通知。\n示例市商务局\n", encoding="utf-8")
     err = io.StringIO()

@@ -118,6 +118,11 @@ def read_text(path: Path) -> str:
         raise DraftInputError(f"找不到指南文本 {path}，请检查路径。")
     if path.suffix.lower() == ".docx":
         return _docx_text(path)
+    if path.suffix.lower() == ".pdf":
+        raise DraftInputError(
+            f"{path.name} 是 PDF 文件，无法直接读取。请把指南正文复制到 .txt 文件（UTF-8 编码），"
+            "或在 Word 中打开后另存为 .docx，再重试。"
+        )
     if path.suffix.lower() == ".doc":
         raise DraftInputError(
             f"{path.name} 是旧版 Word 文档（.doc），无法直接读取。请在 Word 中另存为 .docx 或"
@@ -142,13 +147,11 @@ def read_text(path: Path) -> str:
 
 
 def _docx_text(path: Path) -> str:
-    import zipfile
-
     from docx import Document
 
     try:
         doc = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # python-docx raises many kinds on a damaged or foreign file
         raise DraftInputError(
             f"{path.name} 不是有效的 .docx 文件（可能已损坏）。请在 Word 中重新另存后重试。"
         ) from None

@@ -294,3 +294,38 @@ def test_run_draft_reports_what_is_missing(tmp_path: Path) -> None:
     said = buf.getvalue()
     assert "13 个申报项目" in said and "基本材料 3 份" in said
     assert "per_usd" in said and "填写后本程序才能读取" in said
+
+
+def test_the_filled_2019_draft_computes_tiers_and_rows(pair: tuple[Guide, Guide]) -> None:
+    """The draft is a working guide once filled: the rules compute its tiers and per-row caps."""
+    from app.model import ProjectData, Row
+    from app.rules import evaluate
+
+    _bundled, drafted = pair
+    onshore = next(i for i in drafted.items if i.number == "（二）1.")
+    talent = next(i for i in drafted.items if i.number == "（七）1.")
+    assert talent.table is not None
+    salary, months = (c.id for c in drafted.table(talent.table).columns[1:3])
+
+    def run(amount: int, rows: tuple[Row, ...] = ()) -> tuple[bool, Decimal, bool, Decimal]:
+        project = ProjectData(
+            guide_id=drafted.id,
+            selected=(onshore.id, talent.id),
+            inputs={
+                onshore.id: {"eligible": True, "amount": Decimal(amount)},
+                talent.id: {"eligible": True, "amount": Decimal(amount)},
+            },
+            tables={talent.table or "": rows},
+        )
+        ev = evaluate(drafted, project)
+        a, b = ev.items[onshore.id], ev.items[talent.id]
+        return a.eligible, a.ceiling_cny, b.eligible, b.ceiling_cny
+
+    people = (
+        Row("p1", {"name": "甲", salary: Decimal(250000), months: 24}),
+        Row("p2", {"name": "乙", salary: Decimal(150000), months: 24}),  # 年薪 below 20万
+        Row("p3", {"name": "丙", salary: Decimal(200000), months: 12}),  # both at the bound
+    )
+    assert run(5_000_000, people) == (True, Decimal(100000), True, Decimal(100000))
+    assert run(4_999_999, people)[:2] == (True, Decimal(50000))
+    assert run(999_999, people) == (False, Decimal(0), False, Decimal(0))

@@ -210,7 +210,7 @@ def test_outline_guide_with_bom_and_one_line_lists(tmp_path: Path) -> None:
     assert main(["guide", "draft", str(src), "--out", str(out)], out=buf) == 0
     said = buf.getvalue()
     assert "districts" in said and "per_usd" in said  # not in the text: to fill
-    assert "未能归位的原文" in said and "60%" in said  # the second premium band has no place
+    assert "未能归位的原文" in said and "未用上的比例" in said  # the 60 % band has no place
     text = out.read_text(encoding="utf-8")
     assert "未能归位的原文" in text.split("[[items]]")[-1]
     g = load_guide(_draft_file(OUTLINE.read_text(encoding="utf-8"), tmp_path, "b.toml", "7.0"))

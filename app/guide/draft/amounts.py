@@ -230,8 +230,10 @@ def _all_percents(sentence: str) -> list[tuple[Decimal, int, str]]:
         head = sentence[_clause_start(sentence, m.start()) : m.start()]
         after = sentence[m.end() : m.end() + 8]
         op = ""
-        if re.search(r"不(?:超过|高于|多于)[\u4e00-\u9fff]{0,8}$", head):
-            pass  # 不超过（相关费用）80%: a share's rate
+        if re.search(r"不(?:超过|高于|多于)[\u4e00-\u9fff]{0,8}$", head) or re.search(
+            r"(?:按照?|给予)[\u4e00-\u9fff]{0,10}?的?\s*$", head
+        ):
+            pass  # 不超过（相关费用）80%, 按…的60%: a share's rate
         elif re.search(r"不(?:低于|少于)[\u4e00-\u9fff]{0,8}$", head):
             op = ">="
         elif PERCENT_BOUND_GAP.search(head) or INCLUSIVE.match(after):

@@ -181,3 +181,23 @@ def test_paragraphs_run_together_with_ranged_tiers() -> None:
     ]
     assert draft.meta_value("title") == "示例市专项资金（促进外贸用途）实施细则"
     assert any("第六条" in u.why for u in draft.unplaced)
+
+
+def test_a_rate_per_dollar_is_a_share_of_the_dollar_figure() -> None:
+    from app.guide.draft.meta import draft_guide
+
+    draft = draft_guide(
+        "二、支持内容\n（一）服务外包。对上年度服务外包离岸执行额达到100万美元（含）以上的企业，"
+        "按照离岸执行额每1美元奖励0.05元人民币的标准给予支持，每家企业最高不超过50万元。\n"
+    )
+    (item,) = draft.items
+    assert item.ceiling is not None
+    assert (item.ceiling["kind"], item.ceiling["percent"], item.ceiling["cap"]) == (
+        "share",
+        Decimal(5),
+        Decimal(500000),
+    )
+    measure = next(m for m in draft.measures if m.id == item.ceiling["measure"])
+    assert measure.values["unit"] == "USD"
+    assert [(r.op, r.value) for r in item.conditions if r.key == "measure"] == [(">=", 1000000)]
+    assert draft.unplaced == []

@@ -300,6 +300,26 @@ def share_base(sentence: str) -> str:
     return re.sub(r"^(?:对|按|按照|企业|其|给予|比例)+", "", cost[0]) if cost else ""
 
 
+PER_UNIT = re.compile(
+    r"每\s*(\d+(?:\.\d+)?)\s*(万)?\s*(美元|元)[^，。；]{0,12}?(?:奖励|给予|补助|资助|支持|补贴)"
+    r"\s*(\d+(?:\.\d+)?)\s*(万)?\s*元"
+)
+
+
+def per_unit_rate(sentence: str) -> tuple[Decimal, Unit, int, int] | None:
+    """ "按离岸执行额每1美元奖励0.05元": a share of 5 % of a dollar figure, paid in yuan
+    (percent, the figure's unit, span)."""
+    m = PER_UNIT.search(sentence)
+    if m is None:
+        return None
+    base = Decimal(m.group(1)) * _scale(m.group(2))
+    paid = Decimal(m.group(4)) * _scale(m.group(5))
+    if base <= 0:
+        return None
+    unit: Unit = "USD" if m.group(3) == "美元" else "CNY"
+    return paid / base * 100, unit, m.start(), m.end()
+
+
 def actual_cost_share(sentence: str) -> bool:
     """按实际开支 / 按实际缴纳保险费 …: support is the cost itself, up to the cap (100 %)."""
     return bool(re.search(r"(?:按照|按|根据)[^，。；]{0,12}?(?:实际|实缴|实付)", sentence))

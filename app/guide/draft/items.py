@@ -17,6 +17,7 @@ from app.guide.draft.amounts import (
     label_before,
     label_of,
     number,
+    per_unit_rate,
     percent_bounds,
     percents,
     share_base,
@@ -216,6 +217,9 @@ class ItemReader:
         figs = figures(text.text)
         used: set[int] = set()
         tiers = self._tiers(text, figs, used)
+        rate = per_unit_rate(text.text)
+        if rate is not None:  # its two figures are the rate, not a cap
+            used.update(f.start for f in figs if rate[2] <= f.start < rate[3])
         caps = [f for f in figs if f.role == "cap" and f.start not in used]
         pcts = percents(text.text)
         bounds = [f for f in figs if f.role == "threshold" and f.start not in used]
@@ -235,6 +239,18 @@ class ItemReader:
             low = tiers[0][0]
             if not any(b.unit == unit and b.value == low.value for b in bounds):
                 bounds.insert(0, low)
+        elif rate is not None:
+            percent, unit, start, _end = rate
+            label = self._label(text.text, bounds, unit)
+            mid = self._quantity(item, unit, label, quantities, key=unit)
+            item.ceiling = {"kind": "share", "measure": mid, "percent": percent}
+            if company_caps:
+                item.ceiling["cap"] = company_caps[0].value
+                used.add(company_caps[0].start)
+            item.ceiling_src = text.sentence_at(start)
+            item.remarks.append(
+                "“每…奖励…元”读作按该金额的比例支持（percent = 每单位奖励额 ÷ 单位 × 100）。"
+            )
         elif row_cap is not None:
             self._per_row(item, text, row_cap, company_caps, pcts, figs, used)
         elif pcts or (company_caps and actual_cost_share(text.text)):

@@ -246,6 +246,35 @@ def test_docx_reads_like_the_text(tmp_path: Path) -> None:
     assert from_docx == from_text
 
 
+def test_docx_table_rows_are_numbered_parts_in_place(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("示例市展会资金申报指南（2024年）")
+    doc.add_paragraph("二、支持内容和标准")
+    table = doc.add_table(rows=3, cols=3)
+    rows = [
+        ("序号", "项目", "支持标准"),
+        ("1", "境外展会", "按展位费的50%给予支持，每个展会最高不超过3万元。"),
+        ("2", "线上展会", "给予每家企业不超过2万元支持。"),
+    ]
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            table.cell(r, c).text = v
+    doc.add_paragraph("三、申报材料")
+    doc.add_paragraph("1. 营业执照复印件。")
+    src = tmp_path / "表格.docx"
+    doc.save(str(src))
+    draft = draft_guide(_read(src))
+    assert [(i.number, i.title) for i in draft.items] == [("1.", "境外展会"), ("2.", "线上展会")]
+    fair, online = draft.items
+    assert fair.ceiling is not None and fair.ceiling["kind"] == "per_row"
+    assert online.ceiling == {"kind": "fixed", "amount": Decimal(20000)}
+    assert [d.title for d in draft.documents if d.id in draft.base_documents][
+        -1
+    ] == "营业执照复印件"
+
+
 def _read(path: Path) -> str:
     from app.guide.draft.text import read_text
 

@@ -155,12 +155,26 @@ def _docx_text(path: Path) -> str:
         raise DraftInputError(
             f"{path.name} 不是有效的 .docx 文件（可能已损坏）。请在 Word 中重新另存后重试。"
         ) from None
-    lines = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells]
-            lines.append("　".join(dict.fromkeys(c for c in cells if c)))
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    for child in doc.element.body.iterchildren():  # paragraphs and tables in document order
+        tag = str(child.tag)
+        if tag.endswith("}p"):
+            lines.append(Paragraph(child, doc).text)
+        elif tag.endswith("}tbl"):
+            for row in Table(child, doc).rows:
+                lines.append(_row_line([c.text for c in row.cells]))
     return "\n".join(lines)
+
+
+def _row_line(cells: list[str]) -> str:
+    """A table row as one line: "1 | 境外展会 | 按…" → "1. 境外展会；按…" (a numbered part)."""
+    kept = list(dict.fromkeys(re.sub(r"\s+", " ", c).strip() for c in cells if c.strip()))
+    if len(kept) > 1 and re.fullmatch(r"\d{1,2}[.．、]?", kept[0]):
+        return f"{kept[0].rstrip('.．、')}. " + "；".join(kept[1:])
+    return "；".join(kept)
 
 
 # -- cleaning -------------------------------------------------------------------------------------

@@ -46,11 +46,16 @@ def _inline_group(part: Part) -> Group | None:
 
 
 def _doc_lines(part: Part) -> list[Line]:
-    lines = [ln for ln in part.lines if ln.bullet or not _intro(ln.text)]
+    lines = [ln for ln in part.lines if (ln.bullet or not _intro(ln.text)) and _worded(ln.text)]
     lines += [
         c.head for c in part.children if not c.children and not c.lines and _inline_group(c) is None
     ]
     return lines
+
+
+def _worded(text: str) -> bool:
+    """A line that can name a document (not a stray "提供" or "。")."""
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]|提供|提交", "", text)) >= 2
 
 
 def _intro(text: str) -> bool:
@@ -177,7 +182,7 @@ class DocumentReader:
         """The documents of ``lines`` to each member; "离岸业务需提供…；在岸业务需提供…" splits
         by the member its qualifier names."""
         owner = members[0].id
-        for ln in lines:
+        for ln in (ln for ln in lines if _worded(ln.text)):
             clauses = [c for c in re.split(r"[；;]", ln.text) if c.strip()]
             qualified = [QUALIFIED.match(c.strip()) for c in clauses]
             if len(members) > 1 and len(clauses) > 1 and all(qualified):
@@ -195,7 +200,7 @@ class DocumentReader:
                     m.documents.append(doc.id)
 
     def _docs(self, lines: list[Line], owner: str) -> list[str]:
-        return [self._doc(ln, owner).id for ln in lines]
+        return [self._doc(ln, owner).id for ln in lines if _worded(ln.text)]
 
     def _doc(self, line: Line, owner: str) -> DDoc:
         text = line.text.strip().rstrip("；;。.，,、 ")
@@ -219,7 +224,7 @@ class DocumentReader:
             p = re.search(r"[（(]([^（）()]{12,})[）)]$", text)
             if p:
                 title, detail = text[: p.start()], p.group(1)
-        title = title.strip("，,：: ") or text
+        title = title.strip("，,：: ") or text or line.text.strip()
         n = sum(1 for d in self.documents if d.id.startswith(f"{owner}_doc")) + 1
         doc = DDoc(
             f"{owner}_doc{n}", title, src=Src(line.number, line.text), remark=remark, refers=refers

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.guide.draft.amounts import (
-    COMPANY_NOUNS,
     Figure,
     actual_cost_share,
     figures,
@@ -165,7 +164,7 @@ def _title(part: Part) -> tuple[str, str]:
     else:
         category = short or head[:16]
     title = short or (f"{category}（{part.ordinal}）" if category else head[:16])
-    return title, category
+    return title or part.marker, category or title or part.marker
 
 
 class ItemReader:
@@ -175,11 +174,18 @@ class ItemReader:
         self.tables: list[DTable] = []
         self.measures: list[DMeasure] = []
         self.unplaced: list[Unplaced] = []
+        self.parts: dict[str, Part] = {}  # item id -> its part of the text
 
     def read(self, ol: Outline) -> list[DItem]:
         parts = content_parts(ol)
         tops = {id(p) for p in parts[0].ancestors()} if parts else set()
-        items = [self.item(p, tops) for p in collect_parts(parts)]
+        items: list[DItem] = []
+        for part in collect_parts(parts):
+            iid = item_id_of(part, tops)
+            while iid in self.parts:  # the guide repeats a number (（三） twice)
+                iid += "_b"
+            self.parts[iid] = part
+            items.append(self.item(part, tops, iid))
         for p in capless_parts(parts):
             if figures(p.all_text()) or percent_bounds(p.all_text()):
                 why = f"{number_of(p, tops)}：有数额但没有支持金额，未作为申报项目"
@@ -188,8 +194,7 @@ class ItemReader:
 
     # -- one item ---------------------------------------------------------------------------------
 
-    def item(self, part: Part, tops: set[int]) -> DItem:
-        iid = item_id_of(part, tops)
+    def item(self, part: Part, tops: set[int], iid: str) -> DItem:
         text = _item_text(part)
         title, category = _title(part)
         lines = text.text.splitlines()
@@ -327,9 +332,13 @@ class ItemReader:
                     pairs.append((lows[0], tops[0]))
             if len(pairs) < 2 or len({low.unit for low, _ in pairs}) != 1:
                 return []
-        for low, top in pairs:
+        ordered: list[tuple[Figure, Figure]] = []
+        for low, top in sorted(pairs, key=lambda p: p[0].value):
+            if ordered and ordered[-1][0].value == low.value:
+                continue  # the same bound twice: the second stays unplaced
             used.update((low.start, top.start))
-        return sorted(pairs, key=lambda p: p[0].value)
+            ordered.append((low, top))
+        return ordered if len(ordered) >= 2 else []
 
     def _per_row(
         self,
@@ -512,7 +521,3 @@ def _lines(text: _Text) -> list[tuple[int, str]]:
         end = text.starts[n + 1][0] if n + 1 < len(text.starts) else len(text.text)
         out.append((offset, text.text[offset:end]))
     return out
-
-
-def company_noun(noun: str) -> bool:
-    return noun in COMPANY_NOUNS

@@ -13,9 +13,6 @@ from app.guide.draft.items import (
     CONDITION_TITLE,
     CONTENT_TITLE,
     ItemReader,
-    collect_parts,
-    content_parts,
-    item_id_of,
 )
 from app.guide.draft.model import (
     TODO,
@@ -23,6 +20,7 @@ from app.guide.draft.model import (
     DDoc,
     DField,
     DItem,
+    DMeasure,
     Draft,
     DTable,
     Meta,
@@ -56,11 +54,8 @@ def draft_guide(text: str) -> Draft:
     draft = Draft()
     reader = ItemReader()
     items = reader.read(ol)
-    parts = content_parts(ol)
-    tops = {id(p) for p in parts[0].ancestors()} if parts else set()
-    item_parts = {item_id_of(p, tops): p for p in collect_parts(parts)}
     docs = DocumentReader()
-    docs.read(ol, items, item_parts)
+    docs.read(ol, items, reader.parts)
     draft.items = items
     draft.tables = reader.tables
     draft.measures = reader.measures
@@ -76,7 +71,7 @@ def draft_guide(text: str) -> Draft:
 
 def _meta(draft: Draft, ol: Outline, text: str) -> None:
     title_line = _title_line(ol.preamble)
-    title = _clean_title(title_line.text) if title_line else TODO
+    title = (_clean_title(title_line.text) if title_line else "") or TODO
     no = _document_no(ol.preamble) or _document_no(ol.lines)
     year = _year(title, no, text)
     issuer = _issuer(ol.preamble)
@@ -315,10 +310,23 @@ def _application_form(draft: Draft) -> None:
 
 
 def _placeholders(draft: Draft) -> None:
-    """The loader needs at least one table: an item without one gets a plain list of rows."""
-    if draft.tables or not draft.items:
+    """The loader needs at least one table and one measure: the first item gets a plain list of
+    rows, or an amount input and a measure reading it, when the text gave none."""
+    if not draft.items:
         return
     item: DItem = draft.items[0]
+    if not draft.measures:
+        item.inputs.append(DField("amount", "申报金额（元）", "money", unit="CNY"))
+        draft.measures.append(
+            DMeasure(
+                f"{item.id}_amount",
+                "申报金额",
+                {"kind": "field", "item": item.id, "field": "amount", "unit": "CNY"},
+            )
+        )
+        item.remarks.append("本程序的指南文件至少要有一个计算项：此输入和计算项为占位，可改写。")
+    if draft.tables:
+        return
     table = DTable(
         f"{item.id}_rows",
         f"{item.title}明细",

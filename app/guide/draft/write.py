@@ -78,6 +78,10 @@ def render(draft: Draft, source_name: str) -> str:
             out += _array(m.key, (value(v) for v in m.value))
         else:
             add(f"{m.key} = {value(m.value)}")
+    if not draft.deadlines:
+        add("deadlines = []  # 原文中没有找到截止日期")
+    if not draft.conditions:
+        add("conditions = []  # 原文中没有找到申请条件")
     add("")
     for d in draft.deadlines:
         out += source_comment(d.src)

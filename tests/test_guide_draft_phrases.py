@@ -201,3 +201,17 @@ def test_a_rate_per_dollar_is_a_share_of_the_dollar_figure() -> None:
     assert measure.values["unit"] == "USD"
     assert [(r.op, r.value) for r in item.conditions if r.key == "measure"] == [(">=", 1000000)]
     assert draft.unplaced == []
+
+
+def test_full_width_digits_and_items_that_exclude_one_another() -> None:
+    from app.guide.draft.meta import draft_guide
+
+    draft = draft_guide(
+        "二、支持内容\n（一）中医药服务贸易（以下两项不得同时申报）\n"
+        "1. 涉外项目。业绩收入累计超过３０万美元的，每个项目不超过５万元。\n"
+        "2. 一般贸易出口。出口实绩超过３０万美元，给予不超过５万元。\n"
+    )
+    projects, export = draft.items
+    assert projects.exclusive_with == [export.id] and export.exclusive_with == [projects.id]
+    assert export.ceiling == {"kind": "fixed", "amount": Decimal(50000)}
+    assert [(r.op, r.value) for r in export.conditions if r.key == "measure"] == [(">", 300000)]

@@ -33,6 +33,7 @@ CONDITION_TITLE = re.compile(
     r"申请对象|申报对象|支持对象|申报主体|申请条件|申报条件|基本条件|符合以下条件|应当?具备"
 )
 DOC_INTRO = re.compile(r"(?:申报|申请|提交|提供)(?:以下)?(?:资料|材料)\s*[：:]|需提供以下|提交以下")
+EXCLUSIVE = re.compile(r"不得同时|不可同时|不能同时|只能(?:选择|申报)其中|择一|只可选择")
 ROW_NOUNS = {"项目", "项", "人", "人次", "认证", "批次", "个", "展会"}
 PEOPLE = {"人", "人次"}
 UNIT_WORD = {"USD": "美元", "CNY": "元", "count": "", "month": "个月"}
@@ -134,13 +135,20 @@ def _children_are_tiers(part: Part) -> bool:
     """(1) 1000人以上…15万元 (2) 500人以上…10万元: each sub-part one bound and one cap."""
     if len(part.children) < 2:
         return False
+    pairs = []
     for c in part.children:
         figs = figures(_item_text(c).text)
         bounds = [f for f in figs if f.role == "threshold" and f.unit != "month"]
         caps = [f for f in figs if f.role == "cap"]
         if len(bounds) != 1 or len(caps) != 1:
             return False
-    return True
+        pairs.append((bounds[0], caps[0]))
+    # tiers climb: one unit, every bound and every amount different
+    return (
+        len({b.unit for b, _ in pairs}) == 1
+        and len({b.value for b, _ in pairs}) == len(pairs)
+        and len({c.value for _, c in pairs}) == len(pairs)
+    )
 
 
 def item_id_of(part: Part, top: set[int]) -> str:
@@ -186,11 +194,25 @@ class ItemReader:
                 iid += "_b"
             self.parts[iid] = part
             items.append(self.item(part, tops, iid))
+        self._exclusive(items)
         for p in capless_parts(parts):
             if figures(p.all_text()) or percent_bounds(p.all_text()):
                 why = f"{number_of(p, tops)}：有数额但没有支持金额，未作为申报项目"
                 self.unplaced.append(Unplaced(p.head.number, p.all_text().replace("\n", ""), why))
         return items
+
+    def _exclusive(self, items: list[DItem]) -> None:
+        """ "不得同时申报" / "择一申报" under a heading: its items exclude one another."""
+        by_parent: dict[int, list[DItem]] = {}
+        for item in items:
+            parent = self.parts[item.id].parent
+            if parent is not None and EXCLUSIVE.search(parent.own_text()):
+                by_parent.setdefault(id(parent), []).append(item)
+        for group in by_parent.values():
+            for item in group:
+                item.exclusive_with = [o.id for o in group if o is not item]
+                if item.exclusive_with:
+                    item.remarks.append("原文说明同类项目不得同时申报：已填 exclusive_with。")
 
     # -- one item ---------------------------------------------------------------------------------
 

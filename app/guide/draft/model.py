@@ -96,6 +96,7 @@ class DItem:
     ceiling_src: Src | None = None
     table: str | None = None
     remarks: list[str] = field(default_factory=list)
+    exclusive_with: list[str] = field(default_factory=list)
     match_text: str = ""  # title and text, for matching the 申报材料 lists to it
 
 

@@ -32,6 +32,7 @@ BULLET = re.compile(r"^[-–—•·●▪*]+\s*")
 URL_ONLY = re.compile(r"^<?\s*(?:https?://|www\.)\S*\s*>?$")
 PAGE_NUMBER = re.compile(r"^[-—\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—\s]*(?:/\s*\d+\s*)?$")
 TERMINAL = '。；;：:！？!?）)”"》】'
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 JOIN_MIN = 25  # a line this long that stops mid-sentence was cut by a page break
 
 
@@ -226,7 +227,7 @@ def clean_lines(text: str) -> list[Line]:
     """Non-empty lines without page furniture (a URL or page number alone on a line), with a
     sentence cut by a page break joined again."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
-    text = text.replace("\ufeff", "").replace("\xa0", " ")
+    text = text.replace("\ufeff", "").replace("\xa0", " ").translate(FULL_WIDTH_DIGITS)
     kept: list[tuple[str, bool, int]] = []
     raws = [(n, piece) for n, raw in enumerate(text.split("\n"), start=1) for piece in _unglue(raw)]
     for number_, raw in raws:

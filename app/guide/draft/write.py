@@ -205,6 +205,8 @@ def _item(item: DItem) -> list[str]:
     if item.table:
         out.append(f"table = {value(item.table)}")
     out.append(f"documents = {value(item.documents)}")
+    if item.exclusive_with:
+        out.append(f"exclusive_with = {value(item.exclusive_with)}")
     out += _array("inputs", (_field(f) for f in item.inputs))
     rules = list(item.conditions)
     out += _array("conditions", (_rule(r) for r in rules))

@@ -27,18 +27,18 @@ from app.cli_guides import (
     check_project_guide,
     cmd_guide_upgrade,
     other_versions,
-    version_findings,
 )
-from app.errors import AppError, IntakeError
-from app.findings import Finding, blocking_for, damaged_evidence_findings, validate
+from app.errors import AppError
+from app.findings import Finding, blocking_for, validate
 from app.guide import project_guide
 from app.guide.commands import add_guide_commands, run_guide_command
+from app.guide.draft.command import add_draft_command, run_draft
 from app.guide.model import Guide
-from app.model import EvidenceFile, ProjectData
+from app.model import ProjectData
 from app.rules import Evaluation, evaluate, fmt_money
+from app.source import PROJECT_SUFFIXES, load_source
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
-PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")
 
 
 class UsageError(AppError):
@@ -160,7 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="汇总表（.xlsx）")
     r.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     r.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
-    add_guide_commands(sub, more=(add_upgrade_command,))
+    add_guide_commands(sub, more=(add_upgrade_command, add_draft_command))
     return p
 
 
@@ -179,96 +179,6 @@ def password_callback(given: str | None) -> Callable[[str], str | None]:
         return None
 
     return ask
-
-
-# -- loading a source -----------------------------------------------------------------------------
-
-
-def load_source(
-    src: Path,
-    password: Callable[[str], str | None],
-    allow_outside: bool = False,
-    guide_file: Path | None = None,
-) -> tuple[Guide, ProjectData, list[Finding]]:
-    """Guide, project data and extra findings (refused evidence) for a project file or manifest.
-    ``guide_file``: a manifest's guide (``--guide``); a project's must be its own."""
-    if not src.exists():
-        raise UsageError(f"找不到文件 {src}。")
-    if src.suffix.lower() == ".json":
-        return _load_manifest(src, password, allow_outside, guide_file)
-    if src.suffix.lower() in PROJECT_SUFFIXES:
-        from app.project import ProjectLockedError, ProjectStore
-
-        try:
-            store = ProjectStore.open(src)
-        except ProjectLockedError:  # open for editing elsewhere: checking only reads it
-            store = ProjectStore.open(src, read_only=True)
-        with store:
-            data = store.load()
-            damaged = store.damaged_evidence()
-            left = store.left_guides()
-        check_project_guide(data, guide_file)
-        guide = project_guide(data)
-        found = damaged_evidence_findings(guide, data, damaged)
-        return guide, data, found + version_findings(guide, data, left)
-    raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
-
-
-def _load_manifest(
-    src: Path, password: Callable[[str], str | None], allow_outside: bool, guide_file: Path | None
-) -> tuple[Guide, ProjectData, list[Finding]]:
-    from dataclasses import replace
-
-    from app.intake import import_file
-    from app.manifest import load_manifest
-
-    manifest = load_manifest(src, allow_outside=allow_outside, guide_file=guide_file)
-    files: list[EvidenceFile] = []
-    extra: list[Finding] = []
-    orders: dict[tuple[str, str | None], int] = {}
-    for n, ref in enumerate(manifest.evidence):
-        where = f"document.{ref.document_id}" + (f".{ref.row_id}" if ref.row_id else "")
-        if ref.outside:  # allowed with --allow-outside, and still said
-            extra.append(
-                Finding(
-                    "evidence.outside",
-                    "warning",
-                    where,
-                    f"使用了清单文件夹以外的文件：{ref.path}，请确认它确实是本次申报的材料。",
-                )
-            )
-        if not ref.path.is_file():
-            extra.append(
-                Finding(
-                    "evidence.file_missing",
-                    "blocking",
-                    where,
-                    f"清单列出的文件不存在：{ref.path}，请检查路径（相对于清单文件所在文件夹）。",
-                )
-            )
-            continue
-        try:
-            imp = import_file(ref.path, password)
-        except IntakeError as exc:
-            extra.append(Finding("evidence.refused", "blocking", where, exc.message))
-            continue
-        extra.extend(Finding("evidence.intake_note", "warning", where, w) for w in imp.warnings)
-        key = (ref.document_id, ref.row_id)
-        order = orders.get(key, 0)
-        orders[key] = order + 1
-        files.append(
-            EvidenceFile(
-                id=f"f{n}",
-                document_id=ref.document_id,
-                row_id=ref.row_id,
-                name=imp.name,
-                sha256=imp.sha256,
-                size=len(imp.original),
-                order=order,
-                pages=imp.pages,
-            )
-        )
-    return manifest.guide, replace(manifest.data, evidence=tuple(files)), extra
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -630,7 +540,12 @@ def main(
         if args.command == "review":
             return cmd_review(args, out, err)
         if args.command == "guide":
-            return run_guide_command(args, out, err, {"upgrade": cmd_guide_upgrade})
+            return run_guide_command(
+                args,
+                out,
+                err,
+                {"upgrade": cmd_guide_upgrade, "draft": lambda a, o, _e: run_draft(a, o)},
+            )
         make_parser().print_help(out)
         return EXIT_USAGE
     except AppError as exc:

@@ -125,7 +125,7 @@ def _case(guide: Guide, n: Node, source: str) -> Case | None:
                 rows_node.used.add(table_id)
                 continue
             tspec = guide.table(table_id)
-            rows = []
+            rows: list[Row] = []
             for row in rows_node.nodes(table_id):
                 vals: dict[str, Value] = {}
                 repeat = 1

@@ -27,7 +27,7 @@ class GuideCommandError(AppError):
 
 
 def add_guide_commands(
-    subparsers: Any, more: Sequence[Callable[[Any], None]] = ()
+    subparsers: Any, more: Sequence[Callable[[Any], object]] = ()
 ) -> argparse.ArgumentParser:
     """Add ``guide`` and its sub-commands to the program's sub-parsers; returns the ``guide``
     parser. ``more``: functions adding other ``guide`` sub-commands (``draft``, ``upgrade``) to
@@ -36,8 +36,6 @@ def add_guide_commands(
         "guide", help="申报指南文件：检查、新建、测试、从原文生成草稿、更换项目所用的版本"
     )
     sub = g.add_subparsers(dest="guide_command", parser_class=type(g))
-    for add in more:
-        add(sub)
 
     c = sub.add_parser("check", help="检查申报指南文件，一次列出所有错误（带行号）和可疑之处")
     c.add_argument("file", type=Path, help="申报指南文件（.toml）")
@@ -48,6 +46,8 @@ def add_guide_commands(
 
     t = sub.add_parser("test", help="运行申报指南文件中的测试用例（[[tests]]）")
     t.add_argument("file", type=Path, help="申报指南文件（.toml）")
+    for add in more:
+        add(sub)
     return g
 
 

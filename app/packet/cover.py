@@ -6,7 +6,7 @@ from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
 from app.company import printed_district
-from app.packet.draw import TA_CENTER, TA_LEFT, Context, style
+from app.packet.ink import TA_CENTER, TA_LEFT, Context, style
 from app.packet.layout import Box
 from app.packet.plan import item_title
 

@@ -11,7 +11,7 @@ from app import form_layout
 from app.company import printed_district
 from app.form_layout import cny_capital
 from app.model import COMPANY_FIELDS
-from app.packet.draw import LIGHT, MM, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Unbroken, style
+from app.packet.ink import LIGHT, MM, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Unbroken, style
 from app.packet.layout import content_box
 from app.packet.plan import item_title
 from app.rules import fmt_money

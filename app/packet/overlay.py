@@ -14,7 +14,7 @@ from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import BuildCancelled
-from app.packet.draw import Context
+from app.packet.ink import Context
 from app.packet.layout import A4, MM, band_box, content_box
 from app.packet.plan import Plan, PlanPage
 

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from app.guide.model import FieldSpec, Guide, TableSpec
 from app.model import ProjectData, Row, Value
-from app.packet.draw import LIGHT, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Ink, style
+from app.packet.ink import LIGHT, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Ink, style
 from app.packet.layout import content_box
 from app.rules import Rates, cell, fmt_money, in_period, money_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 
 from app.packet.assemble import LinkArea
-from app.packet.draw import Context
+from app.packet.ink import Context
 from app.packet.layout import Box
 from app.packet.plan import Plan, PlanPage
 

@@ -15,6 +15,7 @@ from app.review.discover import Found
 from app.review.model import KIND_LABELS, ItemAmount, SourceResult
 from app.review.packet import verify_packet
 from app.rules import evaluate
+from app.source import load_source  # the same loading as ``check``
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -34,8 +35,6 @@ def _no_password(_name: str) -> str | None:
 
 
 def _review_data(found: Found, today: dt.date | None) -> SourceResult:
-    from app.cli import load_source  # the same loading as ``check``
-
     guide, data, extra = load_source(found.path, _no_password)
     ev = evaluate(guide, data)
     findings = sort_findings(extra + validate(guide, data, ev, today=today))

@@ -1,0 +1,109 @@
+"""Loading one source — a project file or a JSON manifest with its evidence — the same way
+for ``check``, ``build``, ``online`` and the batch ``review``. It sits below both ``app.cli`` and
+``app.review``, which import it and not each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from app.cli_guides import check_project_guide, version_findings
+from app.errors import AppError, IntakeError
+from app.findings import Finding, damaged_evidence_findings
+from app.guide import project_guide
+from app.guide.model import Guide
+from app.model import EvidenceFile, ProjectData
+
+PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")
+
+
+class SourceError(AppError):
+    """The source named is missing or is neither a project file nor a manifest."""
+
+
+def load_source(
+    src: Path,
+    password: Callable[[str], str | None],
+    allow_outside: bool = False,
+    guide_file: Path | None = None,
+) -> tuple[Guide, ProjectData, list[Finding]]:
+    """Guide, project data and extra findings (refused evidence) for a project file or manifest.
+    ``guide_file``: a manifest's guide (``--guide``); a project's must be its own."""
+    if not src.exists():
+        raise SourceError(f"找不到文件 {src}。")
+    if src.suffix.lower() == ".json":
+        return _load_manifest(src, password, allow_outside, guide_file)
+    if src.suffix.lower() in PROJECT_SUFFIXES:
+        from app.project import ProjectLockedError, ProjectStore
+
+        try:
+            store = ProjectStore.open(src)
+        except ProjectLockedError:  # open for editing elsewhere: checking only reads it
+            store = ProjectStore.open(src, read_only=True)
+        with store:
+            data = store.load()
+            damaged = store.damaged_evidence()
+            left = store.left_guides()
+        check_project_guide(data, guide_file)
+        guide = project_guide(data)
+        found = damaged_evidence_findings(guide, data, damaged)
+        return guide, data, found + version_findings(guide, data, left)
+    raise SourceError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
+
+
+def _load_manifest(
+    src: Path, password: Callable[[str], str | None], allow_outside: bool, guide_file: Path | None
+) -> tuple[Guide, ProjectData, list[Finding]]:
+    from dataclasses import replace
+
+    from app.intake import import_file
+    from app.manifest import load_manifest
+
+    manifest = load_manifest(src, allow_outside=allow_outside, guide_file=guide_file)
+    files: list[EvidenceFile] = []
+    extra: list[Finding] = []
+    orders: dict[tuple[str, str | None], int] = {}
+    for n, ref in enumerate(manifest.evidence):
+        where = f"document.{ref.document_id}" + (f".{ref.row_id}" if ref.row_id else "")
+        if ref.outside:  # allowed with --allow-outside, and still said
+            extra.append(
+                Finding(
+                    "evidence.outside",
+                    "warning",
+                    where,
+                    f"使用了清单文件夹以外的文件：{ref.path}，请确认它确实是本次申报的材料。",
+                )
+            )
+        if not ref.path.is_file():
+            extra.append(
+                Finding(
+                    "evidence.file_missing",
+                    "blocking",
+                    where,
+                    f"清单列出的文件不存在：{ref.path}，请检查路径（相对于清单文件所在文件夹）。",
+                )
+            )
+            continue
+        try:
+            imp = import_file(ref.path, password)
+        except IntakeError as exc:
+            extra.append(Finding("evidence.refused", "blocking", where, exc.message))
+            continue
+        extra.extend(Finding("evidence.intake_note", "warning", where, w) for w in imp.warnings)
+        key = (ref.document_id, ref.row_id)
+        order = orders.get(key, 0)
+        orders[key] = order + 1
+        files.append(
+            EvidenceFile(
+                id=f"f{n}",
+                document_id=ref.document_id,
+                row_id=ref.row_id,
+                name=imp.name,
+                sha256=imp.sha256,
+                size=len(imp.original),
+                order=order,
+                pages=imp.pages,
+            )
+        )
+    return manifest.guide, replace(manifest.data, evidence=tuple(files)), extra

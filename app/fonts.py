@@ -33,6 +33,7 @@ SONG_NAME = "SongBody"
 SONG_PATH = FONT_PATH.with_name("uming-gb2312.ttf")
 """The bundled Song face (a GB 2312 subset of AR PL UMing CN, 4.8 MB)."""
 
+
 def windows_fonts_dir(env: dict[str, str] | None = None) -> Path:
     """The Windows folder's Fonts (``%WINDIR%``, which is not always ``C:\\Windows``)."""
     env = dict(os.environ) if env is None else env

@@ -10,6 +10,7 @@ output. It silently draws a blank for a character the font lacks, so callers che
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import unicodedata
@@ -32,7 +33,15 @@ SONG_NAME = "SongBody"
 SONG_PATH = FONT_PATH.with_name("uming-gb2312.ttf")
 """The bundled Song face (a GB 2312 subset of AR PL UMing CN, 4.8 MB)."""
 
-SYSTEM_SONG = (Path("C:/Windows/Fonts/simsun.ttc"), 0)
+
+def windows_fonts_dir(env: dict[str, str] | None = None) -> Path:
+    """The Windows folder's Fonts (``%WINDIR%``, which is not always ``C:\\Windows``)."""
+    env = dict(os.environ) if env is None else env
+    windir = env.get("WINDIR") or env.get("SystemRoot") or env.get("SYSTEMROOT") or "C:/Windows"
+    return Path(windir) / "Fonts"
+
+
+SYSTEM_SONG = (windows_fonts_dir() / "simsun.ttc", 0)
 """Windows' SimSun (a TrueType collection; face 0 is 宋体), preferred where present."""
 
 _lock = threading.Lock()

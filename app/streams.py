@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -10,10 +11,16 @@ from pathlib import Path
 
 
 def ensure_streams() -> None:
-    """Give a missing stdout/stderr a sink (the null device) so a write cannot fail."""
+    """Give a missing stdout/stderr a sink (the null device) so a write cannot fail, and let a
+    stream whose code page lacks a character (cp936 has no "–" or "✓") write it escaped instead
+    of raising UnicodeEncodeError (``selftest > log.txt`` on a clerk's PC)."""
     for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
+        stream = getattr(sys, name)
+        if stream is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change now
+                stream.reconfigure(errors="backslashreplace")
 
 
 NATIVE_LOG_LIMIT = 1_000_000  # bytes: a longer native log is started afresh at the next run

@@ -1,6 +1,6 @@
 """Build the one-folder bundle with PyInstaller, then smoke-test it as a user would meet it.
 
-    python packaging/build.py [--zip] [--installer]
+    python packaging/build.py [--zip] [--installer] [--sign]
 
 The bundle (dist/PacketAssembler/) holds two programs sharing one _internal/ folder:
 PacketAssembler (windowed) and PacketAssembler-cli (console). The smoke test moves the bundle
@@ -8,8 +8,18 @@ into a folder whose path has Chinese characters and a space, runs the frozen `se
 `demo --out` from another working directory with a fresh user-data folder, checks that nothing
 was written into the bundle (installs are read-only), and moves it back.
 --zip also writes the portable zip; --installer compiles packaging/installer.iss with Inno
-Setup's ISCC (Windows only). PyInstaller does not cross-compile: a Windows bundle is built by
-this same command on Windows.
+Setup's ISCC (6 or 7; Windows only). --sign (Windows) signs, right after PyInstaller and before
+the smoke test, every .exe, .dll and .pyd of the bundle that is not signed yet (PyInstaller's
+bootloaders, PDFium, qpdf, pikepdf, Pillow, lxml, cryptography...), then the installer and its
+uninstaller, with signtool and the certificate the environment names:
+
+    SIGN_CERT_FILE + SIGN_CERT_PASSWORD   a .pfx file and its password, or
+    SIGN_CERT_SHA1                        the thumbprint of a certificate in the user's store;
+    SIGN_TIMESTAMP_URL                    an RFC 3161 time-stamp server (recommended).
+
+Without --sign (or without a certificate) the zip and the installer are named "-unsigned" and
+the build says so: Smart App Control blocks unsigned programs on clean Windows 11 installs.
+PyInstaller does not cross-compile: a Windows bundle is built by this same command on Windows.
 """
 
 from __future__ import annotations
@@ -29,7 +39,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from packaging_support import about, version_info_text  # noqa: E402
+from packaging_support import PROGRAMS, about, version_info_text  # noqa: E402
+from signing import Signer  # noqa: E402
 
 SPEC = HERE / "packet-assembler.spec"
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
@@ -56,20 +67,22 @@ def pyinstaller(dist: Path, work: Path) -> Path:
 
 
 def check_version_resource() -> None:
-    """The version resource must parse as PyInstaller reads it on Windows (its loader needs
-    pefile, a Windows-only dependency: elsewhere the text is checked as Python syntax)."""
-    text = version_info_text()
-    if sys.platform == "win32":
-        from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file
+    """Each program's version resource must parse as PyInstaller reads it on Windows (its
+    loader needs pefile, a Windows-only dependency: elsewhere the text is checked as Python
+    syntax) and name that program."""
+    for exe, description in PROGRAMS.items():
+        text = version_info_text(exe, description)
+        if sys.platform == "win32":
+            from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "version_info.txt"
-            path.write_text(text, encoding="utf-8")
-            text = str(load_version_info_from_text_file(str(path)))
-    else:
-        ast.parse(text, mode="eval")
-    if about.APP_NAME not in text or about.VERSION not in text:
-        sys.exit("the version resource lost the product name or version")
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "version_info.txt"
+                path.write_text(text, encoding="utf-8")
+                text = str(load_version_info_from_text_file(str(path)))
+        else:
+            ast.parse(text, mode="eval")
+        if about.APP_NAME not in text or about.VERSION not in text or f"{exe}.exe" not in text:
+            sys.exit(f"the version resource of {exe} lost its name or version")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -154,10 +167,11 @@ def platform_tag() -> str:
     return {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
 
 
-def make_zip(bundle: Path) -> Path:
+def make_zip(bundle: Path, signed: bool) -> Path:
     """The portable zip: one ASCII-named top folder (older unzip tools mangle non-ASCII names)."""
     top = f"{about.GUI_EXE}-{about.VERSION}"
-    target = bundle.parent / f"{top}-{platform_tag()}-portable.zip"
+    mark = "" if signed else "-unsigned"
+    target = bundle.parent / f"{top}-{platform_tag()}{mark}-portable.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for path in sorted(bundle.rglob("*")):
             arc = f"{top}/{path.relative_to(bundle).as_posix()}"
@@ -167,32 +181,47 @@ def make_zip(bundle: Path) -> Path:
     return target
 
 
+INNO_VERSIONS = ("Inno Setup 7", "Inno Setup 6")  # the newest first
+
+
+def iscc_candidates(env: dict[str, str]) -> list[Path]:
+    """Where Inno Setup's compiler is installed: per machine under Program Files (x86) or
+    Program Files, per user under %LOCALAPPDATA%\\Programs; version 7 before 6."""
+    bases = [env.get("PROGRAMFILES(X86)"), env.get("PROGRAMFILES")]
+    if env.get("LOCALAPPDATA"):
+        bases.append(str(Path(env["LOCALAPPDATA"]) / "Programs"))
+    return [Path(b) / v / "ISCC.exe" for v in INNO_VERSIONS for b in bases if b]
+
+
 def find_iscc() -> str | None:
     found = shutil.which("iscc")
     if found:
         return found
-    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
-        candidate = Path(base or "") / "Inno Setup 6" / "ISCC.exe"
-        if base and candidate.is_file():
+    for candidate in iscc_candidates(dict(os.environ)):
+        if candidate.is_file():
             return str(candidate)
-    local = Path(os.environ.get("LOCALAPPDATA", "")) / "Programs" / "Inno Setup 6" / "ISCC.exe"
-    return str(local) if local.is_file() else None
+    return None
 
 
-def make_installer(bundle: Path) -> None:
+def make_installer(bundle: Path, signer: Signer | None) -> None:
     iscc = find_iscc()
     if sys.platform != "win32" or iscc is None:
-        sys.exit("--installer needs Windows with Inno Setup 6 (ISCC.exe)")
+        sys.exit("--installer needs Windows with Inno Setup 6 or 7 (ISCC.exe)")
     cmd = [
         iscc,
         f"/DAppVersion={about.VERSION}",
         f"/DAppPublisher={about.COMPANY}",
         f"/DGuiExe={about.GUI_EXE}.exe",
+        f"/DCliExe={about.CLI_EXE}.exe",
         f"/DBundleDir={bundle}",
         f"/O{bundle.parent}",
-        str(HERE / "installer.iss"),
     ]
-    say(" ".join(cmd))
+    if signer is not None:  # the setup and its uninstaller, signed by ISCC as it writes them
+        cmd += [f"/Sours={signer.iscc_command()}", "/DSignSetup=1"]
+    else:
+        cmd += ["/DUnsigned=1"]
+    cmd.append(str(HERE / "installer.iss"))
+    say(" ".join(c if not c.startswith("/Sours=") else "/Sours=<signtool ...>" for c in cmd))
     subprocess.run(cmd, check=True)
 
 
@@ -200,18 +229,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zip", action="store_true", help="also write the portable zip")
     parser.add_argument("--installer", action="store_true", help="also compile the installer")
+    parser.add_argument(
+        "--sign", action="store_true", help="sign the programs, libraries and installer"
+    )
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     args = parser.parse_args()
     started = time.perf_counter()
     check_version_resource()
+    signer = Signer.from_environment() if args.sign else None
+    if args.sign and signer is None:
+        sys.exit(
+            "--sign needs signtool and SIGN_CERT_FILE (+ SIGN_CERT_PASSWORD) or SIGN_CERT_SHA1"
+        )
     bundle = pyinstaller(args.dist.resolve(), args.work.resolve())
     say(f"built in {time.perf_counter() - started:.0f}s: {bundle}")
+    if signer is not None:
+        signed = signer.sign_bundle(bundle)
+        say(f"signed {len(signed)} files of the bundle (those already signed were left alone)")
+    else:
+        say("UNSIGNED build: Smart App Control on clean Windows 11 blocks unsigned programs")
     smoke_test(bundle)
     if args.zip:
-        make_zip(bundle)
+        make_zip(bundle, signed=signer is not None)
     if args.installer:
-        make_installer(bundle)
+        make_installer(bundle, signer)
     say(f"done in {time.perf_counter() - started:.0f}s")
     return 0
 

@@ -18,17 +18,18 @@ def version_tuple() -> tuple[int, int, int, int]:
     return (*parts, 0, 0, 0, 0)[:4]  # type: ignore[return-value]
 
 
-def version_info_text() -> str:
-    """The Windows version resource (Explorer's Properties > Details, Task Manager's name) in
-    PyInstaller's VSVersionInfo text form. 080404B0: Chinese (PRC), Unicode code page."""
+def version_info_text(exe: str = about.GUI_EXE, description: str = about.APP_NAME) -> str:
+    """The Windows version resource of the program ``exe`` (Explorer's Properties > Details,
+    Task Manager's name: ``description``) in PyInstaller's VSVersionInfo text form. Each program
+    has its own (its file name, its description). 080404B0: Chinese (PRC), Unicode code page."""
     v = version_tuple()
     strings = {
         "CompanyName": about.COMPANY,
-        "FileDescription": about.APP_NAME,
+        "FileDescription": description,
         "FileVersion": about.VERSION,
-        "InternalName": about.GUI_EXE,
+        "InternalName": exe,
         "LegalCopyright": about.COPYRIGHT,
-        "OriginalFilename": about.GUI_EXE + ".exe",
+        "OriginalFilename": exe + ".exe",
         "ProductName": about.APP_NAME,
         "ProductVersion": about.VERSION,
     }
@@ -59,7 +60,14 @@ VSVersionInfo(
 """
 
 
-def write_version_file(path: Path) -> str:
+PROGRAMS = {
+    about.GUI_EXE: about.APP_NAME,
+    about.CLI_EXE: f"{about.APP_NAME}（命令行）",
+}
+"""Each program of the bundle and the description its version resource gives."""
+
+
+def write_version_file(path: Path, exe: str = about.GUI_EXE) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(version_info_text(), encoding="utf-8")
+    path.write_text(version_info_text(exe, PROGRAMS[exe]), encoding="utf-8")
     return str(path)

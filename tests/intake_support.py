@@ -4,15 +4,14 @@ disk)."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 from reportlab.lib.pagesizes import A3, A4, landscape, letter
 from reportlab.pdfgen import canvas
+
+from tests.pdftools import render as render_page
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -35,30 +34,8 @@ def encode(image: Image.Image, fmt: str, **params: object) -> bytes:
 
 
 def render(pdf: bytes, page: int = 1, dpi: int = 36) -> Image.Image:
-    """Render one page with poppler (honours /Rotate and the CropBox, like a viewer)."""
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-cropbox",
-                "-r",
-                str(dpi),
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-png",
-                "-singlefile",
-                str(source),
-                str(Path(folder) / "out"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        with Image.open(Path(folder) / "out.png") as image:
-            return image.convert("RGB")
+    """Render one page with PDFium (honours /Rotate and the CropBox, like a viewer)."""
+    return render_page(pdf, page, dpi)
 
 
 def corner_colours(image: Image.Image, inset: int = 4) -> dict[str, tuple[int, ...]]:

@@ -38,6 +38,8 @@ from app.packet.assemble import (
     assemble,
 )
 from app.packet.layout import A4, Box, Layout, content_box
+from tests.pdftools import pdf_text
+from tests.pdftools import render as render_page
 
 RENDER_DPI = 24
 PX = 72 / RENDER_DPI  # points per rendered pixel
@@ -120,28 +122,12 @@ def evidence_with_actions() -> bytes:
 
 
 def page_text(path: Path, page: int) -> str:
-    """Text of 1-based ``page`` by pdftotext (fails on any complaint)."""
-    done = subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
-        capture_output=True,
-        check=True,
-    )
-    assert done.stderr == b""
-    return done.stdout.decode("utf-8")
+    """Text of 1-based ``page`` (PDFium)."""
+    return pdf_text(path, page, page)
 
 
 def render(path: Path, page: int, tmp: Path) -> Image.Image:
-    prefix = tmp / f"render-{page}"
-    done = subprocess.run(
-        [
-            *("pdftoppm", "-gray", "-r", str(RENDER_DPI), "-f", str(page), "-l", str(page)),
-            *("-singlefile", str(path), str(prefix)),
-        ],
-        capture_output=True,
-        check=True,
-    )
-    assert done.stderr == b""
-    return Image.open(f"{prefix}.pgm").convert("L")
+    return render_page(path, page, RENDER_DPI, gray=True)
 
 
 def ink_box(img: Image.Image, threshold: int = 200) -> Box:
@@ -270,9 +256,9 @@ def test_each_source_page_appears_once_on_its_page_with_its_overlay(
         assert re.findall(r"PAGENO-(\d+)", text) == [str(index + 1)]
         for marker_page, marker in MARKERS.items():
             assert text.count(marker) == (1 if marker_page == index else 0), (index, marker)
-    whole = subprocess.run(["pdftotext", str(built), "-"], capture_output=True, check=True)
+    whole = pdf_text(built)
     for marker in MARKERS.values():
-        assert whole.stdout.decode().count(marker) == 1
+        assert whole.count(marker) == 1
 
 
 def test_each_evidence_file_is_loaded_once_when_its_pages_are_consecutive(
@@ -625,8 +611,8 @@ def test_many_pages_from_one_file_share_its_objects(tmp_path: Path) -> None:
     assemble(out, pages, reportlab_pdf(["D"]), None, lambda _: source, Layout(),
              info=DocInfo("t", "a"))  # fmt: skip
     assert out.stat().st_size < len(source) * 1.3
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True)
-    assert [t for t in texts if t in text.stdout.decode()] == texts
+    text = pdf_text(out)
+    assert [t for t in texts if t in text] == texts
 
 
 def test_source_rotate_and_cropbox_are_honoured(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from app.manifest import write_project_data
 from app.model import Company, ProjectData
 from app.project import ProjectStore
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource, marker, project
+from tests.pdftools import pdf_text
 from tests.project_store_fixtures import imported
 
 TODAY = dt.date(2019, 1, 10)
@@ -186,9 +187,7 @@ def test_builds_from_the_real_project_store(tmp_path: Path) -> None:
         result = build(store, tmp_path / "out", BuildOptions(duplex=True), today=TODAY)
         loaded = store.load()
     assert isinstance(result, BuildResult) and result.pages > 20
-    text = subprocess.run(
-        ["pdftotext", str(result.pdf), "-"], capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(result.pdf)
     for f in data.evidence:  # the store fixture writes "<name> p<n>" on each page
         for i in range(f.page_count):
             assert text.count(f"{f.id} p{i + 1}") == 1

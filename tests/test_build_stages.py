@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from app.packet.overlay import REVIEW_HEADER
 from app.packet.plan import UNBOUND_GUTTER_MM
 from app.project import ProjectStore
 from tests.packet_fixtures import GUIDE, MemorySource, evidence_pdf, marker, project
+from tests.pdftools import word_x
 from tests.test_packet_pdf import bookmarks, page_texts, squeeze, stamped_number, toc_lines
 
 TODAY = dt.date(2019, 1, 10)
@@ -74,14 +73,7 @@ def consistent(result: BuildResult) -> tuple[list[str], list[tuple[str, int]]]:
 
 
 def x_of(pdf: Path, page: int, word: str) -> float:
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        check=True,
-        capture_output=True,
-    ).stdout.decode("utf-8")
-    m = re.search(rf'<word xMin="([\d.]+)"[^>]*>{re.escape(word)}</word>', out)
-    assert m, word
-    return float(m.group(1))
+    return word_x(pdf, page, word)
 
 
 @pytest.fixture(scope="module")

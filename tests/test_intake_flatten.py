@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -34,6 +32,7 @@ from reportlab.pdfgen import canvas
 from app.intake import import_bytes
 from app.intake.flatten import placement
 from tests.intake_support import forbidden_in, mean_difference, render
+from tests.pdftools import pdf_text
 
 FONT = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 DPI = 72  # one pixel per point: expected positions read straight off the /Rect
@@ -183,13 +182,7 @@ def _assert_box(found: tuple[int, int, int, int] | None, expected: Box, slack: i
 
 
 def _text(pdf: bytes) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.pdf"
-        source.write_bytes(pdf)
-        done = subprocess.run(
-            ["pdftotext", "-q", str(source), "-"], check=True, capture_output=True
-        )
-    return done.stdout.decode("utf-8")
+    return pdf_text(pdf)
 
 
 def _assert_clean(pdf: bytes) -> None:

@@ -22,6 +22,7 @@ from app.intake import errors as intake_errors
 from app.intake import import_bytes
 from app.intake.images import _without_icc
 from tests.intake_support import encode, marked_pdf, render, upright_image
+from tests.pdftools import pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "sample"
@@ -29,9 +30,7 @@ AUDIT = SAMPLE / "scans" / "2018年度审计报告.pdf"
 
 
 def _text(pdf: bytes, tmp: Path) -> str:
-    path = tmp / "t.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return pdf_text(pdf)
 
 
 # ------------------------------------------------------------------------- cut short

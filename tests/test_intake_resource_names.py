@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
@@ -14,6 +11,7 @@ from reportlab.pdfgen import canvas
 
 from app.intake import import_bytes
 from tests.intake_support import forbidden_in
+from tests.pdftools import pdf_text
 
 
 def _renamed_font_pdf() -> bytes:
@@ -49,11 +47,7 @@ def _renamed_font_pdf() -> bytes:
 
 
 def _text(pdf: bytes) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "x.pdf"
-        path.write_bytes(pdf)
-        done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
-    return done.stdout
+    return pdf_text(pdf)
 
 
 def test_a_font_named_a_survives_and_its_text_still_reads() -> None:

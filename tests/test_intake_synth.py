@@ -5,7 +5,6 @@ cannot be drawn is named to the user, page by page."""
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from app.intake import import_bytes
 from app.packet.assemble import DocInfo, EvidencePage, assemble
 from app.packet.layout import Layout
 from tests.intake_support import marked_pdf, render
+from tests.pdftools import pdf_text
 
 W, H = 595, 842
 PRINT = 4
@@ -61,9 +61,7 @@ def _pdf(annotations: list[dict[str, object]], need_appearances: bool = False) -
 
 
 def _text(pdf: bytes, tmp: Path) -> str:
-    path = tmp / "t.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return pdf_text(pdf)
 
 
 def _pixels(pdf: bytes, box: tuple[float, float, float, float]) -> list[tuple[int, int, int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from app.originals import (
 from tests.outputs_fixtures import guide, project
 from tests.packet_fixtures import GUIDE
 from tests.packet_fixtures import project as full_project
+from tests.pdftools import pdf_text
 
 SELECTED = (
     "outsourcing_onshore",
@@ -93,9 +93,7 @@ def test_pdf_is_a4_and_lists_every_line(tmp_path: Path) -> None:
         assert (
             round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
         )
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = pdf_text(path)
     flat = "".join(text.split())
     assert "原件核对清单" in flat and "珠海/测试:科技有限公司" in flat and "2019年2月1日" in flat
     for ln in lines:
@@ -145,12 +143,7 @@ def test_pdf_says_page_of_pages_and_opens_clean(tmp_path: Path) -> None:
     reader = PdfReader(path)
     total = len(reader.pages)
     for n in range(1, total + 1):
-        text = subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
+        text = pdf_text(path, n, n)
         assert f"第 {n} 页 共 {total} 页" in text
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "zh-CN"

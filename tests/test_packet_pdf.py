@@ -19,6 +19,7 @@ from app.packet.form import cny_capital
 from app.packet.layout import A4
 from app.rules import evaluate, fmt_money
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource, marker, project
+from tests.pdftools import page_texts as pdfium_page_texts
 
 TODAY = dt.date(2019, 1, 10)
 SELECTED = [
@@ -31,13 +32,7 @@ SELECTED = [
 
 
 def page_texts(pdf: Path) -> list[str]:
-    out = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-    ).stdout.decode("utf-8")
-    pages = out.split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
+    return pdfium_page_texts(pdf)
 
 
 def squeeze(text: str) -> str:

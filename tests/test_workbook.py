@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from app.rules import evaluate
 from app.workbook import MONEY_FORMAT, TocRow, sheet_names, workbook_file_name, write_workbook
 from tests.outputs_fixtures import guide, project
+from tests.pdftools import pdf_text as read_pdf_text
 
 OUTSOURCING = ("outsourcing_onshore", "outsourcing_offshore")
 TOC = (
@@ -229,9 +229,7 @@ def test_the_form_has_the_same_sections_in_the_pdf_and_the_excel_file(tmp_path: 
     cells = [(c.row, str(c.value)) for row in ws.iter_rows() for c in row if c.value is not None]
     found = [text for _r, text in cells if text in form_layout.sections(guide())]
     assert found == list(form_layout.sections(guide()))
-    pdf_text = subprocess.run(
-        ["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, text=True
-    ).stdout.replace(" ", "")
+    pdf_text = read_pdf_text(result.pdf).replace(" ", "")
     at = [pdf_text.find(s) for s in form_layout.sections(guide())]
     assert all(a >= 0 for a in at) and at == sorted(at)
     mm = 72 / 25.4

@@ -24,15 +24,20 @@ ACK = b"ok\n"
 
 
 def _user() -> str:
+    """The user, with the domain on Windows: DOMAIN\\clerk and PC\\clerk are two people
+    (two accounts of one name on a terminal server must not share a window)."""
     try:
-        return getpass.getuser()
+        user = getpass.getuser()
     except Exception:  # no user name in the environment: one shared name is still correct
-        return ""
+        user = ""
+    domain = os.environ.get("USERDOMAIN", "") if sys.platform == "win32" else ""
+    return f"{domain}\\{user}" if domain else user
 
 
 def server_name(project: Path) -> str:
     """Stable for one user and one project file however it is spelled (case on Windows,
-    relative paths, symlinks); named pipes are machine-wide, so the user is part of it."""
+    relative paths, symlinks); named pipes are machine-wide, so the user (with the domain)
+    is part of it."""
     path = os.path.normcase(str(project.resolve()))
     digest = hashlib.sha256(f"{_user()}\0{path}".encode()).hexdigest()[:24]
     return f"PacketAssembler-{digest}"

@@ -446,8 +446,13 @@ class MainWindow(QMainWindow):
             self.beacon.raise_requested.connect(self.bring_forward)
 
     def bring_forward(self) -> None:
+        """Another launch asked for this project: restore a minimised window to the state it
+        had (maximised stays maximised), then bring it to the front."""
         if self.isMinimized():
-            self.showNormal()
+            self.setWindowState(
+                (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+            )
+            self.show()
         self.raise_()
         self.activateWindow()
 

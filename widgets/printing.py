@@ -1,12 +1,15 @@
-"""Printing the packet through Qt's printer on every platform: two copies and the duplex choice
-are set on the QPrinter (a PDF viewer's print verb, the old Windows route, ignored both). Each
-page is rendered by PDFium (pypdfium2, which draws with Python's GIL released: the window keeps
-running) at the printer's resolution, one page at a time, in the background with progress and
-cancel, so memory stays at about one page image whatever the packet's length.
+"""Printing the packet through Qt's printer on every platform. Each page is rendered by PDFium
+(pypdfium2, which draws with Python's GIL released: the window keeps running) one page at a
+time, in the background with progress and cancel, so memory stays at about one page image.
 
-Where the printer cannot make copies itself (``supportsMultipleCopies()`` is false: a PDF file
-target, printers without a spooler that does it), the copies are sent one after another; in
-duplex each copy then starts on a front side."""
+What reaches the spool is kept near the packet's own size (:mod:`app.outputs.print_pages`): each
+page at the resolution it needs (its scan's own, capped at 300 dpi; text pages at 300 dpi;
+never above the printer's) and in 8-bit grey where it has no colour, not every page as a
+600-dpi colour image (~139 MB raw an A4 page). The copies are always sent by us, one after the
+other, each starting on a fresh sheet (in duplex a blank back side follows an odd copy): a
+driver that ignores the copy count, or reports copies it does not make, still prints both. The
+job carries the packet's name (``setDocName``); 取消 stops drawing and, on Windows, where Qt's
+``abort()`` does nothing, withdraws the job from the spooler (:mod:`widgets.winspool`)."""
 
 from __future__ import annotations
 
@@ -21,20 +24,24 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
+from app.outputs.print_pages import is_grey, page_resolution, sheets_plan
 from app.process import copies_word
-from widgets import errors
+from widgets import errors, winspool
 from widgets.tasks import Task, TaskContext, run_task
-from widgets.thumbnails import PDFIUM_LOCK, render_page
+from widgets.thumbnails import PDFIUM_LOCK
 
-MAX_DPI = 600  # a 600 dpi A4 page is ~140 MB as an image; higher adds nothing on paper
+__all__ = ["PrintError", "configure", "make_printer", "render_pages", "sheets_plan"]
 
 
 class PrintError(AppError):
     pass
 
 
-def make_printer(copies: int = 2, duplex: bool = False) -> QPrinter:
-    return configure(QPrinter(QPrinter.PrinterMode.HighResolution), copies, duplex)
+def make_printer(copies: int = 2, duplex: bool = False, name: str = "") -> QPrinter:
+    printer = configure(QPrinter(QPrinter.PrinterMode.HighResolution), copies, duplex)
+    if name:
+        printer.setDocName(name)
+    return printer
 
 
 def configure(printer: QPrinter, copies: int, duplex: bool) -> QPrinter:
@@ -50,18 +57,6 @@ def configure(printer: QPrinter, copies: int, duplex: bool) -> QPrinter:
     return printer
 
 
-def sheets_plan(pages: int, copies: int, printer_copies: bool, duplex: bool) -> list[int | None]:
-    """The page indexes sent to the printer, in order; None is a blank back side."""
-    if printer_copies or copies <= 1:
-        return list(range(pages))
-    plan: list[int | None] = []
-    for copy in range(copies):
-        plan.extend(range(pages))
-        if duplex and pages % 2 and copy < copies - 1:
-            plan.append(None)  # the next copy starts on a new sheet
-    return plan
-
-
 def render_pages(
     printer: QPrinter,
     pdf: Path,
@@ -70,15 +65,18 @@ def render_pages(
     duplex: bool = False,
 ) -> int:
     """Draw ``pdf`` into ``printer`` (any thread: QPainter on a QPrinter is thread-safe, the
-    document is opened here). ``duplex`` is the packet's own choice (it was built for two-sided
-    printing); the printer's duplex setting is what the driver is asked to do. Returns the pages
-    sent; raises PrintError when it cannot."""
+    document is opened here), the printer's copy count laid out as copies of our own.
+    ``duplex`` is the packet's own choice (it was built for two-sided printing); the printer's
+    duplex setting is what the driver is asked to do. Returns the sheets' sides sent; raises
+    PrintError when it cannot."""
     with PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(str(pdf))
             count = len(doc)
         except (pdfium.PdfiumError, OSError) as exc:
             raise PrintError(f"无法读取“{pdf.name}”，请重新生成申报材料后再打印。") from exc
+    if not printer.docName():
+        printer.setDocName(pdf.stem)  # "<企业全称>-申报材料", not "document1", in the queue
     try:
         return _send(printer, doc, count, progress, cancelled, duplex)
     finally:
@@ -86,15 +84,30 @@ def render_pages(
             doc.close()
 
 
-def _page_image(doc: pdfium.PdfDocument, index: int, dpi: int) -> QImage:
-    """One page at ``dpi`` (the lock is taken per page: thumbnails may render in between)."""
+def page_image(
+    doc: pdfium.PdfDocument, index: int, printer_dpi: int, grey_job: bool = False
+) -> tuple[QImage, int]:
+    """Page ``index`` as the image to print and its resolution: the resolution the page needs
+    (not above the printer's), grey where the page has no colour (every page of a 黑白 job).
+    The lock is taken per page: thumbnails may render in between."""
     with PDFIUM_LOCK:
         page = doc[index]
         try:
-            width, height = page.get_size()
-            return render_page(page, round(width * dpi / 72), round(height * dpi / 72))
+            dpi = page_resolution(page, printer_dpi)
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True, may_draw_forms=False)
+            image = bitmap.to_pil().convert("RGB")
+            bitmap.close()
         finally:
             page.close()
+    if grey_job or is_grey(image):
+        grey = image.convert("L")
+        data = grey.tobytes()
+        return QImage(
+            data, grey.width, grey.height, grey.width, QImage.Format.Format_Grayscale8
+        ).copy(), dpi
+    data = image.tobytes()
+    fmt = QImage.Format.Format_RGB888
+    return QImage(data, image.width, image.height, image.width * 3, fmt).copy(), dpi
 
 
 def _send(
@@ -106,39 +119,47 @@ def _send(
     duplex: bool,
 ) -> int:
     copies = max(printer.copyCount(), 1)
-    printer_copies = printer.supportsMultipleCopies()
+    printer.setCopyCount(1)  # the copies are ours: see the module's docstring
     duplex = duplex or printer.duplex() != QPrinter.DuplexMode.DuplexNone
-    plan = sheets_plan(count, copies, printer_copies, duplex)
-    dpi = min(printer.resolution(), MAX_DPI)
-    scale = printer.resolution() / dpi
+    plan = sheets_plan(count, copies, duplex)
+    resolution = printer.resolution()
+    grey_job = printer.colorMode() == QPrinter.ColorMode.GrayScale
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("无法连接打印机，请检查打印机是否开启、设置是否正确。")
     sent = 0
     try:
-        target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+        target = QRectF(printer.pageLayout().fullRectPixels(resolution))
         for n, index in enumerate(plan):
             if cancelled is not None and cancelled():
-                printer.abort()
+                _cancel(printer)
                 break
             if n:
                 printer.newPage()
             if index is not None:
-                image: QImage | None = _page_image(doc, index, dpi)
-                assert image is not None
+                image, dpi = page_image(doc, index, resolution, grey_job)
+                scale = resolution / dpi
                 drawn = QRectF(0, 0, image.width() * scale, image.height() * scale)
                 # fit the page inside the paper, centred (A4 packets fill it exactly)
                 factor = min(target.width() / drawn.width(), target.height() / drawn.height())
                 drawn.setSize(drawn.size() * factor)
                 drawn.moveCenter(target.center())
                 painter.drawImage(drawn, image)
-                image = None  # one page image alive at a time
+                del image  # one page image alive at a time
             sent += 1
             if progress is not None:
                 progress(n + 1, len(plan), f"正在打印第 {n + 1} / {len(plan)} 页")
     finally:
         painter.end()
+        printer.setCopyCount(copies)
     return sent
+
+
+def _cancel(printer: QPrinter) -> None:
+    """Stop the job: Qt's abort() (honoured by CUPS and the PDF target) and, on Windows where
+    it is not, the job deleted from the spooler."""
+    printer.abort()
+    winspool.withdraw(printer.printerName(), printer.docName())
 
 
 def print_in_background(
@@ -184,8 +205,8 @@ def print_pdf_with_qt(
     parent: QWidget | None, pdf: Path, copies: int = 2, duplex: bool = False
 ) -> Task | None:
     """Ask for the printer (two copies and the packet's duplex choice preselected), then print
-    in the background."""
-    printer = make_printer(copies, duplex)
+    in the background. The job is named after the packet ("<企业全称>-申报材料")."""
+    printer = make_printer(copies, duplex, name=pdf.stem)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(
         f"打印申报材料（一式{copies_word(copies)}）" if copies > 1 else "打印申报材料"

@@ -1,5 +1,7 @@
-"""`python main.py selftest`: start the real window offscreen, visit every page, check that
-Chinese renders with the bundled font, and quit. A smoke test for CI and for installs."""
+"""`python main.py selftest`: start the real window, visit every page, check that Chinese renders
+with the bundled font (and, on Windows, that the system's UI font is there), and quit. A smoke
+test for CI and for installs. On Windows the real platform plugin (qwindows) is started, as a
+clerk's double-click starts it; elsewhere without a display, Qt's offscreen plugin."""
 
 from __future__ import annotations
 
@@ -9,10 +11,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+WINDOWS_UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei")
+
+
+def needs_offscreen(platform: str, env: dict[str, str]) -> bool:
+    """Offscreen only where no screen can exist (no X or Wayland display); never on Windows,
+    where the real plugin is what must be tried."""
+    if platform == "win32" or env.get("QT_QPA_PLATFORM"):
+        return False
+    return not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
+
 
 def run() -> int:
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if needs_offscreen(sys.platform, dict(os.environ)):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PACKET_ASSEMBLER_HOME", tempfile.mkdtemp(prefix="selftest-home-"))
     from PySide6.QtGui import QFontDatabase, QRawFont
     from PySide6.QtTest import QTest
@@ -31,6 +43,9 @@ def run() -> int:
         problems.append("界面字体缺少中文字形")
     if not _renders_a_page():
         problems.append("无法显示 PDF 页面缩略图")
+    families = set(QFontDatabase.families())
+    if sys.platform == "win32" and not families.intersection(WINDOWS_UI_FONTS):
+        problems.append("系统缺少“微软雅黑”界面字体（Microsoft YaHei UI）")
     with tempfile.TemporaryDirectory(prefix="selftest-") as tmp:
         project = Path(tmp) / "自检.sbproj"
         guide = load_guide(available_guides()[0])  # any bundled guide will do
@@ -54,7 +69,12 @@ def run() -> int:
     if problems:
         sys.stderr.write("自检未通过：" + "；".join(problems) + "\n")
         return 1
-    sys.stdout.write("自检通过：窗口、各步骤页面和中文字体均正常。\n")
+    from PySide6.QtGui import QGuiApplication
+
+    sys.stdout.write(
+        "自检通过：窗口、各步骤页面和中文字体均正常。"
+        f"（显示插件：{QGuiApplication.platformName()}）\n"
+    )
     return 0
 
 

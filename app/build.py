@@ -228,6 +228,7 @@ def build(
     if options.stage == "final":  # the scan no longer matches: say it with the result too
         warnings += [f.message for f in findings if f.code == "process.stamped_form_stale"]
     stamped_title = stamped_form_title(guide)
+    stamper = guide.process.stamper if guide.process is not None else ""
     if (
         options.stage == "final"
         and stamped_title
@@ -235,8 +236,8 @@ def build(
         and not any(f.code == "process.stamped_form_missing" for f in findings)
     ):
         warnings.append(
-            f"尚未附上“{stamped_title}”：本材料中的申请表未经区商务部门盖章。"
-            f"正式装订材料中的申请表须为区商务部门盖章的原件：请附上其扫描件后重新生成，"
+            f"尚未附上“{stamped_title}”：本材料中的申请表未经{stamper}盖章。"
+            f"正式装订材料中的申请表须为{stamper}盖章的原件：请附上其扫描件后重新生成，"
             f"装订时换入盖章原件。"
         )
 

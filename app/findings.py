@@ -145,7 +145,7 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
                 "process.stamped_form_missing",
                 "blocking",
                 where,
-                f"初审已通过：正式装订材料中的申请表须为区商务部门盖章的原件。请扫描盖章的申请表，"
+                f"初审已通过：正式装订材料中的申请表须为{process.stamper}盖章的原件。请扫描盖章的申请表，"
                 f"附在“{doc.title}”中（PDF 中该处放扫描件，装订时换入原件；或改回阶段后生成初审材料）。",
             )
         )
@@ -161,9 +161,10 @@ def process_findings(guide: Guide, project: ProjectData, ev: Evaluation) -> list
                     "process.stamped_form_stale",
                     "blocking",
                     where,
-                    "初审打印后申请表的项目或金额有改动，区商务部门盖章的申请表与现在的申报材料不再一致："
+                    f"初审打印后申请表的项目或金额有改动，{process.stamper}盖章的申请表与现在的申报材料"
+                    "不再一致："
                     + "；".join(changes)
-                    + "。在此之前不能生成正式装订材料。两种办法：一是重新生成初审材料，交区商务部门"
+                    + f"。在此之前不能生成正式装订材料。两种办法：一是重新生成初审材料，交{process.stamper}"
                     "重新审核盖章；二是撤销上述改动，恢复到初审时的数据。",
                 )
             )

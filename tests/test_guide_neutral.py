@@ -335,3 +335,15 @@ def test_command_line_help_names_no_guide() -> None:
     assert len(helps) > 5
     for word in ("服务贸易", "服务外包", "珠海", "区商务部门", "行业协会", "2019", "2018"):
         assert not [h for h in helps if word in h], word
+
+
+def test_who_stamps_the_form_is_the_guides_word() -> None:
+    """Messages about the stamped 申请表 name the guide's stamping body, or a neutral one."""
+    from app.guide.loader import CHECKLIST_DIR, load_guide_text
+
+    text = (CHECKLIST_DIR / "zhuhai-2019.toml").read_text(encoding="utf-8")
+    own = load_guide_text(text, "2019")
+    assert own.process is not None and own.process.stamper == "区商务部门"
+    line = next(ln for ln in text.splitlines() if ln.startswith("stamped_by ="))
+    other = load_guide_text(text.replace(line + "\n", ""), "无 stamped_by")
+    assert other.process is not None and other.process.stamper == "审核单位"

@@ -479,6 +479,12 @@ class Process:
     online: OnlineRules = field(default_factory=OnlineRules)
     review_print: str = ""  # the output page's words for the 初审 print
     final_print: str = ""  # ... and for the final print
+    stamped_by: str = ""  # who stamps the form (“区商务部门”), named in the messages about it
+
+    @property
+    def stamper(self) -> str:
+        """Who stamps the form, as messages name it (the guide's words, else a neutral one)."""
+        return self.stamped_by or "审核单位"
 
     @property
     def has_review_print(self) -> bool:

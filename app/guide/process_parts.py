@@ -105,6 +105,7 @@ def process_of(node: Node, deadline_ids: set[str], doc_by_id: dict[str, Document
         online=online,
         review_print=node.text("review_print", required=False),
         final_print=node.text("final_print", required=False),
+        stamped_by=node.text("stamped_by", required=False),
     )
     node.done()
     return process

@@ -196,9 +196,10 @@ def write_online(
             _write_table_pdf(table_pdf, guide, data, evaluation, today)
             warnings = list(packet.warnings)
             stamped = stamped_form_title(guide)
+            stamper = guide.process.stamper if guide.process is not None else ""
             if stamped and not uses_stamped_form(guide.process, data):
                 warnings.append(
-                    f"尚未附上“{stamped}”：上传的申请表是未经区商务部门盖章的那份。"
+                    f"尚未附上“{stamped}”：上传的申请表是未经{stamper}盖章的那份。"
                     f"如平台要求上传盖章的申请表，请先附上扫描件后重新生成。"
                 )
             notes = folder / NOTES_NAME

@@ -62,6 +62,7 @@ def make_project(manifest: dict[str, object], path: Path, repeat: int) -> float:
                 account="6222000011112222",
             )
         )
+        store.set_declaration_confirmed(True)
         store.set_selected(["outsourcing_offshore"])
         store.set_input("outsourcing_offshore", "reported_on_platform", True)
         store.add_row(

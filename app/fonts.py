@@ -46,7 +46,8 @@ def _registered(name: str) -> object | None:
     font path (1.3 s of a build on a machine with Ghostscript's fonts) before giving up."""
     if name not in pdfmetrics.getRegisteredFontNames():
         return None
-    return pdfmetrics.getFont(name)
+    font: object = pdfmetrics.getFont(name)
+    return font
 
 
 def register_fonts() -> str:

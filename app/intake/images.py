@@ -258,7 +258,7 @@ def jpeg_decodes(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as probe:
             width, height = probe.size
-            probe.draft(probe.mode, (max(1, width // 8), max(1, height // 8)))
+            probe.draft("L", (max(1, width // 8), max(1, height // 8)))
             probe.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False

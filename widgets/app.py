@@ -148,8 +148,9 @@ build (reportlab, openpyxl, python-docx), the online folder, review and printing
 
 
 def warm_up() -> threading.Thread:
-    """Import the heavy modules in a background thread once the window is up, so the first
-    生成/打印/核查 click does not spend its first 0.1-0.5 s importing on the window's thread.
+    """Import the heavy modules (and parse the PDF fonts) in a background thread once the window
+    is up, so the first 生成/打印/核查 click does not spend its first 0.1-0.5 s importing on the
+    window's thread.
     Importing holds the GIL only in short slices (the window keeps running)."""
     import importlib
 
@@ -159,6 +160,13 @@ def warm_up() -> threading.Thread:
                 importlib.import_module(name)
             except Exception:  # pragma: no cover - imported again (and reported) when used
                 return
+        from app.fonts import register_fonts, register_song
+
+        try:  # parsed once per process (~0.2 s): the first build need not
+            register_fonts()
+            register_song()
+        except Exception:  # pragma: no cover - registered again (and reported) when used
+            return
 
     thread = threading.Thread(target=work, name="warm-up", daemon=True)
     thread.start()

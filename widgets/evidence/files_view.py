@@ -50,6 +50,12 @@ class FilesView(QObject):
         self.file_list.clear()
         for n, f in enumerate(self._files, start=1):
             self.file_list.addItem(file_item(n, f, self._file_icon(f)))
+        # Each line's size, measured once: otherwise every thumbnail that arrives (a new icon)
+        # makes the list measure the text of every line again (O(files) per thumbnail; ~25 ms
+        # a thumbnail at 1,000 files, on the window's thread).
+        for row in range(self.file_list.count()):
+            entry = self.file_list.item(row)
+            entry.setSizeHint(self.file_list.sizeHintForIndex(self.file_list.indexFromItem(entry)))
         self.file_list.blockSignals(False)
         row = next((i for i, f in enumerate(self._files) if f.id == keep), 0 if self._files else -1)
         self.file_list.setCurrentRow(row)

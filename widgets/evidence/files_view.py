@@ -33,6 +33,7 @@ class FilesView(QObject):
         # list is rebuilt after every change, and framing every file's thumbnail again took
         # ~0.3 s of the window's thread at 1,000 files.
         self._icons: dict[tuple[str, int], tuple[int, QIcon]] = {}
+        self._waiting_icon: QIcon | None = None
         self.thumbnails = ThumbnailCache(parent)
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.thumbnails.failed.connect(self._thumbnail_failed)
@@ -93,7 +94,9 @@ class FilesView(QObject):
         rotation = f.pages[0].user_rotation if f.pages else 0
         image = self.thumbnails.get(f.id, 0, rotation) if f.pages else None
         if image is None:
-            return QIcon(placeholder(FILE_ICON, ""))
+            if self._waiting_icon is None:  # one for every file still waiting
+                self._waiting_icon = QIcon(placeholder(FILE_ICON, ""))
+            return self._waiting_icon
         cached = self._icons.get((f.id, rotation))
         if cached is not None and cached[0] == image.cacheKey():
             return cached[1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -281,6 +281,7 @@ def build(
         def on_page(done: int, total: int, label: str) -> None:
             bar.at(base + done, label + "…" if done < total else label)
 
+        pdf_digest = hashlib.sha256()  # the checksum list's line, taken as the file is written
         with _mapped(f"申报材料 PDF“{pdf_name}”"):
             assemble(
                 pdf_path,
@@ -295,6 +296,7 @@ def build(
                 progress=on_page,
                 cancel=cancel,
                 file_names={f.id: f.name for f in data.evidence},
+                digest=pdf_digest,
             )
         bar.done = base + plan.total
         _check_cancel(cancel)
@@ -328,7 +330,16 @@ def build(
         bar.step("正在写入校验清单")
         outputs = [pdf_path, tmp / xlsx_name, *templates, tmp / ORIGINALS_NAME]
         with _mapped(SUMS_NAME):
-            _write_sums(tmp / SUMS_NAME, tmp, outputs, data, guide, kept, out_dir)
+            _write_sums(
+                tmp / SUMS_NAME,
+                tmp,
+                outputs,
+                data,
+                guide,
+                kept,
+                out_dir,
+                known={pdf_path: pdf_digest.hexdigest()},
+            )
         _check_cancel(cancel)
         bar.step("正在写入输出文件夹")
         # The checksum list goes last: it is the seal of the set (see OutputSet).
@@ -391,13 +402,16 @@ def _write_sums(
     guide: Guide,
     kept: Sequence[Path] = (),
     out_dir: Path | None = None,
+    known: Mapping[Path, str] | None = None,
 ) -> None:
+    """``known``: outputs whose SHA-256 was taken while they were written."""
+    known = known or {}
     lines = [
         "# 申报材料助手 SHA-256 校验清单（UTF-8）",
         "# 输出文件：可用 sha256sum -c SHA256SUMS.txt 校验",
     ]
     for p in outputs:
-        lines.append(f"{_sha256(p)}  {p.relative_to(root).as_posix()}")
+        lines.append(f"{known.get(p) or _sha256(p)}  {p.relative_to(root).as_posix()}")
     for p in kept:  # already in the output folder, left as the company edited it
         assert out_dir is not None
         lines.append(f"{_sha256(p)}  {p.relative_to(out_dir).as_posix()}")

@@ -49,15 +49,22 @@ _font: TTFont | None = None
 _song: TTFont | None = None
 
 
+def _registered(name: str) -> object | None:
+    """The font registered under ``name``, or None. Never ``pdfmetrics.getFont`` for a name that
+    may not be registered: reportlab then searches and parses every AFM file on the machine's
+    font path (1.3 s of a build on a machine with Ghostscript's fonts) before giving up."""
+    if name not in pdfmetrics.getRegisteredFontNames():
+        return None
+    font: object = pdfmetrics.getFont(name)
+    return font
+
+
 def register_fonts() -> str:
     """Register the bundled font with reportlab (once) and return its name for ``setFont``."""
     global _font
     with _lock:
         if _font is None:
-            try:
-                registered = pdfmetrics.getFont(FONT_NAME)
-            except KeyError:
-                registered = None
+            registered = _registered(FONT_NAME)
             if isinstance(registered, TTFont):
                 _font = registered
             else:
@@ -85,10 +92,7 @@ def register_song() -> str:
     global _song
     with _lock:
         if _song is None:
-            try:
-                registered = pdfmetrics.getFont(SONG_NAME)
-            except KeyError:
-                registered = None
+            registered = _registered(SONG_NAME)
             if isinstance(registered, TTFont):
                 _song = registered
             for path, index in song_sources() if _song is None else []:

@@ -4,18 +4,23 @@ time the window could not repaint or answer a click.
 
 Run by hand (not by pytest)::
 
-    python benchmarks/bench_gui.py [--pages 340] [--drop 50]
+    python benchmarks/bench_gui.py [--pages 340] [--drop 50] [--repeat 4]
 
 The corpus is generated (``bench_assemble.generate``: A4 JPEG scans at 300 dpi, landscape scans,
 PNG screenshots, a multipage TIFF, PDFs of 1-5 pages) and imported into a project file whose
 外汇收款凭证 (``oso_fx_receipts``) holds every file. Then, in a fresh child process (first
 imports count, as in a real start), phase by phase:
 
-1. open: 打开项目 on the project file (integrity check, loading, the first page drawn);
+1. open: 打开项目 on the project file (integrity check, loading, the first page drawn, and the
+   background check of every stored file's SHA-256 until it is done);
 2. page switches: every step of the wizard, twice;
 3. a document with hundreds of files: clicking it on 上传材料, until every thumbnail is drawn;
 4. a drop of ``--drop`` JPEGs onto another document, until imported and its thumbnails drawn;
-5. build: 生成申报材料 until the packet window is shown.
+5. build: 生成申报材料 until the packet window is shown;
+6. packet preview: ~30 pages of the packet window, front to back;
+7. printing: 8 s of printing the packet (Qt's PDF-file printer at 150 dpi), then 取消.
+
+``--repeat 4`` imports the corpus four times (a project file of about 1 GB).
 
 As in the program, the heavy modules are imported in the background 1.5 s after the window
 shows (``widgets.app.warm_up``), during the first phases.
@@ -24,7 +29,7 @@ A first phase does nothing for 3 s: its gaps are the machine's own floor (on a s
 loaded machine the OS alone can hold a thread off the CPU for 100 ms).
 
 Prints, per phase, its length, the longest gap between beats (max stall), the 99th percentile
-gap, and how many gaps exceeded 100 ms. The goal is every phase within 100 ms. The import phase
+gap, and how many gaps exceeded 100 ms. The goal is every phase within 50 ms (issue 22). The import phase
 is also issue 12's measurement (the event loop never blocked more than 100 ms during an import).
 """
 
@@ -54,8 +59,9 @@ DROP_DOC = "oso_audit_report"
 BEAT_MS = 10
 
 
-def make_project(scans: list[Path], path: Path) -> None:
-    """The benchmark's applicant (offshore outsourcing), every scan in one document."""
+def make_project(scans: list[Path], path: Path, repeat: int = 1) -> None:
+    """The benchmark's applicant (offshore outsourcing), every scan in one document (``repeat``
+    times: 4 makes a project of about 1 GB)."""
     from app.guide import DEFAULT_GUIDE_ID
     from app.intake import import_stream
     from app.model import Company
@@ -76,6 +82,7 @@ def make_project(scans: list[Path], path: Path) -> None:
                 account="6222000011112222",
             )
         )
+        store.set_declaration_confirmed(True)
         store.set_selected(["outsourcing_offshore"])
         store.set_input("outsourcing_offshore", "reported_on_platform", True)
         store.add_row(
@@ -94,7 +101,39 @@ def make_project(scans: list[Path], path: Path) -> None:
         )
         for doc in ("business_license", "credit_record", "oso_platform_screenshot"):
             store.add_evidence_stream(doc, None, import_stream(scans[:1]))
-        store.add_evidence_stream(BIG_DOC, None, import_stream(scans))
+        store.add_evidence_stream(BIG_DOC, None, import_stream(scans * repeat))
+
+
+class StallTracer:
+    """With ``--trace``: a watcher thread samples the GUI thread's stack whenever a beat is more
+    than ``after_ms`` late, and counts where the GUI thread was (printed to stderr at the end)."""
+
+    def __init__(self, beat: Heartbeat, after_ms: float = 60) -> None:
+        import threading
+        import traceback
+
+        self.counts: dict[str, int] = {}
+        main = threading.main_thread().ident
+        assert main is not None
+
+        def watch() -> None:
+            while True:
+                time.sleep(0.02)
+                late = time.perf_counter() - beat.last
+                if late * 1000 < after_ms or beat.current is None:
+                    continue
+                frame = sys._current_frames().get(main)
+                if frame is None:
+                    continue
+                stack = traceback.extract_stack(frame)[-12:]
+                key = "".join(f"  {f.filename}:{f.lineno} {f.name}\n" for f in stack)
+                self.counts[key] = self.counts.get(key, 0) + 1
+
+        threading.Thread(target=watch, daemon=True).start()
+
+    def report(self) -> None:
+        for key, n in sorted(self.counts.items(), key=lambda kv: -kv[1])[:12]:
+            sys.stderr.write(f"--- {n} samples (x20 ms) with the GUI thread late:\n{key}")
 
 
 class Heartbeat:
@@ -170,11 +209,20 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
     QTimer.singleShot(WARM_AFTER_MS, warm_up)  # as the program does once the window is up
     app.processEvents()
     beat = Heartbeat()
+    tracer = StallTracer(beat) if os.environ.get("BENCH_GUI_TRACE") else None
     evidence = window.evidence_page
 
     def open_it() -> None:
         window.open_project(project)
-        wait_until(lambda: window.session is not None and window.opening is None, 120)
+        # until the background check of every stored file (SHA-256, delta) is done as well
+        wait_until(
+            lambda: (
+                window.session is not None
+                and window.opening is None
+                and not window.session.checking_evidence
+            ),
+            300,
+        )
 
     def switch_pages() -> None:
         for _ in range(2):
@@ -211,6 +259,35 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
         if output.result is None:
             raise SystemExit("the build did not finish: " + output.progress_label.text())
 
+    def preview() -> None:
+        wait_until(lambda: output.viewer is not None, 60, settle_ms=300)
+        from widgets.packet_view import PacketViewer
+
+        viewer = output.viewer
+        assert isinstance(viewer, PacketViewer)
+        count = viewer.document.pageCount()
+        for page in range(0, count, max(1, count // 30)):  # ~30 pages, front to back
+            viewer.go_to(page)
+            wait_until(lambda: True, 5, settle_ms=100)
+        viewer.close()
+
+    def print_packet() -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        from widgets.printing import configure, print_in_background
+
+        assert output.result is not None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out_dir / "printed.pdf"))
+        printer.setResolution(150)
+        configure(printer, 1, duplex=False)
+        task = print_in_background(output, printer, output.result.pdf)
+        started = time.monotonic()
+        wait_until(lambda: not task.running or time.monotonic() - started > 8, 60, settle_ms=0)
+        task.cancel()  # the first pages show it; the rest would only be more of the same
+        wait_until(lambda: not task.running, 60, settle_ms=300)
+
     beat.phase("idle (the machine's floor)", lambda: wait_until(lambda: True, 5, settle_ms=3000))
     beat.phase("open", open_it)
     beat.phase("page switches", switch_pages)
@@ -218,6 +295,8 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
     beat.phase(f"document with {files} files", big_document)
     beat.phase(f"drop of {len(drop)} files", drop_files)
     beat.phase("build", build)
+    beat.phase("packet preview (30 pages)", preview)
+    beat.phase("printing (8 s of it)", print_packet)
     result: dict[str, object] = {}
     for name, gaps in beat.phases.items():
         ordered = sorted(gaps) or [0.0]
@@ -229,6 +308,8 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
             "over100": sum(1 for g in gaps if g > 0.1),
         }
     beat.timer.stop()
+    if tracer is not None:
+        tracer.report()
     window.close()
     return result
 
@@ -237,7 +318,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=340)
     parser.add_argument("--drop", type=int, default=50)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="import the corpus this many times (4: ~1 GB)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--trace", action="store_true", help="print where the GUI thread was when it stalled"
+    )
     args = parser.parse_args()
     if args.child:
         spec = json.loads(Path(args.child).read_text(encoding="utf-8"))
@@ -252,7 +339,7 @@ def main() -> None:
         scans = [Path(str(f["scan"])) for f in files]  # type: ignore[attr-defined]
         pages = sum(int(f["pages"]) for f in files)  # type: ignore[attr-defined]
         project = work / "基准.sbproj"
-        make_project(scans, project)
+        make_project(scans, project, args.repeat)
         jpegs = [s for s in scans if s.suffix == ".jpg"][: args.drop]
         print(
             f"corpus: {len(files)} files, {pages} pages; project file "
@@ -267,11 +354,15 @@ def main() -> None:
             [sys.executable, __file__, "--child", str(spec)],
             capture_output=True,
             text=True,
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            env=dict(
+                os.environ, QT_QPA_PLATFORM="offscreen", BENCH_GUI_TRACE="1" if args.trace else ""
+            ),
         )
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr)
             raise SystemExit(proc.returncode)
+        if args.trace:
+            sys.stderr.write(proc.stderr)
         got = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"{'phase':<28} {'length':>8} {'max stall':>10} {'p99':>8} {'>100 ms':>8}")
         for name, r in got.items():

@@ -153,3 +153,23 @@ def test_a_damaged_project_file_is_reported_by_check_not_left_to_the_build(
                 assert str(path) in exc.message or "证明材料" in exc.message
     assert refused > 0
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_the_file_by_file_check_finds_what_the_whole_check_finds(
+    tmp_path: Path, pristine: tuple[bytes, dict[str, bytes]]
+) -> None:
+    """What the window runs in the background on opening (one file per read) agrees with the
+    check of every file at once, file by file and part by part."""
+    data, pdfs = pristine
+    path = tmp_path / "示例.sbproj"
+    path.write_bytes(data)
+    with ProjectStore.open(path) as store:
+        ids = [f.id for f in store.load().evidence]
+    victim = ids[2]
+    path.write_bytes(_damage_pdf(data, pdfs[victim]))
+    with ProjectStore.open(path) as store:
+        each = list(store.damaged_evidence_each())
+        whole = store.damaged_evidence()
+    assert sorted(file_id for file_id, _ in each) == sorted(ids)  # every file, each once
+    assert {file_id: parts for file_id, parts in each if parts} == whole
+    assert victim in whole and "pdf" in whole[victim]

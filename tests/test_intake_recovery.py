@@ -217,10 +217,10 @@ def test_without_icc_only_removes_the_profile_segments() -> None:
 
 
 def test_the_file_dialog_offers_every_format_the_intake_reads() -> None:
-    from widgets.errors import EVIDENCE_FILTER
+    from widgets.errors import evidence_filter
 
     for ext in (".gif", ".webp", ".bmp", ".tif", ".png", ".jpg", ".pdf"):
-        assert f"*{ext}" in EVIDENCE_FILTER
+        assert f"*{ext}" in evidence_filter()
     assert "GIF" in intake_errors.SUPPORTED
 
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.about import command_name
 
@@ -103,6 +103,8 @@ def run_gui(argv: Sequence[str]) -> int:
     from widgets.main_window import MainWindow
 
     window = MainWindow()
+    if os.environ.get(MEASURE_START_VARIABLE):
+        _quit_after_first_paint(window)
     window.show()
     if args:
         window.open_project(args[0])
@@ -110,15 +112,45 @@ def run_gui(argv: Sequence[str]) -> int:
     return app.exec()
 
 
+MEASURE_START_VARIABLE = "PACKET_ASSEMBLER_MEASURE_START"
+"""Set (by ``benchmarks/bench_start.py``): the program prints ``shown`` once the main window
+has been painted the first time, and quits."""
+
+
+def _quit_after_first_paint(window: QWidget) -> None:
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                # once this paint is done: the window is on screen and answers input
+                QTimer.singleShot(0, self.finish)
+            return False
+
+        def finish(self) -> None:
+            sys.stdout.write("shown\n")
+            sys.stdout.flush()
+            QApplication.quit()
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+
+
 WARM_AFTER_MS = 1500
-HEAVY_MODULES = ("app.build", "app.outputs.online", "app.review", "widgets.printing")
-"""Imported on first use otherwise: the build (reportlab, openpyxl, python-docx), the online
-folder, review and printing."""
+HEAVY_MODULES = (
+    "app.intake",
+    "app.build",
+    "app.outputs.online",
+    "app.review",
+    "widgets.printing",
+)
+"""Imported on first use otherwise: the import of evidence (Pillow, img2pdf, pypdf, pikepdf), the
+build (reportlab, openpyxl, python-docx), the online folder, review and printing."""
 
 
 def warm_up() -> threading.Thread:
-    """Import the heavy modules in a background thread once the window is up, so the first
-    生成/打印/核查 click does not spend its first 0.1-0.5 s importing on the window's thread.
+    """Import the heavy modules (and parse the PDF fonts) in a background thread once the window
+    is up, so the first 生成/打印/核查 click does not spend its first 0.1-0.5 s importing on the
+    window's thread.
     Importing holds the GIL only in short slices (the window keeps running)."""
     import importlib
 
@@ -128,6 +160,13 @@ def warm_up() -> threading.Thread:
                 importlib.import_module(name)
             except Exception:  # pragma: no cover - imported again (and reported) when used
                 return
+        from app.fonts import register_fonts, register_song
+
+        try:  # parsed once per process (~0.2 s): the first build need not
+            register_fonts()
+            register_song()
+        except Exception:  # pragma: no cover - registered again (and reported) when used
+            return
 
     thread = threading.Thread(target=work, name="warm-up", daemon=True)
     thread.start()

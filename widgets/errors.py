@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.errors import AppError
-from app.intake import errors as intake_errors
 from app.logs import log_exception
 
 
@@ -113,9 +112,13 @@ def choose_new_project(parent: QWidget | None, start: str = "") -> str | None:
     return path or None
 
 
-EVIDENCE_FILTER = (
-    "扫描件和PDF (" + " ".join(f"*{ext}" for ext in intake_errors.EXTENSIONS) + ");;所有文件 (*)"
-)
+def evidence_filter() -> str:
+    """The file dialog's filter for evidence (``app.intake`` imported when first asked: it
+    brings the image and PDF libraries, which the window's start does without)."""
+    from app.intake import errors as intake_errors
+
+    extensions = " ".join(f"*{ext}" for ext in intake_errors.EXTENSIONS)
+    return f"扫描件和PDF ({extensions});;所有文件 (*)"
 
 
 def choose_files(parent: QWidget | None, title: str = "添加证明文件") -> list[str]:
@@ -123,7 +126,7 @@ def choose_files(parent: QWidget | None, title: str = "添加证明文件") -> l
         parent,
         title,
         "",
-        EVIDENCE_FILTER,
+        evidence_filter(),
     )
     return list(paths)
 

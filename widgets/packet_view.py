@@ -5,6 +5,7 @@ Keys: PgUp/PgDn (or ←/→) a page, Home/End the first/last page, Ctrl+± zoom,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +29,10 @@ from shiboken6 import Shiboken
 from widgets.wrap import wrap_column
 
 SIZES_PER_TURN = 16
-"""Pages whose size is read per turn of the event loop (~0.5 ms each on a stamped scan)."""
+"""Pages whose size is read per turn of the event loop at most (~0.5 ms each on a stamped scan)."""
+
+SIZES_SLICE_S = 0.008
+"""And no more than this long per turn (a page can take longer on a busy machine)."""
 
 
 def load_packet(path: Path, on_ready: Callable[[QPdfDocument], None]) -> QPdfDocument:
@@ -45,9 +49,14 @@ def load_packet(path: Path, on_ready: Callable[[QPdfDocument], None]) -> QPdfDoc
         if not Shiboken.isValid(document):
             return
         first = state["next"]
-        for index in range(first, min(first + SIZES_PER_TURN, count)):
+        until = time.perf_counter() + SIZES_SLICE_S
+        index = first
+        while index < min(first + SIZES_PER_TURN, count):
             document.pagePointSize(index)
-        state["next"] = first + SIZES_PER_TURN
+            index += 1
+            if time.perf_counter() > until:
+                break
+        state["next"] = index
         if state["next"] < count:
             QTimer.singleShot(0, step)
         else:

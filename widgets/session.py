@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from shiboken6 import Shiboken
 
@@ -25,6 +25,8 @@ from app.guide.registry import stored_guide
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules import Evaluation, evaluate
+from widgets.errors import show_error
+from widgets.tasks import Task, TaskContext, run_task
 
 
 class EditNotSaved(AppError):
@@ -76,6 +78,7 @@ class ProjectSession(QObject):
     """One open project. ``changed`` fires (on the main thread) after every committed edit."""
 
     changed = Signal(str)  # topic: company/selected/inputs/requested/rates/tables/evidence/options
+    evidence_checked = Signal()  # the opening check of the stored evidence is done
 
     def __init__(
         self,
@@ -94,15 +97,66 @@ class ProjectSession(QObject):
         self._pending: set[str] = set()
         self._step_error: BaseException | None = None
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
-        # (files attached later are fresh; a damaged file leaves the list once removed).
+        # (files attached later are fresh; a damaged file leaves the list once removed). The
+        # check reads every byte of the project (seconds for a large one): it runs in the
+        # background and what it finds arrives as findings (``evidence_checked``).
         try:
             stored = store.stored_guide()
             self.guide: Guide = stored_guide(store.guide_id, stored[0] if stored else None)
-            self._damaged = store.damaged_evidence()
         except BaseException:
             store.close()  # e.g. damaged text found while reading: the file is refused
             raise
+        self._damaged: dict[str, tuple[str, ...]] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # not the shared pool: thumbnails keep their threads
+        self._check: Task | None = None
         store.on_change.append(self._on_store_change)
+        self._start_evidence_check()
+
+    # -- the damaged-evidence check (background) -------------------------------------------------
+    def _start_evidence_check(self) -> None:
+        store = self.store
+
+        def work(ctx: TaskContext) -> dict[str, tuple[str, ...]]:
+            found: dict[str, tuple[str, ...]] = {}
+            for file_id, parts in store.damaged_evidence_each():
+                if ctx.cancelled():
+                    break
+                if parts:
+                    found[file_id] = parts
+            return found
+
+        self._check = run_task(
+            self,
+            work,
+            self._evidence_checked,
+            self._evidence_check_failed,
+            pool=self._pool,
+            quiet=True,
+        )
+
+    @property
+    def checking_evidence(self) -> bool:
+        """The opening check of the stored evidence is still running."""
+        return self._check is not None
+
+    def _evidence_checked(self, found: dict[str, tuple[str, ...]]) -> None:
+        self._check = None
+        if self.store.closed:
+            return
+        if found:
+            self._damaged = found
+            self._findings = None
+            self._pending.add("evidence")
+            self._emit_pending()
+        self.evidence_checked.emit()
+
+    def _evidence_check_failed(self, exc: BaseException) -> None:
+        self._check = None
+        if self.store.closed:  # closed while checking: nothing to say
+            return
+        show_error(None, exc, "无法检查证明材料")
+        self.evidence_checked.emit()
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -137,6 +191,8 @@ class ProjectSession(QObject):
             self._on_store_change(topic)
 
     def close(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
         if self._on_store_change in self.store.on_change:
             self.store.on_change.remove(self._on_store_change)
         self.store.close()

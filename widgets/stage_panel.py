@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.originals import originals_checklist
 from app.process import NextStep, current_stage, next_step, place_lines
 from widgets.session import ProjectSession
 
@@ -116,6 +115,8 @@ class StagePanel(QGroupBox):
         self.stage_label.setText(f"当前阶段：{stage.title}{since}")
         html = step_html(step)
         if step.stage.originals:
+            from app.originals import originals_checklist  # reportlab: not at the start
+
             lines = originals_checklist(session.guide, data)
             html += (
                 f"<br><b>原件：</b>原件核对清单共 {len(lines)} 项（见“检查”页的“原件核对清单”，"

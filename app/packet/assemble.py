@@ -47,6 +47,7 @@ from app.errors import AppError, BuildCancelled, OutputError, ProjectFileError
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
 from app.packet.pdf_writer import (
     Copier,
+    Digest,
     Source,
     SourceState,
     Writer,
@@ -230,6 +231,7 @@ def assemble(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     file_names: Mapping[str, str] | None = None,
+    digest: Digest | None = None,
 ) -> None:
     """Write the packet to ``out_path`` (atomically: a temp file beside it, then a rename).
 
@@ -238,6 +240,7 @@ def assemble(
     is called with ``(done, total, message)``; ``cancel()`` is checked between pages and a true
     result raises :class:`BuildCancelled`, leaving ``out_path`` untouched. ``file_names``
     (file id -> the name the user knows) makes error messages name the damaged file.
+    ``digest`` (a ``hashlib`` object) is fed every byte of the file as it is written.
 
     Raises ``ValueError`` for an inconsistent plan (a caller's bug), ``ProjectFileError`` for a
     damaged evidence file and ``OutputError`` when the file cannot be written.
@@ -259,7 +262,7 @@ def assemble(
     try:
         with os.fdopen(fd, "wb", buffering=_BUFFER_SIZE) as fh:
             _write_packet(
-                Writer(fh, out_path),
+                Writer(fh, out_path, digest),
                 pages,
                 drawn,
                 overlay,

@@ -12,7 +12,7 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -59,12 +59,21 @@ def indirect_ref(number: int) -> IndirectObject:
     return IndirectObject(number, 0, None)
 
 
+class Digest(Protocol):
+    """What the writer feeds the bytes it writes to (a ``hashlib`` object)."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
 class Writer:
     """Appends numbered objects to a binary file and remembers their offsets."""
 
-    def __init__(self, fh: BinaryIO, path: Path) -> None:
+    def __init__(self, fh: BinaryIO, path: Path, digest: Digest | None = None) -> None:
+        """``digest``: a ``hashlib`` object fed every byte written (the file is written once,
+        front to back, so the output's checksum costs no second read)."""
         self._fh = fh
         self._path = path
+        self._digest = digest
         self.pos = 0
         self._offsets: list[int] = [0]  # index 0: the free-list head
 
@@ -77,6 +86,8 @@ class Writer:
             self._fh.write(data)
         except OSError as exc:
             raise output_error(self._path, exc) from exc
+        if self._digest is not None:
+            self._digest.update(data)
         self.pos += len(data)
 
     def _begin(self, number: int) -> None:

@@ -360,6 +360,33 @@ def damaged(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def evidence_ids(conn: sqlite3.Connection) -> list[str]:
+    """Every file's id, in the order :func:`damaged` checks them."""
+    rows = conn.execute("SELECT id FROM evidence ORDER BY document_id, row_id, position, id")
+    return [str(file_id) for (file_id,) in rows]
+
+
+def damaged_file(conn: sqlite3.Connection, file_id: str) -> tuple[str, ...] | None:
+    """:func:`damaged` for one file: its damaged parts (empty when intact), or None when the
+    file is no longer in the project."""
+    row = conn.execute(
+        "SELECT e.sha256, b.original, b.pdf_sha256, b.pdf FROM evidence AS e"
+        " LEFT JOIN evidence_blobs AS b ON b.file_id = e.id WHERE e.id = ?",
+        (file_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    sha256, original, pdf_sha256, pdf = row
+    return tuple(
+        part
+        for part, ok in (
+            ("pdf", _matches(_whole_pdf(pdf, original), pdf_sha256)),
+            ("original", _matches(original, sha256)),
+        )
+        if not ok
+    )
+
+
 def bad_files(conn: sqlite3.Connection) -> list[str]:
     """Ids of files whose original or PDF bytes no longer match their SHA-256 (or are gone)."""
     bad = []

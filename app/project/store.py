@@ -630,6 +630,19 @@ class ProjectStore:
         with self._read() as conn:
             return evidence.damaged(conn)
 
+    def damaged_evidence_each(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """:meth:`damaged_evidence` one file at a time, each read in its own short transaction
+        (for a background check: the store is never held for longer than one file, so the
+        window's own reads and edits wait for a file at most). Yields ``(id, damaged parts)``
+        for every file, the parts empty when it is intact; a file removed meanwhile is skipped."""
+        with self._read() as conn:
+            ids = evidence.evidence_ids(conn)
+        for file_id in ids:
+            with self._read() as conn:
+                parts = evidence.damaged_file(conn, file_id)
+            if parts is not None:
+                yield file_id, parts
+
     def set_declaration_confirmed(self, confirmed: bool) -> None:
         """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""
         self.set_option(records.DECLARATION_OPTION, True if confirmed else None)

@@ -5,6 +5,7 @@ Nothing is attached until 添加 is pressed."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.intake.assign import DocKey, Proposal, Target
+if TYPE_CHECKING:  # only types: app.intake is not imported at the window's start
+    from app.intake.assign import DocKey, Proposal, Target
 
 LEAVE = "（暂不添加）"
 

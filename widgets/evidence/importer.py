@@ -8,18 +8,21 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.errors import AppError, BuildCancelled, IntakeError
-from app.intake import ImportedFile, expand_paths, import_stream
 from widgets import errors
 from widgets.evidence.checklist import DocKey
 from widgets.evidence.message import MessageStrip, short
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.tasks import Task, TaskContext, run_task
+
+if TYPE_CHECKING:  # app.intake is imported by the import's worker (not at the window's start)
+    from app.intake import ImportedFile
 
 ImportResult = tuple[list[str], list[str], int]  # new file ids, warnings, pages
 Landed = Callable[[ProjectSession, DocKey, str, ImportResult], None]
@@ -117,6 +120,8 @@ class ImportController(QObject):
         asker = self.password_asker
 
         def work(ctx: TaskContext) -> ImportResult:
+            from app.intake import expand_paths, import_stream
+
             expanded = [(k, expand_paths(p)) for k, p in groups]
             files = [f for _, fs in expanded for f in fs]
             if not files:

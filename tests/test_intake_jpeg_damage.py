@@ -1,0 +1,75 @@
+"""Damaged JPEG scan data: what a full decode refuses, the import refuses too (it decodes a JPEG
+it embeds as it is at 1/8 scale, which still reads every block)."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from PIL import Image
+
+from app.errors import IntakeError
+from app.intake import import_bytes
+from app.intake.images import jpeg_whole
+
+
+def _scan(seed: int) -> bytes:
+    rng = random.Random(seed)
+    image = Image.effect_noise((300, 420), 60).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=rng.randint(60, 90), dpi=(150, 150))
+    return out.getvalue()
+
+
+def _flipped(seed: int) -> bytes:
+    """A scan with 1 to 73 bits flipped, every other one only in its entropy-coded data."""
+    rng = random.Random(seed)
+    data = bytearray(_scan(seed))
+    scan_start = data.find(b"\xff\xda")
+    for _ in range(1 + (seed % 10) * 8):
+        low = scan_start if seed % 2 else 2
+        pos = rng.randrange(low, len(data) - 2)
+        data[pos] ^= 1 << rng.randrange(8)
+    return bytes(data)
+
+
+def _full_decode_refuses(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:
+        return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def flipped() -> list[tuple[str, bytes]]:
+    return [(f"扫描件{seed:03d}.jpg", _flipped(seed)) for seed in range(300)]
+
+
+def test_what_a_full_decode_refuses_is_refused_at_import(flipped: list[tuple[str, bytes]]) -> None:
+    refused_by_decode = [(name, data) for name, data in flipped if _full_decode_refuses(data)]
+    # the corpus has teeth: many damaged, some of them whole in structure (markers, segment
+    # lengths, end-of-image all in place), which only decoding the scan data notices
+    assert len(refused_by_decode) >= 20
+    assert any(jpeg_whole(data) for _, data in refused_by_decode)
+    for name, data in refused_by_decode:
+        with pytest.raises(IntakeError) as caught:
+            import_bytes(name, data)
+        assert name in caught.value.message
+
+
+def test_flipped_scans_a_full_decode_accepts_are_still_imported(
+    flipped: list[tuple[str, bytes]],
+) -> None:
+    accepted = [
+        (name, data)
+        for name, data in flipped
+        if jpeg_whole(data) and not _full_decode_refuses(data)
+    ]
+    assert len(accepted) >= 200
+    for name, data in accepted[::10]:
+        imported = import_bytes(name, data)
+        assert imported.page_count == 1
+        assert imported.original == data  # embedded as it is, not re-encoded

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import sqlite3
@@ -37,12 +36,11 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
-from app.project import codec, evidence, failures, guide_copy, records
+from app.model import Company, ProjectData, Rate, Row, Value
+from app.project import adding, codec, evidence, failures, guide_copy, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
-from app.project.staging import Prepared, prepared
 
 ChangeCallback = Callable[[str], None]
 """Called with a topic after each committed change: ``"company"``, ``"selected"``,
@@ -50,11 +48,8 @@ ChangeCallback = Callable[[str], None]
 ``"stages"`` or ``"guide"``."""
 
 
-_STAGE_BYTES = 32 * 1024 * 1024
 # A guide's own company field (``company_fields`` in the guide file): an id, stored as it comes.
 _GUIDE_FIELD_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
-"""Imported files are written in transactions of about this many bytes: few enough syncs to
-the disk, little enough held in memory."""
 
 
 def _new_id() -> str:
@@ -477,31 +472,7 @@ class ProjectStore:
         ValueError if a file's ``sha256`` does not match its ``original`` bytes.
         """
         _check_position(position)
-        ids: list[str] = []
-        with self._write("evidence") as conn:
-            if row_id is not None and not records.row_exists(conn, row_id):
-                raise KeyError(f"no row {row_id!r} in this project")
-            count = evidence.group_count(conn, document_id, row_id)
-            at = count if position is None else min(position, count)
-            evidence.open_gap(conn, document_id, row_id, at, len(imported))
-            for offset, item in enumerate(imported):
-                original = bytes(item.original)
-                if hashlib.sha256(original).hexdigest() != item.sha256.lower():
-                    raise ValueError(f"SHA-256 of {item.name!r} does not match its bytes")
-                pdf = bytes(item.pdf)
-                file = EvidenceFile(
-                    id=_new_id(),
-                    document_id=document_id,
-                    row_id=row_id,
-                    name=item.name,
-                    sha256=item.sha256.lower(),
-                    size=len(original),
-                    order=at + offset,
-                    pages=tuple(item.pages),
-                )
-                evidence.insert_file(conn, file, original, pdf, hashlib.sha256(pdf).hexdigest())
-                ids.append(file.id)
-        return ids
+        return adding.add_many(self._write, document_id, row_id, imported, position)
 
     def add_evidence_stream(
         self,
@@ -509,7 +480,7 @@ class ProjectStore:
         row_id: str | None,
         imported: Iterable[ImportedLike],
         position: int | None = None,
-        stage_bytes: int = _STAGE_BYTES,
+        stage_bytes: int = adding.STAGE_BYTES,
     ) -> list[str]:
         """Store imported files as they come (an iterator, e.g. ``app.intake.import_stream``),
         all or none: each is written at once, out of sight, and dropped from memory; the whole
@@ -528,57 +499,12 @@ class ProjectStore:
         self,
         groups: Sequence[tuple[str, str | None, Iterable[ImportedLike]]],
         position: int | None = None,
-        stage_bytes: int = _STAGE_BYTES,
+        stage_bytes: int = adding.STAGE_BYTES,
     ) -> list[list[str]]:
         """:meth:`add_evidence_stream` for several documents at once (their iterators are
         consumed in order), all or none across them; returns the ids per group."""
         _check_position(position)
-        batches = [_new_id() for _ in groups]
-        try:
-            for batch, (_doc, _row, imported) in zip(batches, groups, strict=True):
-                buffered: list[Prepared] = []
-                size = 0
-                staged = 0
-                for item in prepared(imported):
-                    buffered.append(item)
-                    size += len(item.original) + len(item.stored_pdf)
-                    if size >= stage_bytes:
-                        staged = self._stage(batch, buffered, staged)
-                        buffered, size = [], 0
-                self._stage(batch, buffered, staged)
-            with self._write("evidence") as conn:
-                out = []
-                for batch, (document_id, row_id, _items) in zip(batches, groups, strict=True):
-                    if row_id is not None and not records.row_exists(conn, row_id):
-                        raise KeyError(f"no row {row_id!r} in this project")
-                    out.append(evidence.commit_staged(conn, batch, document_id, row_id, position))
-                return out
-        except BaseException:
-            with contextlib.suppress(Exception), self._write() as conn:
-                for batch in batches:
-                    evidence.discard_staged(conn, batch)
-            raise
-
-    def _stage(self, batch: str, items: Sequence[Prepared], first: int) -> int:
-        """Write ``items`` under ``batch`` in one transaction; returns the next sequence."""
-        if not items:
-            return first
-        with self._write() as conn:
-            for seq, item in enumerate(items, first):
-                file = EvidenceFile(
-                    id=_new_id(),
-                    document_id=evidence.STAGED + batch,
-                    row_id=None,
-                    name=item.name,
-                    sha256=item.sha256,
-                    size=len(item.original),
-                    order=seq,
-                    pages=item.pages,
-                )
-                evidence.insert_prepared(
-                    conn, file, item.original, item.stored_pdf, item.pdf_sha256
-                )
-        return first + len(items)
+        return adding.add_streams(self._write, groups, position, stage_bytes)
 
     def remove_evidence(self, file_id: str) -> EvidenceSnapshot:
         """Remove a file; the snapshot (bytes included) restores it exactly."""

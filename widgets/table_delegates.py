@@ -8,7 +8,6 @@ from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules import currency_choices
+from widgets.date_edit import DateLineEdit
 from widgets.table_model import NUMERIC, Index, RowsModel
 
 
@@ -32,9 +32,10 @@ class CellDelegate(QStyledItemDelegate):
         spec = self.rows.spec(index.column())
         guide = self.rows.session.guide
         if spec.type == "date":
-            date_edit = QDateEdit(parent)
-            date_edit.setCalendarPopup(True)
-            date_edit.setDisplayFormat("yyyy-MM-dd")
+            # Typed text is read by app.values.parse_date when committed (the model's
+            # setData): a date as written, or a refusal with a message.
+            date_edit = DateLineEdit(parent, guide.period_start)
+            date_edit.picked.connect(lambda e=date_edit: self._commit(e))
             return date_edit
         if spec.type in ("choice", "currency", "business_type", "certification"):
             combo = QComboBox(parent)
@@ -64,12 +65,9 @@ class CellDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QDateEdit):
-            if isinstance(value, QDate) and value.isValid():
-                editor.setDate(value)
-            else:
-                start = self.rows.session.guide.period_start
-                editor.setDate(QDate(start.year, start.month, start.day))
+        if isinstance(editor, DateLineEdit):
+            editor.set_date(value if isinstance(value, QDate) else None)
+            editor.selectAll()
         elif isinstance(editor, QComboBox):
             pos = editor.findData(value)
             if pos >= 0:
@@ -88,8 +86,8 @@ class CellDelegate(QStyledItemDelegate):
         model: QAbstractTableModel,  # type: ignore[override]
         index: Index,
     ) -> None:
-        if isinstance(editor, QDateEdit):
-            model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)
+        if isinstance(editor, DateLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QComboBox):
             if editor.isEditable():
                 text = editor.currentText().strip()

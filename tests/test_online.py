@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -123,6 +124,8 @@ def test_the_table_in_the_workbook_and_on_one_page(online) -> None:  # type: ign
     assert fmt_money(ev.total_requested_cny) in text and data.company.credit_code in text
     notes = result.notes.read_text(encoding="utf-8-sig")
     assert "http://ywgl.zhcz.gov.cn/" in notes and "10.0 MB" in notes and "实际要求" in notes
+    # What a clerk reads names no key of the guide file (size_limit_mb, min_dpi...).
+    assert not re.search(r"[a-z]+_[a-z_]+", notes), notes
 
 
 def test_a_25_mb_600_dpi_scan_is_reduced_and_stays_readable(tmp_path: Path) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import hashlib
+import io
 import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from app.errors import BuildCancelled, IntakeError
 from app.intake import errors, geometry
@@ -63,7 +66,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             )
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
-    notes.extend(_resolution_warnings(name, pages))
+    notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
     notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
     return ImportedFile(
         name=name,
@@ -75,16 +78,50 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
     )
 
 
-def _resolution_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
+SCREEN_WORDS = ("截图", "截屏", "屏幕", "网页", "screenshot", "screen shot", "snip", "capture")
+SCREEN_DPI = 96.0
+"""At most this stored resolution (or none at all) in a PNG, BMP, GIF or WebP: a picture of a
+screen, not a scan (scanners write 150-600 dpi into the file)."""
+
+
+def _looks_like_screenshot(name: str, kind: Kind, data: bytes) -> bool:
+    """A screenshot of a web page or program (信用中国查询截图.png): its resolution is the
+    screen's, and rescanning is no advice for it."""
+    lowered = name.lower()
+    if any(word in lowered for word in SCREEN_WORDS):
+        return True
+    if kind not in (Kind.PNG, Kind.BMP, Kind.GIF, Kind.WEBP):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            dpi = image.info.get("dpi")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return True
+    try:
+        stored = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        stored = 0.0
+    return stored < SCREEN_DPI + 1  # 96 dpi comes back as 96.012 from a PNG
+
+
+def _resolution_warnings(
+    name: str, pages: tuple[PageInfo, ...], screenshot: bool = False
+) -> list[str]:
     low = [(i, p.dpi) for i, p in enumerate(pages, 1) if p.dpi is not None]
     low = [(i, dpi) for i, dpi in low if dpi < geometry.LOW_DPI]
+    if screenshot:
+        advice = (
+            "这像是网页或软件的截图：如字迹不清，请把页面放大（浏览器中按 Ctrl 和 + 键）后"
+            "重新截图，或在网页中“打印”为 PDF 后替换。"
+        )
+    else:
+        advice = "如有条件，请用 300 dpi 重新扫描后替换。"
     notes = []
     for number, dpi in low:
         where = f"第 {number} 页" if len(pages) > 1 else ""
         notes.append(
             f"“{name}”{where}分辨率偏低（放到 A4 页面上约 {max(dpi, 1):.0f} dpi，"
-            f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。"
-            "如有条件，请用 300 dpi 重新扫描后替换。"
+            f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。" + advice
         )
     return notes
 

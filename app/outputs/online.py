@@ -461,8 +461,8 @@ def _write_notes(
             if place.url:
                 lines.append(f"申报平台：{place.name}　{place.url}")
     lines.append(
-        f"每个文件不超过 {fmt_size(limit)}（程序默认值，请以平台的实际要求为准；"
-        f"如平台限制不同，请告知维护人员修改申报指南文件中的 size_limit_mb）。"
+        f"每个文件不超过 {fmt_size(limit)}（本程序按申报指南设定的上传限制，请以申报平台的"
+        f"实际要求为准；如平台的限制不同，请告知本程序的维护人员更新申报指南文件）。"
     )
     lines += ["", f"上传文件（{len(docs)} 个，按目录顺序编号）："]
     lines += [f"  {d.name}" for d in docs]

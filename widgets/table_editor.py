@@ -30,15 +30,16 @@ from PySide6.QtWidgets import (
 from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from app.errors import AppError
 from app.model import Value
-from widgets import errors
-from widgets.readonly import mark_view_only
-from widgets.row_import import (
+from app.row_import import (
     GridRows,
     RowImportError,
     retry_rows,
     rows_from_text,
     rows_from_xlsx,
 )
+from widgets import errors
+from widgets.paste_preview import PastePreview
+from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
 from widgets.table_model import NUMERIC, ROW_MIME, TINT, Index, RowsModel
@@ -76,6 +77,7 @@ class TableEditor(QWidget):
         self._focus_after: tuple[str, int] | None = None
         # The rows the last paste / import added: a re-paste may replace them.
         self._last_batch: tuple[str, list[str]] | None = None
+        self.preview: PastePreview | None = None  # open while a paste waits to be confirmed
         self.setObjectName(f"table_{table_id}")
 
         layout = QVBoxLayout(self)
@@ -402,15 +404,40 @@ class TableEditor(QWidget):
             rows_from_text(self.table, text, self.session.guide, added), "粘贴"
         )
 
-    def add_grid_rows(self, got: GridRows, verb: str) -> list[str]:
-        """Add the good rows as one undo step and report what was left out. Rows repeating
+    def add_grid_rows(self, got: GridRows, verb: str, preview: bool = True) -> list[str]:
+        """Add the good rows as one undo step and report what was left out. Rows with a
+        header row are first shown in a preview (the columns' mapping, the rows to add, the
+        rows that cannot be read) and added only when the clerk confirms it. Rows repeating
         what the table holds (or each other) are not added at once: the message offers to
         replace the rows of the earlier paste, to add only the new rows, or to add all."""
+        if preview and got.header and (got.rows or got.skipped):
+            self._open_preview(got, verb)
+            return []
         dup = incoming_duplicates(self.table, self._existing(), got.rows)
         if dup.count:
             self._offer_duplicates(got, verb, dup)
             return []
         return self._commit(got, verb, got.rows)
+
+    def _open_preview(self, got: GridRows, verb: str) -> PastePreview:
+        if self.preview is not None:
+            self.preview.reject()
+        dialog = PastePreview(self.table, got, verb, self.session.guide, self)
+        self.preview = dialog
+
+        def finished(result: int) -> None:
+            if self.preview is dialog:
+                self.preview = None
+            dialog.deleteLater()
+            if result == PastePreview.DialogCode.Accepted or not dialog.got.rows:
+                # Nothing could be added: the rows left out stay listed (and copyable).
+                self.add_grid_rows(dialog.got, verb, preview=False)
+            else:
+                self.show_message(f"已取消{verb}，没有添加任何行。")
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
 
     def _existing(self) -> list[tuple[str, Mapping[str, Value]]]:
         return [(r.id, r.values) for r in self.session.data.rows(self.table.id)]
@@ -529,8 +556,17 @@ class TableEditor(QWidget):
     def _suggestion_actions(
         self, got: GridRows, verb: str
     ) -> list[tuple[str, str, Callable[[], object]]]:
-        """One button per column whose refused values have a likely catalogue entry."""
+        """One button per column whose refused values have a likely catalogue entry, and one
+        copying the rows left out (they are never just dropped)."""
         actions: list[tuple[str, str, Callable[[], object]]] = []
+        if got.rejected:
+            actions.append(
+                (
+                    f"复制未添加的 {len(got.rejected)} 行",
+                    "把未添加的行复制到剪贴板：在 Excel 中粘贴、改正后，可再粘贴到这里",
+                    lambda: QGuiApplication.clipboard().setText(got.copy_text(self.table)),
+                )
+            )
         for col_id, mapping in got.suggestions().items():
             label = self.table.column(col_id).label
             pairs = "\n".join(f"“{raw}” → “{new}”" for raw, new in mapping.items())
@@ -544,7 +580,8 @@ class TableEditor(QWidget):
         return actions
 
     def _accept(self, got: GridRows, verb: str, col_id: str, mapping: dict[str, str]) -> None:
-        self.add_grid_rows(retry_rows(self.table, got, {col_id: mapping}, self.session.guide), verb)
+        again = retry_rows(self.table, got, {col_id: mapping}, self.session.guide)
+        self.add_grid_rows(again, verb, preview=False)
 
     @staticmethod
     def _problem_lines(got: GridRows, verb: str) -> list[str]:

@@ -213,6 +213,45 @@ def import_stream(
     ahead of the consumer, so memory holds a handful of files whatever the batch: image
     decoding, hashing and compression run outside Python's lock, and the consumer's writes to
     the project file overlap the next files' work. A password prompt is asked one at a time."""
+    for item in _stream(paths, password, progress, cancel, workers):
+        assert isinstance(item, ImportedFile)  # refusals are raised, not yielded
+        yield item
+
+
+def import_stream_lenient(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> Iterator[ImportedFile | IntakeError]:
+    """:func:`import_stream`, but one bad file does not sink the others: a refused file is
+    yielded as its ``IntakeError`` in its place (the consumer lists it and goes on); only
+    cancelling stops the stream."""
+    return _stream(paths, password, progress, cancel, workers, lenient=True)
+
+
+def _one(
+    path: Path, password: PasswordCallback | None, lenient: bool
+) -> ImportedFile | IntakeError:
+    try:
+        return import_file(path, password)
+    except IntakeError as exc:
+        if lenient:
+            return exc
+        raise
+
+
+def _stream(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+    lenient: bool = False,
+) -> Iterator[ImportedFile | IntakeError]:
+    """:func:`import_stream`; with ``lenient`` a refused file is yielded as its
+    ``IntakeError`` in its place instead of raised."""
     total = len(paths)
     count = workers if workers is not None else min(4, os.cpu_count() or 1)
     asked = _one_at_a_time(password)
@@ -222,14 +261,16 @@ def import_stream(
                 raise BuildCancelled()
             if progress is not None:
                 progress(done, total, path.name)
-            yield import_file(path, asked)
+            yield _one(path, asked, lenient)
     else:
         with concurrent.futures.ThreadPoolExecutor(count, "intake") as pool:
-            ahead: collections.deque[concurrent.futures.Future[ImportedFile]] = collections.deque()
+            ahead: collections.deque[concurrent.futures.Future[ImportedFile | IntakeError]] = (
+                collections.deque()
+            )
             queue = iter(paths)
             try:
                 for path in itertools.islice(queue, 2 * count):
-                    ahead.append(pool.submit(import_file, path, asked))
+                    ahead.append(pool.submit(_one, path, asked, lenient))
                 for done, path in enumerate(paths):
                     if cancel is not None and cancel():
                         raise BuildCancelled()
@@ -238,7 +279,7 @@ def import_stream(
                     item = ahead.popleft().result()
                     following = next(queue, None)
                     if following is not None:
-                        ahead.append(pool.submit(import_file, following, asked))
+                        ahead.append(pool.submit(_one, following, asked, lenient))
                     yield item
             finally:
                 for future in ahead:
@@ -270,4 +311,5 @@ __all__ = [
     "import_file",
     "import_files",
     "import_stream",
+    "import_stream_lenient",
 ]

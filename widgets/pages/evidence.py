@@ -362,10 +362,20 @@ class EvidencePage(Page):
         dialog = AssignDialog(
             propose(session.guide, data, files), targets(session.guide, data), self
         )
-        if dialog.exec() == AssignDialog.DialogCode.Accepted and self.session is session:
-            groups = dialog.chosen()
-            if groups:
-                self.importer.start_many(groups)
+        accepted = dialog.exec() == AssignDialog.DialogCode.Accepted
+        groups = dialog.chosen()
+        refused = [c.problem for c in dialog.unreadable() if c.problem]
+        dialog.deleteLater()
+        if not accepted or self.session is not session:
+            return
+        if groups:
+            # one file that cannot be read does not sink the folder: the rest are added
+            self.importer.start_many(groups, lenient=True, refused=refused)
+        elif refused:
+            self.show_message(
+                "没有添加任何文件。以下文件无法读取：\n" + "\n".join(f"· {r}" for r in refused),
+                "error",
+            )
 
     def _dropped_on_files(self, paths: list[Path], position: int) -> None:
         if self.current is not None and self.current.key is not None:
@@ -391,13 +401,22 @@ class EvidencePage(Page):
         title: str,
         result: ImportResult,
     ) -> None:
-        ids, warnings, pages = result
+        ids, warnings, pages, refused = result
         if ids:
             session.record_attach(ids)  # on the project they went into, even if switched
         if self.session is not session:
             return
+        left_out = (
+            [f"以下 {len(refused)} 个文件无法读取，未添加（请处理后单独添加）："]
+            + [f"· {r}" for r in refused]
+            if refused
+            else []
+        )
         if not ids:
-            self.show_message("所选文件夹中没有可添加的文件。", "warning")
+            if refused:
+                self.show_message("\n".join(["没有添加任何文件。", *left_out]), "error")
+            else:
+                self.show_message("所选文件夹中没有可添加的文件。", "warning")
             return
         # Show the document the files went to, with the first new file selected.
         self.refresh()
@@ -406,7 +425,7 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
         self.files.select_file(ids[0])
         text = f"已添加 {len(ids)} 个文件（{pages} 页）到“{short(title)}”。"
-        warnings = warnings + self._same_file_notes(session, ids)
+        warnings = left_out + warnings + self._same_file_notes(session, ids)
         if warnings:
             self.show_message(text + "\n" + "\n".join(warnings), "warning")
         else:

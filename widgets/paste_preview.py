@@ -28,6 +28,7 @@ from app.guide.model import Guide, TableSpec
 from app.row_header import missing_columns
 from app.row_import import GridRows, remap_rows
 from app.values import display
+from widgets.screen_fit import fit_to_screen
 
 SKIP = "（不导入）"
 SHOWN_ROWS = 500  # rows drawn in the preview; the count says how many there are
@@ -157,12 +158,7 @@ class PastePreview(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(980, 640)
-            return
-        room = screen.availableGeometry()
-        self.resize(min(1100, room.width() - 40), min(720, room.height() - 60))
+        fit_to_screen(self, 1100, 720)
 
     # -- the clerk picks another column ---------------------------------------------------------
     def _remap(self) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -139,6 +139,25 @@ class RowsView(QTableView):
             self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         super().keyPressEvent(event)
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Tab from the last column of the last row adds a row (as in Excel and Word tables),
+        whether the cell was being edited or not; the new row's first cell is then current."""
+        current = self.currentIndex()
+        model = self.model()
+        if (
+            cursorAction == QAbstractItemView.CursorAction.MoveNext
+            and model is not None
+            and current.isValid()
+            and current.row() == model.rowCount() - 1
+            and current.column() == model.columnCount() - 1
+            and self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        ):
+            QTimer.singleShot(0, self.add_requested.emit)  # after the editor has closed
+            return current
+        return super().moveCursor(cursorAction, modifiers)
 
     def full_text_tip(self, row: int, column: int) -> str | None:
         """The tooltip of a cell: its whole text when the column is too narrow to show it,

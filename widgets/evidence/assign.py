@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.intake.assign import DocKey, Proposal, Target
 from app.intake.probe import FileCheck, check_file
+from widgets.screen_fit import fit_to_screen
 from widgets.tasks import TaskContext, run_task
 
 LEAVE = "（暂不添加）"
@@ -123,13 +124,8 @@ class AssignDialog(QDialog):
         self.table.setMinimumWidth(0)
 
     def _fit(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
         width = self.table.columnWidth(FILE) + self.table.columnWidth(TARGET) + 420 + 80
-        if room is None:
-            self.resize(min(width, 1100), 560)
-        else:
-            self.resize(min(width, 1100, room.width() - 40), min(620, room.height() - 60))
+        fit_to_screen(self, min(width, 1100), 620)
 
     # -- reading each file ---------------------------------------------------------------------
     @property

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
 
+from app.last_build import EarlierBuild, earlier_build
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import stage_reached
 from widgets import errors
@@ -43,6 +46,15 @@ def default_online_dir(project: Path, out_dir: Path) -> Path:
     return out_dir.parent / f"{project.stem}-网上申报"
 
 
+class _Details(QScrollArea):
+    """The scrolling part of the page. It asks for little height, so that the window's own
+    scroll area (which lays a page out at its preferred height for its width) never pushes
+    the 生成 row below the fold; it takes whatever height is left."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class OutputPage(Page):
     title = "输出"
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
@@ -52,9 +64,24 @@ class OutputPage(Page):
         self.today = today or dt.date.today()
         self.task: Task | None = None
         self.result: Any = None
+        self.earlier: EarlierBuild | None = None  # outputs found in the folder (none built yet)
         self.online_result: Any = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 8)
+        # The choices and notes scroll; what a clerk came for (what will be made, 生成, the
+        # result) stays in view below them on any screen (1280×720, 150 % scaling).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 8)
+        outer.setSpacing(6)
+        self.details = _Details()
+        self.details.setObjectName("output_details")
+        self.details.setWidgetResizable(True)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+        self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details.setMinimumHeight(120)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 8, 0)
+        self.details.setWidget(inner)
+        outer.addWidget(self.details, 1)
 
         self.stage_panel = StagePanel(self.today)
         layout.addWidget(self.stage_panel)
@@ -113,6 +140,8 @@ class OutputPage(Page):
         self.requirements_text.setWordWrap(True)
         req.addWidget(self.requirements_text)
         layout.addWidget(self.requirements)
+        layout.addStretch(1)
+        layout = outer  # from here on: below the scrolling part, always in view
 
         self.state = QLabel()
         self.state.setObjectName("output_state")
@@ -194,13 +223,15 @@ class OutputPage(Page):
         self.open_excel.clicked.connect(lambda: self._open_result("workbook"))
         self.print_button.clicked.connect(self.print_pdf)
         layout.addWidget(done)
-        layout.addStretch(1)
 
     # -- state ------------------------------------------------------------------------------
     def entering(self) -> None:
         self.refresh()
 
     def set_session(self, session: ProjectSession | None) -> None:
+        if session is not self.session:  # another project: its own outputs, if any
+            self.result = None
+            self.earlier = None
         self.stage_panel.set_session(session)
         super().set_session(session)
 
@@ -262,6 +293,7 @@ class OutputPage(Page):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
+        self._show_earlier()
         blockers = sum(1 for f in self.session.findings if f.blocking)
         others = sum(
             1 for f in self.session.findings if f.blocking and not f.code.startswith("process.")
@@ -285,6 +317,34 @@ class OutputPage(Page):
                 "检查通过。将生成：申报材料 PDF、以企业全称命名的 Excel 文件、Word 模板、原件核对清单和校验清单。"
             )
             self.build_button.setText("生成申报材料")
+
+    def _show_earlier(self) -> None:
+        """Without a build in this session, what an earlier one left in the output folder:
+        "尚未生成" only when there is nothing."""
+        if self.result is not None or self.session is None or self.task is not None:
+            return
+        folder = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
+        found = earlier_build(self.session.data.company.name, folder)
+        self.earlier = found
+        if found is None:
+            self.result_label.setText("尚未生成。")
+        else:
+            kind = "初审材料" if found.stage == "review" else "申报材料"
+            lines = [
+                f"输出文件夹中已有{kind}（生成于 {found.modified:%Y-%m-%d %H:%M}）：",
+                str(found.pdf),
+            ]
+            if found.workbook is not None:
+                lines.append(str(found.workbook))
+            lines.append("如之后修改过项目，请重新生成。")
+            self.result_label.setText("\n".join(lines))
+        for b in (self.open_pdf, self.open_folder, self.print_button, self.view_button):
+            b.setEnabled(found is not None)
+        self.open_excel.setEnabled(found is not None and found.workbook is not None)
+
+    def _outputs(self) -> Any:
+        """The PDF and Excel file the buttons act on: this session's build, else the earlier."""
+        return self.result if self.result is not None else self.earlier
 
     def _save_options(self) -> None:
         if not self.alive():
@@ -452,11 +512,12 @@ class OutputPage(Page):
         """The built PDF in a window of its own: 目录 on the left, pages on the right. The
         document is read a few pages per turn of the event loop (a 400-page packet takes
         ~0.2 s to lay out): the window stays responsive meanwhile."""
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         from widgets.packet_view import load_packet
 
-        path = self.result.pdf
+        path = outputs.pdf
         self._viewer_request += 1
         request = self._viewer_request
         self._loading_packet = load_packet(
@@ -485,14 +546,16 @@ class OutputPage(Page):
         viewer.raise_()
 
     def _open_result(self, what: str) -> None:
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         target = {
-            "pdf": self.result.pdf,
-            "folder": self.result.pdf.parent,
-            "workbook": self.result.workbook,
+            "pdf": outputs.pdf,
+            "folder": outputs.pdf.parent,
+            "workbook": outputs.workbook,
         }
-        self._open(target[what])
+        if target[what] is not None:
+            self._open(target[what])
 
     def _open(self, path: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
@@ -505,9 +568,10 @@ class OutputPage(Page):
 
     def print_pdf(self) -> None:
         """Print through Qt on every platform: two copies and duplex reach the printer."""
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         from widgets.printing import print_pdf_with_qt
 
-        duplex = self.duplex.isChecked() and self.result.stage != "review"
-        print_pdf_with_qt(self, self.result.pdf, copies=2, duplex=duplex)
+        duplex = self.duplex.isChecked() and outputs.stage != "review"
+        print_pdf_with_qt(self, outputs.pdf, copies=2, duplex=duplex)

@@ -38,6 +38,7 @@ from app.row_import import (
     rows_from_xlsx,
 )
 from widgets import errors
+from widgets.message_text import MessageScroll
 from widgets.paste_preview import PastePreview
 from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
@@ -57,6 +58,7 @@ __all__ = [
     "TableEditor",
 ]
 
+SHOWN_PROBLEMS = 100  # the message scrolls: every problem of a usual paste is listed
 XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
 
 
@@ -136,7 +138,9 @@ class TableEditor(QWidget):
         text_and_actions = QVBoxLayout()
         text_and_actions.setContentsMargins(0, 0, 0, 0)
         text_and_actions.setSpacing(2)
-        text_and_actions.addWidget(self.message)
+        # The whole text is kept: as tall as it wraps to, scrolling past twelve lines.
+        self.message_scroll = MessageScroll(self.message)
+        text_and_actions.addWidget(self.message_scroll)
         text_and_actions.addLayout(self.action_row)
         strip.addLayout(text_and_actions, 1)
         strip.addWidget(self.message_close, 0, Qt.AlignmentFlag.AlignTop)
@@ -588,9 +592,11 @@ class TableEditor(QWidget):
         lines: list[str] = []
         if got.skipped:
             lines.append(f"{got.skipped} 行有无法识别的内容，未添加，请改正后重新{verb}：")
-            lines.extend(f"· {p}" for p in got.problems[:12])
-            if len(got.problems) > 12:
-                lines.append(f"……另有 {len(got.problems) - 12} 处问题")
+            lines.extend(f"· {p}" for p in got.problems[:SHOWN_PROBLEMS])
+            if len(got.problems) > SHOWN_PROBLEMS:
+                lines.append(
+                    f"……另有 {len(got.problems) - SHOWN_PROBLEMS} 处问题（可复制未添加的行查看）"
+                )
         return lines
 
     def choose_and_import(self) -> None:

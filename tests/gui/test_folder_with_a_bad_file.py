@@ -137,6 +137,10 @@ def test_one_bad_file_does_not_sink_the_folder(qtbot, gui_app, tmp_path):  # typ
     shot_lines = [line for line in message.splitlines() if SCREENSHOT in line]
     assert shot_lines and all("重新扫描" not in line for line in shot_lines)
     assert any("重新截图" in line for line in shot_lines)
+    for size in ((1366, 728), (1280, 680)):
+        page.resize(*size)
+        QApplication.processEvents()
+        save_shot(page, f"evidence-after-drop-{size[0]}", tmp_path)
 
     # The same folder again: every file is already attached, the reasons are long, and the
     # 放到 column still shows its choice whole.

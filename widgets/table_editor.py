@@ -80,6 +80,9 @@ class TableEditor(QWidget):
         # The rows the last paste / import added: a re-paste may replace them.
         self._last_batch: tuple[str, list[str]] | None = None
         self.preview: PastePreview | None = None  # open while a paste waits to be confirmed
+        # The undo index after the step a message announces ("已粘贴 3 行"): undone, it goes.
+        self._announced: int | None = None
+        session.undo_stack.indexChanged.connect(self._stack_moved)
         self.setObjectName(f"table_{table_id}")
 
         layout = QVBoxLayout(self)
@@ -268,6 +271,7 @@ class TableEditor(QWidget):
     ) -> None:
         """Show ``text`` above the table; ``actions`` are (label, tooltip, handler) buttons
         offered with it (a click runs the handler and the message goes)."""
+        self._announced = None  # a new message: no longer about an earlier step
         colour = "#b3261e" if error else "#1e4620"
         back = "#fdecea" if error else "#e6f4ea"
         self.message_box.setStyleSheet(
@@ -310,7 +314,12 @@ class TableEditor(QWidget):
                 return True
         return False
 
+    def _stack_moved(self, index: int) -> None:
+        if self._announced is not None and index < self._announced:
+            self.clear_message()
+
     def clear_message(self) -> None:
+        self._announced = None
         self.message.clear()
         self._clear_actions()
         self.message_box.hide()
@@ -381,6 +390,7 @@ class TableEditor(QWidget):
                 min(first, self.model.rowCount() - 1), max(self.view.currentIndex().column(), 0)
             )
         self.show_message(f"已删除 {len(ids)} 行，可按 Ctrl+Z 撤销。")
+        self._announced = self.session.undo_stack.index()
         return len(ids)
 
     def move_current(self, delta: int) -> None:
@@ -554,6 +564,7 @@ class TableEditor(QWidget):
             actions=self._suggestion_actions(got, verb),
         )
         if ids:
+            self._announced = self.session.undo_stack.index()
             self.rows_added.emit(ids)
         return ids
 

@@ -121,6 +121,7 @@ class EvidencePage(Page):
         self.doc_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rv.addWidget(self.doc_note)
 
+        self._announced: int | None = None  # the undo index after an announced step
         self.message = MessageStrip()
         self.message.setObjectName("evidence_message")
 
@@ -205,7 +206,22 @@ class EvidencePage(Page):
 
     def on_changed(self, topic: str) -> None:
         if topic in ("selected", "tables", "evidence"):
+            self._drop_undone_message()
             self.refresh()
+
+    def _announce(self, text: str, kind: str) -> None:
+        """A message about the undo step just made ("已添加 3 个文件"): it goes when that step
+        is undone."""
+        self.show_message(text, kind)
+        if self.session is not None:
+            self._announced = self.session.undo_stack.index()
+
+    def _drop_undone_message(self) -> None:
+        announced = self._announced
+        if announced is not None and self.session is not None:
+            undone = self.session.undo_stack.index() < announced
+            if undone:
+                self.hide_message()
 
     def refresh(self) -> None:
         if self.session is None:
@@ -311,9 +327,11 @@ class EvidencePage(Page):
     # -- messages ---------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
         """The strip above the file list: error (red), warning (amber) or info (green)."""
+        self._announced = None
         self.message.show_message(text, kind)
 
     def hide_message(self) -> None:
+        self._announced = None
         self.message.hide_message()
 
     # -- adding files -------------------------------------------------------------------------------
@@ -427,9 +445,9 @@ class EvidencePage(Page):
         text = f"已添加 {len(ids)} 个文件（{pages} 页）到“{short(title)}”。"
         warnings = left_out + warnings + self._same_file_notes(session, ids)
         if warnings:
-            self.show_message(text + "\n" + "\n".join(warnings), "warning")
+            self._announce(text + "\n" + "\n".join(warnings), "warning")
         else:
-            self.show_message(text + "按 Ctrl+Z 可撤销。", "info")
+            self._announce(text + "按 Ctrl+Z 可撤销。", "info")
 
     @staticmethod
     def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
@@ -473,7 +491,7 @@ class EvidencePage(Page):
         self.refresh()
         if self.file_list.count():
             self.file_list.setCurrentRow(min(row, self.file_list.count() - 1))
-        self.show_message(f"已移除“{f.name}”。按 Ctrl+Z 可撤销。", "info")
+        self._announce(f"已移除“{f.name}”。按 Ctrl+Z 可撤销。", "info")
 
     def rotate_current_page(self, degrees: int) -> None:
         f = self.current_file()

@@ -21,6 +21,11 @@ class MessageScroll(QScrollArea):
         self.label = label
         self.max_lines = max_lines
         self.min_lines = min_lines
+        # Hidden on purpose (a strip waiting for its first message), not merely not shown yet.
+        hidden = label.isHidden() and label.testAttribute(
+            Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        )
+        retain = label.sizePolicy().retainSizeWhenHidden()
         label.setWordWrap(True)
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setWidget(label)
@@ -28,13 +33,34 @@ class MessageScroll(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        policy.setRetainSizeWhenHidden(retain)
+        self.setSizePolicy(policy)
         self.viewport().setAutoFillBackground(False)
         label.setAutoFillBackground(False)
         self.setStyleSheet("QScrollArea { background: transparent; }")
         label.installEventFilter(self)
+        self.viewport().installEventFilter(self)  # the label's layout requests go there
+        # The strip shows and hides with its label (a message shown, a message dismissed).
+        if hidden:  # (showing here would make a parentless strip a window of its own)
+            label.hide()
+            self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new text: another height
+        if (
+            watched is self.label
+            and event.type() == QEvent.Type.ShowToParent
+            and self.parentWidget() is not None  # not yet in a layout: it would be a window
+        ):
+            self.show()
+        elif (
+            watched is self.label
+            and event.type() == QEvent.Type.HideToParent
+            and self.label.isHidden()
+        ):
+            self.hide()
         if watched is self.label and event.type() in (
             QEvent.Type.LayoutRequest,
             QEvent.Type.FontChange,
@@ -47,7 +73,8 @@ class MessageScroll(QScrollArea):
         """The wrapped text's height at the width the label has (or will have)."""
         width = self.viewport().width() if self.isVisible() else self.width()
         height = self.label.heightForWidth(max(width, 80))
-        return height if height > 0 else self.label.sizeHint().height()
+        height = height if height > 0 else self.label.sizeHint().height()
+        return max(height, self.label.minimumHeight())
 
     def _lines(self, n: int) -> int:
         return self.label.fontMetrics().lineSpacing() * n + 12

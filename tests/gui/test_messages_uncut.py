@@ -58,3 +58,39 @@ def test_a_long_paste_banner_is_not_cut(qtbot, gui_app, tmp_path: Path, size):  
     assert scroll.width() >= table.view.width() - 60
     save_shot(window, f"paste-banner-{size[0]}", tmp_path)
     window.close()
+
+
+def test_a_long_materials_message_scrolls_and_a_short_one_moves_nothing(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
+    project = tmp_path / "示例.sbproj"
+    import_manifest(load_manifest(SAMPLE_MANIFEST), project)
+    window = MainWindow(today=dt.date(2019, 1, 28))
+    qtbot.addWidget(window)
+    window.show()
+    open_and_wait(window, project)
+    window.resize(1280, 680)
+    page = window.evidence_page
+    window.go(window.pages.index(page))
+    qtbot.wait(50)
+
+    def files_top() -> int:
+        return page.file_list.mapTo(page, page.file_list.rect().topLeft()).y()
+
+    still = files_top()
+    page.show_message("已添加 1 个文件（1 页）到“营业执照”。按 Ctrl+Z 可撤销。", "info")
+    qtbot.wait(20)
+    assert files_top() == still  # the reserved lines take a short message
+    notes = [
+        f"“扫描{n}.jpg”分辨率偏低，打印后可能看不清。如有条件，请用 300 dpi 重新扫描后替换。"
+        for n in range(30)
+    ]
+    page.show_message("已添加 30 个文件（30 页）到“9 项材料”。\n" + "\n".join(notes), "warning")
+    qtbot.wait(20)
+    label = page.message
+    assert label.height() >= label.heightForWidth(label.width())  # the whole text is held
+    scroll = label.parentWidget().parentWidget()
+    assert scroll.verticalScrollBar().maximum() > 0  # and scrolls: nothing clipped
+    save_shot(window, "evidence-long-message-1280", tmp_path)
+    page.hide_message()
+    qtbot.wait(20)
+    assert files_top() == still and not label.isVisible()
+    window.close()

@@ -46,6 +46,7 @@ from widgets.evidence.importer import ImportController, ImportResult
 from widgets.evidence.message import MessageStrip, short
 from widgets.evidence.templates import TemplateMaker
 from widgets.evidence.tree import ROLE_NODE, ChecklistTree
+from widgets.message_text import MessageScroll
 from widgets.pages.base import Page
 from widgets.preview import PreviewDialog
 from widgets.session import ProjectSession
@@ -147,7 +148,7 @@ class EvidencePage(Page):
         # Below the buttons, with room for two lines kept: a message does not move the
         # buttons (or the list) under the mouse.
         self.message.reserve(2)
-        rv.addWidget(self.message)
+        rv.addWidget(MessageScroll(self.message))  # a long message scrolls, never cut
         self.add_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.remove_button.clicked.connect(self.remove_current_file)

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.undo_guard = UndoGuard(
             self.undo_action, self.undo_notice, self._page_title, self._show_titled, self
         )
+        self.undo_guard.redo_action = self.redo_action
         self._restore_state()
         self._update_enabled()
         self.steps.setCurrentRow(0)

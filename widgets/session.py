@@ -256,9 +256,15 @@ class ProjectSession(QObject):
 
         self._push_command(text, redo, undo)
 
-    def _push_command(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+    def _push_command(
+        self,
+        text: str,
+        redo: Callable[[], None],
+        undo: Callable[[], None],
+        where: str | None = None,
+    ) -> None:
         command = _Command(text, redo, undo, self._note_step_error)
-        self._where_of[_address(command)] = self.where
+        self._where_of[_address(command)] = self.where if where is None else where
         self.undo_stack.push(command)
 
     def next_undo(self) -> tuple[str, str] | None:
@@ -335,7 +341,11 @@ class ProjectSession(QObject):
         return ids
 
     def _push_done(
-        self, text: str, remove: Callable[[], list[Any]], restore: Callable[[Any], None]
+        self,
+        text: str,
+        remove: Callable[[], list[Any]],
+        restore: Callable[[Any], None],
+        where: str | None = None,
     ) -> None:
         """An undo step for something already done: undo calls ``remove`` (which returns the
         snapshots), redo restores those snapshots in reverse order."""
@@ -353,7 +363,7 @@ class ProjectSession(QObject):
         def undo() -> None:
             snaps.extend(remove())
 
-        self._push_command(text, redo, undo)
+        self._push_command(text, redo, undo, where)
 
     def _record_added_rows(self, text: str, table_id: str, ids: Sequence[str]) -> None:
         self._push_done(
@@ -402,14 +412,16 @@ class ProjectSession(QObject):
         self.record_attach(ids)
         return ids
 
-    def record_attach(self, ids: Sequence[str]) -> None:
+    def record_attach(self, ids: Sequence[str], where: str | None = None) -> None:
         """Make files already stored (by a background task calling
-        ``store.add_evidence_many``) one undo step. Call on the main thread."""
+        ``store.add_evidence_many``) one undo step. Call on the main thread. ``where``: the
+        page the import was started on (the clerk may be on another when it lands)."""
         ids = list(ids)
         self._push_done(
             f"添加 {len(ids)} 个文件",
             lambda: [self.store.remove_evidence(fid) for fid in reversed(ids)],
             self.store.restore_evidence,
+            where,
         )
 
     def remove_file(self, file_id: str) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QLabel
+from shiboken6 import Shiboken
 
 from widgets.session import ProjectSession
 
@@ -32,6 +33,7 @@ class UndoGuard(QObject):
         self.here = here
         self.show_page = show_page
         self.session: ProjectSession | None = None
+        self.redo_action: QAction | None = None  # named with its step too, when given
         self.armed: int | None = None  # the stack index a first Ctrl+Z was pressed at
         self.notice.hide()
 
@@ -61,8 +63,21 @@ class UndoGuard(QObject):
     def _name(self, text: str) -> None:
         self.action.setText(f"撤销：{text}(&U)" if text else "撤销(&U)")
         self.action.setToolTip(f"撤销：{text}" if text else "没有可撤销的操作")
+        stack = self._stack()
+        if stack is not None and self.redo_action is not None:
+            again = stack.redoText()
+            self.redo_action.setText(f"重做：{again}(&R)" if again else "重做(&R)")
+
+    def _stack(self) -> QUndoStack | None:
+        """The session's undo stack, unless it is being deleted (a project closing)."""
+        if self.session is None or not Shiboken.isValid(self.session.undo_stack):
+            return None
+        return self.session.undo_stack
 
     def _moved(self, index: int) -> None:
+        stack = self._stack()
+        if stack is not None:
+            self._name(stack.undoText())
         if self.armed is not None and index != self.armed:
             self.armed = None
             self.say("")

@@ -60,6 +60,7 @@ def test_ctrl_z_names_a_step_of_another_page_before_undoing_it(qtbot, gui_app, t
     assert removed.id in {f.id for f in session.data.evidence}  # undone on the second press
     assert window.stack.currentWidget() is evidence  # and shown where it happened
     assert "已撤销" in window.undo_notice.text()
+    assert window.redo_action.text() == f"重做：移除“{removed.name}”(&R)"
     # The banner "已移除…" went with the step it announced.
     assert not evidence.message.isVisible()
 

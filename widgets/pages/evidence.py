@@ -422,7 +422,8 @@ class EvidencePage(Page):
     ) -> None:
         ids, warnings, pages, refused = result
         if ids:
-            session.record_attach(ids)  # on the project they went into, even if switched
+            # on the project they went into, even if switched; a step of this page
+            session.record_attach(ids, self.title)
         if self.session is not session:
             return
         left_out = (

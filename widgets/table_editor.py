@@ -103,11 +103,13 @@ class TableEditor(QWidget):
         self.down_button.setToolTip("下移当前行（Alt+↓）")
         self.paste_button = QPushButton("粘贴Excel行")
         self.paste_button.setToolTip(
-            "在 Excel 中选中若干行复制，再点这里或在表格中按 Ctrl+V；列按表格顺序对应，"
-            "首行若是标题会自动跳过"
+            "在 Excel 中选中若干行复制，再点这里或在表格中按 Ctrl+V。首行是标题时按列名对应，"
+            "添加前先显示预览；没有标题行时按表格的列顺序对应"
         )
         self.import_button = QPushButton("从Excel导入…")
-        self.import_button.setToolTip("从 .xlsx 文件导入行：按标题行对应列，没有标题行则按列的顺序")
+        self.import_button.setToolTip(
+            "从 .xlsx 文件导入行：按标题行的列名对应（添加前先显示预览），没有标题行则按列的顺序"
+        )
         for w in (
             self.add_button,
             self.delete_button,

@@ -58,9 +58,13 @@ class DateLineEdit(QLineEdit):
 
     picked = Signal()
 
-    def __init__(self, parent: QWidget | None = None, start: dt.date | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, start: dt.date | None = None, label: str = "日期"
+    ) -> None:
         super().__init__(parent)
         self.start = start  # the month the calendar opens on when the field is empty
+        self.label = label  # the field's name, in what a refusal says
+        self.row = -1  # the table row being edited (a cell editor)
         self.setPlaceholderText(PLACEHOLDER)
         self.setToolTip(
             "直接输入日期，如 2018-06-29、2018/6/29、20180629 或 2018年6月29日；"
@@ -75,7 +79,7 @@ class DateLineEdit(QLineEdit):
     def date(self) -> dt.date | None:
         """The typed date; None when empty. Raises ValueProblem for text that is no date."""
         text = self.text().strip()
-        return parse_date(text, "日期") if text else None
+        return parse_date(text, self.label) if text else None
 
     def set_date(self, value: dt.date | QDate | None) -> None:
         if isinstance(value, QDate):

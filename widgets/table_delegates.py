@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules import currency_choices
+from app.values import ValueProblem
 from widgets.date_edit import DateLineEdit
 from widgets.table_model import NUMERIC, Index, RowsModel
 
@@ -34,7 +44,8 @@ class CellDelegate(QStyledItemDelegate):
         if spec.type == "date":
             # Typed text is read by app.values.parse_date when committed (the model's
             # setData): a date as written, or a refusal with a message.
-            date_edit = DateLineEdit(parent, guide.period_start)
+            date_edit = DateLineEdit(parent, guide.period_start, spec.label)
+            date_edit.row = index.row()
             date_edit.picked.connect(lambda e=date_edit: self._commit(e))
             return date_edit
         if spec.type in ("choice", "currency", "business_type", "certification"):
@@ -58,6 +69,24 @@ class CellDelegate(QStyledItemDelegate):
         if spec.type in NUMERIC:
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return line
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        """A date that cannot be read keeps its editor open on Enter or Tab, with the reason
+        above the table: the clerk corrects it instead of retyping it (Esc gives up)."""
+        if (
+            isinstance(editor, DateLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key()
+            in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            try:
+                editor.date()
+            except ValueProblem as exc:
+                self.rows.problem.emit(f"第 {editor.row + 1} 行“{editor.label}”：{exc}")
+                editor.selectAll()
+                return True
+        return super().eventFilter(editor, event)
 
     def _commit(self, editor: QWidget) -> None:
         self.commitData.emit(editor)

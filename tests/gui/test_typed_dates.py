@@ -35,9 +35,12 @@ def table(qtbot, session: ProjectSession) -> TableEditor:  # type: ignore[no-unt
     return editor
 
 
-def type_into_cell(qtbot, table: TableEditor, column: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into_cell(
+    qtbot, table: TableEditor, column: str, text: str, readable: bool = True
+) -> None:  # type: ignore[no-untyped-def]
     """Select the cell and start typing, as a clerk does: the first key opens the editor,
-    the rest go into it one by one (Chinese through the input method); Return commits."""
+    the rest go into it one by one (Chinese through the input method); Return commits. Text
+    that is no date keeps the editor open (with the reason): Esc then gives up."""
     index = table.model.index(0, table.model.column_of(column))
     table.view.setCurrentIndex(index)
     table.view.setFocus()
@@ -54,6 +57,10 @@ def type_into_cell(qtbot, table: TableEditor, column: str, text: str) -> None:  
             QApplication.sendEvent(editor, event)
     assert editor.text() == text
     qtbot.keyClick(editor, Qt.Key.Key_Return)
+    if not readable:
+        assert table.view.indexWidget(index) is editor  # still open, to be corrected
+        assert editor.text() == text and editor.selectedText() == text
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: table.view.indexWidget(index) is None)
 
 
@@ -84,7 +91,7 @@ def test_every_way_of_writing_the_date_stores_that_date(qtbot, table, session, t
 )
 def test_what_is_no_date_is_refused_with_a_message(qtbot, table, session, typed, said):  # type: ignore[no-untyped-def]
     type_into_cell(qtbot, table, "execution_date", "2018-06-29")
-    type_into_cell(qtbot, table, "execution_date", typed)
+    type_into_cell(qtbot, table, "execution_date", typed, readable=False)
     assert stored(session) == WANTED  # the earlier date stays; nothing else is stored
     message = table.message_text()
     assert "执行日期" in message and typed in message and said in message

@@ -188,3 +188,27 @@ def test_ticking_an_item_does_not_move_the_list(qtbot, items, tmp_path: Path):  
     assert layout() == before
     qtbot.mouseClick(items.select_box, Qt.MouseButton.LeftButton)
     assert layout() == before
+
+
+def test_an_emptied_required_item_figure_is_marked(qtbot, items, session):  # type: ignore[no-untyped-def]
+    assert items.select_item("technology_trade")
+    qtbot.mouseClick(items.select_box, Qt.MouseButton.LeftButton)
+    row = items.inputs["actual_cost"]
+    editor, message = row.editor, row.message
+    editor.setFocus()
+    qtbot.keyClicks(editor, "500000")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(
+        lambda: session.data.item_inputs("technology_trade").get("actual_cost") == 500000
+    )
+    assert not message.isVisible()
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    assert message.isVisible() and "必填" in message.text() and "项目实际开销" in message.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: session.data.item_inputs("technology_trade").get("actual_cost") is None)
+    assert message.isVisible()  # saved empty, and still marked
+    editor.setFocus()
+    qtbot.keyClicks(editor, "1")
+    assert not message.isVisible()

@@ -26,6 +26,7 @@ from app.row_header import HeaderCell, normalise_label, read_header, remapped
 from app.values import ValueProblem, check_number, coerce
 
 Progress = Callable[[int, int, str], None]
+MAX_TITLE_LINES = 3  # lines of one or two cells (a sheet's title) looked past for its header
 
 
 class RowImportError(AppError):
@@ -63,6 +64,7 @@ class GridRows:
     fixes: dict[str, dict[str, str]] = field(default_factory=dict)  # accepted suggestions so far
     added: tuple[str, ...] = ()  # currency codes the project added to the guide's rate table
     header_cells: list[HeaderCell] = field(default_factory=list)  # the header row, matched
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (line, text) above the header
     lines: list[tuple[int, list[object]]] = field(default_factory=list)  # every data line read
 
     def copy_text(self, table: TableSpec) -> str:
@@ -120,16 +122,27 @@ def rows_from_grid(
     result = GridRows(added=tuple(added))
     columns: list[str | None] = [c.id for c in table.columns]
     start = 0
-    # The first non-empty line may be a header.
+    # The first non-empty line may be a header, or follow a title or two (a merged
+    # “2018年度服务外包执行情况汇总表” cell above the sheet's own header).
     while start < len(grid) and all(_blank(v) for v in grid[start]):
         start += 1
-    if start < len(grid):
-        header = read_header(table, grid[start], guide)
+    at = start
+    while at < len(grid) and at - start <= MAX_TITLE_LINES:
+        header = read_header(table, grid[at], guide)
         if header is not None:
             result.header_cells = header
             columns = [c.column_id for c in header]
             result.header = True
-            start += 1
+            result.titles = [
+                (first_line + n, str(next(v for v in grid[n] if not _blank(v))))
+                for n in range(start, at)
+                if not all(_blank(v) for v in grid[n])
+            ]
+            start = at + 1
+            break
+        if sum(1 for v in grid[at] if not _blank(v)) > 2:
+            break  # a line of data: there is no header
+        at += 1
     result.columns = columns
     result.lines = [(first_line + index, list(grid[index])) for index in range(start, len(grid))]
     _read_lines(table, result.lines, result, guide, {})
@@ -149,6 +162,7 @@ def remap_rows(
         added=got.added,
         header_cells=cells,
         lines=list(got.lines),
+        titles=list(got.titles),
     )
     _read_lines(table, again.lines, again, guide, again.fixes)
     return again

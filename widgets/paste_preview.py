@@ -224,7 +224,9 @@ class PastePreview(QDialog):
         self.bottom.setVisible(bool(bad))
         self.add_button.setText(f"添加 {n} 行")
         self.add_button.setEnabled(n > 0)
-        text = f"第一行是标题，已按列名把您的 {len(self.combos)} 列对应到表格中。将添加 {n} 行"
+        skipped = "、".join(f"第 {line} 行“{t}”" for line, t in got.titles)
+        text = f"标题行之前的{skipped}不是数据，未导入。" if skipped else ""
+        text += f"已按标题行的列名把您的 {len(self.combos)} 列对应到表格中。将添加 {n} 行"
         text += f"；{bad} 行不能添加（见下方）。" if bad else "。"
         text += "请核对对应关系和数据，按“添加”后才会添加（可按 Ctrl+Z 撤销）。"
         self.summary.setText(text)

@@ -143,3 +143,26 @@ def test_a_paste_without_a_header_is_added_by_position_without_a_preview(qtbot, 
     assert [r.values["execution_date"] for r in session.data.rows("contracts")] == [
         dt.date(2018, 6, 29)
     ]
+
+
+def test_an_xlsx_with_a_title_above_its_header(qtbot, table, session, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2018年度服务外包执行情况汇总表"])  # a merged title cell, as clerks make them
+    ws.append([])
+    for line in CLERK_SHEET.split("\r\n"):
+        ws.append(line.split("\t"))
+    path = tmp_path / "合同.xlsx"
+    wb.save(path)
+    table.import_xlsx(path)
+    qtbot.waitUntil(lambda: table.task is None and table.preview is not None, timeout=10000)
+    dialog = table.preview
+    assert dialog is not None
+    assert "第 1 行“2018年度服务外包执行情况汇总表”不是数据" in dialog.summary.text()
+    assert mapped(dialog)["客户名称"] == "发包方"
+    assert dialog.rows.rowCount() == 2
+    assert "第 5 行“执行日期”" in dialog.problems.toPlainText()  # the sheet's own row number
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(session.data.rows("contracts")) == 2)

@@ -18,7 +18,14 @@ from app.model import Value
 
 _TRUE = {"true", "1", "是", "yes", "y", "√", "✓", "对", "有"}
 _FALSE = {"false", "0", "否", "no", "n", "×", "无", ""}
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s*[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YEAR_LAST_RE = re.compile(r"^\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$")
+_NO_DAY_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+DATE_FORMS = "2018-06-29、2018/6/29、2018.6.29、20180629 或 2018年6月29日"
 
 
 class ValueProblem(ValueError):
@@ -122,17 +129,35 @@ def parse_decimal(raw: object, label: str) -> Decimal:
 
 
 def parse_date(raw: object, label: str) -> dt.date:
+    """The date ``raw`` writes, or ValueProblem: never another date. Year first, then month
+    and day, separated by - / . or 年月日 (full-width forms too), or eight digits (20180629);
+    a time after the date (as Excel writes it) is ignored."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    m = _DATE_RE.match(str(raw))
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = text.replace("。", ".").replace("、", "-")
+    m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
     if m:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date(year, month, day)
         except ValueError:
-            pass
-    raise ValueProblem(f"{label}“{raw}”不是有效的日期，请写成 2018-06-30 的形式")
+            if not 1 <= month <= 12:
+                raise ValueProblem(f"{label}“{raw}”不是有效的日期：月份 {month} 不存在") from None
+            raise ValueProblem(
+                f"{label}“{raw}”不是有效的日期：{year}年{month}月没有{day}日"
+            ) from None
+    if _YEAR_LAST_RE.match(text):
+        raise ValueProblem(
+            f"{label}“{raw}”不是有效的日期：请把年份写在前面（如 {DATE_FORMS}），以免把月和日弄反"
+        )
+    if _NO_DAY_RE.match(text):
+        raise ValueProblem(
+            f"{label}“{raw}”不是有效的日期：缺少日，请写完整的日期（如 {DATE_FORMS}）"
+        )
+    raise ValueProblem(f"{label}“{raw}”不是有效的日期，请写成 {DATE_FORMS} 的形式")
 
 
 def coerce(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.guide import Guide
+from app.row_import import retry_rows, rows_from_text
 from app.values import ValueProblem, closest, coerce
-from widgets.row_import import retry_rows, rows_from_text
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,8 @@ def test_the_table_in_the_workbook_and_on_one_page(online) -> None:  # type: ign
     assert "http://ywgl.zhcz.gov.cn/" in notes and "10.0 MB" in notes and "实际要求" in notes
     # the guide states no size limit: ours is said as the program's, never the platform's
     assert "本程序的默认上限（建议），不是申报指南或平台公布的限制" in notes
+    # What a clerk reads names no key of the guide file (size_limit_mb, min_dpi...).
+    assert not re.search(r"[a-z]+_[a-z_]+", notes), notes
 
 
 def test_a_25_mb_600_dpi_scan_is_reduced_and_stays_readable(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QObject, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -34,15 +34,41 @@ def register_font(app: QApplication) -> str:
     return family
 
 
+CHINESE = QLocale(
+    QLocale.Language.Chinese, QLocale.Script.SimplifiedChineseScript, QLocale.Country.China
+)
+
+
+def use_chinese_locale() -> None:
+    """The program speaks Chinese whatever the system's locale: month and day names in
+    calendars, number and date formats in Qt's own widgets come from the default QLocale, not
+    from the translations."""
+    QLocale.setDefault(CHINESE)
+
+
+def translation_folders() -> list[str]:
+    """Where Qt's own translations may be: Qt's configured folder, then PySide6's (a frozen
+    build or an unusual install may point Qt elsewhere)."""
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    try:
+        import PySide6
+
+        folders.append(str(Path(PySide6.__file__).resolve().parent / "Qt" / "translations"))
+    except (ImportError, TypeError):  # pragma: no cover - PySide6 is what runs this
+        pass
+    return list(dict.fromkeys(f for f in folders if f))
+
+
 def install_translations(app: QApplication) -> bool:
     """Qt's own Chinese texts (standard buttons 确定/取消, file dialogs, context menus)."""
-    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     installed = False
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
-        translator = QTranslator(app)
-        if translator.load(name, path):
-            app.installTranslator(translator)
-            installed = True
+        for folder in translation_folders():
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                installed = True
+                break
     return installed
 
 
@@ -50,6 +76,7 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     from widgets.refguard import keep_singletons_alive
 
     keep_singletons_alive()  # before any Qt call: see widgets/refguard.py
+    use_chinese_locale()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(list(argv or sys.argv))

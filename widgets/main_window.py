@@ -39,6 +39,7 @@ from widgets.readonly import apply_read_only
 from widgets.session import ProjectSession
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 from widgets.tasks import TaskContext, run_task
+from widgets.undo_guard import UndoGuard
 
 APP_TITLE = "申报材料助手"
 MIN_WIDTH, MIN_HEIGHT = 880, 560
@@ -83,6 +84,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("表格中 Delete", "删除所选行"),
     ("表格中 Alt+↑ / Alt+↓", "上移 / 下移当前行"),
     ("表格中 Ctrl+V", "粘贴从 Excel 复制的行"),
+    ("表格最后一格按 Tab", "添加一行"),
     ("F2 或双击", "修改单元格"),
     ("材料页 Alt+↑ / Alt+↓、Delete", "调整文件顺序、移除文件"),
     ("F1", "使用说明"),
@@ -202,7 +204,15 @@ class MainWindow(QMainWindow):
 
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
+        self.undo_notice = QLabel()
+        self.undo_notice.setObjectName("undo_notice")
+        self.undo_notice.setStyleSheet("color: #8a5a00;")
+        self.statusBar().addWidget(self.undo_notice, 1)
         self._make_menus()
+        self.undo_guard = UndoGuard(
+            self.undo_action, self.undo_notice, self._page_title, self._show_titled, self
+        )
+        self.undo_guard.redo_action = self.redo_action
         self._restore_state()
         self._update_enabled()
         self.steps.setCurrentRow(0)
@@ -305,12 +315,24 @@ class MainWindow(QMainWindow):
             self._update_enabled()
 
     def undo(self) -> None:
+        """Undo where the clerk is; a step of another page is named first (``UndoGuard``)."""
         if self.session is not None:
             self.flush_pages()
+            session = self.session
             try:
-                self.session.undo()
+                self.undo_guard.undo(session.undo)
             except Exception as exc:
                 errors.show_error(self, exc, "撤销没有完成")
+
+    def _page_title(self) -> str:
+        index = self.stack.currentIndex()
+        return self.pages[index].title if 0 <= index < len(self.pages) else ""
+
+    def _show_titled(self, title: str) -> None:
+        for index, page in enumerate(self.pages):
+            if page.title == title:
+                self.go(index)
+                return
 
     def redo(self) -> None:
         if self.session is not None:
@@ -350,6 +372,7 @@ class MainWindow(QMainWindow):
             return
         self.flush_pages()
         self.stack.setCurrentIndex(index)
+        self.undo_guard.page_shown()
         self.pages[index].entering()
         self._apply_read_only()
         self.back_button.setEnabled(index > 0)
@@ -429,6 +452,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
         self._listen_for(session)
+        self.undo_guard.set_session(session)
         if session is not None:
             session.changed.connect(self._on_session_changed)
             add_recent(session.path)

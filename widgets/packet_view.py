@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from widgets.screen_fit import fit_to_screen
 from widgets.wrap import wrap_column
 
 SIZES_PER_TURN = 16
@@ -165,7 +166,7 @@ class PacketViewer(QDialog):
         QShortcut(QKeySequence("End"), self, lambda: self.go_to(self.document.pageCount() - 1))
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self._zoom(1.25))
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self._zoom(0.8))
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self._page_changed(0)
 
     # -- navigation --------------------------------------------------------------------------

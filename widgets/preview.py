@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import EvidenceFile
+from widgets.screen_fit import fit_to_screen
 from widgets.tasks import TaskContext, run_task
 from widgets.thumbnails import render_pages, rotated
 
@@ -49,7 +50,7 @@ class PreviewDialog(QDialog):
         self._request = 0
         self.rendered: tuple[int, int] | None = None  # (page, request) shown now
         self.setWindowTitle(f"预览：{file.name}")
-        self.resize(900, 700)
+        fit_to_screen(self, 900, 700)
 
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()

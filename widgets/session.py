@@ -45,6 +45,10 @@ _ALL_TOPICS = (
 )
 
 
+def _address(command: QUndoCommand) -> int:
+    return int(Shiboken.getCppPointer(command)[0])
+
+
 class _Command(QUndoCommand):
     """An undo step. Errors are kept, not raised: an exception crossing Qt's C++ would come
     back with an English prefix, and the stack would move on as if the step had run."""
@@ -91,6 +95,10 @@ class ProjectSession(QObject):
         super().__init__(parent)
         self.store = store
         self.undo_stack = QUndoStack(self)
+        # The page the clerk is on (the window keeps it current); each undo step remembers
+        # the page it was made on, so that Ctrl+Z elsewhere can say what it would undo.
+        self.where = ""
+        self._where_of: dict[int, str] = {}
         self._data: ProjectData | None = data
         self._evaluation: Evaluation | None = None
         self._findings: list[Finding] | None = None
@@ -310,8 +318,36 @@ class ProjectSession(QObject):
 
         self._push_command(text, redo, undo)
 
-    def _push_command(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
-        self.undo_stack.push(_Command(text, redo, undo, self._note_step_error))
+    def _push_command(
+        self,
+        text: str,
+        redo: Callable[[], None],
+        undo: Callable[[], None],
+        where: str | None = None,
+    ) -> None:
+        command = _Command(text, redo, undo, self._note_step_error)
+        self._where_of[_address(command)] = self.where if where is None else where
+        self.undo_stack.push(command)
+
+    def next_undo(self) -> tuple[str, str] | None:
+        """(what, the page it was done on) of the step Ctrl+Z undoes; None when there is none."""
+        index = self.undo_stack.index()
+        if index <= 0:
+            return None
+        command = self.undo_stack.command(index - 1)
+        if command is None:
+            return None
+        return command.text(), self._where(command)
+
+    def _where(self, command: QUndoCommand) -> str:
+        found = self._where_of.get(_address(command))
+        if found is not None:
+            return found
+        for n in range(command.childCount()):  # a macro: where its steps were made
+            child = command.child(n)
+            if child is not None and (where := self._where(child)):
+                return where
+        return ""
 
     def _note_step_error(self, exc: BaseException) -> None:
         self._step_error = exc
@@ -367,7 +403,11 @@ class ProjectSession(QObject):
         return ids
 
     def _push_done(
-        self, text: str, remove: Callable[[], list[Any]], restore: Callable[[Any], None]
+        self,
+        text: str,
+        remove: Callable[[], list[Any]],
+        restore: Callable[[Any], None],
+        where: str | None = None,
     ) -> None:
         """An undo step for something already done: undo calls ``remove`` (which returns the
         snapshots), redo restores those snapshots in reverse order."""
@@ -385,7 +425,7 @@ class ProjectSession(QObject):
         def undo() -> None:
             snaps.extend(remove())
 
-        self._push_command(text, redo, undo)
+        self._push_command(text, redo, undo, where)
 
     def _record_added_rows(self, text: str, table_id: str, ids: Sequence[str]) -> None:
         self._push_done(
@@ -434,14 +474,16 @@ class ProjectSession(QObject):
         self.record_attach(ids)
         return ids
 
-    def record_attach(self, ids: Sequence[str]) -> None:
+    def record_attach(self, ids: Sequence[str], where: str | None = None) -> None:
         """Make files already stored (by a background task calling
-        ``store.add_evidence_many``) one undo step. Call on the main thread."""
+        ``store.add_evidence_many``) one undo step. Call on the main thread. ``where``: the
+        page the import was started on (the clerk may be on another when it lands)."""
         ids = list(ids)
         self._push_done(
             f"添加 {len(ids)} 个文件",
             lambda: [self.store.remove_evidence(fid) for fid in reversed(ids)],
             self.store.restore_evidence,
+            where,
         )
 
     def remove_file(self, file_id: str) -> None:
@@ -465,8 +507,9 @@ class ProjectSession(QObject):
         )
 
     def rotate_page(self, file_id: str, page_index: int, degrees: int) -> None:
+        name = next((f.name for f in self.data.evidence if f.id == file_id), "")
         self.push(
-            "旋转页面",
+            f"旋转“{name}”第 {page_index + 1} 页",
             lambda: self.store.rotate_page(file_id, page_index, degrees),
             lambda: self.store.rotate_page(file_id, page_index, -degrees),
         )

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.process import NextStep, current_stage, next_step, place_lines
+from app.values import ValueProblem
+from widgets.date_edit import DateLineEdit
 from widgets.session import ProjectSession
 
 RED = "#b3261e"
@@ -82,10 +83,9 @@ class StagePanel(QGroupBox):
         row.addWidget(QLabel("记录进度："))
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("stage_combo")
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_edit = DateLineEdit(start=today)
+        self.date_edit.set_date(today)
+        self.date_edit.returnPressed.connect(self.record)
         self.record_button = QPushButton("记录")
         self.record_button.setObjectName("record_stage")
         self.record_button.clicked.connect(self.record)
@@ -94,6 +94,13 @@ class StagePanel(QGroupBox):
         row.addWidget(self.date_edit)
         row.addWidget(self.record_button)
         layout.addLayout(row)
+        self.date_problem = QLabel()
+        self.date_problem.setObjectName("stage_date_problem")
+        self.date_problem.setWordWrap(True)
+        self.date_problem.setStyleSheet(f"color: {RED};")
+        self.date_problem.hide()
+        self.date_edit.textEdited.connect(lambda _t: self.date_problem.hide())
+        layout.addWidget(self.date_problem)
         self.refresh()
 
     def set_session(self, session: ProjectSession | None) -> None:
@@ -139,6 +146,16 @@ class StagePanel(QGroupBox):
         stage_id = self.stage_combo.currentData()
         if not stage_id:
             return
-        qdate = self.date_edit.date()
-        date = dt.date(qdate.year(), qdate.month(), qdate.day())
+        try:
+            date = self.date_edit.date()
+        except ValueProblem as exc:
+            date, problem = None, str(exc)
+        else:
+            problem = "" if date is not None else "请填写日期（如 2019-02-02）。"
+        if date is None:
+            self.date_problem.setText(problem)
+            self.date_problem.show()
+            self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.date_problem.hide()
         self.session.set_stage(str(stage_id), date)

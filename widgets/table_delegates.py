@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -18,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.rules import currency_choices
+from app.values import ValueProblem
+from widgets.date_edit import DateLineEdit
 from widgets.table_model import NUMERIC, Index, RowsModel
 
 
@@ -32,9 +42,11 @@ class CellDelegate(QStyledItemDelegate):
         spec = self.rows.spec(index.column())
         guide = self.rows.session.guide
         if spec.type == "date":
-            date_edit = QDateEdit(parent)
-            date_edit.setCalendarPopup(True)
-            date_edit.setDisplayFormat("yyyy-MM-dd")
+            # Typed text is read by app.values.parse_date when committed (the model's
+            # setData): a date as written, or a refusal with a message.
+            date_edit = DateLineEdit(parent, guide.period_start, spec.label)
+            date_edit.row = index.row()
+            date_edit.picked.connect(lambda e=date_edit: self._commit(e))
             return date_edit
         if spec.type in ("choice", "currency", "business_type", "certification"):
             combo = QComboBox(parent)
@@ -58,18 +70,33 @@ class CellDelegate(QStyledItemDelegate):
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return line
 
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        """A date that cannot be read keeps its editor open on Enter or Tab, with the reason
+        above the table: the clerk corrects it instead of retyping it (Esc gives up)."""
+        if (
+            isinstance(editor, DateLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key()
+            in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            try:
+                editor.date()
+            except ValueProblem as exc:
+                self.rows.problem.emit(f"第 {editor.row + 1} 行“{editor.label}”：{exc}")
+                editor.selectAll()
+                return True
+        return super().eventFilter(editor, event)
+
     def _commit(self, editor: QWidget) -> None:
         self.commitData.emit(editor)
         self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QDateEdit):
-            if isinstance(value, QDate) and value.isValid():
-                editor.setDate(value)
-            else:
-                start = self.rows.session.guide.period_start
-                editor.setDate(QDate(start.year, start.month, start.day))
+        if isinstance(editor, DateLineEdit):
+            editor.set_date(value if isinstance(value, QDate) else None)
+            editor.selectAll()
         elif isinstance(editor, QComboBox):
             pos = editor.findData(value)
             if pos >= 0:
@@ -88,8 +115,8 @@ class CellDelegate(QStyledItemDelegate):
         model: QAbstractTableModel,  # type: ignore[override]
         index: Index,
     ) -> None:
-        if isinstance(editor, QDateEdit):
-            model.setData(index, editor.date(), Qt.ItemDataRole.EditRole)
+        if isinstance(editor, DateLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QComboBox):
             if editor.isEditable():
                 text = editor.currentText().strip()
@@ -141,6 +168,25 @@ class RowsView(QTableView):
             self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         super().keyPressEvent(event)
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Tab from the last column of the last row adds a row (as in Excel and Word tables),
+        whether the cell was being edited or not; the new row's first cell is then current."""
+        current = self.currentIndex()
+        model = self.model()
+        if (
+            cursorAction == QAbstractItemView.CursorAction.MoveNext
+            and model is not None
+            and current.isValid()
+            and current.row() == model.rowCount() - 1
+            and current.column() == model.columnCount() - 1
+            and self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        ):
+            QTimer.singleShot(0, self.add_requested.emit)  # after the editor has closed
+            return current
+        return super().moveCursor(cursorAction, modifiers)
 
     def full_text_tip(self, row: int, column: int) -> str | None:
         """The tooltip of a cell: its whole text when the column is too narrow to show it,

@@ -30,15 +30,17 @@ from PySide6.QtWidgets import (
 from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from app.errors import AppError
 from app.model import Value
-from widgets import errors
-from widgets.readonly import mark_view_only
-from widgets.row_import import (
+from app.row_import import (
     GridRows,
     RowImportError,
     retry_rows,
     rows_from_text,
     rows_from_xlsx,
 )
+from widgets import errors
+from widgets.message_text import MessageScroll
+from widgets.paste_preview import PastePreview
+from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
 from widgets.table_model import NUMERIC, ROW_MIME, TINT, Index, RowsModel
@@ -56,6 +58,7 @@ __all__ = [
     "TableEditor",
 ]
 
+SHOWN_PROBLEMS = 100  # the message scrolls: every problem of a usual paste is listed
 XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
 
 
@@ -76,6 +79,10 @@ class TableEditor(QWidget):
         self._focus_after: tuple[str, int] | None = None
         # The rows the last paste / import added: a re-paste may replace them.
         self._last_batch: tuple[str, list[str]] | None = None
+        self.preview: PastePreview | None = None  # open while a paste waits to be confirmed
+        # The undo index after the step a message announces ("已粘贴 3 行"): undone, it goes.
+        self._announced: int | None = None
+        session.undo_stack.indexChanged.connect(self._stack_moved)
         self.setObjectName(f"table_{table_id}")
 
         layout = QVBoxLayout(self)
@@ -96,11 +103,13 @@ class TableEditor(QWidget):
         self.down_button.setToolTip("下移当前行（Alt+↓）")
         self.paste_button = QPushButton("粘贴Excel行")
         self.paste_button.setToolTip(
-            "在 Excel 中选中若干行复制，再点这里或在表格中按 Ctrl+V；列按表格顺序对应，"
-            "首行若是标题会自动跳过"
+            "在 Excel 中选中若干行复制，再点这里或在表格中按 Ctrl+V。首行是标题时按列名对应，"
+            "添加前先显示预览；没有标题行时按表格的列顺序对应"
         )
         self.import_button = QPushButton("从Excel导入…")
-        self.import_button.setToolTip("从 .xlsx 文件导入行：按标题行对应列，没有标题行则按列的顺序")
+        self.import_button.setToolTip(
+            "从 .xlsx 文件导入行：按标题行的列名对应（添加前先显示预览），没有标题行则按列的顺序"
+        )
         for w in (
             self.add_button,
             self.delete_button,
@@ -134,7 +143,9 @@ class TableEditor(QWidget):
         text_and_actions = QVBoxLayout()
         text_and_actions.setContentsMargins(0, 0, 0, 0)
         text_and_actions.setSpacing(2)
-        text_and_actions.addWidget(self.message)
+        # The whole text is kept: as tall as it wraps to, scrolling past twelve lines.
+        self.message_scroll = MessageScroll(self.message)
+        text_and_actions.addWidget(self.message_scroll)
         text_and_actions.addLayout(self.action_row)
         strip.addLayout(text_and_actions, 1)
         strip.addWidget(self.message_close, 0, Qt.AlignmentFlag.AlignTop)
@@ -262,6 +273,7 @@ class TableEditor(QWidget):
     ) -> None:
         """Show ``text`` above the table; ``actions`` are (label, tooltip, handler) buttons
         offered with it (a click runs the handler and the message goes)."""
+        self._announced = None  # a new message: no longer about an earlier step
         colour = "#b3261e" if error else "#1e4620"
         back = "#fdecea" if error else "#e6f4ea"
         self.message_box.setStyleSheet(
@@ -304,7 +316,12 @@ class TableEditor(QWidget):
                 return True
         return False
 
+    def _stack_moved(self, index: int) -> None:
+        if self._announced is not None and index < self._announced:
+            self.clear_message()
+
     def clear_message(self) -> None:
+        self._announced = None
         self.message.clear()
         self._clear_actions()
         self.message_box.hide()
@@ -375,6 +392,7 @@ class TableEditor(QWidget):
                 min(first, self.model.rowCount() - 1), max(self.view.currentIndex().column(), 0)
             )
         self.show_message(f"已删除 {len(ids)} 行，可按 Ctrl+Z 撤销。")
+        self._announced = self.session.undo_stack.index()
         return len(ids)
 
     def move_current(self, delta: int) -> None:
@@ -402,15 +420,40 @@ class TableEditor(QWidget):
             rows_from_text(self.table, text, self.session.guide, added), "粘贴"
         )
 
-    def add_grid_rows(self, got: GridRows, verb: str) -> list[str]:
-        """Add the good rows as one undo step and report what was left out. Rows repeating
+    def add_grid_rows(self, got: GridRows, verb: str, preview: bool = True) -> list[str]:
+        """Add the good rows as one undo step and report what was left out. Rows with a
+        header row are first shown in a preview (the columns' mapping, the rows to add, the
+        rows that cannot be read) and added only when the clerk confirms it. Rows repeating
         what the table holds (or each other) are not added at once: the message offers to
         replace the rows of the earlier paste, to add only the new rows, or to add all."""
+        if preview and got.header and (got.rows or got.skipped):
+            self._open_preview(got, verb)
+            return []
         dup = incoming_duplicates(self.table, self._existing(), got.rows)
         if dup.count:
             self._offer_duplicates(got, verb, dup)
             return []
         return self._commit(got, verb, got.rows)
+
+    def _open_preview(self, got: GridRows, verb: str) -> PastePreview:
+        if self.preview is not None:
+            self.preview.reject()
+        dialog = PastePreview(self.table, got, verb, self.session.guide, self)
+        self.preview = dialog
+
+        def finished(result: int) -> None:
+            if self.preview is dialog:
+                self.preview = None
+            dialog.deleteLater()
+            if result == PastePreview.DialogCode.Accepted or not dialog.got.rows:
+                # Nothing could be added: the rows left out stay listed (and copyable).
+                self.add_grid_rows(dialog.got, verb, preview=False)
+            else:
+                self.show_message(f"已取消{verb}，没有添加任何行。")
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
 
     def _existing(self) -> list[tuple[str, Mapping[str, Value]]]:
         return [(r.id, r.values) for r in self.session.data.rows(self.table.id)]
@@ -523,14 +566,24 @@ class TableEditor(QWidget):
             actions=self._suggestion_actions(got, verb),
         )
         if ids:
+            self._announced = self.session.undo_stack.index()
             self.rows_added.emit(ids)
         return ids
 
     def _suggestion_actions(
         self, got: GridRows, verb: str
     ) -> list[tuple[str, str, Callable[[], object]]]:
-        """One button per column whose refused values have a likely catalogue entry."""
+        """One button per column whose refused values have a likely catalogue entry, and one
+        copying the rows left out (they are never just dropped)."""
         actions: list[tuple[str, str, Callable[[], object]]] = []
+        if got.rejected:
+            actions.append(
+                (
+                    f"复制未添加的 {len(got.rejected)} 行",
+                    "把未添加的行复制到剪贴板：在 Excel 中粘贴、改正后，可再粘贴到这里",
+                    lambda: QGuiApplication.clipboard().setText(got.copy_text(self.table)),
+                )
+            )
         for col_id, mapping in got.suggestions().items():
             label = self.table.column(col_id).label
             pairs = "\n".join(f"“{raw}” → “{new}”" for raw, new in mapping.items())
@@ -544,16 +597,19 @@ class TableEditor(QWidget):
         return actions
 
     def _accept(self, got: GridRows, verb: str, col_id: str, mapping: dict[str, str]) -> None:
-        self.add_grid_rows(retry_rows(self.table, got, {col_id: mapping}, self.session.guide), verb)
+        again = retry_rows(self.table, got, {col_id: mapping}, self.session.guide)
+        self.add_grid_rows(again, verb, preview=False)
 
     @staticmethod
     def _problem_lines(got: GridRows, verb: str) -> list[str]:
         lines: list[str] = []
         if got.skipped:
             lines.append(f"{got.skipped} 行有无法识别的内容，未添加，请改正后重新{verb}：")
-            lines.extend(f"· {p}" for p in got.problems[:12])
-            if len(got.problems) > 12:
-                lines.append(f"……另有 {len(got.problems) - 12} 处问题")
+            lines.extend(f"· {p}" for p in got.problems[:SHOWN_PROBLEMS])
+            if len(got.problems) > SHOWN_PROBLEMS:
+                lines.append(
+                    f"……另有 {len(got.problems) - SHOWN_PROBLEMS} 处问题（可复制未添加的行查看）"
+                )
         return lines
 
     def choose_and_import(self) -> None:

@@ -57,6 +57,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()  # (stored id, Chinese label) for "choice"
     help: str = ""
     synonyms: tuple[tuple[str, str], ...] = ()  # (other wording, stored id) for "choice"
+    aliases: tuple[str, ...] = ()  # other names of a table column in a clerk's own sheet
 
     def choice_label(self, value: object) -> str:
         for key, label in self.choices:

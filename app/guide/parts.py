@@ -60,6 +60,7 @@ def field_spec(node: Node, currencies: set[str]) -> FieldSpec:
         choices=choices,
         help=node.text("help", required=False),
         synonyms=synonyms,
+        aliases=node.str_list("aliases", required=False),
     )
     node.done()
     return spec

@@ -16,6 +16,7 @@ from app.intake.importer import (
     import_file,
     import_files,
     import_stream,
+    import_stream_lenient,
 )
 from app.intake.paths import expand_paths, natural_key
 
@@ -33,5 +34,6 @@ __all__ = [
     "import_file",
     "import_files",
     "import_stream",
+    "import_stream_lenient",
     "natural_key",
 ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import hashlib
+import io
 import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from app.errors import BuildCancelled, IntakeError
 from app.intake import errors, geometry
@@ -63,7 +66,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             )
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
-    notes.extend(_resolution_warnings(name, pages))
+    notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
     notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
     return ImportedFile(
         name=name,
@@ -75,16 +78,50 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
     )
 
 
-def _resolution_warnings(name: str, pages: tuple[PageInfo, ...]) -> list[str]:
+SCREEN_WORDS = ("截图", "截屏", "屏幕", "网页", "screenshot", "screen shot", "snip", "capture")
+SCREEN_DPI = 96.0
+"""At most this stored resolution (or none at all) in a PNG, BMP, GIF or WebP: a picture of a
+screen, not a scan (scanners write 150-600 dpi into the file)."""
+
+
+def _looks_like_screenshot(name: str, kind: Kind, data: bytes) -> bool:
+    """A screenshot of a web page or program (信用中国查询截图.png): its resolution is the
+    screen's, and rescanning is no advice for it."""
+    lowered = name.lower()
+    if any(word in lowered for word in SCREEN_WORDS):
+        return True
+    if kind not in (Kind.PNG, Kind.BMP, Kind.GIF, Kind.WEBP):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            dpi = image.info.get("dpi")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return True
+    try:
+        stored = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        stored = 0.0
+    return stored < SCREEN_DPI + 1  # 96 dpi comes back as 96.012 from a PNG
+
+
+def _resolution_warnings(
+    name: str, pages: tuple[PageInfo, ...], screenshot: bool = False
+) -> list[str]:
     low = [(i, p.dpi) for i, p in enumerate(pages, 1) if p.dpi is not None]
     low = [(i, dpi) for i, dpi in low if dpi < geometry.LOW_DPI]
+    if screenshot:
+        advice = (
+            "这像是网页或软件的截图：如字迹不清，请把页面放大（浏览器中按 Ctrl 和 + 键）后"
+            "重新截图，或在网页中“打印”为 PDF 后替换。"
+        )
+    else:
+        advice = "如有条件，请用 300 dpi 重新扫描后替换。"
     notes = []
     for number, dpi in low:
         where = f"第 {number} 页" if len(pages) > 1 else ""
         notes.append(
             f"“{name}”{where}分辨率偏低（放到 A4 页面上约 {max(dpi, 1):.0f} dpi，"
-            f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。"
-            "如有条件，请用 300 dpi 重新扫描后替换。"
+            f"建议不低于 {geometry.LOW_DPI:.0f} dpi），打印后可能看不清。" + advice
         )
     return notes
 
@@ -176,6 +213,45 @@ def import_stream(
     ahead of the consumer, so memory holds a handful of files whatever the batch: image
     decoding, hashing and compression run outside Python's lock, and the consumer's writes to
     the project file overlap the next files' work. A password prompt is asked one at a time."""
+    for item in _stream(paths, password, progress, cancel, workers):
+        assert isinstance(item, ImportedFile)  # refusals are raised, not yielded
+        yield item
+
+
+def import_stream_lenient(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> Iterator[ImportedFile | IntakeError]:
+    """:func:`import_stream`, but one bad file does not sink the others: a refused file is
+    yielded as its ``IntakeError`` in its place (the consumer lists it and goes on); only
+    cancelling stops the stream."""
+    return _stream(paths, password, progress, cancel, workers, lenient=True)
+
+
+def _one(
+    path: Path, password: PasswordCallback | None, lenient: bool
+) -> ImportedFile | IntakeError:
+    try:
+        return import_file(path, password)
+    except IntakeError as exc:
+        if lenient:
+            return exc
+        raise
+
+
+def _stream(
+    paths: Sequence[Path],
+    password: PasswordCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+    lenient: bool = False,
+) -> Iterator[ImportedFile | IntakeError]:
+    """:func:`import_stream`; with ``lenient`` a refused file is yielded as its
+    ``IntakeError`` in its place instead of raised."""
     total = len(paths)
     count = workers if workers is not None else min(4, os.cpu_count() or 1)
     asked = _one_at_a_time(password)
@@ -185,14 +261,16 @@ def import_stream(
                 raise BuildCancelled()
             if progress is not None:
                 progress(done, total, path.name)
-            yield import_file(path, asked)
+            yield _one(path, asked, lenient)
     else:
         with concurrent.futures.ThreadPoolExecutor(count, "intake") as pool:
-            ahead: collections.deque[concurrent.futures.Future[ImportedFile]] = collections.deque()
+            ahead: collections.deque[concurrent.futures.Future[ImportedFile | IntakeError]] = (
+                collections.deque()
+            )
             queue = iter(paths)
             try:
                 for path in itertools.islice(queue, 2 * count):
-                    ahead.append(pool.submit(import_file, path, asked))
+                    ahead.append(pool.submit(_one, path, asked, lenient))
                 for done, path in enumerate(paths):
                     if cancel is not None and cancel():
                         raise BuildCancelled()
@@ -201,7 +279,7 @@ def import_stream(
                     item = ahead.popleft().result()
                     following = next(queue, None)
                     if following is not None:
-                        ahead.append(pool.submit(import_file, following, asked))
+                        ahead.append(pool.submit(_one, following, asked, lenient))
                     yield item
             finally:
                 for future in ahead:
@@ -233,4 +311,5 @@ __all__ = [
     "import_file",
     "import_files",
     "import_stream",
+    "import_stream_lenient",
 ]

@@ -464,8 +464,8 @@ def _write_notes(
                 lines.append(f"申报平台：{place.name}　{place.url}")
     lines.append(
         f"每个文件不超过 {fmt_size(limit)}：这是本程序的默认上限（建议），不是申报指南或平台"
-        f"公布的限制，请以平台的实际要求为准；如平台限制不同，请告知维护人员修改申报指南文件中的"
-        f" size_limit_mb。"
+        f"公布的限制，请以平台的实际要求为准；如平台的限制不同，请告知本程序的维护人员更新"
+        f"申报指南文件。"
     )
     lines += ["", f"上传文件（{len(docs)} 个，按目录顺序编号）："]
     lines += [f"  {d.name}" for d in docs]

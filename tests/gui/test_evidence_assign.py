@@ -63,6 +63,7 @@ def test_drop_a_folder_on_the_page_proposes_then_attaches(qtbot, gui_app, tmp_pa
     seen_rows: dict[str, tuple[str, str | None] | None] = {}
 
     def confirm(dialog: AssignDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.checking == 0, timeout=60000)  # every file is read first
         for n in range(dialog.table.rowCount()):
             seen_rows[dialog.table.item(n, 0).text()] = dialog.key_at(n)
         assert "32 个文件中的 32 个" in dialog.summary.text()

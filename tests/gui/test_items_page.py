@@ -85,6 +85,15 @@ def edit_cell(qtbot, editor: TableEditor, row: int, column: str, text: str) -> N
     qtbot.waitUntil(lambda: editor.view.indexWidget(index) is None)
 
 
+def confirm_preview(qtbot, table: TableEditor) -> None:  # type: ignore[no-untyped-def]
+    """Rows with a header row wait in a preview: press its 添加 button as the clerk does."""
+    qtbot.waitUntil(lambda: table.preview is not None)
+    dialog = table.preview
+    assert dialog is not None
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: table.preview is None)
+
+
 def row_values(session: ProjectSession, table: str) -> list[dict[str, object]]:
     return [dict(r.values) for r in session.data.rows(table)]
 
@@ -263,6 +272,8 @@ def test_paste_three_rows_with_one_bad_date(qtbot, page, session):  # type: igno
     QApplication.clipboard().setText(text + "\r\n")
     table.view.setFocus()
     qtbot.keyClick(table.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert session.data.rows("contracts") == ()  # a header row: previewed first
+    confirm_preview(qtbot, table)
 
     rows = row_values(session, "contracts")
     assert [r["name"] for r in rows] == ["合同甲", "合同丙"]
@@ -336,7 +347,9 @@ def test_import_rows_from_xlsx(qtbot, page, session, tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(errors, "choose_open_file", lambda *a, **k: str(path))
     qtbot.mouseClick(table.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: table.task is None and table.model.rowCount() == 2, timeout=10000)
+    qtbot.waitUntil(lambda: table.task is None and table.preview is not None, timeout=10000)
+    confirm_preview(qtbot, table)
+    qtbot.waitUntil(lambda: table.model.rowCount() == 2)
     rows = row_values(session, "persons")
     assert [r["name"] for r in rows] == ["张三", "李四"]
     assert rows[0]["hire_date"] == dt.date(2018, 3, 1)

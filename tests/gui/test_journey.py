@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 from app.project import ProjectStore
 from tests.gui.conftest import save_shot
 from tests.gui.test_evidence_page import drop_on_document
-from tests.gui.test_items_page import type_text
+from tests.gui.test_items_page import confirm_preview, type_text
 from widgets import errors
 from widgets.main_window import MainWindow
 
@@ -128,6 +128,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert editor is not None
     QApplication.clipboard().setText(CONTRACTS)
     editor.paste()
+    confirm_preview(qtbot, editor)
     qtbot.waitUntil(lambda: len(session.data.rows("contracts")) == 2)
     qtbot.waitUntil(lambda: "100,000.00" in items.ceiling_label.text())
     assert items.select_item("export_credit_insurance")
@@ -144,6 +145,7 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert policies is not None
     QApplication.clipboard().setText(POLICIES)
     policies.paste()
+    confirm_preview(qtbot, policies)
     qtbot.waitUntil(lambda: len(session.data.rows("policies")) == 2)
     ev = session.evaluation
     assert ev.items["outsourcing_offshore"].requested_cny == 100000
@@ -152,7 +154,9 @@ def test_whole_journey(qtbot, gui_app, tmp_path: Path, make_scan, monkeypatch): 
     assert "150,000.00" in items.total_label.text()
     save_shot(window, "03-申报项目", shots)
 
-    # Undo / redo of a table edit through the window's shortcuts.
+    # Undo / redo of a table edit through the window's shortcuts (the paste's preview
+    # dialog was the active window: offscreen, closing it does not hand activation back).
+    window.activateWindow()
     shortcut(qtbot, window, Qt.Key.Key_Z)
     qtbot.waitUntil(lambda: len(session.data.rows("policies")) == 0)
     shortcut(qtbot, window, Qt.Key.Key_Y)

@@ -8,7 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.gui.test_items_page import HEADER, choose, contract_line, contracts, page
+from tests.gui.test_items_page import (
+    HEADER,
+    choose,
+    contract_line,
+    contracts,
+    page,
+)
 from widgets import errors
 from widgets.evidence.files_view import ADD_HINT, GROUP_HINT
 from widgets.pages.company import CompanyPage
@@ -23,11 +29,17 @@ def test_a_fixed_table_loses_its_red_banner(qtbot, page, session):  # type: igno
     bad = contract_line("合同乙", "在岸", "400000", "2018-02-30")
     QApplication.clipboard().setText(HEADER + "\n" + bad + "\n")
     qtbot.mouseClick(table.paste_button, Qt.MouseButton.LeftButton)
+    assert table.preview is not None and "第 2 行“执行日期”" in table.preview.problems.toPlainText()
+    table.preview.reject()  # nothing to add: the clerk closes the preview
+    qtbot.waitUntil(lambda: table.preview is None)
     assert "请改正后重新粘贴" in table.message_text()
     table.add_row()  # the clerk types the row in by hand instead
     assert table.message_text() == ""
     QApplication.clipboard().setText(HEADER + "\n" + bad + "\n")
     table.paste()
+    assert table.preview is not None
+    table.preview.reject()
+    qtbot.waitUntil(lambda: table.preview is None)
     assert table.message_text()
     model = table.model
     assert model.setData(model.index(0, model.column_of("name")), "合同乙")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 
 from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
@@ -45,7 +45,8 @@ def test_start_page_shows_the_stage_next_step_and_days_left(qtbot, gui_app, tmp_
 
     # The company handed the copies in on 2 February.
     assert panel.stage_combo.currentData() == "review_submitted"
-    panel.date_edit.setDate(QDate(2019, 2, 2))
+    panel.date_edit.clear()
+    qtbot.keyClicks(panel.date_edit, "2019/2/2")
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     session = window.session
     assert session is not None

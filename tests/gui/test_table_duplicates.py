@@ -9,7 +9,15 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.test_items_page import HEADER, choose, contract_line, contracts, page, row_values
+from tests.gui.test_items_page import (
+    HEADER,
+    choose,
+    confirm_preview,
+    contract_line,
+    contracts,
+    page,
+    row_values,
+)
 
 __all__ = ["page"]  # the fixture
 
@@ -17,6 +25,7 @@ __all__ = ["page"]  # the fixture
 def paste(qtbot, table, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
     QApplication.clipboard().setText("\n".join([HEADER, *lines]) + "\r\n")
     qtbot.mouseClick(table.paste_button, Qt.MouseButton.LeftButton)
+    confirm_preview(qtbot, table)
 
 
 def test_repaste_after_fixing_offers_to_replace_the_earlier_paste(qtbot, page, session):  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Importing files into a document of the 材料 page, in the background: one import at a time,
 a progress row with Cancel, PDF passwords asked on the main thread while the worker waits, and
-refusals explained in the message strip. All or nothing, one undo step."""
+refusals explained in the message strip. All or nothing, one undo step; or, for a folder
+the clerk confirmed file by file, every file that can be read (the others are listed)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from widgets.tasks import Task, TaskContext, run_task
 if TYPE_CHECKING:  # app.intake is imported by the import's worker (not at the window's start)
     from app.intake import ImportedFile
 
-ImportResult = tuple[list[str], list[str], int]  # new file ids, warnings, pages
+ImportResult = tuple[list[str], list[str], int, list[str]]
+"""New file ids, warnings, pages, and the refusals of the files left out (lenient imports)."""
 Landed = Callable[[ProjectSession, DocKey, str, ImportResult], None]
 
 
@@ -101,10 +103,17 @@ class ImportController(QObject):
         self.start_many([(key, paths)], position)
 
     def start_many(
-        self, groups: list[tuple[DocKey, list[Path]]], position: int | None = None
+        self,
+        groups: list[tuple[DocKey, list[Path]]],
+        position: int | None = None,
+        lenient: bool = False,
+        refused: list[str] | None = None,
     ) -> None:
         """Import each group's paths into its document: every file is stored as it is read, all
-        of them or none (one undo step); the landing reports the first group's document."""
+        of them or none (one undo step); the landing reports the first group's document.
+        ``lenient``: a file that cannot be read is left out and listed instead of stopping
+        the rest; ``refused`` are refusals found before (listed with them)."""
+        known = list(refused or [])
         page = self._page
         if page.session is None or not groups:
             return
@@ -120,12 +129,13 @@ class ImportController(QObject):
         asker = self.password_asker
 
         def work(ctx: TaskContext) -> ImportResult:
-            from app.intake import expand_paths, import_stream
+            from app.intake import expand_paths, import_stream, import_stream_lenient
 
             expanded = [(k, expand_paths(p)) for k, p in groups]
             files = [f for _, fs in expanded for f in fs]
+            left_out = list(known)
             if not files:
-                return [], [], 0
+                return [], [], 0, left_out
             warnings: list[str] = []
             pages = 0
 
@@ -136,20 +146,32 @@ class ImportController(QObject):
                     pages += item.page_count
                     yield item
 
+            def readable(items: Iterator[ImportedFile | IntakeError]) -> Iterator[ImportedFile]:
+                for item in items:
+                    if isinstance(item, IntakeError):
+                        left_out.append(item.message)
+                    else:
+                        yield item
+
             # each file is written as soon as it is normalised and then let go (memory holds a
             # few files, not the drop); the files appear together, or not at all
-            stream = import_stream(
-                files, password=asker.callback(ctx), progress=ctx.progress, cancel=ctx.cancelled
-            )
-            items = noted(stream)
-            groups_of_items = [
-                (doc_id, row_id, itertools.islice(items, len(fs)))
-                for (doc_id, row_id), fs in expanded
-            ]
+            ask, cancelled = asker.callback(ctx), ctx.cancelled
+            if lenient:
+                raw = import_stream_lenient(files, ask, ctx.progress, cancelled)
+                groups_of_items = [
+                    (doc_id, row_id, noted(readable(itertools.islice(raw, len(fs)))))
+                    for (doc_id, row_id), fs in expanded
+                ]
+            else:
+                items = noted(import_stream(files, ask, ctx.progress, cancelled))
+                groups_of_items = [
+                    (doc_id, row_id, itertools.islice(items, len(fs)))
+                    for (doc_id, row_id), fs in expanded
+                ]
             ids = [
                 i for part in store.add_evidence_streams(groups_of_items, position) for i in part
             ]
-            return ids, warnings, pages
+            return ids, warnings, pages, left_out
 
         self._message.hide_message()
         self.bar.setRange(0, 0)

@@ -33,8 +33,8 @@ class MessageStrip(QLabel):
         self.show()
 
     def hide_message(self) -> None:
+        self.setText("")  # first: the strip holding it shrinks back to the reserved lines
         self.hide()
-        self.setText("")
 
     def reserve(self, lines: int) -> None:
         """Keep room for ``lines`` lines even while nothing is shown (the layout stays put)."""

@@ -61,6 +61,7 @@ class InputsForm(QObject):
         self._is_loading = is_loading
         self.inputs: dict[str, InputRow] = {}
         self._pending: set[str] = set()
+        self._emptied: set[str] = set()  # required inputs the clerk has emptied
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(400)
@@ -87,6 +88,7 @@ class InputsForm(QObject):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.inputs.clear()
+        self._emptied.clear()
 
     def build(self, item: ItemSpec | None) -> None:
         """One row per input of ``item`` (none for None); a currency shows beside its amount."""
@@ -206,11 +208,24 @@ class InputsForm(QObject):
             row.message.setText(str(exc))
             row.message.show()
             return False, None
+        if value is not None:
+            self._emptied.discard(fid)
+        elif fid in self._emptied:  # saved empty, and marked until filled in again
+            row.message.setText(f"“{row.spec.label}”是必填项，不能为空，请填写。")
+            row.message.show()
+            return True, value
         row.message.clear()
         row.message.hide()
         return True, value
 
     def _edited(self, fid: str) -> None:
+        row = self.inputs[fid]
+        if (
+            row.spec.required
+            and isinstance(row.editor, QLineEdit)
+            and not row.editor.text().strip()
+        ):
+            self._emptied.add(fid)
         self._pending.add(fid)
         self._parse(fid)
         self._timer.start()

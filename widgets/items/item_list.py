@@ -33,9 +33,16 @@ class ItemList(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths for the widest chip and amount: ticking an item (未选 -> 不符合, an
+        # amount appearing) must not resize the columns and move the titles (no jump).
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.setStyleSheet("QTreeWidget::item { padding: 4px 2px; }")
+        metrics = self.fontMetrics()
+        chip = max(metrics.horizontalAdvance(t) for t in (" 不符合 ", "状态")) + 16
+        amount = max(metrics.horizontalAdvance(t) for t in ("10,000,000.00", "申请金额（元）")) + 16
+        self.setColumnWidth(1, chip)
+        self.setColumnWidth(2, amount)
         self.setMinimumWidth(320)
 
     def build(self, items: Sequence[ItemSpec]) -> None:

@@ -38,6 +38,9 @@ HINTS = {
 OTHER = "__other__"  # the district combo's data for 其他 (a district the guide file does not list)
 
 
+OPTIONAL = ("email", "bank", "account")  # the fields without a * (all others are required)
+
+
 class CompanyPage(Page):
     title = "企业信息"
 
@@ -59,6 +62,8 @@ class CompanyPage(Page):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.editors: dict[str, QLineEdit | QComboBox] = {}
         self.messages: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}
+        self._emptied: set[str] = set()  # required fields the clerk has emptied
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(400)
@@ -114,11 +119,8 @@ class CompanyPage(Page):
                 self.district_other.hide()
                 box.addWidget(self.district_other)
             box.addWidget(message)
-            star = (
-                "<span style='color:#b3261e'>*</span>"
-                if fid not in ("email", "bank", "account")
-                else ""
-            )
+            self.labels[fid] = label
+            star = "<span style='color:#b3261e'>*</span>" if fid not in OPTIONAL else ""
             form.addRow(QLabel(f"{label}{star}："), box)
             self.editors[fid] = editor
             self.messages[fid] = message
@@ -149,6 +151,8 @@ class CompanyPage(Page):
     def set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None and session is not self.session:
             self.flush()  # what is being typed belongs to the project being left
+        if session is not self.session:
+            self._emptied.clear()
         super().set_session(session)
 
     # -- data -----------------------------------------------------------------------------------
@@ -263,6 +267,8 @@ class CompanyPage(Page):
         return normalise_credit_code(text) if fid == "credit_code" else text
 
     def _edited(self, fid: str) -> None:
+        if fid not in OPTIONAL and not self._value(fid):
+            self._emptied.add(fid)  # a required field the clerk has just emptied
         self._check(fid, typing=True)
         self._timer.start()
 
@@ -305,6 +311,10 @@ class CompanyPage(Page):
                 )
         elif fid == "name" and value:
             msg = company_name_notice(value)
+        if value:
+            self._emptied.discard(fid)
+        elif fid in self._emptied:
+            msg = f"“{self.labels[fid]}”是必填项，不能为空，请填写。"
         label = self.messages[fid]
         label.setText(msg or "")
         label.setVisible(bool(msg))

@@ -46,6 +46,7 @@ from widgets.evidence.importer import ImportController, ImportResult
 from widgets.evidence.message import MessageStrip, short
 from widgets.evidence.templates import TemplateMaker
 from widgets.evidence.tree import ROLE_NODE, ChecklistTree
+from widgets.message_text import MessageScroll
 from widgets.pages.base import Page
 from widgets.preview import PreviewDialog
 from widgets.session import ProjectSession
@@ -121,6 +122,7 @@ class EvidencePage(Page):
         self.doc_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rv.addWidget(self.doc_note)
 
+        self._announced: int | None = None  # the undo index after an announced step
         self.message = MessageStrip()
         self.message.setObjectName("evidence_message")
 
@@ -146,7 +148,7 @@ class EvidencePage(Page):
         # Below the buttons, with room for two lines kept: a message does not move the
         # buttons (or the list) under the mouse.
         self.message.reserve(2)
-        rv.addWidget(self.message)
+        rv.addWidget(MessageScroll(self.message))  # a long message scrolls, never cut
         self.add_button.clicked.connect(self.add_files)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.remove_button.clicked.connect(self.remove_current_file)
@@ -205,7 +207,22 @@ class EvidencePage(Page):
 
     def on_changed(self, topic: str) -> None:
         if topic in ("selected", "tables", "evidence"):
+            self._drop_undone_message()
             self.refresh()
+
+    def _announce(self, text: str, kind: str) -> None:
+        """A message about the undo step just made ("已添加 3 个文件"): it goes when that step
+        is undone."""
+        self.show_message(text, kind)
+        if self.session is not None:
+            self._announced = self.session.undo_stack.index()
+
+    def _drop_undone_message(self) -> None:
+        announced = self._announced
+        if announced is not None and self.session is not None:
+            undone = self.session.undo_stack.index() < announced
+            if undone:
+                self.hide_message()
 
     def refresh(self) -> None:
         if self.session is None:
@@ -313,9 +330,11 @@ class EvidencePage(Page):
     # -- messages ---------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
         """The strip above the file list: error (red), warning (amber) or info (green)."""
+        self._announced = None
         self.message.show_message(text, kind)
 
     def hide_message(self) -> None:
+        self._announced = None
         self.message.hide_message()
 
     # -- adding files -------------------------------------------------------------------------------
@@ -364,10 +383,20 @@ class EvidencePage(Page):
         dialog = AssignDialog(
             propose(session.guide, data, files), targets(session.guide, data), self
         )
-        if dialog.exec() == AssignDialog.DialogCode.Accepted and self.session is session:
-            groups = dialog.chosen()
-            if groups:
-                self.importer.start_many(groups)
+        accepted = dialog.exec() == AssignDialog.DialogCode.Accepted
+        groups = dialog.chosen()
+        refused = [c.problem for c in dialog.unreadable() if c.problem]
+        dialog.deleteLater()
+        if not accepted or self.session is not session:
+            return
+        if groups:
+            # one file that cannot be read does not sink the folder: the rest are added
+            self.importer.start_many(groups, lenient=True, refused=refused)
+        elif refused:
+            self.show_message(
+                "没有添加任何文件。以下文件无法读取：\n" + "\n".join(f"· {r}" for r in refused),
+                "error",
+            )
 
     def _dropped_on_files(self, paths: list[Path], position: int) -> None:
         if self.current is not None and self.current.key is not None:
@@ -393,13 +422,23 @@ class EvidencePage(Page):
         title: str,
         result: ImportResult,
     ) -> None:
-        ids, warnings, pages = result
+        ids, warnings, pages, refused = result
         if ids:
-            session.record_attach(ids)  # on the project they went into, even if switched
+            # on the project they went into, even if switched; a step of this page
+            session.record_attach(ids, self.title)
         if self.session is not session:
             return
+        left_out = (
+            [f"以下 {len(refused)} 个文件无法读取，未添加（请处理后单独添加）："]
+            + [f"· {r}" for r in refused]
+            if refused
+            else []
+        )
         if not ids:
-            self.show_message("所选文件夹中没有可添加的文件。", "warning")
+            if refused:
+                self.show_message("\n".join(["没有添加任何文件。", *left_out]), "error")
+            else:
+                self.show_message("所选文件夹中没有可添加的文件。", "warning")
             return
         # Show the document the files went to, with the first new file selected.
         self.refresh()
@@ -408,11 +447,11 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
         self.files.select_file(ids[0])
         text = f"已添加 {len(ids)} 个文件（{pages} 页）到“{short(title)}”。"
-        warnings = warnings + self._same_file_notes(session, ids)
+        warnings = left_out + warnings + self._same_file_notes(session, ids)
         if warnings:
-            self.show_message(text + "\n" + "\n".join(warnings), "warning")
+            self._announce(text + "\n" + "\n".join(warnings), "warning")
         else:
-            self.show_message(text + "按 Ctrl+Z 可撤销。", "info")
+            self._announce(text + "按 Ctrl+Z 可撤销。", "info")
 
     @staticmethod
     def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
@@ -456,7 +495,7 @@ class EvidencePage(Page):
         self.refresh()
         if self.file_list.count():
             self.file_list.setCurrentRow(min(row, self.file_list.count() - 1))
-        self.show_message(f"已移除“{f.name}”。按 Ctrl+Z 可撤销。", "info")
+        self._announce(f"已移除“{f.name}”。按 Ctrl+Z 可撤销。", "info")
 
     def rotate_current_page(self, degrees: int) -> None:
         f = self.current_file()

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
 
 from app.findings import blocking_for
+from app.last_build import EarlierBuild, earlier_build
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.process import copies, copies_word, review_print_exists, stage_reached
 from widgets import errors
@@ -46,6 +49,15 @@ def default_online_dir(project: Path, out_dir: Path) -> Path:
     return out_dir.parent / f"{project.stem}-网上申报"
 
 
+class _Details(QScrollArea):
+    """The scrolling part of the page. It asks for little height, so that the window's own
+    scroll area (which lays a page out at its preferred height for its width) never pushes
+    the 生成 row below the fold; it takes whatever height is left."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class OutputPage(Page):
     title = "输出"
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
@@ -55,9 +67,24 @@ class OutputPage(Page):
         self.today = today or dt.date.today()
         self.task: Task | None = None
         self.result: Any = None
+        self.earlier: EarlierBuild | None = None  # outputs found in the folder (none built yet)
         self.online_result: Any = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 8)
+        # The choices and notes scroll; what a clerk came for (what will be made, 生成, the
+        # result) stays in view below them on any screen (1280×720, 150 % scaling).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 8)
+        outer.setSpacing(6)
+        self.details = _Details()
+        self.details.setObjectName("output_details")
+        self.details.setWidgetResizable(True)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+        self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details.setMinimumHeight(120)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 8, 0)
+        self.details.setWidget(inner)
+        outer.addWidget(self.details, 1)
 
         self.stage_panel = StagePanel(self.today)
         layout.addWidget(self.stage_panel)
@@ -110,6 +137,8 @@ class OutputPage(Page):
         self.requirements_text.setWordWrap(True)
         req.addWidget(self.requirements_text)
         layout.addWidget(self.requirements)
+        layout.addStretch(1)
+        layout = outer  # from here on: below the scrolling part, always in view
 
         self.state = QLabel()
         self.state.setObjectName("output_state")
@@ -192,13 +221,15 @@ class OutputPage(Page):
         self.open_excel.clicked.connect(lambda: self._open_result("workbook"))
         self.print_button.clicked.connect(self.print_pdf)
         layout.addWidget(done)
-        layout.addStretch(1)
 
     # -- state ------------------------------------------------------------------------------
     def entering(self) -> None:
         self.refresh()
 
     def set_session(self, session: ProjectSession | None) -> None:
+        if session is not self.session:  # another project: its own outputs, if any
+            self.result = None
+            self.earlier = None
         self.stage_panel.set_session(session)
         super().set_session(session)
 
@@ -261,6 +292,7 @@ class OutputPage(Page):
             w.blockSignals(False)
         if not self.out_edit.hasFocus():
             self.out_edit.setText(str(opts.get("out_dir") or default_out_dir(self.session.path)))
+        self._show_earlier()
         blockers = len(blocking_for(self.session.findings, "review" if review else "final"))
         others = len(blocking_for(self.session.findings, "online"))
         self.online_button.setEnabled(others == 0 and self.task is None)
@@ -306,7 +338,8 @@ class OutputPage(Page):
 
     def _print_copies(self) -> int:
         assert self.session is not None
-        stage = self.result.stage if self.result is not None else self.build_stage()
+        outputs = self._outputs()
+        stage = outputs.stage if outputs is not None else self.build_stage()
         return copies(self.session.guide, stage)
 
     def _print_label(self) -> str:
@@ -314,6 +347,35 @@ class OutputPage(Page):
             return "打印…"
         n = self._print_copies()
         return f"打印（{copies_word(n)}）…" if n > 1 else "打印…"
+
+    def _show_earlier(self) -> None:
+        """Without a build in this session, what an earlier one left in the output folder:
+        "尚未生成" only when there is nothing."""
+        if self.result is not None or self.session is None or self.task is not None:
+            return
+        folder = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
+        found = earlier_build(self.session.data.company.name, folder)
+        self.earlier = found
+        if found is None:
+            self.result_label.setText("尚未生成。")
+        else:
+            kind = "初审材料" if found.stage == "review" else "申报材料"
+            lines = [
+                f"输出文件夹中已有{kind}（生成于 {found.modified:%Y-%m-%d %H:%M}）：",
+                str(found.pdf),
+            ]
+            if found.workbook is not None:
+                lines.append(str(found.workbook))
+            lines.append("如之后修改过项目，请重新生成。")
+            self.result_label.setText("\n".join(lines))
+        for b in (self.open_pdf, self.open_folder, self.print_button, self.view_button):
+            b.setEnabled(found is not None)
+        self.open_excel.setEnabled(found is not None and found.workbook is not None)
+        self.print_button.setText(self._print_label())
+
+    def _outputs(self) -> Any:
+        """The PDF and Excel file the buttons act on: this session's build, else the earlier."""
+        return self.result if self.result is not None else self.earlier
 
     def _save_options(self) -> None:
         if not self.alive():
@@ -484,11 +546,12 @@ class OutputPage(Page):
         """The built PDF in a window of its own: 目录 on the left, pages on the right. The
         document is read a few pages per turn of the event loop (a 400-page packet takes
         ~0.2 s to lay out): the window stays responsive meanwhile."""
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         from widgets.packet_view import load_packet
 
-        path = self.result.pdf
+        path = outputs.pdf
         self._viewer_request += 1
         request = self._viewer_request
         self._loading_packet = load_packet(
@@ -518,14 +581,16 @@ class OutputPage(Page):
         viewer.raise_()
 
     def _open_result(self, what: str) -> None:
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         target = {
-            "pdf": self.result.pdf,
-            "folder": self.result.pdf.parent,
-            "workbook": self.result.workbook,
+            "pdf": outputs.pdf,
+            "folder": outputs.pdf.parent,
+            "workbook": outputs.workbook,
         }
-        self._open(target[what])
+        if target[what] is not None:
+            self._open(target[what])
 
     def _open(self, path: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
@@ -538,9 +603,10 @@ class OutputPage(Page):
 
     def print_pdf(self) -> None:
         """Print through Qt on every platform: two copies and duplex reach the printer."""
-        if self.result is None:
+        outputs = self._outputs()
+        if outputs is None:
             return
         from widgets.printing import print_pdf_with_qt
 
-        duplex = self.duplex.isChecked() and self.result.stage != "review"
-        print_pdf_with_qt(self, self.result.pdf, copies=self._print_copies(), duplex=duplex)
+        duplex = self.duplex.isChecked() and outputs.stage != "review"
+        print_pdf_with_qt(self, outputs.pdf, copies=self._print_copies(), duplex=duplex)

@@ -2,28 +2,31 @@
 
 No Qt here: the functions take plain data and return plain data, so the xlsx reader can run in
 a background task. Every cell goes through ``app.values.coerce`` (the one parser). A first row
-that matches the table's column labels is taken as the header (columns are then mapped by
-name); without one, columns are mapped by position in the table's column order. A row with a
-bad cell is left out and reported (row, column, problem); the good rows are returned.
+that names the table's columns is taken as the header (``app.row_header``: columns are then
+mapped by name, alias, or a label the header contains, and a unit or currency in its brackets
+applies to the amounts below); without one, columns are mapped by position in the table's
+column order. A row with a bad cell is left out and reported (row, column, problem) and kept
+(``rejected``) so that it can be shown, copied and read again; the good rows are returned.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from app.errors import AppError
 from app.guide.model import FieldSpec, Guide, TableSpec
 from app.model import Value
-from app.values import ValueProblem, coerce
+from app.row_header import HeaderCell, normalise_label, read_header, remapped
+from app.values import ValueProblem, check_number, coerce
 
 Progress = Callable[[int, int, str], None]
+MAX_TITLE_LINES = 3  # lines of one or two cells (a sheet's title) looked past for its header
 
 
 class RowImportError(AppError):
@@ -60,6 +63,22 @@ class GridRows:
     rejected: list[tuple[int, list[object]]] = field(default_factory=list)  # (line, cells) left out
     fixes: dict[str, dict[str, str]] = field(default_factory=dict)  # accepted suggestions so far
     added: tuple[str, ...] = ()  # currency codes the project added to the guide's rate table
+    header_cells: list[HeaderCell] = field(default_factory=list)  # the header row, matched
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (line, text) above the header
+    lines: list[tuple[int, list[object]]] = field(default_factory=list)  # every data line read
+
+    def copy_text(self, table: TableSpec) -> str:
+        """The rows left out as tab-separated text (with the header row, when there was one),
+        for the clipboard: corrected in Excel, they can be pasted again."""
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="\t", quotechar='"', lineterminator="\r\n")
+        if self.header:
+            writer.writerow([c.text for c in self.header_cells])
+        elif self.rejected:
+            writer.writerow([c.label for c in table.columns])
+        for _line, cells in self.rejected:
+            writer.writerow(["" if v is None else str(v) for v in cells])
+        return out.getvalue()
 
     def suggestions(self) -> dict[str, dict[str, str]]:
         """Column id -> {cell as written: suggested entry}, from the rows left out."""
@@ -68,52 +87,6 @@ class GridRows:
             if p.suggestion is not None and p.column_id:
                 out.setdefault(p.column_id, {})[p.raw] = p.suggestion
         return out
-
-
-_SPACE = re.compile(r"\s+")
-_BRACKETS = re.compile(r"[（(].*?[）)]")
-
-
-def normalise_label(text: object) -> str:
-    """Compare header cells and labels ignoring spaces, full-width forms, case and '*'."""
-    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    s = _SPACE.sub("", s).replace("*", "").replace("：", "").replace(":", "")
-    return s
-
-
-def _label_keys(table: TableSpec) -> dict[str, str]:
-    """Normalised header text -> column id (label, id, and the label without brackets)."""
-    keys: dict[str, str] = {}
-    short: dict[str, list[str]] = {}
-    for col in table.columns:
-        keys[normalise_label(col.label)] = col.id
-        keys.setdefault(normalise_label(col.id), col.id)
-        bare = normalise_label(_BRACKETS.sub("", unicodedata.normalize("NFKC", col.label)))
-        if bare:
-            short.setdefault(bare, []).append(col.id)
-    for bare, ids in short.items():
-        if len(ids) == 1:
-            keys.setdefault(bare, ids[0])
-    return keys
-
-
-def match_header(table: TableSpec, cells: Sequence[object]) -> list[str | None] | None:
-    """Column ids for a header row, or None when ``cells`` is not a header.
-
-    A header has at least one non-empty cell and every non-empty cell names a column."""
-    keys = _label_keys(table)
-    mapped: list[str | None] = []
-    seen = 0
-    for raw in cells:
-        if raw is None or not str(raw).strip():
-            mapped.append(None)
-            continue
-        col = keys.get(normalise_label(raw))
-        if col is None:
-            return None
-        seen += 1
-        mapped.append(col)
-    return mapped if seen else None
 
 
 def _blank(raw: object) -> bool:
@@ -149,19 +122,50 @@ def rows_from_grid(
     result = GridRows(added=tuple(added))
     columns: list[str | None] = [c.id for c in table.columns]
     start = 0
-    # The first non-empty line may be a header.
+    # The first non-empty line may be a header, or follow a title or two (a merged
+    # “2018年度服务外包执行情况汇总表” cell above the sheet's own header).
     while start < len(grid) and all(_blank(v) for v in grid[start]):
         start += 1
-    if start < len(grid):
-        header = match_header(table, grid[start])
+    at = start
+    while at < len(grid) and at - start <= MAX_TITLE_LINES:
+        header = read_header(table, grid[at], guide)
         if header is not None:
-            columns = header
+            result.header_cells = header
+            columns = [c.column_id for c in header]
             result.header = True
-            start += 1
+            result.titles = [
+                (first_line + n, str(next(v for v in grid[n] if not _blank(v))))
+                for n in range(start, at)
+                if not all(_blank(v) for v in grid[n])
+            ]
+            start = at + 1
+            break
+        if sum(1 for v in grid[at] if not _blank(v)) > 2:
+            break  # a line of data: there is no header
+        at += 1
     result.columns = columns
-    lines = [(first_line + index, list(grid[index])) for index in range(start, len(grid))]
-    _read_lines(table, lines, result, guide, {})
+    result.lines = [(first_line + index, list(grid[index])) for index in range(start, len(grid))]
+    _read_lines(table, result.lines, result, guide, {})
     return result
+
+
+def remap_rows(
+    table: TableSpec, got: GridRows, columns: Sequence[str | None], guide: Guide | None = None
+) -> GridRows:
+    """Every line of ``got`` read again with the header's columns chosen by the clerk
+    (``columns``: a column id or None for each position of the header row)."""
+    cells = remapped(table, got.header_cells, columns, guide)
+    again = GridRows(
+        header=True,
+        columns=[c.column_id for c in cells],
+        fixes={k: dict(v) for k, v in got.fixes.items()},
+        added=got.added,
+        header_cells=cells,
+        lines=list(got.lines),
+        titles=list(got.titles),
+    )
+    _read_lines(table, again.lines, again, guide, again.fixes)
+    return again
 
 
 Fixes = Mapping[str, Mapping[str, str]]  # column id -> {cell as written: replacement}
@@ -175,9 +179,30 @@ def retry_rows(
     merged = {col: dict(m) for col, m in got.fixes.items()}
     for col, m in fixes.items():
         merged.setdefault(col, {}).update(m)
-    again = GridRows(header=got.header, columns=list(got.columns), fixes=merged, added=got.added)
+    again = GridRows(
+        header=got.header,
+        columns=list(got.columns),
+        fixes=merged,
+        added=got.added,
+        header_cells=list(got.header_cells),
+        lines=list(got.rejected),
+    )
     _read_lines(table, got.rejected, again, guide, merged)
     return again
+
+
+def _header_currency(table: TableSpec, result: GridRows) -> dict[str, str]:
+    """Currency column id -> the code the header's amount columns name, when the sheet has
+    no currency column of its own."""
+    named = {c for c in result.columns if c is not None}
+    out: dict[str, str] = {}
+    for cell in result.header_cells:
+        if cell.column_id is None or cell.currency is None:
+            continue
+        field_id = table.column(cell.column_id).currency_field
+        if field_id is not None and field_id not in named:
+            out.setdefault(field_id, cell.currency)
+    return out
 
 
 def _read_lines(
@@ -189,6 +214,8 @@ def _read_lines(
 ) -> None:
     columns = result.columns
     specs = {c.id: c for c in table.columns}
+    units = {c.column_id: c for c in result.header_cells if c.column_id is not None}
+    implied = _header_currency(table, result)
     for line, cells in lines:
         if all(_blank(v) for v in cells):
             continue
@@ -212,12 +239,28 @@ def _read_lines(
                 raw = fixes[col_id][raw.strip()]
             try:
                 value = coerce(spec, _prepare(spec, raw), guide, result.added)
+                unit = units.get(col_id)
+                if unit is not None and unit.multiplier != 1 and isinstance(value, Decimal):
+                    value = check_number(value * unit.multiplier, spec.label, raw)
             except ValueProblem as exc:
                 text = str(raw).strip() if exc.suggestion else ""
                 bad.append(CellProblem(line, spec.label, str(exc), col_id, text, exc.suggestion))
                 continue
             if value is not None:
                 values[col_id] = value
+        for cur_id, code in implied.items():
+            values.setdefault(cur_id, code)
+        for cell in result.header_cells:  # a currency cell contradicting the header's
+            cur = table.column(cell.column_id).currency_field if cell.column_id else None
+            if (
+                cur is not None
+                and cell.currency is not None
+                and cur not in implied
+                and values.get(cur) not in (None, cell.currency)
+            ):
+                message = f"币种“{values[cur]}”与标题“{cell.text}”不符，请核对"
+                bad.append(CellProblem(line, specs[cur].label, message, cur))
+                break
         if bad:
             result.problems.extend(bad)
             result.skipped += 1

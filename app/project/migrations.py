@@ -19,6 +19,8 @@ Version history:
 5. Rates as SAFE's table quotes them: ``rates.usd_per_unit`` becomes ``rates.value`` and
    ``quote``, ``units``, ``name`` are added; a stored rate keeps its meaning exactly
    (``quote = 'usd_per'``, ``units = 1``: US dollars per unit, as versions 1 to 4 stored it).
+6. Adds ``pages.analysis``: what the page check (sideways, blank) found at import. Pages
+   stored before stay NULL: not judged, so no finding about them.
 """
 
 from __future__ import annotations
@@ -124,7 +126,11 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE rates ADD COLUMN name TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5)
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE pages ADD COLUMN analysis TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5, _v5_to_v6)
 
 COMPACTING_VERSION = 4
 """The step after which an upgraded file is worth vacuuming (its PDFs shrank)."""

@@ -1,10 +1,10 @@
-"""The current (version 5) layout of a project file and its fixed identity.
+"""The current (version 6) layout of a project file and its fixed identity.
 
 A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICATION_ID` so that
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 5):
+Tables (version 6):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
 - ``company``: one row per :data:`app.model.COMPANY_FIELDS` id that has been set.
@@ -24,7 +24,10 @@ Tables (version 5):
   whole PDF). Since version 4 the PDF is stored as what it adds to the original
   (:mod:`app.project.pdfdelta`: literal bytes and ranges of the original), so a scan's bytes
   are kept once; a PDF that shares nothing with its original is stored whole.
-- ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2.
+- ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2;
+  ``analysis`` (version 6): what the page check found at import, JSON
+  (``{"turns": [90], "blank": false}``, see :mod:`app.intake.pagecheck`), NULL when the page
+  was not judged (imported before version 6).
 - ``options``: free JSON settings (version 2).
 - ``stages``: the submission stages reached (a guide ``[process]`` stage id) with their date
   (version 3).
@@ -40,7 +43,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 
@@ -99,6 +102,7 @@ SCHEMA_DDL: tuple[str, ...] = (
         source_rotation INTEGER NOT NULL,
         dpi REAL,
         user_rotation INTEGER NOT NULL DEFAULT 0 CHECK (user_rotation IN (0, 90, 180, 270)),
+        analysis TEXT,
         PRIMARY KEY (file_id, page_index)
     )""",
     "CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

@@ -1,0 +1,387 @@
+"""Sideways and blank pages, judged once at import from a small greyscale image of each page.
+
+Text lines are the cue: smeared along their length they stay separate lines, smeared across
+they blur together. So a page is compared with itself smeared horizontally and vertically; the
+direction that keeps the contrast is the direction the lines run. Which way up a page of
+horizontal lines stands comes from where the lines start: text is left-aligned (a straight left
+edge, a ragged right one, paragraphs indented at the left and ending short at the right).
+
+A page is blank when, once the paper's own tone (grey paper, uneven light, scanner noise) is
+taken out, almost nothing on it is darker than the paper.
+
+Everything works on images of about :data:`SIDE` pixels on the long side, with Pillow's C
+operations (resizes, filters, statistics): a few milliseconds a page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+import statistics
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageChops, ImageFilter, ImageStat
+
+from app.model import PageInfo
+
+SIDE = 640
+"""Long side, in pixels, of the image a page is judged on."""
+
+MARGIN = 0.04
+"""Share of each side left out of the blank test (scanner edges, punch holes, shadows)."""
+
+INK_FLOOR = 48
+"""Least darkening (0-255, below the local paper tone) counted as ink."""
+
+BLANK_INK = 0.0010
+"""A page with less ink than this share of its area is blank (a page number is ~0.02 %, a
+sparse form with a stamp ~1 %)."""
+
+ACROSS_ABOVE = 1.3
+"""Lines run across when smearing along rows keeps this many times the contrast smearing
+along columns does."""
+
+SIDEWAYS_BELOW = 0.9
+"""Lines run down the page (it lies sideways) below this ratio."""
+
+MIN_LINES = 4
+
+SIDE_SURE = 1 / 6
+"""Which way a sideways page turns: the lines flush at one edge must outnumber those flush at
+the other by this share of the lines."""
+
+HEAD_SURE = 1 / 3
+"""A page of lines across stands on its head only on this stronger evidence (a wrong guess
+would flag an upright page)."""
+
+CROSS = 3
+"""The smeared images are also reduced this many times across the smear: the gaps between
+characters (and strokes) wash out, the wider gaps between lines stay."""
+
+LEVEL = 0.3
+"""Ink is what darkens the paper by at least this share of the page's darkest ink (and at
+least :data:`INK_FLOOR`): faint photos keep their text, a bold title does not hide it."""
+"""Text lines needed to judge a page at all."""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    turns: tuple[int, ...]  # clockwise turns making the page upright; () when not judged
+    blank: bool
+    score: float = 0.0  # > 1: lines across; < 1: lines down (for measurements)
+
+
+def ink_image(grey: Image.Image) -> Image.Image:
+    """Darkening below the local paper tone, 0-255 (paper 0, black ink on white ~255)."""
+    w, h = grey.size
+    bw, bh = max(1, w // 12), max(1, h // 12)
+    paper = grey.resize((bw, bh), Image.Resampling.BOX).filter(ImageFilter.MaxFilter(3))
+    paper = paper.resize((w, h), Image.Resampling.BILINEAR)
+    return ImageChops.subtract(paper, grey)
+
+
+def small_grey(image: Image.Image, side: int = SIDE) -> Image.Image:
+    """``image`` in greyscale with its long side at most ``side`` pixels."""
+    if image.mode != "L":
+        image = image.convert("L")
+    w, h = image.size
+    scale = side / max(w, h)
+    if scale < 1:
+        image = image.resize(
+            (max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX
+        )
+    return image
+
+
+def judge(image: Image.Image) -> Judgement:
+    """Judge one page, given upright as stored (any size, any mode)."""
+    grey = small_grey(image)
+    ink = ink_image(grey)
+    w, h = ink.size
+    if w < 16 or h < 16:
+        return Judgement((), False)
+    level = max(INK_FLOOR, int(LEVEL * _percentile(ink, 0.995)))
+    binary = _without_rules(ink.point(lambda v: 255 if v >= level else 0))
+    mx, my = int(w * MARGIN), int(h * MARGIN)
+    inner = binary.crop((mx, my, w - mx, h - my))
+    share = ImageStat.Stat(inner).mean[0] / 255
+    if share < BLANK_INK:
+        return Judgement((), True)
+    score = _lines_score(inner)
+    if score >= ACROSS_ABOVE:
+        turns: tuple[int, ...] = (0,)
+        if _lines(inner) < MIN_LINES:
+            return Judgement((), False, score)
+        if _start_side(inner, HEAD_SURE) < 0:
+            turns = (180,)
+        return Judgement(turns, False, score)
+    if score <= SIDEWAYS_BELOW:
+        across = inner.rotate(90, expand=True)  # counter-clockwise: a 270° clockwise turn
+        if _lines(across) < MIN_LINES:
+            return Judgement((), False, score)
+        side = _start_side(across)
+        if side > 0:
+            return Judgement((270,), False, score)
+        if side < 0:
+            return Judgement((90,), False, score)
+        return Judgement((90, 270), False, score)
+    return Judgement((), False, score)
+
+
+def _without_rules(binary: Image.Image) -> Image.Image:
+    """``binary`` without its long straight lines (table rules, underlines, page edges): they
+    are not text, and would join the rows of a table into one block. Found as blocks of
+    1/12 of the page across (or down) that are almost all ink."""
+    w, h = binary.size
+    out = binary
+    for block in ((max(4, w // 12), 1), (1, max(4, h // 12))):
+        cells = (max(1, w // block[0]), max(1, h // block[1]))
+        dense = binary.resize(cells, Image.Resampling.BOX).point(lambda v: 255 if v >= 200 else 0)
+        if dense.getbbox() is None:
+            continue
+        mask = dense.resize((w, h), Image.Resampling.NEAREST).filter(ImageFilter.MaxFilter(3))
+        out = ImageChops.subtract(out, mask)
+    return out
+
+
+def _percentile(image: Image.Image, q: float) -> int:
+    hist = image.histogram()
+    total = sum(hist)
+    target = total * q
+    seen = 0
+    for value, count in enumerate(hist):
+        seen += count
+        if seen >= target:
+            return value
+    return 255
+
+
+def _variation(image: Image.Image, vertical: bool) -> float:
+    w, h = image.size
+    if vertical:
+        a, b = image.crop((0, 1, w, h)), image.crop((0, 0, w, h - 1))
+    else:
+        a, b = image.crop((1, 0, w, h)), image.crop((0, 0, w - 1, h))
+    return float(ImageStat.Stat(ImageChops.difference(a, b)).mean[0])
+
+
+def _lines_score(binary: Image.Image) -> float:
+    """Contrast kept across rows when smeared along rows, over contrast kept across columns
+    when smeared along columns: > 1 when the lines run across."""
+    w, h = binary.size
+    k = max(2, round(max(w, h) / 70))
+    m = CROSS
+    along = binary.resize((max(1, w // k), max(1, h // m)), Image.Resampling.BOX)
+    down = binary.resize((max(1, w // m), max(1, h // k)), Image.Resampling.BOX)
+    rows = _variation(along, vertical=True)
+    cols = _variation(down, vertical=False)
+    if cols <= 0:
+        return 99.0 if rows > 0 else 1.0
+    return rows / cols
+
+
+def _bands(binary: Image.Image) -> list[tuple[int, int]]:
+    """Rows of text: runs of rows holding ink, as (top, bottom)."""
+    h = binary.size[1]
+    profile = list(binary.resize((1, h), Image.Resampling.BOX).getdata())
+    floor = 255 * 0.01
+    bands = []
+    start = None
+    for y, value in enumerate(profile):
+        if value > floor and start is None:
+            start = y
+        elif value <= floor and start is not None:
+            if y - start >= 2:
+                bands.append((start, y))
+            start = None
+    if start is not None and h - start >= 2:
+        bands.append((start, h))
+    return bands
+
+
+def _lines(binary: Image.Image) -> int:
+    return len(_bands(binary))
+
+
+def _start_side(binary: Image.Image, sure: float = SIDE_SURE) -> int:
+    """+1 when the lines of ``binary`` start at a common left edge (upright text), -1 when
+    they end at a common right edge (the page stands on its head), 0 when unclear."""
+    w, _h = binary.size
+    lefts: list[int] = []
+    rights: list[int] = []
+    for top, bottom in _bands(binary):
+        row = list(binary.crop((0, top, w, bottom)).resize((w, 1), Image.Resampling.BOX).getdata())
+        ink = [x for x, v in enumerate(row) if v > 20]
+        if len(ink) < 3:
+            continue
+        lefts.append(ink[0])
+        rights.append(ink[-1])
+    if len(lefts) < MIN_LINES:
+        return 0
+    tolerance = max(2, w // 60)
+    left_edge = statistics.median(lefts)
+    right_edge = statistics.median(rights)
+    at_left = sum(1 for x in lefts if abs(x - left_edge) <= tolerance)
+    at_right = sum(1 for x in rights if abs(x - right_edge) <= tolerance)
+    margin = max(2, round(len(lefts) * sure))
+    if at_left >= at_right + margin:
+        return 1
+    if at_right >= at_left + margin:
+        return -1
+    return 0
+
+
+# -- pages of a normalised PDF ------------------------------------------------------------------
+
+MIN_CHARS = 20
+"""Characters of real text (not spaces) a page needs for its text layer to be trusted."""
+
+MAX_CHARS_READ = 400
+"""Characters sampled (evenly) for their angle on a page of much text."""
+
+TEXT_AGREE = 0.6
+"""Share of the sampled characters that must lie at the same angle."""
+
+
+def check_pdf(pdf: bytes) -> list[Judgement | None]:
+    """A judgement for each page of a normalised PDF (upright as stored, no /Rotate); None for
+    a page that could not be judged. Never raises for a PDF it cannot read: a check must never
+    cost the clerk an import."""
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except (pdfium.PdfiumError, ValueError, OSError):
+        return []
+    try:
+        out: list[Judgement | None] = []
+        for index in range(len(document)):
+            try:
+                page = document[index]
+                try:
+                    out.append(_check_page(page))
+                finally:
+                    page.close()
+            except (pdfium.PdfiumError, OSError, ValueError, ZeroDivisionError):
+                out.append(None)
+        return out
+    finally:
+        document.close()
+
+
+def _check_page(page: pdfium.PdfPage) -> Judgement:
+    by_text = _text_turns(page)
+    if by_text is not None:
+        return Judgement(by_text, False)
+    return judge(_page_image(page))
+
+
+def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
+    """The clockwise turn making the page's text upright, from the angle of its characters
+    (a text page, or a scan with a text layer); None when it has too little text."""
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count < MIN_CHARS:
+            return None
+        step = max(1, count // MAX_CHARS_READ)
+        votes = [0, 0, 0, 0]
+        for index in range(0, count, step):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
+            if code <= 32 or chr(code).isspace():
+                continue
+            angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, index)
+            if angle < 0:
+                continue
+            votes[round(math.degrees(angle) / 90) % 4] += 1
+    finally:
+        textpage.close()
+    total = sum(votes)
+    if total * step < MIN_CHARS:
+        return None
+    best = max(range(4), key=lambda i: votes[i])
+    if votes[best] < TEXT_AGREE * total:
+        return ()
+    # PDFium measures the angle clockwise: the page turns that far back
+    return ((360 - best * 90) % 360,)
+
+
+def _page_image(page: pdfium.PdfPage) -> Image.Image:
+    """A small greyscale picture of the page: a scan's image decoded at a reduced scale (a
+    JPEG is decoded at 1/2, 1/4 or 1/8 of its size), anything else rendered small."""
+    width, height = page.get_size()
+    scale = SIDE / max(width, height, 1.0)
+    images = [
+        obj for obj in page.get_objects(max_depth=1) if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
+    ]
+    if len(images) == 1:
+        placed = _placed_image(images[0], width, height, scale)
+        if placed is not None:
+            return placed
+    bitmap = page.render(scale=scale, grayscale=True, no_smoothtext=True)
+    rendered: Image.Image = bitmap.to_pil()
+    return rendered.convert("L")
+
+
+def _placed_image(
+    image: pdfium.PdfImage, width: float, height: float, scale: float
+) -> Image.Image | None:
+    """The page's one image drawn where it stands on a white page ``scale`` px a point
+    (or None when that is not simple: a skewed or degenerate placement, an odd image)."""
+    ma, mb, mc, md, me, mf = image.get_matrix().get()
+    det = ma * md - mb * mc
+    if abs(det) < 1e-6:
+        return None
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    picture = _decoded(image, size)
+    if picture is None:
+        return None
+    iw, ih = picture.size
+    # output pixel (X, Y) -> page point (X/s, H - Y/s) -> unit square (u, v) -> pixel
+    s, top = scale, height
+    u = (md / s / det, mc / s / det, (-md * me - mc * (top - mf)) / det)
+    v = (-mb / s / det, -ma / s / det, (mb * me + ma * (top - mf)) / det)
+    data = (
+        iw * u[0],
+        iw * u[1],
+        iw * u[2],
+        -ih * v[0],
+        -ih * v[1],
+        ih - ih * v[2],
+    )
+    return picture.transform(
+        size, Image.Transform.AFFINE, data, Image.Resampling.BILINEAR, fillcolor=255
+    )
+
+
+def _decoded(image: pdfium.PdfImage, size: tuple[int, int]) -> Image.Image | None:
+    """The image in greyscale, about as large as the page it is drawn on (``size``)."""
+    target = max(size)
+    if image.get_filters() == ["DCTDecode"]:
+        picture = Image.open(io.BytesIO(bytes(image.get_data(decode_simple=False))))
+        if picture.format != "JPEG":
+            return None
+        ratio = target / max(picture.size)
+        picture.draft("L", (round(picture.width * ratio), round(picture.height * ratio)))
+        picture.load()
+    else:
+        picture = image.get_bitmap(render=False).to_pil()
+    return small_grey(picture, target)
+
+
+def judged(pages: tuple[PageInfo, ...], pdf: bytes) -> tuple[PageInfo, ...]:
+    """``pages`` (of the normalised ``pdf``) with what the check found on each. A page that
+    could not be judged is left as it was: the check never costs the clerk an import."""
+    try:
+        found = check_pdf(pdf)
+    except Exception:  # a page the check did not foresee: the page is simply not judged
+        return pages
+    if len(found) != len(pages):
+        return pages
+    return tuple(
+        page
+        if judgement is None
+        else dataclasses.replace(page, upright_turns=judgement.turns, blank=judgement.blank)
+        for page, judgement in zip(pages, found, strict=True)
+    )

@@ -40,6 +40,10 @@ BLANK_INK = 0.0010
 """A page with less ink than this share of its area is blank (a page number is ~0.02 %, a
 sparse form with a stamp ~1 %)."""
 
+RULED_BLANK = 0.025
+"""A page of nothing but straight lines is blank (the edges of a sheet photographed on a
+desk, a frame) unless they cover this share of it (a ruled form)."""
+
 ACROSS_ABOVE = 1.3
 """Lines run across when smearing along rows keeps this many times the contrast smearing
 along columns does."""
@@ -104,12 +108,14 @@ def judge(image: Image.Image) -> Judgement:
     if w < 16 or h < 16:
         return Judgement((), False)
     level = max(INK_FLOOR, int(LEVEL * _percentile(ink, 0.995)))
-    binary = _without_rules(ink.point(lambda v: 255 if v >= level else 0))
     mx, my = int(w * MARGIN), int(h * MARGIN)
-    inner = binary.crop((mx, my, w - mx, h - my))
-    share = ImageStat.Stat(inner).mean[0] / 255
-    if share < BLANK_INK:
-        return Judgement((), True)
+    box = (mx, my, w - mx, h - my)
+    binary = ink.point(lambda v: 255 if v >= level else 0)
+    inner = _without_rules(binary).crop(box)
+    if ImageStat.Stat(inner).mean[0] / 255 < BLANK_INK:
+        # nothing but straight lines: blank, unless they are many (a ruled form)
+        ruled = ImageStat.Stat(binary.crop(box)).mean[0] / 255
+        return Judgement((), ruled < RULED_BLANK)
     score = _lines_score(inner)
     if score >= ACROSS_ABOVE:
         turns: tuple[int, ...] = (0,)

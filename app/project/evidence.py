@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import pikepdf
 
 from app.errors import EvidenceDamagedError
 from app.model import EvidenceFile, PageInfo
@@ -310,6 +313,31 @@ def rotate(conn: sqlite3.Connection, file_id: str, page_index: int, degrees: int
     )
     if cursor.rowcount != 1:
         raise IndexError(f"evidence file {file_id!r} has no page {page_index}")
+
+
+def remove_pages(conn: sqlite3.Connection, file_id: str, indices: Sequence[int]) -> None:
+    """Remove pages (0-based ``indices``) from a file's normalised PDF and its page list; the
+    original stays as imported. IndexError for a page the file does not have, ValueError when
+    no page would be left (remove the file instead)."""
+    snap = snapshot(conn, file_id)
+    pages = list(snap.file.pages)
+    gone = sorted(set(indices))
+    if not gone or gone[0] < 0 or gone[-1] >= len(pages):
+        raise IndexError(f"evidence file {file_id!r} has no page {indices!r}")
+    if len(gone) == len(pages):
+        raise ValueError("a file keeps at least one page: remove the file instead")
+    with pikepdf.open(io.BytesIO(snap.pdf)) as doc:
+        for index in reversed(gone):
+            del doc.pages[index]
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    pdf = out.getvalue()
+    conn.execute(
+        "UPDATE evidence_blobs SET pdf = ?, pdf_sha256 = ? WHERE file_id = ?",
+        (stored_pdf(pdf, snap.original), hashlib.sha256(pdf).hexdigest(), file_id),
+    )
+    conn.execute("DELETE FROM pages WHERE file_id = ?", (file_id,))
+    insert_pages(conn, file_id, [p for i, p in enumerate(pages) if i not in gone])
 
 
 def blob(conn: sqlite3.Connection, file_id: str, column: str) -> bytes:

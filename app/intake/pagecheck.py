@@ -53,7 +53,7 @@ SIDEWAYS_BELOW = 0.9
 
 MIN_LINES = 4
 
-SIDE_SURE = 1 / 6
+SIDE_SURE = 1 / 4
 """Which way a sideways page turns: the lines flush at one edge must outnumber those flush at
 the other by this share of the lines."""
 
@@ -128,7 +128,7 @@ def judge(image: Image.Image) -> Judgement:
         across = inner.rotate(90, expand=True)  # counter-clockwise: a 270° clockwise turn
         if _lines(across) < MIN_LINES:
             return Judgement((), False, score)
-        side = _start_side(across)
+        side = _start_side(across, SIDE_SURE)
         if side > 0:
             return Judgement((270,), False, score)
         if side < 0:
@@ -192,7 +192,7 @@ def _lines_score(binary: Image.Image) -> float:
 def _bands(binary: Image.Image) -> list[tuple[int, int]]:
     """Rows of text: runs of rows holding ink, as (top, bottom)."""
     h = binary.size[1]
-    profile = list(binary.resize((1, h), Image.Resampling.BOX).getdata())
+    profile = binary.resize((1, h), Image.Resampling.BOX).tobytes()
     floor = 255 * 0.01
     bands = []
     start = None
@@ -212,14 +212,14 @@ def _lines(binary: Image.Image) -> int:
     return len(_bands(binary))
 
 
-def _start_side(binary: Image.Image, sure: float = SIDE_SURE) -> int:
+def _start_side(binary: Image.Image, sure: float) -> int:
     """+1 when the lines of ``binary`` start at a common left edge (upright text), -1 when
     they end at a common right edge (the page stands on its head), 0 when unclear."""
     w, _h = binary.size
     lefts: list[int] = []
     rights: list[int] = []
     for top, bottom in _bands(binary):
-        row = list(binary.crop((0, top, w, bottom)).resize((w, 1), Image.Resampling.BOX).getdata())
+        row = binary.crop((0, top, w, bottom)).resize((w, 1), Image.Resampling.BOX).tobytes()
         ink = [x for x, v in enumerate(row) if v > 20]
         if len(ink) < 3:
             continue

@@ -45,7 +45,7 @@ def test_rotated_text_pages_are_flagged_upright_ones_are_not(judged) -> None:  #
     assert len(flagged) / len(sideways) >= 0.95
     assert sum(f.pages[0].sideways for f in upright) / len(upright) <= 0.02
     # the turn offered stands the page upright (or both are offered when unclear)
-    for (_kind, turn, f) in judged:
+    for _kind, turn, f in judged:
         if f in flagged:
             assert (360 - turn) % 360 in f.pages[0].upright_turns
 

@@ -14,8 +14,8 @@ class PageFixBar(QFrame):
     """Hidden unless the shown file has a page to fix. ``turn_requested`` carries page index
     -> clockwise degrees; ``remove_requested`` the page indexes to remove."""
 
-    turn_requested = Signal(dict)
-    remove_requested = Signal(list)
+    turn_requested = Signal(object)  # dict[int, int]
+    remove_requested = Signal(object)  # list[int]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

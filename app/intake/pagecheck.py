@@ -27,7 +27,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from app.model import PageInfo
 
-SIDE = 640
+SIDE = 512
 """Long side, in pixels, of the image a page is judged on."""
 
 MARGIN = 0.04
@@ -148,7 +148,8 @@ def _without_rules(binary: Image.Image) -> Image.Image:
         dense = binary.resize(cells, Image.Resampling.BOX).point(lambda v: 255 if v >= 200 else 0)
         if dense.getbbox() is None:
             continue
-        mask = dense.resize((w, h), Image.Resampling.NEAREST).filter(ImageFilter.MaxFilter(3))
+        # a neighbouring cell each way too: the rule's ends and its anti-aliased edges
+        mask = dense.filter(ImageFilter.MaxFilter(3)).resize((w, h), Image.Resampling.NEAREST)
         out = ImageChops.subtract(out, mask)
     return out
 
@@ -343,6 +344,9 @@ def _placed_image(
     picture = _decoded(image, size)
     if picture is None:
         return None
+    filled = _filling(picture, (ma, mb, mc, md, me, mf), width, height)
+    if filled is not None:
+        return filled
     iw, ih = picture.size
     # output pixel (X, Y) -> page point (X/s, H - Y/s) -> unit square (u, v) -> pixel
     s, top = scale, height
@@ -359,6 +363,37 @@ def _placed_image(
     return picture.transform(
         size, Image.Transform.AFFINE, data, Image.Resampling.BILINEAR, fillcolor=255
     )
+
+
+_QUARTER_TURNS = {
+    # signs of the matrix (a, b, c, d) -> how the stored image stands on the page
+    (1, 0, 0, 1): None,
+    (-1, 0, 0, -1): Image.Transpose.ROTATE_180,
+    (0, -1, 1, 0): Image.Transpose.ROTATE_270,  # its top at the page's right: 90° clockwise
+    (0, 1, -1, 0): Image.Transpose.ROTATE_90,
+}
+
+
+def _filling(
+    picture: Image.Image, matrix: tuple[float, ...], width: float, height: float
+) -> Image.Image | None:
+    """The common case without resampling: the image fills the page, turned a quarter turn or
+    none (a scan, the EXIF turn folded in). None otherwise."""
+    a, b, c, d, e, f = matrix
+    tolerance = 0.02 * max(width, height)
+
+    def sign(value: float) -> int:
+        return 0 if abs(value) < tolerance else (1 if value > 0 else -1)
+
+    key = (sign(a), sign(b), sign(c), sign(d))
+    if key not in _QUARTER_TURNS:
+        return None
+    corners = [(e + a * u + c * v, f + b * u + d * v) for u in (0, 1) for v in (0, 1)]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    if max(abs(min(xs)), abs(max(xs) - width), abs(min(ys)), abs(max(ys) - height)) > tolerance:
+        return None
+    turn = _QUARTER_TURNS[key]
+    return picture if turn is None else picture.transpose(turn)
 
 
 def _decoded(image: pdfium.PdfImage, size: tuple[int, int]) -> Image.Image | None:

@@ -67,8 +67,12 @@ def measure(pages: int, seed: int, show: bool) -> None:
     for kind in ("text", "light"):
         side = counts[f"{kind} sideways"]
         print(f"{kind} pages at 90/270 flagged: {_rate(counts[f'{kind} sideways flagged'], side)}")
-        print(f"  turn offered stands it upright: {_rate(counts[f'{kind} sideways offered'], side)}")
-        print(f"  one sure turn (else both offered): {_rate(counts[f'{kind} sideways exact'], side)}")
+        print(
+            f"  turn offered stands it upright: {_rate(counts[f'{kind} sideways offered'], side)}"
+        )
+        print(
+            f"  one sure turn (else both offered): {_rate(counts[f'{kind} sideways exact'], side)}"
+        )
         head = counts[f"{kind} upside down"]
         print(f"{kind} pages at 180 flagged: {_rate(counts[f'{kind} upside down flagged'], head)}")
         up = counts[f"{kind} upright"]

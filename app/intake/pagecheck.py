@@ -3,8 +3,10 @@
 Text lines are the cue: smeared along their length they stay separate lines, smeared across
 they blur together. So a page is compared with itself smeared horizontally and vertically; the
 direction that keeps the contrast is the direction the lines run. Which way up a page of
-horizontal lines stands comes from where the lines start: text is left-aligned (a straight left
-edge, a ragged right one, paragraphs indented at the left and ending short at the right).
+horizontal lines stands comes from where the lines start and end: text is left-aligned (a
+straight left edge, a ragged right one; paragraphs end short at the right). When that is not
+clear (justified Chinese text is straight on both sides) a sideways page is offered both turns,
+and a page of lines across is left as it is: a wrong guess would flag an upright page.
 
 A page is blank when, once the paper's own tone (grey paper, uneven light, scanner noise) is
 taken out, almost nothing on it is darker than the paper.
@@ -214,11 +216,13 @@ def _lines(binary: Image.Image) -> int:
 
 
 def _start_side(binary: Image.Image, sure: float) -> int:
-    """+1 when the lines of ``binary`` start at a common left edge (upright text), -1 when
-    they end at a common right edge (the page stands on its head), 0 when unclear."""
+    """+1 when the lines of ``binary`` read as upright text, -1 when as text on its head, 0
+    when unclear: two cues (:func:`_flush`, :func:`_ragged`) that must not disagree. ``sure``:
+    by how large a share of the lines one side must win."""
     w, _h = binary.size
     lefts: list[int] = []
     rights: list[int] = []
+    heights: list[int] = []
     for top, bottom in _bands(binary):
         row = binary.crop((0, top, w, bottom)).resize((w, 1), Image.Resampling.BOX).tobytes()
         ink = [x for x, v in enumerate(row) if v > 20]
@@ -226,8 +230,18 @@ def _start_side(binary: Image.Image, sure: float) -> int:
             continue
         lefts.append(ink[0])
         rights.append(ink[-1])
+        heights.append(bottom - top)
     if len(lefts) < MIN_LINES:
         return 0
+    ragged = _ragged(lefts, rights, heights, sure)
+    flush = _flush(lefts, rights, w, sure)
+    if ragged and flush and ragged != flush:
+        return 0
+    return ragged or flush
+
+
+def _flush(lefts: list[int], rights: list[int], w: int, sure: float) -> int:
+    """+1 when more lines start at a common left edge than end at a common right edge."""
     tolerance = max(2, w // 60)
     left_edge = statistics.median(lefts)
     right_edge = statistics.median(rights)
@@ -237,6 +251,27 @@ def _start_side(binary: Image.Image, sure: float) -> int:
     if at_left >= at_right + margin:
         return 1
     if at_right >= at_left + margin:
+        return -1
+    return 0
+
+
+def _ragged(lefts: list[int], rights: list[int], heights: list[int], sure: float) -> int:
+    """+1 when lines end short at the right (paragraph ends, ragged Latin text) more often
+    than they start late at the left, -1 for the opposite (the page on its head)."""
+    size = statistics.median(heights)
+    left_edge, right_edge = min(lefts), max(rights)
+    small, big = 2.6 * size, 4 * size
+    at_right = at_left = 0
+    for left, right in zip(lefts, rights, strict=True):
+        lgap, rgap = left - left_edge, right_edge - right
+        if rgap > big and lgap <= small:
+            at_right += 1
+        elif lgap > big and rgap <= small:
+            at_left += 1
+    margin = max(2, round(len(lefts) * sure))
+    if at_right >= at_left + margin:
+        return 1
+    if at_left >= at_right + margin:
         return -1
     return 0
 

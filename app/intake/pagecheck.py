@@ -215,6 +215,9 @@ def _lines(binary: Image.Image) -> int:
     return len(_bands(binary))
 
 
+_INKED = bytes(1 if v > 20 else 0 for v in range(256))
+
+
 def _start_side(binary: Image.Image, sure: float) -> int:
     """+1 when the lines of ``binary`` read as upright text, -1 when as text on its head, 0
     when unclear: two cues (:func:`_flush`, :func:`_ragged`) that must not disagree. ``sure``:
@@ -225,11 +228,11 @@ def _start_side(binary: Image.Image, sure: float) -> int:
     heights: list[int] = []
     for top, bottom in _bands(binary):
         row = binary.crop((0, top, w, bottom)).resize((w, 1), Image.Resampling.BOX).tobytes()
-        ink = [x for x, v in enumerate(row) if v > 20]
-        if len(ink) < 3:
+        row = row.translate(_INKED)
+        if row.count(1) < 3:
             continue
-        lefts.append(ink[0])
-        rights.append(ink[-1])
+        lefts.append(row.find(1))
+        rights.append(row.rfind(1))
         heights.append(bottom - top)
     if len(lefts) < MIN_LINES:
         return 0
@@ -316,7 +319,14 @@ def _check_page(page: pdfium.PdfPage) -> Judgement:
     by_text = _text_turns(page)
     if by_text is not None:
         return Judgement(by_text, False)
-    return judge(_page_image(page))
+    top = _page_image(page, part=True)
+    if top is not None:
+        found = judge(top)
+        if not found.blank:  # else the rest of the page may hold something
+            return found
+    whole = _page_image(page, part=False)
+    assert whole is not None
+    return judge(whole)
 
 
 def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
@@ -349,25 +359,28 @@ def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
     return ((360 - best * 90) % 360,)
 
 
-def _page_image(page: pdfium.PdfPage) -> Image.Image:
+def _page_image(page: pdfium.PdfPage, part: bool) -> Image.Image | None:
     """A small greyscale picture of the page: a scan's image decoded at a reduced scale (a
-    JPEG is decoded at 1/2, 1/4 or 1/8 of its size), anything else rendered small."""
+    JPEG is decoded at 1/2, 1/4 or 1/8 of its size), anything else rendered small. With
+    ``part``: only a large JPEG scan's top, the rest white (else None)."""
     width, height = page.get_size()
     scale = SIDE / max(width, height, 1.0)
     images = [
         obj for obj in page.get_objects(max_depth=1) if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
     ]
     if len(images) == 1:
-        placed = _placed_image(images[0], width, height, scale)
-        if placed is not None:
+        placed = _placed_image(images[0], width, height, scale, part)
+        if placed is not None or part:
             return placed
+    if part:
+        return None
     bitmap = page.render(scale=scale, grayscale=True, no_smoothtext=True)
     rendered: Image.Image = bitmap.to_pil()
     return rendered.convert("L")
 
 
 def _placed_image(
-    image: pdfium.PdfImage, width: float, height: float, scale: float
+    image: pdfium.PdfImage, width: float, height: float, scale: float, part: bool
 ) -> Image.Image | None:
     """The page's one image drawn where it stands on a white page ``scale`` px a point
     (or None when that is not simple: a skewed or degenerate placement, an odd image)."""
@@ -376,7 +389,7 @@ def _placed_image(
     if abs(det) < 1e-6:
         return None
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    picture = _decoded(image, size)
+    picture = _decoded(image, size, part)
     if picture is None:
         return None
     filled = _filling(picture, (ma, mb, mc, md, me, mf), width, height)
@@ -431,19 +444,50 @@ def _filling(
     return picture if turn is None else picture.transpose(turn)
 
 
-def _decoded(image: pdfium.PdfImage, size: tuple[int, int]) -> Image.Image | None:
-    """The image in greyscale, about as large as the page it is drawn on (``size``)."""
+PART_FROM = 256 * 1024
+"""A JPEG larger than this is first decoded from its first :data:`PART` of bytes only: the
+entropy decoding that even a 1/8-scale decode pays is most of the check's time, and the top
+of a page tells which way its lines run. A page whose top is blank is judged again whole."""
+
+PART = 0.5
+
+
+def _decoded(image: pdfium.PdfImage, size: tuple[int, int], part: bool) -> Image.Image | None:
+    """The image in greyscale, about as large as the page it is drawn on (``size``); with
+    ``part``, only the top of a large JPEG, the rest white (None: no part to take)."""
     target = max(size)
     if image.get_filters() == ["DCTDecode"]:
-        picture = Image.open(io.BytesIO(bytes(image.get_data(decode_simple=False))))
+        data = bytes(image.get_data(decode_simple=False))
+        cut = part and len(data) > PART_FROM
+        if part and not cut:
+            return None
+        if cut:  # the first bytes, then the end-of-image marker: libjpeg fills the rest grey
+            data = data[: int(len(data) * PART)] + b"\xff\xd9"
+        picture = Image.open(io.BytesIO(data))
         if picture.format != "JPEG":
             return None
         ratio = target / max(picture.size)
         picture.draft("L", (round(picture.width * ratio), round(picture.height * ratio)))
         picture.load()
-    else:
-        picture = image.get_bitmap(render=False).to_pil()
-    return small_grey(picture, target)
+        small = small_grey(picture, target)
+        return _top_decoded(small) if cut else small
+    if part:
+        return None
+    return small_grey(image.get_bitmap(render=False).to_pil(), target)
+
+
+def _top_decoded(picture: Image.Image) -> Image.Image | None:
+    """``picture`` decoded from its first bytes only, with what was not decoded (flat grey
+    128 from the cut on) made white; None when too little was decoded."""
+    w, h = picture.size
+    grey = Image.new("L", (w, h), 128)
+    box = ImageChops.difference(picture, grey).getbbox()
+    rows = 0 if box is None else box[3] - 4  # less the block row the data stopped in
+    if rows < h // 4:
+        return None
+    picture = picture.copy()
+    picture.paste(255, (0, rows, w, h))
+    return picture
 
 
 def judged(pages: tuple[PageInfo, ...], pdf: bytes) -> tuple[PageInfo, ...]:

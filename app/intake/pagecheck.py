@@ -28,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from app.model import PageInfo
+from app.pdfium_lock import PDFIUM_LOCK
 
 SIDE = 512
 """Long side, in pixels, of the image a page is judged on."""
@@ -291,42 +292,87 @@ TEXT_AGREE = 0.6
 """Share of the sampled characters that must lie at the same angle."""
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """A page drawing one image, taken out of PDFium: its JPEG bytes (decoded later, outside
+    the lock) or its picture already decoded, and where it stands on the page."""
+
+    jpeg: bytes | None
+    picture: Image.Image | None
+    matrix: tuple[float, float, float, float, float, float]
+    width: float
+    height: float
+
+
 def check_pdf(pdf: bytes) -> list[Judgement | None]:
     """A judgement for each page of a normalised PDF (upright as stored, no /Rotate); None for
-    a page that could not be judged. Never raises for a PDF it cannot read: a check must never
-    cost the clerk an import."""
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except (pdfium.PdfiumError, ValueError, OSError):
-        return []
+    a page that could not be judged. PDFium is asked only for what it must give (the text's
+    angle, a scan's bytes, a small rendering), under :data:`PDFIUM_LOCK`; decoding and
+    judging run outside it."""
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(pdf)
+            count = len(document)
+        except (pdfium.PdfiumError, ValueError, OSError):
+            return []
     try:
         out: list[Judgement | None] = []
-        for index in range(len(document)):
+        for index in range(count):
             try:
-                page = document[index]
-                try:
-                    out.append(_check_page(page))
-                finally:
-                    page.close()
+                with PDFIUM_LOCK:
+                    source = _page_source(document, index)
+                out.append(_judge_source(source))
             except (pdfium.PdfiumError, OSError, ValueError, ZeroDivisionError):
                 out.append(None)
         return out
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
 
 
-def _check_page(page: pdfium.PdfPage) -> Judgement:
-    by_text = _text_turns(page)
-    if by_text is not None:
-        return Judgement(by_text, False)
-    top = _page_image(page, part=True)
-    if top is not None:
-        found = judge(top)
-        if not found.blank:  # else the rest of the page may hold something
-            return found
-    whole = _page_image(page, part=False)
-    assert whole is not None
-    return judge(whole)
+def _page_source(document: pdfium.PdfDocument, index: int) -> Judgement | _Scan | Image.Image:
+    """What page ``index`` is judged from: its text (judged at once), its one scanned image,
+    or a small rendering. Call with :data:`PDFIUM_LOCK` held."""
+    page = document[index]
+    try:
+        by_text = _text_turns(page)
+        if by_text is not None:
+            return Judgement(by_text, False)
+        width, height = page.get_size()
+        scale = SIDE / max(width, height, 1.0)
+        images = [
+            obj for obj in page.get_objects(max_depth=1) if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
+        ]
+        if len(images) == 1:
+            image = images[0]
+            matrix = tuple(float(v) for v in image.get_matrix().get())
+            if abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]) > 1e-6:
+                if image.get_filters() == ["DCTDecode"]:
+                    jpeg = bytes(image.get_data(decode_simple=False))
+                    return _Scan(jpeg, None, matrix, width, height)  # type: ignore[arg-type]
+                picture = small_grey(image.get_bitmap(render=False).to_pil()).copy()
+                return _Scan(None, picture, matrix, width, height)  # type: ignore[arg-type]
+        bitmap = page.render(scale=scale, grayscale=True, no_smoothtext=True)
+        rendered: Image.Image = bitmap.to_pil().convert("L")  # a copy: the bitmap goes
+        return rendered
+    finally:
+        page.close()
+
+
+def _judge_source(source: Judgement | _Scan | Image.Image) -> Judgement:
+    if isinstance(source, Judgement):
+        return source
+    if isinstance(source, Image.Image):
+        return judge(source)
+    if source.jpeg is not None and len(source.jpeg) > PART_FROM:
+        top = _placed(source, _jpeg(source.jpeg, part=True))
+        if top is not None:
+            found = judge(top)
+            if not found.blank:  # else the rest of the page may hold something
+                return found
+    picture = source.picture if source.jpeg is None else _jpeg(source.jpeg, part=False)
+    placed = _placed(source, picture)
+    return judge(placed) if placed is not None else Judgement((), False)
 
 
 def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
@@ -359,55 +405,23 @@ def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
     return ((360 - best * 90) % 360,)
 
 
-def _page_image(page: pdfium.PdfPage, part: bool) -> Image.Image | None:
-    """A small greyscale picture of the page: a scan's image decoded at a reduced scale (a
-    JPEG is decoded at 1/2, 1/4 or 1/8 of its size), anything else rendered small. With
-    ``part``: only a large JPEG scan's top, the rest white (else None)."""
-    width, height = page.get_size()
-    scale = SIDE / max(width, height, 1.0)
-    images = [
-        obj for obj in page.get_objects(max_depth=1) if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
-    ]
-    if len(images) == 1:
-        placed = _placed_image(images[0], width, height, scale, part)
-        if placed is not None or part:
-            return placed
-    if part:
-        return None
-    bitmap = page.render(scale=scale, grayscale=True, no_smoothtext=True)
-    rendered: Image.Image = bitmap.to_pil()
-    return rendered.convert("L")
-
-
-def _placed_image(
-    image: pdfium.PdfImage, width: float, height: float, scale: float, part: bool
-) -> Image.Image | None:
-    """The page's one image drawn where it stands on a white page ``scale`` px a point
-    (or None when that is not simple: a skewed or degenerate placement, an odd image)."""
-    ma, mb, mc, md, me, mf = image.get_matrix().get()
-    det = ma * md - mb * mc
-    if abs(det) < 1e-6:
-        return None
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    picture = _decoded(image, size, part)
+def _placed(scan: _Scan, picture: Image.Image | None) -> Image.Image | None:
+    """The scan's ``picture`` drawn where it stands on a white page of :data:`SIDE` pixels."""
     if picture is None:
         return None
-    filled = _filling(picture, (ma, mb, mc, md, me, mf), width, height)
+    filled = _filling(picture, scan.matrix, scan.width, scan.height)
     if filled is not None:
         return filled
+    ma, mb, mc, md, me, mf = scan.matrix
+    det = ma * md - mb * mc
+    s = SIDE / max(scan.width, scan.height, 1.0)
+    size = (max(1, round(scan.width * s)), max(1, round(scan.height * s)))
     iw, ih = picture.size
     # output pixel (X, Y) -> page point (X/s, H - Y/s) -> unit square (u, v) -> pixel
-    s, top = scale, height
+    top = scan.height
     u = (md / s / det, mc / s / det, (-md * me - mc * (top - mf)) / det)
     v = (-mb / s / det, -ma / s / det, (mb * me + ma * (top - mf)) / det)
-    data = (
-        iw * u[0],
-        iw * u[1],
-        iw * u[2],
-        -ih * v[0],
-        -ih * v[1],
-        ih - ih * v[2],
-    )
+    data = (iw * u[0], iw * u[1], iw * u[2], -ih * v[0], -ih * v[1], ih - ih * v[2])
     return picture.transform(
         size, Image.Transform.AFFINE, data, Image.Resampling.BILINEAR, fillcolor=255
     )
@@ -452,28 +466,19 @@ of a page tells which way its lines run. A page whose top is blank is judged aga
 PART = 0.5
 
 
-def _decoded(image: pdfium.PdfImage, size: tuple[int, int], part: bool) -> Image.Image | None:
-    """The image in greyscale, about as large as the page it is drawn on (``size``); with
-    ``part``, only the top of a large JPEG, the rest white (None: no part to take)."""
-    target = max(size)
-    if image.get_filters() == ["DCTDecode"]:
-        data = bytes(image.get_data(decode_simple=False))
-        cut = part and len(data) > PART_FROM
-        if part and not cut:
-            return None
-        if cut:  # the first bytes, then the end-of-image marker: libjpeg fills the rest grey
-            data = data[: int(len(data) * PART)] + b"\xff\xd9"
-        picture = Image.open(io.BytesIO(data))
-        if picture.format != "JPEG":
-            return None
-        ratio = target / max(picture.size)
-        picture.draft("L", (round(picture.width * ratio), round(picture.height * ratio)))
-        picture.load()
-        small = small_grey(picture, target)
-        return _top_decoded(small) if cut else small
-    if part:
+def _jpeg(data: bytes, part: bool) -> Image.Image | None:
+    """A scan's JPEG in greyscale, decoded at a reduced scale to about :data:`SIDE` pixels;
+    with ``part``, from its first bytes only, what they do not reach white."""
+    if part:  # the first bytes, then the end-of-image marker: libjpeg fills the rest grey
+        data = data[: int(len(data) * PART)] + b"\xff\xd9"
+    picture = Image.open(io.BytesIO(data))
+    if picture.format != "JPEG":
         return None
-    return small_grey(image.get_bitmap(render=False).to_pil(), target)
+    ratio = SIDE / max(picture.size)
+    picture.draft("L", (round(picture.width * ratio), round(picture.height * ratio)))
+    picture.load()
+    small = small_grey(picture)
+    return _top_decoded(small) if part else small
 
 
 def _top_decoded(picture: Image.Image) -> Image.Image | None:

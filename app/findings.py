@@ -13,6 +13,7 @@ about, so the wizard can take the user there:
 ``table.<table>.<row>[.<col>]`` a row, or one cell
 ``document.<doc>[.<row>]``      a checklist document (per row: that row's)
 ``evidence.<file id>``          an attached file
+``evidence.<file id>.<page>``   one page of it (0-based index)
 ``deadline.<id>``               a date of the guide
 ``rates``                       the project's exchange rates
 ==============================  =========================================
@@ -122,6 +123,7 @@ def validate(
     out += _items(guide, project, ev)
     out += _tables(guide, project)
     out += _documents(guide, project)
+    out += page_findings(project)
     out += duplicate_findings(guide, project)
     out += _deadlines(guide, today or dt.date.today())
     out += process_findings(guide, project, ev)
@@ -568,6 +570,39 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
                     f"文件“{f.name}”第{pages}页分辨率低于{int(LOW_DPI)} dpi，打印可能不清晰，建议重新扫描（300 dpi）。",
                 )
             )
+    return out
+
+
+def page_findings(project: ProjectData) -> list[Finding]:
+    """Pages judged at import (``app.intake.pagecheck``, stored with each page) to lie
+    sideways or on their head and not turned upright since, and blank or nearly blank pages."""
+    out: list[Finding] = []
+    for f in project.evidence:
+        for index, page in enumerate(f.pages):
+            where = f"evidence.{f.id}.{index}"
+            number = f"第 {index + 1} 页" if len(f.pages) > 1 else ""
+            if page.blank:
+                out.append(
+                    Finding(
+                        "page.blank",
+                        "warning",
+                        where,
+                        f"文件“{f.name}”{number}几乎是空白页。如是扫描时多出的空白页，"
+                        "请在“材料”中选中这一页，点“删除空白页”。",
+                    )
+                )
+            elif page.sideways:
+                turns = page.turns_to_upright()
+                how = "倒置" if turns == (180,) else "横放"
+                out.append(
+                    Finding(
+                        "page.sideways",
+                        "warning",
+                        where,
+                        f"文件“{f.name}”{number}的文字不是正向的（页面{how}），打印后需要转过来看。"
+                        "请在“材料”中选中这一页，点“转正”。",
+                    )
+                )
     return out
 
 

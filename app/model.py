@@ -130,6 +130,21 @@ class PageInfo:
     source_rotation: int  # /Rotate or EXIF rotation that was folded in at import (0/90/180/270)
     dpi: float | None  # effective resolution once fitted to A4 (None for vector/text pages)
     user_rotation: int = 0  # extra clockwise rotation the user asked for (0/90/180/270)
+    # Judged at import (app.intake.pagecheck): the clockwise turns that make the page upright
+    # (() when not judged: no text, unclear; two turns when it lies sideways one way or the
+    # other), and whether it is blank or nearly blank.
+    upright_turns: tuple[int, ...] = ()
+    blank: bool = False
+
+    @property
+    def sideways(self) -> bool:
+        """Judged at import to lie sideways or on its head, and not yet turned upright."""
+        turns = self.upright_turns
+        return bool(turns) and 0 not in turns and self.user_rotation not in turns
+
+    def turns_to_upright(self) -> tuple[int, ...]:
+        """The clockwise turns (from how the page is shown now) that stand it upright."""
+        return tuple((t - self.user_rotation) % 360 for t in self.upright_turns)
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ def _as_version_3(path: Path) -> None:
     for column in ("name", "units", "quote"):
         conn.execute(f"ALTER TABLE rates DROP COLUMN {column}")
     conn.execute("ALTER TABLE rates RENAME COLUMN value TO usd_per_unit")
+    conn.execute("ALTER TABLE pages DROP COLUMN analysis")  # version 7
     conn.execute("DROP TABLE guide_copy")  # version 6
     for file_id, original, pdf in rows:
         whole = pdfdelta.decode(bytes(pdf), bytes(original))

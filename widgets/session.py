@@ -9,7 +9,7 @@ QUndoCommands on ``undo_stack``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -513,3 +513,39 @@ class ProjectSession(QObject):
             lambda: self.store.rotate_page(file_id, page_index, degrees),
             lambda: self.store.rotate_page(file_id, page_index, -degrees),
         )
+
+    def turn_pages_upright(self, file_id: str, turns: Mapping[int, int]) -> None:
+        """Turn pages of a file clockwise (page index -> degrees): one undo step."""
+        f = next(f for f in self.data.evidence if f.id == file_id)
+        todo = {page: degrees % 360 for page, degrees in turns.items() if degrees % 360}
+        if not todo:
+            return
+
+        def do() -> None:
+            for page, degrees in todo.items():
+                self.store.rotate_page(file_id, page, degrees)
+
+        def undo() -> None:
+            for page, degrees in todo.items():
+                self.store.rotate_page(file_id, page, -degrees)
+
+        self.push(f"转正“{f.name}”{_pages_text(todo)}", do, undo)
+
+    def remove_pages(self, file_id: str, pages: Sequence[int]) -> None:
+        """Remove pages of a file (all of them: the file) as one undo step."""
+        f = next(f for f in self.data.evidence if f.id == file_id)
+        if not pages:
+            return
+        if len(set(pages)) >= f.page_count:
+            self.remove_file(file_id)
+            return
+        box: list[EvidenceSnapshot] = []
+        self.push(
+            f"删除“{f.name}”{_pages_text(pages)}",
+            lambda: box.append(self.store.remove_pages(file_id, pages)),
+            lambda: self.store.replace_evidence(box.pop()),
+        )
+
+
+def _pages_text(pages: Iterable[int]) -> str:
+    return "第 " + "、".join(str(p + 1) for p in sorted(pages)) + " 页"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -28,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap, QTransform
 
+from app.pdfium_lock import PDFIUM_LOCK
 from widgets.tasks import TaskContext, run_task
 
 THUMB_HEIGHT = 150
@@ -68,10 +68,6 @@ def render_pages(
         finally:
             document.close()
     return out
-
-
-PDFIUM_LOCK = threading.Lock()
-"""Held around every PDFium call in the program (PDFium is not thread-safe)."""
 
 
 def render_page(page: pdfium.PdfPage, width: int, height: int, ratio: float = 1.0) -> QImage:

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from app.errors import BuildCancelled, IntakeError
-from app.intake import errors, geometry
+from app.intake import errors, geometry, pagecheck
 from app.intake.images import image_to_pdf
 from app.intake.pdfs import PasswordCallback, normalise_pdf
 from app.intake.sniff import Kind, sniff
@@ -66,6 +66,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             )
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
+    pages = pagecheck.judged(pages, normal.pdf)
     notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
     notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
     return ImportedFile(

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import pikepdf
 
 from app.errors import EvidenceDamagedError
 from app.model import EvidenceFile, PageInfo
@@ -108,22 +112,48 @@ def insert_prepared(
         "INSERT INTO evidence_blobs (file_id, original, pdf, pdf_sha256) VALUES (?, ?, ?, ?)",
         (file.id, original, stored, pdf_sha256),
     )
+    insert_pages(conn, file.id, file.pages)
+
+
+def insert_pages(conn: sqlite3.Connection, file_id: str, pages: Sequence[PageInfo]) -> None:
     conn.executemany(
         "INSERT INTO pages (file_id, page_index, width_pt, height_pt, source_rotation, dpi,"
-        " user_rotation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " user_rotation, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                file.id,
+                file_id,
                 index,
                 float(page.width_pt),
                 float(page.height_pt),
                 normal_rotation(page.source_rotation),
                 None if page.dpi is None else float(page.dpi),
                 normal_rotation(page.user_rotation),
+                encode_analysis(page),
             )
-            for index, page in enumerate(file.pages)
+            for index, page in enumerate(pages)
         ],
     )
+
+
+def encode_analysis(page: PageInfo) -> str | None:
+    """What the page check found, as stored (None: nothing, the page was not judged)."""
+    if not page.upright_turns and not page.blank:
+        return None
+    turns = [normal_rotation(int(t)) for t in page.upright_turns]
+    return json.dumps({"turns": turns, "blank": bool(page.blank)}, separators=(",", ":"))
+
+
+def decode_analysis(text: object) -> tuple[tuple[int, ...], bool]:
+    """(upright_turns, blank) from the stored analysis; anything unreadable counts as not
+    judged (a finding is advice: a damaged note must not stop a project from opening)."""
+    if not isinstance(text, str):
+        return (), False
+    try:
+        found = json.loads(text)
+        turns = tuple(sorted({normal_rotation(int(t)) for t in found.get("turns", [])}))
+        return turns, bool(found.get("blank", False))
+    except (ValueError, TypeError, AttributeError):
+        return (), False
 
 
 def _pages_by_file(
@@ -131,11 +161,12 @@ def _pages_by_file(
 ) -> dict[str, list[PageInfo]]:
     pages: dict[str, list[PageInfo]] = {}
     rows = conn.execute(
-        "SELECT file_id, width_pt, height_pt, source_rotation, dpi, user_rotation FROM pages"
-        f" WHERE {where} ORDER BY file_id, page_index",
+        "SELECT file_id, width_pt, height_pt, source_rotation, dpi, user_rotation, analysis"
+        f" FROM pages WHERE {where} ORDER BY file_id, page_index",
         tuple(params),
     )
-    for file_id, width, height, source_rotation, dpi, user_rotation in rows:
+    for file_id, width, height, source_rotation, dpi, user_rotation, analysis in rows:
+        turns, blank = decode_analysis(analysis)
         pages.setdefault(file_id, []).append(
             PageInfo(
                 width_pt=float(width),
@@ -143,6 +174,8 @@ def _pages_by_file(
                 source_rotation=int(source_rotation),
                 dpi=None if dpi is None else float(dpi),
                 user_rotation=int(user_rotation),
+                upright_turns=turns,
+                blank=blank,
             )
         )
     return pages
@@ -280,6 +313,31 @@ def rotate(conn: sqlite3.Connection, file_id: str, page_index: int, degrees: int
     )
     if cursor.rowcount != 1:
         raise IndexError(f"evidence file {file_id!r} has no page {page_index}")
+
+
+def remove_pages(conn: sqlite3.Connection, file_id: str, indices: Sequence[int]) -> None:
+    """Remove pages (0-based ``indices``) from a file's normalised PDF and its page list; the
+    original stays as imported. IndexError for a page the file does not have, ValueError when
+    no page would be left (remove the file instead)."""
+    snap = snapshot(conn, file_id)
+    pages = list(snap.file.pages)
+    gone = sorted(set(indices))
+    if not gone or gone[0] < 0 or gone[-1] >= len(pages):
+        raise IndexError(f"evidence file {file_id!r} has no page {indices!r}")
+    if len(gone) == len(pages):
+        raise ValueError("a file keeps at least one page: remove the file instead")
+    with pikepdf.open(io.BytesIO(snap.pdf)) as doc:
+        for index in reversed(gone):
+            del doc.pages[index]
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    pdf = out.getvalue()
+    conn.execute(
+        "UPDATE evidence_blobs SET pdf = ?, pdf_sha256 = ? WHERE file_id = ?",
+        (stored_pdf(pdf, snap.original), hashlib.sha256(pdf).hexdigest(), file_id),
+    )
+    conn.execute("DELETE FROM pages WHERE file_id = ?", (file_id,))
+    insert_pages(conn, file_id, [p for i, p in enumerate(pages) if i not in gone])
 
 
 def blob(conn: sqlite3.Connection, file_id: str, column: str) -> bytes:

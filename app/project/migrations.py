@@ -22,6 +22,8 @@ Version history:
 6. Adds the ``guide_copy`` table: the project keeps the text of its guide file. The step stores
    the bundled guide of the project's id (when the program has it; otherwise a later opening
    that finds it does).
+7. Adds ``pages.analysis``: what the page check (sideways, blank) found at import. Pages
+   stored before stay NULL: not judged, so no finding about them.
 """
 
 from __future__ import annotations
@@ -134,7 +136,18 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     guide_copy.fill_from_bundled(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5, _v5_to_v6)
+def _v6_to_v7(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE pages ADD COLUMN analysis TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_to_v2,
+    _v2_to_v3,
+    _v3_to_v4,
+    _v4_to_v5,
+    _v5_to_v6,
+    _v6_to_v7,
+)
 
 COMPACTING_VERSION = 4
 """The step after which an upgraded file is worth vacuuming (its PDFs shrank)."""

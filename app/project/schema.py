@@ -4,7 +4,7 @@ A project is one SQLite database. ``PRAGMA application_id`` holds :data:`APPLICA
 any other SQLite file is recognised as "not a project file", and ``PRAGMA user_version`` holds
 the schema version. Older files are upgraded by :mod:`app.project.migrations`.
 
-Tables (version 6):
+Tables (version 7):
 
 - ``meta``: key/value text (``guide_id``, ``created_at``, ``created_by``).
 - ``guide_copy``: the text of the guide file the project follows and its SHA-256, the file's
@@ -26,7 +26,10 @@ Tables (version 6):
   whole PDF). Since version 4 the PDF is stored as what it adds to the original
   (:mod:`app.project.pdfdelta`: literal bytes and ranges of the original), so a scan's bytes
   are kept once; a PDF that shares nothing with its original is stored whole.
-- ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2.
+- ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2;
+  ``analysis`` (version 7): what the page check found at import, JSON
+  (``{"turns": [90], "blank": false}``, see :mod:`app.intake.pagecheck`), NULL when the page
+  was not judged (imported before version 7).
 - ``options``: free JSON settings (version 2).
 - ``stages``: the submission stages reached (a guide ``[process]`` stage id) with their date
   (version 3).
@@ -44,7 +47,7 @@ import sqlite3
 from app.project.guide_copy import DDL as GUIDE_COPY_DDL
 
 APPLICATION_ID = 0x53425041  # b"SBPA": 申报 Packet Assembler (a signed 32-bit value, as required)
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FILE_SUFFIX = ".sbproj"
 PAGE_SIZE = 16384
 
@@ -103,6 +106,7 @@ SCHEMA_DDL: tuple[str, ...] = (
         source_rotation INTEGER NOT NULL,
         dpi REAL,
         user_rotation INTEGER NOT NULL DEFAULT 0 CHECK (user_rotation IN (0, 90, 180, 270)),
+        analysis TEXT,
         PRIMARY KEY (file_id, page_index)
     )""",
     "CREATE TABLE options (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

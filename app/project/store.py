@@ -534,6 +534,20 @@ class ProjectStore:
         with self._write("evidence") as conn:
             evidence.rotate(conn, file_id, page_index, degrees)
 
+    def remove_pages(self, file_id: str, indices: Sequence[int]) -> EvidenceSnapshot:
+        """Remove pages (0-based) of a file, not all of them (ValueError; IndexError for a page
+        it does not have); :meth:`replace_evidence` with the snapshot undoes it."""
+        with self._write("evidence") as conn:
+            snap = evidence.snapshot(conn, file_id)
+            evidence.remove_pages(conn, file_id, indices)
+        return snap
+
+    def replace_evidence(self, snap: EvidenceSnapshot) -> None:
+        """Put a stored file back exactly as ``snap`` holds it (undo of :meth:`remove_pages`)."""
+        with self._write("evidence") as conn:
+            evidence.delete(conn, snap.file.id)
+            evidence.restore(conn, snap)
+
     def evidence_pdf(self, file_id: str) -> bytes:
         """The normalised PDF bytes of a file, verified against the SHA-256 stored with them:
         :class:`app.errors.EvidenceDamagedError` (naming the file) if they do not match."""

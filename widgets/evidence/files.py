@@ -132,10 +132,15 @@ def file_item(n: int, f: EvidenceFile, icon: QIcon) -> QListWidgetItem:
     """The ``n``-th line of the file list: name, pages, a warning colour for low resolution."""
     low = [p for p in f.pages if p.dpi is not None and p.dpi < LOW_DPI]
     text = f"{n}. {f.name}\n    {f.page_count} 页" + (f"，{len(low)} 页分辨率偏低" if low else "")
+    sideways = sum(1 for p in f.pages if p.sideways and not p.blank)
+    blank = sum(1 for p in f.pages if p.blank)
+    text += f"，{sideways} 页方向不对" if sideways else ""
+    text += f"，{blank} 页空白" if blank else ""
+    warn = bool(low or sideways or blank)
     item = QListWidgetItem(text)
     item.setData(ROLE_FILE, f.id)
     item.setToolTip(f"{f.name}（{f.page_count} 页，{f.size / 1024:,.0f} KB）")
-    if low:
+    if warn:
         item.setForeground(QBrush(QColor(STATE_COLORS[WARNING])))
     item.setIcon(icon)
     return item
@@ -163,6 +168,10 @@ def page_item(index: int, info: PageInfo) -> QListWidgetItem:
         text += f"（已转{info.user_rotation}°）"
     if info.dpi is not None and info.dpi < LOW_DPI:
         text += f"\n约 {info.dpi:.0f} dpi，偏低"
+    if info.blank:
+        text += "\n空白页？"
+    elif info.sideways:
+        text += "\n方向不对？"
     item = QListWidgetItem(text)
     item.setData(ROLE_PAGE, index)
     item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)

@@ -44,6 +44,7 @@ from widgets.evidence.files_view import ADD_HINT, GROUP_HINT, FilesView
 from widgets.evidence.icons import PAGE_ICON
 from widgets.evidence.importer import ImportController, ImportResult
 from widgets.evidence.message import MessageStrip, short
+from widgets.evidence.pagefix import PageFixBar
 from widgets.evidence.templates import TemplateMaker
 from widgets.evidence.tree import ROLE_NODE, ChecklistTree
 from widgets.message_text import MessageScroll
@@ -171,6 +172,10 @@ class EvidencePage(Page):
         rv.addWidget(self.file_list, 2)
 
         rv.addWidget(self.pages_label)
+        self.page_fix = PageFixBar()
+        self.page_fix.turn_requested.connect(self.turn_pages_upright)
+        self.page_fix.remove_requested.connect(self.remove_blank_pages)
+        rv.addWidget(self.page_fix)
         self.page_strip.itemActivated.connect(lambda it: self.open_preview(int(it.data(ROLE_PAGE))))
         self.page_strip.itemDoubleClicked.connect(
             lambda it: self.open_preview(int(it.data(ROLE_PAGE)))
@@ -326,6 +331,7 @@ class EvidencePage(Page):
         self.rotate_left_button.setEnabled(has_page)
         self.rotate_right_button.setEnabled(has_page)
         self.template_button.setEnabled(self.template_task is None)
+        self.page_fix.show_file(self.current_file())
 
     # -- messages ---------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
@@ -506,6 +512,34 @@ class EvidencePage(Page):
         self.refresh()
         self.page_strip.setCurrentRow(page)
 
+    def turn_pages_upright(self, turns: dict[int, int]) -> None:
+        """The page fix bar's 转正: turn the file's misoriented pages (one undo step)."""
+        f = self.current_file()
+        if f is None or self.session is None or not turns:
+            return
+        page = self.current_page()
+        self.session.turn_pages_upright(f.id, turns)
+        self._select_file(f.id)
+        if page is not None:
+            self.page_strip.setCurrentRow(page)
+        self.show_message(f"已转正“{short(f.name)}”的页面。按 Ctrl+Z 可撤销。", "info")
+
+    def remove_blank_pages(self, pages: list[int]) -> None:
+        """The page fix bar's 删除空白页 (the whole file when every page is blank)."""
+        f = self.current_file()
+        if f is None or self.session is None or not pages:
+            return
+        self.session.remove_pages(f.id, pages)
+        if len(set(pages)) < f.page_count:
+            self._select_file(f.id)
+            what = "第 " + "、".join(str(p + 1) for p in sorted(pages)) + " 页"
+            self.show_message(
+                f"已删除“{short(f.name)}”的空白页（{what}）。按 Ctrl+Z 可撤销。", "info"
+            )
+        else:
+            self.refresh()
+            self.show_message(f"已移除空白的“{short(f.name)}”。按 Ctrl+Z 可撤销。", "info")
+
     def open_preview(self, page: int) -> None:
         f = self.current_file()
         if f is None or self.session is None or f.page_count == 0:
@@ -543,7 +577,7 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
             self.tree.scrollToItem(item)
             return True
-        if parts[0] == "evidence" and len(parts) == 2:
+        if parts[0] == "evidence" and len(parts) in (2, 3):
             f = next((f for f in self.session.data.evidence if f.id == parts[1]), None)
             if f is None:
                 return False
@@ -553,5 +587,7 @@ class EvidencePage(Page):
             self.tree.setCurrentItem(item)
             self.tree.scrollToItem(item)
             self.files.select_file(f.id)
+            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < f.page_count:
+                self.page_strip.setCurrentRow(int(parts[2]))
             return True
         return False

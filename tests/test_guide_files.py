@@ -191,6 +191,7 @@ def test_an_older_file_whose_guide_was_missing_gets_it_on_a_later_opening(
     project = tmp_path / "p.sbproj"
     ProjectStore.create(project, OLD_ID).close()
     conn = sqlite3.connect(project, isolation_level=None)
+    conn.execute("ALTER TABLE pages DROP COLUMN analysis")  # version 7
     conn.execute("DROP TABLE guide_copy")  # what version 5 wrote
     conn.execute("PRAGMA user_version = 5")
     conn.close()

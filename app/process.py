@@ -138,7 +138,7 @@ def next_step(guide: Guide, data: ProjectData, today: dt.date) -> NextStep | Non
         elif suggested is not None and (suggested - today).days <= 7:
             printed = "初审材料" if process.has_review_print else "申报材料"
             advice = (
-                f"请尽快打印{printed}（{where}须在{chinese_date(due)}前完成办理，"
+                f"请尽快打印{printed}（{deadline.title}：{chinese_date(due)}前；"
                 f"本程序建议至少提前 {lead} 天递交）。"
             )
     return NextStep(

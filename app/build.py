@@ -21,7 +21,6 @@ from typing import Protocol
 from reportlab.platypus.doctemplate import LayoutError
 
 from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.findings import Finding, blocking, blocking_for, validate
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
@@ -32,8 +31,9 @@ from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
 from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
-from app.process import copies, form_figures, stamped_form_title, uses_stamped_form
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
+from app.rules.findings import Finding, blocking, blocking_for, validate
+from app.rules.process import copies, form_figures, stamped_form_title, uses_stamped_form
 from app.templates import narrative_documents, template_file_name, write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
 

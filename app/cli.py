@@ -29,13 +29,13 @@ from app.cli_guides import (
     other_versions,
 )
 from app.errors import AppError
-from app.findings import Finding, blocking_for, validate
 from app.guide import project_guide
 from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.draft.command import add_draft_command, run_draft
 from app.guide.model import Guide
 from app.model import ProjectData
-from app.rules import Evaluation, evaluate, fmt_money
+from app.rules.evaluation import Evaluation, evaluate, fmt_money
+from app.rules.findings import Finding, blocking_for, validate
 from app.source import PROJECT_SUFFIXES, load_source
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
@@ -265,8 +265,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from app.duplicates import duplicate_notes
     from app.manifest import import_manifest, load_manifest
+    from app.rules.duplicates import duplicate_notes
 
     manifest = load_manifest(args.manifest, allow_outside=args.allow_outside, guide_file=args.guide)
     notes = import_manifest(manifest, args.project, password_callback(args.password))

@@ -11,7 +11,6 @@ from typing import Any, TextIO
 
 from app.about import command_name
 from app.errors import AppError
-from app.findings import Finding
 from app.guide.diff import guide_changes
 from app.guide.model import Guide
 from app.guide.registry import (
@@ -23,6 +22,7 @@ from app.guide.registry import (
     read_guide_file,
 )
 from app.model import ProjectData
+from app.rules.findings import Finding
 
 GUIDE_HELP = (
     "申报指南文件（.toml，可在任何位置）：清单按此文件检查、生成或导入；"

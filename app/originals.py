@@ -23,12 +23,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.about import APP_NAME
-from app.findings import required_documents
 from app.fonts import register_fonts
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
 from app.outputs import write_output
-from app.rules import cell
+from app.rules.evaluation import cell
+from app.rules.findings import required_documents
 from app.templates import narrative_signatures
 
 BRING_ORIGINAL = "携带原件核对"

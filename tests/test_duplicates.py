@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal as D
 
-from app.duplicates import duplicate_groups, incoming_duplicates, key_label, row_key
-from app.findings import validate
 from app.guide import Guide
 from app.model import EvidenceFile, ProjectData, Row
+from app.rules.duplicates import duplicate_groups, incoming_duplicates, key_label, row_key
+from app.rules.findings import validate
 
 from .test_findings import CALM, find
 

@@ -328,7 +328,7 @@ def test_run_draft_reports_what_is_missing(tmp_path: Path) -> None:
 def test_the_filled_2019_draft_computes_tiers_and_rows(pair: tuple[Guide, Guide]) -> None:
     """The draft is a working guide once filled: the rules compute its tiers and per-row caps."""
     from app.model import ProjectData, Row
-    from app.rules import evaluate
+    from app.rules.evaluation import evaluate
 
     _bundled, drafted = pair
     onshore = next(i for i in drafted.items if i.number == "（二）1.")

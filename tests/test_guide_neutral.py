@@ -17,7 +17,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from app.build import BuildOptions, build
-from app.findings import required_documents, validate
 from app.guide import load_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, PageInfo, ProjectData, Row
@@ -25,7 +24,8 @@ from app.outputs.online import write_online
 from app.review.discover import find_sources
 from app.review.run import review
 from app.review.summary import write_summary
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
+from app.rules.findings import required_documents, validate
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource
 from tests.packet_fixtures import project as project_2019
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from app.company import check_credit_code
 from app.demo import SAMPLE_MANIFEST, demo_manifest
 from app.errors import AppError, IntakeError, ManifestError
 from app.manifest import (
@@ -29,6 +28,7 @@ from app.manifest import (
 )
 from app.model import Rate
 from app.project import ProjectStore
+from app.rules.company import check_credit_code
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -29,7 +29,7 @@ from app.manifest import import_manifest, load_manifest
 from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write_online
 from app.packet.layout import A4
 from app.project import ProjectStore
-from app.rules import evaluate, fmt_money
+from app.rules.evaluation import evaluate, fmt_money
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import evidence_pdf, marker
 from tests.pdftools import pdf_text

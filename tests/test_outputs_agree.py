@@ -17,7 +17,7 @@ from app.build import BuildOptions, BuildResult, build
 from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
 from app.project import ProjectStore
-from app.rules import evaluate, fmt_money
+from app.rules.evaluation import evaluate, fmt_money
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from app.model import Row
 from app.packet.draw import Context
 from app.packet.layout import Layout
 from app.packet.tables import generated_tables, landscape, table_story, table_width
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 
 PADDING = 2.0  # each side, as the table style sets it
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 from app.workbook import MONEY_FORMAT, TocRow, sheet_names, workbook_file_name, write_workbook
 from tests.outputs_fixtures import guide, project
 from tests.pdftools import pdf_text as read_pdf_text

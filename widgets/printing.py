@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
 from app.outputs.print_pages import is_grey, page_resolution, sheets_plan
-from app.process import copies_word
+from app.rules.process import copies_word
 from widgets import errors, winspool
 from widgets.tasks import Task, TaskContext, run_task
 from widgets.thumbnails import PDFIUM_LOCK

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.guide.model import Guide
 from app.model import Rate
-from app.rules import Rates
+from app.rules.evaluation import Rates
 from app.values import ValueProblem, parse_decimal
 from widgets.session import ProjectSession
 

@@ -1,6 +1,6 @@
 """申报进度: where the company stands in the guide's submission process, the next step, by when,
 where and what to bring; and recording that a step was done. Shown on the start page and the
-输出 page. Everything it says comes from the guide file's ``[process]`` (app.process)."""
+输出 page. Everything it says comes from the guide file's ``[process]`` (app.rules.process)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.process import NextStep, current_stage, next_step, place_lines
+from app.rules.process import NextStep, current_stage, next_step, place_lines
 from app.values import ValueProblem
 from widgets.date_edit import DateLineEdit
 from widgets.session import ProjectSession

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rules import currency_choices
+from app.rules.evaluation import currency_choices
 from app.values import ValueProblem
 from widgets.date_edit import DateLineEdit
 from widgets.table_model import NUMERIC, Index, RowsModel

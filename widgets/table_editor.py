@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from app.errors import AppError
 from app.model import Value
 from app.row_import import (
@@ -37,6 +36,7 @@ from app.row_import import (
     rows_from_text,
     rows_from_xlsx,
 )
+from app.rules.duplicates import IncomingDuplicates, incoming_duplicates, key_label
 from widgets import errors
 from widgets.message_text import MessageScroll
 from widgets.paste_preview import PastePreview

@@ -41,7 +41,7 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
 
     result = _run_with_progress(parent, "正在导入清单…", work)
     if result is not None:
-        from app.duplicates import duplicate_notes
+        from app.rules.duplicates import duplicate_notes
 
         notes = duplicate_notes(manifest.guide, manifest.data)
         if notes:

@@ -223,8 +223,8 @@ def _coerce(node: Node, key: str, spec: Any, guide: Guide) -> Value | None:
 
 def run_case(guide: Guide, case: Case) -> CaseResult:
     """Evaluate a case with the program's rules and findings; each mismatch is a failure."""
-    from app.findings import validate
-    from app.rules import evaluate, fmt_money
+    from app.rules.evaluation import evaluate, fmt_money
+    from app.rules.findings import validate
 
     ev = evaluate(guide, case.data)
     failures: list[str] = []

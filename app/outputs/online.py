@@ -46,15 +46,15 @@ from app.build import (
     toc_rows,
 )
 from app.errors import AppError, OutputError
-from app.findings import Finding
 from app.fonts import register_fonts
 from app.guide import project_guide
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
 from app.outputs import OutputSet, safe_file_stem, write_atomic
 from app.packet.plan import UNBOUND_GUTTER_MM, Plan, strip_number
-from app.process import stamped_form_title, uses_stamped_form
-from app.rules import Evaluation, evaluate, fmt_money
+from app.rules.evaluation import Evaluation, evaluate, fmt_money
+from app.rules.findings import Finding
+from app.rules.process import stamped_form_title, uses_stamped_form
 from app.workbook import build_workbook, workbook_file_name
 
 ProgressFn = Callable[[int, int, str], None]

@@ -21,7 +21,7 @@ from app.fonts import missing_glyphs, register_fonts, register_song
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.packet.layout import MM, Layout
-from app.rules import Evaluation
+from app.rules.evaluation import Evaluation
 
 GREY = Color(0.45, 0.45, 0.45)
 LIGHT = Color(0.92, 0.92, 0.92)

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from app.build import SUMS_NAME
-from app.findings import Finding
 from app.outputs import company_file_name
 from app.review.model import ItemAmount, SourceResult
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
+from app.rules.findings import Finding
 from app.workbook import FORM_SHEET, TOC_SHEET
 
 A4 = (595.2756, 841.8898)

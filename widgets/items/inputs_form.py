@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.guide.model import FieldSpec, ItemSpec
 from app.model import Value
-from app.rules import currency_choices
+from app.rules.evaluation import currency_choices
 from app.values import ValueProblem, coerce, display
 from widgets.items.style import RED, UNIT_NAMES
 from widgets.pages.base import Page

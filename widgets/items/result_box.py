@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.guide.model import FieldSpec
-from app.rules import ItemResult, fmt_money
+from app.rules.evaluation import ItemResult, fmt_money
 from app.values import ValueProblem, coerce
 from widgets.items.style import GREEN, GREY, RED
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
 from widgets.wrap import wrap_column

@@ -462,7 +462,7 @@ class EvidencePage(Page):
     @staticmethod
     def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
         """The new files that were already attached (same content, SHA-256)."""
-        from app.duplicates import same_files
+        from app.rules.duplicates import same_files
 
         new = set(ids)
         notes = []

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from app.findings import blocking_for
 from app.last_build import EarlierBuild, earlier_build
 from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
-from app.process import copies, copies_word, review_print_exists, stage_reached
+from app.rules.findings import blocking_for
+from app.rules.process import copies, copies_word, review_print_exists, stage_reached
 from widgets import errors
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only

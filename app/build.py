@@ -20,7 +20,6 @@ from typing import Protocol
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
@@ -34,6 +33,7 @@ from app.packet.plan import BuildOptions, Plan, make_plan
 from app.rules.evaluation import evaluate
 from app.rules.findings import Finding, blocking, blocking_for, validate
 from app.rules.process import copies, form_figures, stamped_form_title, uses_stamped_form
+from app.system.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.templates import narrative_documents, template_file_name, write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
 
@@ -194,8 +194,8 @@ def build(
     """Build every output of the project into ``out_dir`` (created if needed).
 
     Raises :class:`BlockedError` when validation finds blocking problems and ``options.draft``
-    is off, :class:`app.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
-    left as it was), and :class:`app.errors.OutputError` when an output cannot be written.
+    is off, :class:`app.system.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
+    left as it was), and :class:`app.system.errors.OutputError` when an output cannot be written.
     """
     today = today or dt.date.today()
     data = source.load()

@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
-from app.about import command_name
 from app.cli_guides import (
     add_guide_option,
     add_upgrade_command,
@@ -28,7 +27,6 @@ from app.cli_guides import (
     cmd_guide_upgrade,
     other_versions,
 )
-from app.errors import AppError
 from app.guide import project_guide
 from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.draft.command import add_draft_command, run_draft
@@ -37,6 +35,8 @@ from app.model import ProjectData
 from app.rules.evaluation import Evaluation, evaluate, fmt_money
 from app.rules.findings import Finding, blocking_for, validate
 from app.source import PROJECT_SUFFIXES, load_source
+from app.system.about import command_name
+from app.system.errors import AppError
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
 
@@ -327,7 +327,7 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
 def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     """Command-line flags win; otherwise the options saved in the project (or manifest)."""
     from app.build import BuildOptions
-    from app.options import saved_flag, saved_gutter_mm
+    from app.system.options import saved_flag, saved_gutter_mm
 
     stage: Literal["review", "final"] = (
         "review" if getattr(args, "stage", "") == "review" else "final"
@@ -555,7 +555,7 @@ def main(
         err.write("已中断。\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: log it, tell the user where, never a traceback
-        from app.logs import log_exception
+        from app.system.logs import log_exception
 
         where = log_exception(exc)
         err.write(

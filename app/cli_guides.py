@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.about import command_name
-from app.errors import AppError
 from app.guide.diff import guide_changes
 from app.guide.model import Guide
 from app.guide.registry import (
@@ -23,6 +21,8 @@ from app.guide.registry import (
 )
 from app.model import ProjectData
 from app.rules.findings import Finding
+from app.system.about import command_name
+from app.system.errors import AppError
 
 GUIDE_HELP = (
     "申报指南文件（.toml，可在任何位置）：清单按此文件检查、生成或导入；"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from app.errors import AppError
+from app.system.errors import AppError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "sample"
 """The bundled sample: ``manifest.json`` and the evidence files it names (under ``scans/``)."""

@@ -22,13 +22,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.about import APP_NAME
-from app.fonts import register_fonts
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
 from app.outputs import write_output
 from app.rules.evaluation import cell
 from app.rules.findings import required_documents
+from app.system.about import APP_NAME
+from app.system.fonts import register_fonts
 from app.templates import narrative_signatures
 
 BRING_ORIGINAL = "携带原件核对"

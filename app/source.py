@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.cli_guides import check_project_guide, version_findings
-from app.errors import AppError, IntakeError
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, ProjectData
 from app.rules.findings import Finding, damaged_evidence_findings
+from app.system.errors import AppError, IntakeError
 
 PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")
 

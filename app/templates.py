@@ -30,12 +30,12 @@ from docx.oxml.ns import qn
 from docx.parts.hdrftr import FooterPart
 from docx.shared import Mm, Pt, RGBColor
 
-from app.about import APP_NAME
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec, TemplateFact
 from app.model import ProjectData, Row, Value
 from app.outputs import output_name, write_output
 from app.rules.company import printed_district
 from app.rules.evaluation import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
+from app.system.about import APP_NAME
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"

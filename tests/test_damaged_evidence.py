@@ -15,10 +15,10 @@ import pytest
 from app.build import BuildOptions, build
 from app.cli import main
 from app.demo import SAMPLE_MANIFEST
-from app.errors import EvidenceDamagedError, ProjectFileError
 from app.guide import guide_by_id
 from app.manifest import import_manifest, load_manifest
 from app.project import ProjectStore
+from app.system.errors import EvidenceDamagedError, ProjectFileError
 from tests.outputs_support import snapshot
 
 TODAY = dt.date(2019, 2, 1)

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import GuideError
 from app.guide import load_guide
 from app.guide.draft.command import run_draft
 from app.guide.draft.meta import draft_guide
 from app.guide.draft.model import TODO
 from app.guide.draft.write import render
 from app.guide.model import Ceiling, Guide, ItemSpec
+from app.system.errors import GuideError
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

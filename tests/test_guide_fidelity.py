@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from app.errors import ManifestError
 from app.guide import Guide
 from app.manifest import load_manifest, manifest_dict
 from app.model import EvidenceFile, ProjectData, Rate, Row
@@ -23,6 +22,7 @@ from app.packet.plan import make_plan
 from app.packet.plan_model import BuildOptions
 from app.rules.evaluation import evaluate
 from app.rules.findings import Finding, required_documents, validate
+from app.system.errors import ManifestError
 
 Builder = Callable[..., ProjectData]
 CALM = dt.date(2019, 1, 20)

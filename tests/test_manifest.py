@@ -18,7 +18,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 from app.demo import SAMPLE_MANIFEST, demo_manifest
-from app.errors import AppError, IntakeError, ManifestError
 from app.manifest import (
     Manifest,
     export_manifest,
@@ -29,6 +28,7 @@ from app.manifest import (
 from app.model import Rate
 from app.project import ProjectStore
 from app.rules.company import check_credit_code
+from app.system.errors import AppError, IntakeError, ManifestError
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -22,7 +22,6 @@ from pypdf import PdfReader
 from app.build import BlockedError
 from app.cli import main
 from app.demo import SAMPLE_MANIFEST
-from app.errors import BuildCancelled, OutputError
 from app.guide import guide_by_id
 from app.intake import import_file
 from app.manifest import import_manifest, load_manifest
@@ -30,6 +29,7 @@ from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write
 from app.packet.layout import A4
 from app.project import ProjectStore
 from app.rules.evaluation import evaluate, fmt_money
+from app.system.errors import BuildCancelled, OutputError
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import evidence_pdf, marker
 from tests.pdftools import pdf_text

@@ -14,7 +14,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from app.build import BuildOptions, build
-from app.errors import OutputError
 from app.model import Company
 from app.outputs import (
     FORBIDDEN,
@@ -26,6 +25,7 @@ from app.outputs import (
     company_name_notice,
     output_name,
 )
+from app.system.errors import OutputError
 from tests.packet_fixtures import COMPANY, MemorySource, project
 
 TAILS = ["", "-申报材料.pdf", ".xlsx", ".docx"]

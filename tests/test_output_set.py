@@ -21,9 +21,9 @@ import pytest
 from app import outputs
 from app.build import BuildOptions, build
 from app.demo import SAMPLE_MANIFEST
-from app.errors import OutputError
 from app.manifest import import_manifest, load_manifest
 from app.outputs import OutputSet, outputset, recover, staging_prefix
+from app.system.errors import OutputError
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import MemorySource, project
 

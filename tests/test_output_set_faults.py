@@ -17,10 +17,10 @@ import pytest
 
 from app.build import BuildOptions, build
 from app.demo import SAMPLE_MANIFEST
-from app.errors import OutputError
 from app.manifest import import_manifest, load_manifest
 from app.outputs import OutputSet, staging_prefix
 from app.outputs.outputset import UNFINISHED_NOTE, folder_lock_path
+from app.system.errors import OutputError
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import MemorySource, project
 

@@ -201,7 +201,7 @@ def test_toc_sheet_keeps_page_numbers(tmp_path: Path) -> None:
 
 
 def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
-    from app.errors import OutputError
+    from app.system.errors import OutputError
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.entry.values import ValueProblem
 from app.rules.process import NextStep, current_stage, next_step, place_lines
-from app.values import ValueProblem
 from widgets.date_edit import DateLineEdit
 from widgets.session import ProjectSession
 

@@ -122,7 +122,7 @@ def _run_with_progress(
     loop.exec()
     dialog.close()
     if "error" in outcome:
-        from app.errors import BuildCancelled
+        from app.system.errors import BuildCancelled
 
         if not isinstance(outcome["error"], BuildCancelled):
             errors.show_error(parent, outcome["error"], "操作失败")  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.errors import AppError
+from app.system.errors import AppError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -100,10 +100,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _same_id(guide: Any, path: Path, text: str) -> list[Any]:
     """A bundled guide with the same id: a copy of last year's file whose id was not changed."""
-    from app.errors import GuideError
     from app.guide.loader import load_guide
     from app.guide.problems import Context, Problem
     from app.guide.registry import available_guides
+    from app.system.errors import GuideError
 
     out = []
     for other in available_guides():

@@ -45,8 +45,6 @@ from app.build import (
     owner_of,
     toc_rows,
 )
-from app.errors import AppError, OutputError
-from app.fonts import register_fonts
 from app.guide import project_guide
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
@@ -55,6 +53,8 @@ from app.packet.plan import UNBOUND_GUTTER_MM, Plan, strip_number
 from app.rules.evaluation import Evaluation, evaluate, fmt_money
 from app.rules.findings import Finding
 from app.rules.process import stamped_form_title, uses_stamped_form
+from app.system.errors import AppError, OutputError
+from app.system.fonts import register_fonts
 from app.workbook import build_workbook, workbook_file_name
 
 ProgressFn = Callable[[int, int, str], None]
@@ -140,7 +140,7 @@ def write_online(
 
     Raises :class:`app.build.BlockedError` when the project has blocking problems (other than
     the district-stamped form, which is only warned about here), ``BuildCancelled`` and
-    :class:`app.errors.OutputError` like the build."""
+    :class:`app.system.errors.OutputError` like the build."""
     today = today or dt.date.today()
     data = source.load()
     guide = guide or project_guide(data)
@@ -176,7 +176,7 @@ def write_online(
             with pikepdf.open(packet.pdf) as whole:
                 for n, doc in enumerate(docs, start=1):
                     if cancel is not None and cancel():
-                        from app.errors import BuildCancelled
+                        from app.system.errors import BuildCancelled
 
                         raise BuildCancelled()
                     step(len(docs) + n, len(docs) * 2, f"正在生成 {doc.name}")

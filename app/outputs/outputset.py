@@ -24,7 +24,6 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any
 
-from app.errors import OutputError
 from app.outputs.names import (
     STAGING_EXTRA,
     UMASK,
@@ -35,6 +34,7 @@ from app.outputs.names import (
     path_length,
     replace_retrying,
 )
+from app.system.errors import OutputError
 
 # -- sets of files ---------------------------------------------------------------------------
 

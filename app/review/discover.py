@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.build import SUMS_NAME as PACKET_SUMS_NAME
-from app.errors import AppError
 from app.review.model import SourceKind
+from app.system.errors import AppError
 
 PROJECT_SUFFIX = ".sbproj"
 EXPLICIT_PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")

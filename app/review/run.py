@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from app.errors import AppError
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.review.discover import Found
@@ -16,6 +15,7 @@ from app.review.packet import verify_packet
 from app.rules.evaluation import evaluate
 from app.rules.findings import Finding, sort_findings, validate
 from app.source import load_source  # the same loading as ``check``
+from app.system.errors import AppError
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]

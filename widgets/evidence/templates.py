@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from app.errors import AppError
+from app.system.errors import AppError
 from widgets import errors
 from widgets.evidence.checklist import Node
 from widgets.evidence.message import MessageStrip

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.last_build import EarlierBuild, earlier_build
-from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.rules.findings import blocking_for
 from app.rules.process import copies, copies_word, review_print_exists, stage_reached
+from app.system.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from widgets import errors
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
@@ -532,7 +532,7 @@ class OutputPage(Page):
         self.show_packet()
 
     def _failed(self, exc: BaseException) -> None:
-        from app.errors import BuildCancelled
+        from app.system.errors import BuildCancelled
 
         self._finish()
         if isinstance(exc, BuildCancelled):

@@ -326,7 +326,7 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
 
 def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     """Command-line flags win; otherwise the options saved in the project (or manifest)."""
-    from app.build import BuildOptions
+    from app.outputs.build import BuildOptions
     from app.system.options import saved_flag, saved_gutter_mm
 
     stage: Literal["review", "final"] = (
@@ -360,7 +360,7 @@ def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.build import BlockedError, build
+    from app.outputs.build import BlockedError, build
 
     if args.gutter is not None and not 0 <= args.gutter <= 50:
         raise UsageError("装订边宽度应在 0 到 50 毫米之间。")
@@ -403,7 +403,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.build import BlockedError
+    from app.outputs.build import BlockedError
     from app.outputs.online import fmt_size, write_online
 
     src: Path = args.src
@@ -454,7 +454,7 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.demo import demo_manifest
+    from app.outputs.demo import demo_manifest
 
     with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         manifest = demo_manifest(Path(tmp))

@@ -239,7 +239,7 @@ def sections(guide: Guide, example_manifest: str) -> dict[str, str]:
 
 def default_sections() -> dict[str, str]:
     """The sections for the shipped guide and the bundled sample manifest."""
-    from app.demo import SAMPLE_MANIFEST
+    from app.outputs.demo import SAMPLE_MANIFEST
 
     guide = guide_by_id(DEFAULT_GUIDE_ID)
     return sections(guide, SAMPLE_MANIFEST.read_text(encoding="utf-8"))

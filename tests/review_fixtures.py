@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.build import SUMS_NAME, BuildOptions, build
-from app.demo import demo_manifest
 from app.manifest import import_manifest, load_manifest
+from app.outputs.build import SUMS_NAME, BuildOptions, build
+from app.outputs.demo import demo_manifest
 from app.project import ProjectStore
 
 TODAY = dt.date(2019, 2, 1)

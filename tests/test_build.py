@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.build import BlockedError, BuildOptions, BuildResult, build
 from app.manifest import write_project_data
 from app.model import Company, ProjectData
+from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
 from app.project import ProjectStore
 from app.system.errors import AppError, BuildCancelled, ProjectFileError
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource, marker, project

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.build import BlockedError, BuildOptions, BuildResult, build
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
 from app.model import EvidenceFile, PageInfo, ProjectData
+from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.packet.overlay import REVIEW_HEADER
 from app.packet.plan import UNBOUND_GUTTER_MM
 from app.project import ProjectStore

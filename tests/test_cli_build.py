@@ -10,8 +10,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 
 

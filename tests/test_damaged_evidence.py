@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from app.build import BuildOptions, build
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
 from app.guide import guide_by_id
 from app.manifest import import_manifest, load_manifest
+from app.outputs.build import BuildOptions, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 from app.system.errors import EvidenceDamagedError, ProjectFileError
 from tests.outputs_support import snapshot

@@ -81,7 +81,7 @@ def test_importing_a_manifest_with_a_contract_twice_says_so(tmp_path) -> None:  
     import json
 
     from app.cli import main
-    from app.demo import demo_manifest
+    from app.outputs.demo import demo_manifest
 
     source = demo_manifest(tmp_path / "src")
     raw = json.loads(source.read_text(encoding="utf-8"))

@@ -16,10 +16,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.build import BuildOptions, build
 from app.guide import load_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, PageInfo, ProjectData, Row
+from app.outputs.build import BuildOptions, build
 from app.outputs.online import write_online
 from app.review.discover import find_sources
 from app.review.run import review

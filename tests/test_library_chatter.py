@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.demo import SAMPLE_MANIFEST
+from app.outputs.demo import SAMPLE_MANIFEST
 
 MAIN = Path(__file__).resolve().parents[1] / "main.py"
 DEPTH = 100_000

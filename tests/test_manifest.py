@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from app.demo import SAMPLE_MANIFEST, demo_manifest
 from app.manifest import (
     Manifest,
     export_manifest,
@@ -26,6 +25,7 @@ from app.manifest import (
     write_project_data,
 )
 from app.model import Rate
+from app.outputs.demo import SAMPLE_MANIFEST, demo_manifest
 from app.project import ProjectStore
 from app.rules.company import check_credit_code
 from app.system.errors import AppError, IntakeError, ManifestError

@@ -19,12 +19,12 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from app.build import BlockedError
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
 from app.guide import guide_by_id
 from app.intake import import_file
 from app.manifest import import_manifest, load_manifest
+from app.outputs.build import BlockedError
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write_online
 from app.packet.layout import A4
 from app.project import ProjectStore

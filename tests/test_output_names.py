@@ -13,7 +13,6 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.build import BuildOptions, build
 from app.model import Company
 from app.outputs import (
     FORBIDDEN,
@@ -25,6 +24,7 @@ from app.outputs import (
     company_name_notice,
     output_name,
 )
+from app.outputs.build import BuildOptions, build
 from app.system.errors import OutputError
 from tests.packet_fixtures import COMPANY, MemorySource, project
 

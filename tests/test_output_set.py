@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from app import outputs
-from app.build import BuildOptions, build
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
 from app.outputs import OutputSet, outputset, recover, staging_prefix
+from app.outputs.build import BuildOptions, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.system.errors import OutputError
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import MemorySource, project

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from app.build import BuildOptions, build
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
 from app.outputs import OutputSet, staging_prefix
+from app.outputs.build import BuildOptions, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.outputs.outputset import UNFINISHED_NOTE, folder_lock_path
 from app.system.errors import OutputError
 from tests.outputs_support import snapshot, windows_error

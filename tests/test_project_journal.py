@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 from app.project.journal import JOURNAL_MAGIC, journal_of
 from app.system.errors import ProjectFileError

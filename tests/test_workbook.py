@@ -215,8 +215,8 @@ def test_the_form_has_the_same_sections_in_the_pdf_and_the_excel_file(tmp_path: 
     for a 42 mm company seal and the district's seal (≥ 45 mm square)."""
     from openpyxl import load_workbook
 
-    from app import form_layout
-    from app.build import BuildOptions, build
+    from app.outputs.build import BuildOptions, build
+    from app.packet import form_layout
     from tests.packet_fixtures import MemorySource, project
 
     result = build(

@@ -165,7 +165,7 @@ def _quit_after_first_paint(window: QWidget) -> None:
 WARM_AFTER_MS = 1500
 HEAVY_MODULES = (
     "app.intake",
-    "app.build",
+    "app.outputs.build",
     "app.outputs.online",
     "app.review",
     "widgets.printing",

@@ -3,6 +3,13 @@
 :mod:`app.outputs.names`: file names made from user text, single files written atomically.
 :mod:`app.outputs.outputset`: :class:`OutputSet`, the atomic replacement of a set of outputs.
 :mod:`app.outputs.online`: the online-declaration folder.
+:mod:`app.outputs.build`: the build (packet PDF, Excel file, Word templates, originals list,
+replaced as one set); :mod:`app.outputs.templates` and :mod:`app.outputs.originals` write the
+Word templates and the originals checklist; :mod:`app.outputs.last_build` finds what the last
+build left; :mod:`app.outputs.demo` writes the bundled sample.
+
+The build and its parts are imported from their modules (never re-exported here: this package
+is imported by the rules and the workbook, which the build imports).
 """
 
 from app.outputs.names import (

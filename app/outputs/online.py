@@ -38,17 +38,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.build import (
+from app.guide import project_guide
+from app.guide.model import Guide, OnlineRules
+from app.model import ProjectData
+from app.outputs import OutputSet, safe_file_stem, write_atomic
+from app.outputs.build import (
     BuildOptions,
     EvidenceSource,
     build,
     owner_of,
     toc_rows,
 )
-from app.guide import project_guide
-from app.guide.model import Guide, OnlineRules
-from app.model import ProjectData
-from app.outputs import OutputSet, safe_file_stem, write_atomic
 from app.packet.plan import UNBOUND_GUTTER_MM, Plan, strip_number
 from app.rules.evaluation import Evaluation, evaluate, fmt_money
 from app.rules.findings import Finding
@@ -138,7 +138,7 @@ def write_online(
 ) -> OnlineResult:
     """Write the online-declaration folder into ``out_dir`` (created if needed).
 
-    Raises :class:`app.build.BlockedError` when the project has blocking problems (other than
+    Raises :class:`app.outputs.build.BlockedError` when the project has blocking problems (other than
     the district-stamped form, which is only warned about here), ``BuildCancelled`` and
     :class:`app.system.errors.OutputError` like the build."""
     today = today or dt.date.today()

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.build import SUMS_NAME as PACKET_SUMS_NAME
+from app.outputs.build import SUMS_NAME as PACKET_SUMS_NAME
 from app.review.model import SourceKind
 from app.system.errors import AppError
 

@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.build import SUMS_NAME
 from app.outputs import company_file_name
+from app.outputs.build import SUMS_NAME
 from app.review.model import ItemAmount, SourceResult
 from app.rules.evaluation import fmt_money
 from app.rules.findings import Finding

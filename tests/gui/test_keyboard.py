@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from widgets import errors
 from widgets.main_window import SHORTCUTS, MainWindow

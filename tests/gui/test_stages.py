@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.demo import SAMPLE_MANIFEST
 from app.manifest import import_manifest, load_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from widgets.main_window import MainWindow
 

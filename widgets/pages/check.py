@@ -129,7 +129,7 @@ class CheckPage(Page):
     def _fill_originals(self) -> None:
         assert self.session is not None
         try:
-            from app.originals import originals_checklist
+            from app.outputs.originals import originals_checklist
         except ImportError:  # pragma: no cover - during development only
             return
         sections: dict[str, QTreeWidgetItem] = {}

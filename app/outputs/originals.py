@@ -25,11 +25,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
 from app.outputs import write_output
+from app.outputs.templates import narrative_signatures
 from app.rules.evaluation import cell
 from app.rules.findings import required_documents
 from app.system.about import APP_NAME
 from app.system.fonts import register_fonts
-from app.templates import narrative_signatures
 
 BRING_ORIGINAL = "携带原件核对"
 BASE_SECTION = "基本材料"

@@ -23,8 +23,9 @@ from reportlab.platypus.doctemplate import LayoutError
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
-from app.originals import originals_checklist, write_originals_pdf
 from app.outputs import OutputSet, check_output_paths, company_file_name, company_name_notice
+from app.outputs.originals import originals_checklist, write_originals_pdf
+from app.outputs.templates import narrative_documents, template_file_name, write_templates
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -34,7 +35,6 @@ from app.rules.evaluation import evaluate
 from app.rules.findings import Finding, blocking, blocking_for, validate
 from app.rules.process import copies, form_figures, stamped_form_title, uses_stamped_form
 from app.system.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.templates import narrative_documents, template_file_name, write_templates
 from app.workbook import TocRow, workbook_file_name, write_workbook
 
 ProgressFn = Callable[[int, int, str], None]

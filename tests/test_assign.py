@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.intake.assign import propose, targets
-from app.manifest import load_manifest
+from app.manifest.load import load_manifest
 from app.model import EvidenceFile
 from app.outputs.demo import SAMPLE_DIR, SAMPLE_MANIFEST
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.manifest import write_project_data
+from app.manifest.transfer import write_project_data
 from app.model import Company, ProjectData
 from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
 from app.project import ProjectStore

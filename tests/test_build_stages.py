@@ -13,7 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from app.cli import main
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.model import EvidenceFile, PageInfo, ProjectData
 from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
 from app.outputs.demo import SAMPLE_MANIFEST

@@ -14,7 +14,8 @@ import pytest
 
 from app.cli import main
 from app.guide import guide_by_id
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs.build import BuildOptions, build
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore

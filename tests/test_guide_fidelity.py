@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from app.guide import Guide
-from app.manifest import load_manifest, manifest_dict
+from app.manifest.load import load_manifest
+from app.manifest.transfer import manifest_dict
 from app.model import EvidenceFile, ProjectData, Rate, Row
 from app.packet.plan import make_plan
 from app.packet.plan_model import BuildOptions

@@ -325,7 +325,7 @@ def test_command_line_help_names_no_guide() -> None:
     """`--help` of the program and of every command speaks of guides in general."""
     import argparse
 
-    from app.cli import make_parser
+    from app.cli.commands import make_parser
 
     parser = make_parser()
     helps = [parser.format_help()]

@@ -114,8 +114,8 @@ def test_cycle_finder_finds_a_planted_cycle() -> None:
 
 def test_graph_sees_function_level_and_relative_imports() -> None:
     graph = import_graph()
-    assert "app.cli" in graph and "app.packet.draw" in graph
-    assert "app.source" in graph["app.cli"]
+    assert "app.cli.commands" in graph and "app.packet.draw" in graph
+    assert "app.manifest.source" in graph["app.cli.commands"]
     assert "app.packet.ink" in graph["app.packet.form"]
 
 

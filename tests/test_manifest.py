@@ -17,13 +17,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from app.manifest import (
-    Manifest,
-    export_manifest,
-    import_manifest,
-    load_manifest,
-    write_project_data,
-)
+from app.manifest.load import Manifest, load_manifest
+from app.manifest.transfer import export_manifest, import_manifest, write_project_data
 from app.model import Rate
 from app.outputs.demo import SAMPLE_MANIFEST, demo_manifest
 from app.project import ProjectStore

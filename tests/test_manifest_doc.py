@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.guide import Guide, load_guide
-from app.manifest_doc import (
+from app.manifest.doc import (
     DOC_PATH,
     SECTIONS,
     StaleMarkers,

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from app.cli import main
 from app.guide import guide_by_id
 from app.intake import import_file
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs.build import BlockedError
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write_online

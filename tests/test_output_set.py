@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from app import outputs
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs import OutputSet, outputset, recover, staging_prefix
 from app.outputs.build import BuildOptions, build
 from app.outputs.demo import SAMPLE_MANIFEST

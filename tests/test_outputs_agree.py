@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs.build import BuildOptions, BuildResult, build
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from app.cli import commands as cli
 from app.system import about
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 from app.project.journal import JOURNAL_MAGIC, journal_of

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, Table
 
-from app.manifest import Manifest, load_manifest
+from app.manifest.load import Manifest, load_manifest
 from app.model import Row
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.packet.draw import Context
@@ -113,7 +113,7 @@ def test_no_text_crosses_a_cell_border(sample: Manifest, extra: tuple[Row, ...])
 
 
 def test_the_summary_page_is_turned_in_the_pdf(tmp_path: Path) -> None:
-    from app.manifest import import_manifest
+    from app.manifest.transfer import import_manifest
     from app.outputs.build import BuildOptions, build
     from app.outputs.demo import demo_manifest
     from app.project import ProjectStore

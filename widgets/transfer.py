@@ -22,7 +22,8 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
     target = errors.choose_new_project(parent, str(Path(src).with_suffix(".sbproj")))
     if not target:
         return None
-    from app.manifest import OutsideFilesError, import_manifest, load_manifest
+    from app.manifest.load import OutsideFilesError, load_manifest
+    from app.manifest.transfer import import_manifest
 
     try:
         try:
@@ -79,7 +80,7 @@ def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> P
     )
     if not path:
         return None
-    from app.manifest import export_manifest
+    from app.manifest.transfer import export_manifest
 
     store = session.store
 

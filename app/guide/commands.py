@@ -4,7 +4,7 @@ commented skeleton, ``guide test FILE`` runs the file's own test cases.
 
 The ``guide`` sub-parser is made in one place, :func:`add_guide_commands`: another ``guide``
 command (``draft``, ``upgrade``...) adds itself there, with its handler in :data:`HANDLERS`.
-``app.cli`` only calls :func:`add_guide_commands` and :func:`run_guide_command`.
+``app.cli.commands`` only calls :func:`add_guide_commands` and :func:`run_guide_command`.
 """
 
 from __future__ import annotations

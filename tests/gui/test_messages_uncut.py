@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.conftest import save_shot
 from tests.gui.opening import open_and_wait

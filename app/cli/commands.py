@@ -20,21 +20,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
-from app.cli_guides import (
-    add_guide_option,
-    add_upgrade_command,
-    check_project_guide,
-    cmd_guide_upgrade,
-    other_versions,
-)
+from app.cli.guides import add_guide_option, add_upgrade_command, cmd_guide_upgrade
 from app.guide import project_guide
 from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.draft.command import add_draft_command, run_draft
 from app.guide.model import Guide
+from app.manifest.source import PROJECT_SUFFIXES, check_project_guide, load_source, other_versions
 from app.model import ProjectData
 from app.rules.evaluation import Evaluation, evaluate, fmt_money
 from app.rules.findings import Finding, blocking_for, validate
-from app.source import PROJECT_SUFFIXES, load_source
 from app.system.about import command_name
 from app.system.errors import AppError
 
@@ -265,7 +259,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
     from app.rules.duplicates import duplicate_notes
 
     manifest = load_manifest(args.manifest, allow_outside=args.allow_outside, guide_file=args.guide)
@@ -279,7 +274,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from app.manifest import export_manifest
+    from app.manifest.transfer import export_manifest
 
     if not args.project.exists():
         raise UsageError(f"找不到项目文件 {args.project}。")
@@ -369,7 +364,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"找不到文件 {src}。")
     with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
         if src.suffix.lower() == ".json":
-            from app.manifest import import_manifest, load_manifest
+            from app.manifest.load import load_manifest
+            from app.manifest.transfer import import_manifest
 
             project = Path(tmp) / "project.sbproj"
             manifest = load_manifest(src, allow_outside=args.allow_outside, guide_file=args.guide)
@@ -411,7 +407,8 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"找不到文件 {src}。")
     with tempfile.TemporaryDirectory(prefix="online-") as tmp:
         if src.suffix.lower() == ".json":
-            from app.manifest import import_manifest, load_manifest
+            from app.manifest.load import load_manifest
+            from app.manifest.transfer import import_manifest
 
             project = Path(tmp) / "project.sbproj"
             manifest = load_manifest(src, guide_file=args.guide)

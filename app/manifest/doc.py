@@ -17,7 +17,7 @@ from app.guide import DEFAULT_GUIDE_ID, guide_by_id
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec
 from app.model import COMPANY_FIELDS
 
-DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "manifest.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "manifest.md"
 SECTIONS = ("company-fields", "reference", "example")
 
 _BEGIN = "<!-- BEGIN GENERATED {name}: written by tools/gen_manifest_doc.py, do not edit -->"

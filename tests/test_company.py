@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.outputs import safe_file_stem
+from app.files import safe_file_stem
 from app.rules.company import (
     USCC_CHARSET,
     check_credit_code,

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from app import outputs
+from app import files as outputs
+from app.files import OutputSet, outputset, recover, staging_prefix
 from app.manifest.load import load_manifest
 from app.manifest.transfer import import_manifest
-from app.outputs import OutputSet, outputset, recover, staging_prefix
 from app.outputs.build import BuildOptions, build
 from app.outputs.demo import SAMPLE_MANIFEST
 from app.system.errors import OutputError

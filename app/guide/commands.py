@@ -124,8 +124,8 @@ def _same_id(guide: Any, path: Path, text: str) -> list[Any]:
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.files import write_output
     from app.guide.skeleton import skeleton
-    from app.outputs import write_output
 
     path: Path = args.out
     year = args.year or dt.date.today().year

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.files import safe_file_stem
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.manifest.load import (
@@ -21,7 +22,6 @@ from app.manifest.load import (
     Manifest,
 )
 from app.model import COMPANY_FIELDS, EvidenceFile, ProjectData, Rate, Value
-from app.outputs import safe_file_stem
 from app.project.records import DECLARATION_OPTION
 from app.system.errors import ManifestError
 

@@ -13,7 +13,7 @@
 The documents are cut from a packet built for this purpose (stage ``online``: the final
 packet's content, the district-stamped form if attached, no binding gutter, no blank pages), so
 every file is exactly what the bound packet shows. Everything is written into a staging folder
-and put in place by :class:`app.outputs.OutputSet`, like the build: the folder ends with the old
+and put in place by :class:`app.files.OutputSet`, like the build: the folder ends with the old
 set or the new one, never a mix.
 """
 
@@ -38,10 +38,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.files import OutputSet, safe_file_stem, write_atomic
 from app.guide import project_guide
 from app.guide.model import Guide, OnlineRules
 from app.model import ProjectData
-from app.outputs import OutputSet, safe_file_stem, write_atomic
 from app.outputs.build import (
     BuildOptions,
     EvidenceSource,

@@ -22,9 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.files import write_output
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
-from app.outputs import write_output
 from app.outputs.templates import narrative_signatures
 from app.rules.evaluation import cell
 from app.rules.findings import required_documents

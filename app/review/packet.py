@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.outputs import company_file_name
+from app.files import company_file_name
 from app.outputs.build import SUMS_NAME
 from app.review.model import ItemAmount, SourceResult
 from app.rules.evaluation import fmt_money

@@ -25,9 +25,9 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from app.files import company_name_notice
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import COMPANY_FIELDS, ProjectData, Value
-from app.outputs import company_name_notice
 from app.rules.claims import duplicate_findings
 from app.rules.company import (
     check_credit_code,

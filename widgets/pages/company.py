@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.files import company_name_notice
 from app.model import COMPANY_FIELDS
-from app.outputs import company_name_notice
 from app.rules.company import (
     check_credit_code,
     check_district,

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any
 
-from app.outputs.names import (
+from app.files.names import (
     STAGING_EXTRA,
     UMASK,
     WINDOWS_MAX_PATH,

@@ -12,11 +12,11 @@ def opens_project(args: list[str]) -> bool:
 
 
 def run() -> int:
-    from app.streams import ensure_streams
+    from app.system.streams import ensure_streams
 
     ensure_streams()  # the windowed program has no console: stdout/stderr are None there
-    from app.logs import native_log_path, route_library_messages
-    from app.streams import route_native_stderr
+    from app.system.logs import native_log_path, route_library_messages
+    from app.system.streams import route_native_stderr
 
     route_library_messages()
     route_native_stderr(native_log_path())

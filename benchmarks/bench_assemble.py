@@ -56,7 +56,7 @@ def _scan_image(seed: int, landscape: bool) -> object:
 def _reportlab_pdf(seed: int, pages: int, size: tuple[float, float]) -> bytes:
     from reportlab.pdfgen import canvas
 
-    from app.fonts import register_fonts
+    from app.system.fonts import register_fonts
 
     font = register_fonts()
     buf = io.BytesIO()
@@ -130,7 +130,7 @@ def _stamps(total: int) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from app.fonts import register_fonts
+    from app.system.fonts import register_fonts
 
     font = register_fonts()
     buf = io.BytesIO()
@@ -147,7 +147,7 @@ def _cover() -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from app.fonts import register_fonts
+    from app.system.fonts import register_fonts
 
     font = register_fonts()
     buf = io.BytesIO()

@@ -11,7 +11,7 @@ file (timed separately, as "import"). Then, each run in a fresh child process:
 
 (a) reference: img2pdf (JPEG passthrough) + pikepdf merge + reportlab page-number stamps, from
     the original scans (bench_assemble.run_reference);
-(b) ours: ``app.build.build`` on the project file — cover, 目录, 申请表, generated tables, heading
+(b) ours: ``app.outputs.build.build`` on the project file — cover, 目录, 申请表, generated tables, heading
     bands, page numbers, bookmarks, links, AND the Excel file, Word templates, originals
     checklist and checksums, written atomically.
 
@@ -93,7 +93,7 @@ def make_project(manifest: dict[str, object], path: Path, repeat: int) -> float:
 
 
 def run_build(project: Path, out: Path) -> int:
-    from app.build import BuildOptions, build
+    from app.outputs.build import BuildOptions, build
     from app.project import ProjectStore
 
     with ProjectStore.open(project) as store:

@@ -39,11 +39,12 @@ DISTRICTS = ["香洲区", "金湾区", "斗门区", "高新区", "横琴新区",
 
 
 def generate(work: Path, companies: int, manifests: int) -> dict[str, Path]:
-    from app.build import BuildOptions, build
-    from app.company import uscc_check_char
-    from app.demo import demo_manifest
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.build import BuildOptions, build
+    from app.outputs.demo import demo_manifest
     from app.project import ProjectStore
+    from app.rules.company import uscc_check_char
 
     base = work / "base.sbproj"
     import_manifest(load_manifest(demo_manifest(work / "sample")), base)

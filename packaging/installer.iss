@@ -2,7 +2,7 @@
 ; or a per-machine one where IT deploys it (the wizard asks; `/ALLUSERS` on the command line),
 ; the Start-menu and desktop shortcuts named 申报材料助手, .sbproj files opening in the program
 ; with its icon, and the command-line program on PATH if the clerk asks. Compiled by `python packaging/build.py --installer` on Windows, which passes the
-; version and names from app/about.py (the one place they live) with /D; the defaults below
+; version and names from app/system/about.py (the one place they live) with /D; the defaults below
 ; only let the script be opened and compiled by hand in the Inno Setup IDE.
 ;
 ; Written against the Inno Setup 6 documentation (https://jrsoftware.org/ishelp/):

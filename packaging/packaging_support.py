@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import about  # noqa: E402
+from app.system import about  # noqa: E402
 
 
 def version_tuple() -> tuple[int, int, int, int]:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from app.company import uscc_check_char
 from app.guide import CHECKLIST_DIR, Guide, load_guide
 from app.model import Company, EvidenceFile, PageInfo, ProjectData, Row, Value
+from app.rules.company import uscc_check_char
 
 SHIPPED_2019 = CHECKLIST_DIR / "zhuhai-2019.toml"
 DATA_DIR = Path(__file__).resolve().parent / "data"

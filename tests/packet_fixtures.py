@@ -14,11 +14,11 @@ from decimal import Decimal
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
-from app.company import uscc_check_char
-from app.findings import required_documents
 from app.guide import DEFAULT_GUIDE_ID, guide_by_id
 from app.guide.model import Guide
 from app.model import Company, EvidenceFile, PageInfo, ProjectData, Row
+from app.rules.company import uscc_check_char
+from app.rules.findings import required_documents
 
 GUIDE: Guide = guide_by_id(DEFAULT_GUIDE_ID)
 

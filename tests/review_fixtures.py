@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.build import SUMS_NAME, BuildOptions, build
-from app.demo import demo_manifest
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.build import SUMS_NAME, BuildOptions, build
+from app.outputs.demo import demo_manifest
 from app.project import ProjectStore
 
 TODAY = dt.date(2019, 2, 1)

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from app.guide import Guide
 from app.model import ProjectData, Row
-from app.rules import ItemResult, evaluate
+from app.rules.evaluation import ItemResult, evaluate
 
 Builder = Callable[..., ProjectData]
 ZERO = D(0)

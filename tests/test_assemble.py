@@ -26,8 +26,6 @@ from reportlab.lib.pagesizes import A3, landscape, letter
 from reportlab.lib.pagesizes import A4 as RL_A4
 from reportlab.pdfgen import canvas
 
-from app.errors import BuildCancelled, OutputError, ProjectFileError
-from app.fonts import register_fonts
 from app.packet.assemble import (
     DocInfo,
     DrawnPage,
@@ -38,6 +36,8 @@ from app.packet.assemble import (
     assemble,
 )
 from app.packet.layout import A4, Box, Layout, content_box
+from app.system.errors import BuildCancelled, OutputError, ProjectFileError
+from app.system.fonts import register_fonts
 from tests.pdftools import pdf_text
 from tests.pdftools import render as render_page
 

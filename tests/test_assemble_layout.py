@@ -1,4 +1,4 @@
-"""The packet font and the page geometry (app.fonts, app.packet.layout)."""
+"""The packet font and the page geometry (app.system.fonts, app.packet.layout)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from app.fonts import FONT_NAME, FONT_PATH, missing_glyphs, register_fonts
 from app.packet.layout import (
     A4,
     MAX_UPSCALE,
@@ -21,6 +20,7 @@ from app.packet.layout import (
     content_box,
     fit,
 )
+from app.system.fonts import FONT_NAME, FONT_PATH, missing_glyphs, register_fonts
 
 
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from app.demo import SAMPLE_DIR, SAMPLE_MANIFEST
 from app.intake.assign import propose, targets
-from app.manifest import load_manifest
+from app.manifest.load import load_manifest
 from app.model import EvidenceFile
+from app.outputs.demo import SAMPLE_DIR, SAMPLE_MANIFEST
 
 
 def test_every_sample_file_goes_where_the_sample_manifest_has_it() -> None:

@@ -25,7 +25,7 @@ from app.cli import main
 from app.guide import load_guide
 from app.guide.loader import CHECKLIST_DIR
 from app.model import ProjectData, Row
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 
 GUIDE = load_guide(CHECKLIST_DIR / "zhuhai-2019.toml")
 NO_MINOR_UNIT = {"JPY", "KRW"}  # amounts in whole yen / won

@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.build import BlockedError, BuildOptions, BuildResult, build
-from app.errors import AppError, BuildCancelled, ProjectFileError
-from app.manifest import write_project_data
+from app.manifest.transfer import write_project_data
 from app.model import Company, ProjectData
+from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
 from app.project import ProjectStore
+from app.system.errors import AppError, BuildCancelled, ProjectFileError
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource, marker, project
 from tests.pdftools import pdf_text
 from tests.project_store_fixtures import imported

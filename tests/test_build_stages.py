@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.build import BlockedError, BuildOptions, BuildResult, build
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
-from app.findings import validate
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
 from app.model import EvidenceFile, PageInfo, ProjectData
+from app.outputs.build import BlockedError, BuildOptions, BuildResult, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.packet.overlay import REVIEW_HEADER
 from app.packet.plan import UNBOUND_GUTTER_MM
 from app.project import ProjectStore
+from app.rules.findings import validate
 from tests.packet_fixtures import GUIDE, MemorySource, evidence_pdf, marker, project
 from tests.pdftools import word_x
 from tests.test_packet_pdf import bookmarks, page_texts, squeeze, stamped_number, toc_lines

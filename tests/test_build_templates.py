@@ -8,9 +8,10 @@ from pathlib import Path
 
 from docx import Document
 
-from app.build import BuildOptions, build
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.build import BuildOptions, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.entry.row_import import retry_rows, rows_from_text
+from app.entry.values import ValueProblem, closest, coerce
 from app.guide import Guide
-from app.row_import import retry_rows, rows_from_text
-from app.values import ValueProblem, closest, coerce
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.company import (
+from app.files import safe_file_stem
+from app.rules.company import (
     USCC_CHARSET,
     check_credit_code,
     check_email,
@@ -12,7 +13,6 @@ from app.company import (
     normalise_credit_code,
     uscc_check_char,
 )
-from app.outputs import safe_file_stem
 
 
 def test_charset_has_31_characters_without_i_o_s_v_z() -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from app.build import BuildOptions, build
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
-from app.errors import EvidenceDamagedError, ProjectFileError
 from app.guide import guide_by_id
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.build import BuildOptions, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
+from app.system.errors import EvidenceDamagedError, ProjectFileError
 from tests.outputs_support import snapshot
 
 TODAY = dt.date(2019, 2, 1)

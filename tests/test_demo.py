@@ -1,5 +1,5 @@
 """The bundled sample company through the command line: ``check`` (text and --json), exit codes
-for bad input and blocking problems, ``demo`` and ``app.demo.demo_manifest``."""
+for bad input and blocking problems, ``demo`` and ``app.outputs.demo.demo_manifest``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.cli import main
-from app.demo import SAMPLE_DIR, SAMPLE_MANIFEST, demo_manifest
+from app.outputs.demo import SAMPLE_DIR, SAMPLE_MANIFEST, demo_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2019-02-01"  # before both deadlines of the 2019 guide

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal as D
 
-from app.duplicates import duplicate_groups, incoming_duplicates, key_label, row_key
-from app.findings import validate
 from app.guide import Guide
 from app.model import EvidenceFile, ProjectData, Row
+from app.rules.duplicates import duplicate_groups, incoming_duplicates, key_label, row_key
+from app.rules.findings import validate
 
 from .test_findings import CALM, find
 
@@ -81,7 +81,7 @@ def test_importing_a_manifest_with_a_contract_twice_says_so(tmp_path) -> None:  
     import json
 
     from app.cli import main
-    from app.demo import demo_manifest
+    from app.outputs.demo import demo_manifest
 
     source = demo_manifest(tmp_path / "src")
     raw = json.loads(source.read_text(encoding="utf-8"))

@@ -9,9 +9,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.findings import Finding, blocking, required_documents, sort_findings, validate
 from app.guide import Guide
 from app.model import Company, EvidenceFile, PageInfo, ProjectData, Row
+from app.rules.findings import Finding, blocking, required_documents, sort_findings, validate
 
 Builder = Callable[..., ProjectData]
 CALM = dt.date(2019, 1, 20)  # well before both deadlines: no deadline findings

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import GuideError
 from app.guide import CHECKLIST_DIR, available_guides, load_guide
 from app.guide.locate import locate
+from app.system.errors import GuideError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = CHECKLIST_DIR / "zhuhai-2019.toml"

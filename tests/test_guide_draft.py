@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import GuideError
 from app.guide import load_guide
 from app.guide.draft.command import run_draft
 from app.guide.draft.meta import draft_guide
 from app.guide.draft.model import TODO
 from app.guide.draft.write import render
 from app.guide.model import Ceiling, Guide, ItemSpec
+from app.system.errors import GuideError
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -328,7 +328,7 @@ def test_run_draft_reports_what_is_missing(tmp_path: Path) -> None:
 def test_the_filled_2019_draft_computes_tiers_and_rows(pair: tuple[Guide, Guide]) -> None:
     """The draft is a working guide once filled: the rules compute its tiers and per-row caps."""
     from app.model import ProjectData, Row
-    from app.rules import evaluate
+    from app.rules.evaluation import evaluate
 
     _bundled, drafted = pair
     onshore = next(i for i in drafted.items if i.number == "（二）1.")

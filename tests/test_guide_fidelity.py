@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 
-from app.errors import ManifestError
-from app.findings import Finding, required_documents, validate
 from app.guide import Guide
-from app.manifest import load_manifest, manifest_dict
+from app.manifest.load import load_manifest
+from app.manifest.transfer import manifest_dict
 from app.model import EvidenceFile, ProjectData, Rate, Row
 from app.packet.plan import make_plan
 from app.packet.plan_model import BuildOptions
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
+from app.rules.findings import Finding, required_documents, validate
+from app.system.errors import ManifestError
 
 Builder = Callable[..., ProjectData]
 CALM = dt.date(2019, 1, 20)
@@ -419,7 +420,7 @@ def test_a_rate_written_the_other_way_round_is_pointed_out(
 
 
 def test_an_other_district_is_printed_by_its_name(guide: Guide) -> None:
-    from app.company import printed_district
+    from app.rules.company import printed_district
 
     assert (
         printed_district("其他：横琴粤澳深度合作区", guide.district_other) == "横琴粤澳深度合作区"

@@ -15,12 +15,13 @@ import pytest
 
 import app.guide.loader as loader
 from app.cli import main
-from app.demo import demo_manifest
-from app.errors import GuideError
 from app.guide import bundled_guides, guide_by_id, project_guide, read_guide_file
 from app.guide.diff import guide_changes
-from app.manifest import OutsideFilesError, import_manifest, load_manifest
+from app.manifest.load import OutsideFilesError, load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import demo_manifest
 from app.project import SCHEMA_VERSION, ProjectStore
+from app.system.errors import GuideError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "checklists" / "zhuhai-2019.toml"

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from app.errors import GuideError
 from app.guide import Guide, available_guides, guide_by_id, load_guide
 from app.guide.loader import parse_guide
 from app.model import Rate
+from app.system.errors import GuideError
 
 ITEM_IDS = (
     "service_trade_statistics",

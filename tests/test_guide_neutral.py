@@ -16,16 +16,16 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.build import BuildOptions, build
-from app.findings import required_documents, validate
 from app.guide import load_guide
 from app.guide.model import Guide
 from app.model import EvidenceFile, PageInfo, ProjectData, Row
+from app.outputs.build import BuildOptions, build
 from app.outputs.online import write_online
 from app.review.discover import find_sources
 from app.review.run import review
 from app.review.summary import write_summary
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
+from app.rules.findings import required_documents, validate
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource
 from tests.packet_fixtures import project as project_2019
 
@@ -325,7 +325,7 @@ def test_command_line_help_names_no_guide() -> None:
     """`--help` of the program and of every command speaks of guides in general."""
     import argparse
 
-    from app.cli import make_parser
+    from app.cli.commands import make_parser
 
     parser = make_parser()
     helps = [parser.format_help()]

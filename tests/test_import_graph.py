@@ -1,6 +1,7 @@
 """The core's import graph, read from the source with ``ast``: no cycles between app's modules
-(function-level imports count too: they hide a cycle, they do not end it), and no Qt or
-``widgets`` import anywhere under ``app/``."""
+(function-level imports count too: they hide a cycle, they do not end it), no new cycle between
+its rooms (the packages under ``app/``), no loose module at its root but the shared data model,
+and no Qt or ``widgets`` import anywhere under ``app/``."""
 
 from __future__ import annotations
 
@@ -114,14 +115,55 @@ def test_cycle_finder_finds_a_planted_cycle() -> None:
 
 def test_graph_sees_function_level_and_relative_imports() -> None:
     graph = import_graph()
-    assert "app.cli" in graph and "app.packet.draw" in graph
-    assert "app.source" in graph["app.cli"]
+    assert "app.cli.commands" in graph and "app.packet.draw" in graph
+    assert "app.manifest.source" in graph["app.cli.commands"]
     assert "app.packet.ink" in graph["app.packet.form"]
 
 
 def test_app_has_no_import_cycles() -> None:
     found = cycles(import_graph())
     assert found == [], "import cycles in app/: " + "; ".join(" ↔ ".join(c) for c in found)
+
+
+def room_of(module: str) -> str:
+    """``app.rules.findings`` -> ``app.rules``; ``app.model`` stays ``app.model``."""
+    return ".".join(module.split(".")[:2])
+
+
+def room_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Room -> the other rooms its modules import."""
+    rooms: dict[str, set[str]] = {}
+    for module, deps in graph.items():
+        rooms.setdefault(room_of(module), set()).update(
+            room_of(d) for d in deps if room_of(d) != room_of(module)
+        )
+    return rooms
+
+
+# The guide's own commands (``guide test`` runs its cases through the real rules and the value
+# parser: app/guide/cases.py, function-level imports) make the one cycle between rooms. No other.
+KNOWN_ROOM_CYCLES = [["app.entry", "app.guide", "app.rules"]]
+
+# The one module at app's root: the project data every room shares.
+ROOT_MODULES = {"app", "app.model"}
+
+
+def test_rooms_import_each_other_one_way_only() -> None:
+    found = cycles(room_graph(import_graph()))
+    assert found == KNOWN_ROOM_CYCLES, "cycles between app's rooms: " + "; ".join(
+        " ↔ ".join(c) for c in found
+    )
+
+
+def test_room_graph_sees_a_cycle_of_rooms() -> None:
+    graph = {"app.a.x": {"app.b.y"}, "app.b.y": set(), "app.b.z": {"app.a.w"}, "app.a.w": set()}
+    assert cycles(room_graph(graph)) == [["app.a", "app.b"]]
+
+
+def test_apps_root_holds_rooms_and_the_shared_model_only() -> None:
+    loose = {m for m in _modules() if "." not in m.removeprefix("app.")} - ROOT_MODULES
+    rooms = {m for m, (_path, is_package) in _modules().items() if is_package and m.count(".") == 1}
+    assert sorted(loose - rooms) == []
 
 
 @pytest.mark.parametrize("name", sorted(_modules()))

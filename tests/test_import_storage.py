@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.errors import BuildCancelled, IntakeError
 from app.intake import import_bytes, import_stream
 from app.intake.images import jpeg_whole, png_whole
 from app.project import ProjectStore, pdfdelta
 from app.project.schema import FILE_SUFFIX, SCHEMA_VERSION
+from app.system.errors import BuildCancelled, IntakeError
 from tests.intake_support import encode, marked_pdf, upright_image
 
 GUIDE = "zhuhai-service-trade-2019"

@@ -9,9 +9,9 @@ import random
 import pytest
 from PIL import Image
 
-from app.errors import IntakeError
 from app.intake import import_bytes
 from app.intake.images import jpeg_whole
+from app.system.errors import IntakeError
 
 
 def _scan(seed: int) -> bytes:

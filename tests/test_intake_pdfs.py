@@ -19,9 +19,9 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A3, landscape, letter
 from reportlab.pdfgen import canvas
 
-from app.errors import IntakeError
 from app.intake import import_bytes
 from app.intake.errors import PasswordRequiredError, WrongPasswordError
+from app.system.errors import IntakeError
 from tests.intake_support import (
     RED,
     encode,

@@ -17,10 +17,10 @@ from PIL import Image, ImageCms
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject, RectangleObject
 
-from app.errors import IntakeError
 from app.intake import errors as intake_errors
 from app.intake import import_bytes
 from app.intake.images import _without_icc
+from app.system.errors import IntakeError
 from tests.intake_support import encode, marked_pdf, render, upright_image
 from tests.pdftools import pdf_text
 

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from app.errors import AppError, BuildCancelled, IntakeError
 from app.intake import errors as intake_errors
 from app.intake import import_bytes, import_file, import_files
+from app.system.errors import AppError, BuildCancelled, IntakeError
 from tests.intake_support import encode, marked_pdf, png_header_only, upright_image
 
 

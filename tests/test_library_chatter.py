@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.demo import SAMPLE_MANIFEST
+from app.outputs.demo import SAMPLE_MANIFEST
 
 MAIN = Path(__file__).resolve().parents[1] / "main.py"
 DEPTH = 100_000
@@ -101,8 +101,8 @@ def test_what_c_libraries_print_goes_to_the_native_log(tmp_path: Path) -> None:
     home = tmp_path / "数据"
     script = (
         "import sys;"
-        "from app.logs import native_log_path, route_library_messages;"
-        "from app.streams import route_native_stderr;"
+        "from app.system.logs import native_log_path, route_library_messages;"
+        "from app.system.streams import route_native_stderr;"
         "route_library_messages(); assert route_native_stderr(native_log_path());"
         "from pathlib import Path; from app.intake import import_file;"
         f"import_file(Path({str(tmp_path / '传真.tif')!r}));"

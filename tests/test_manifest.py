@@ -17,18 +17,13 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from app.company import check_credit_code
-from app.demo import SAMPLE_MANIFEST, demo_manifest
-from app.errors import AppError, IntakeError, ManifestError
-from app.manifest import (
-    Manifest,
-    export_manifest,
-    import_manifest,
-    load_manifest,
-    write_project_data,
-)
+from app.manifest.load import Manifest, load_manifest
+from app.manifest.transfer import export_manifest, import_manifest, write_project_data
 from app.model import Rate
+from app.outputs.demo import SAMPLE_MANIFEST, demo_manifest
 from app.project import ProjectStore
+from app.rules.company import check_credit_code
+from app.system.errors import AppError, IntakeError, ManifestError
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

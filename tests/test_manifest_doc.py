@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.demo import SAMPLE_MANIFEST
 from app.guide import Guide, load_guide
-from app.manifest_doc import (
+from app.manifest.doc import (
     DOC_PATH,
     SECTIONS,
     StaleMarkers,
@@ -22,6 +21,7 @@ from app.manifest_doc import (
     update_document,
 )
 from app.model import COMPANY_FIELDS
+from app.outputs.demo import SAMPLE_MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,8 +22,9 @@ import pytest
 from PIL import Image
 
 from app.cli import main
-from app.errors import AppError, ManifestError
-from app.manifest import OutsideFilesError, import_manifest, load_manifest
+from app.manifest.load import OutsideFilesError, load_manifest
+from app.manifest.transfer import import_manifest
+from app.system.errors import AppError, ManifestError
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HOLE = "@@HOLE@@"

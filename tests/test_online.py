@@ -19,17 +19,18 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from app.build import BlockedError
 from app.cli import main
-from app.demo import SAMPLE_MANIFEST
-from app.errors import BuildCancelled, OutputError
 from app.guide import guide_by_id
 from app.intake import import_file
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.build import BlockedError
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.outputs.online import MB, NOTES_NAME, TABLE_NAME, document_files, write_online
 from app.packet.layout import A4
 from app.project import ProjectStore
-from app.rules import evaluate, fmt_money
+from app.rules.evaluation import evaluate, fmt_money
+from app.system.errors import BuildCancelled, OutputError
 from tests.outputs_support import snapshot, windows_error
 from tests.packet_fixtures import evidence_pdf, marker
 from tests.pdftools import pdf_text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.originals import (
+from app.outputs.originals import (
     BRING_ORIGINAL,
     original_inside,
     originals_checklist,

@@ -13,10 +13,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.build import BuildOptions, build
-from app.errors import OutputError
-from app.model import Company
-from app.outputs import (
+from app.files import (
     FORBIDDEN,
     MAX_OUTPUT_PATH,
     RESERVED,
@@ -26,6 +23,9 @@ from app.outputs import (
     company_name_notice,
     output_name,
 )
+from app.model import Company
+from app.outputs.build import BuildOptions, build
+from app.system.errors import OutputError
 from tests.packet_fixtures import COMPANY, MemorySource, project
 
 TAILS = ["", "-申报材料.pdf", ".xlsx", ".docx"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.build import BuildOptions, build
-from app.errors import OutputError
-from app.outputs import MAX_OUTPUT_PATH, check_output_paths, path_length
+from app.files import MAX_OUTPUT_PATH, check_output_paths, path_length
+from app.outputs.build import BuildOptions, build
+from app.system.errors import OutputError
 from tests.packet_fixtures import COMPANY, MemorySource, project
 
 TODAY = dt.date(2019, 1, 10)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app import outputs
-from app.errors import OutputError
-from app.outputs import atomic_path, replace_with_retry, safe_file_stem
+from app import files as outputs
+from app.files import atomic_path, replace_with_retry, safe_file_stem
+from app.system.errors import OutputError
 from tests.outputs_support import windows_error
 
 

@@ -13,11 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app.build import BuildOptions, BuildResult, build
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.build import BuildOptions, BuildResult, build
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
-from app.rules import evaluate, fmt_money
+from app.rules.evaluation import evaluate, fmt_money
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app import about, cli
+from app.cli import commands as cli
+from app.system import about
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "packaging" / "packet-assembler.spec"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app import about
+from app.system import about
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"

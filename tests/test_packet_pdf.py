@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from app.build import BuildOptions, BuildResult, build
 from app.model import Company
+from app.outputs.build import BuildOptions, BuildResult, build
 from app.packet.form import cny_capital
 from app.packet.layout import A4
-from app.rules import evaluate, fmt_money
+from app.rules.evaluation import evaluate, fmt_money
 from tests.packet_fixtures import COMPANY, GUIDE, MemorySource, marker, project
 from tests.pdftools import page_texts as pdfium_page_texts
 

@@ -16,10 +16,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from app.cli import main
-from app.findings import page_findings
 from app.guide import DEFAULT_GUIDE_ID
 from app.intake import ImportedFile, import_bytes
 from app.project import ProjectStore
+from app.rules.findings import page_findings
 from tests.pagecheck_support import jpeg, page, sample_set, turned
 
 # ---------------------------------------------------------------- rates on a generated set

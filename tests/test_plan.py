@@ -16,7 +16,7 @@ from app.packet.plan import (
     make_plan,
     toc_page_count,
 )
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 from tests.packet_fixtures import ALL_ITEMS, GUIDE, project
 
 OUTSOURCING_AND_PROOFS = [

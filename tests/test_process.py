@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import GuideError
 from app.guide import guide_by_id, load_guide
 from app.guide.loader import CHECKLIST_DIR
 from app.model import ProjectData
-from app.process import current_stage, next_step, next_step_lines, stage_reached
+from app.rules.process import current_stage, next_step, next_step_lines, stage_reached
+from app.system.errors import GuideError
 
 GUIDE = guide_by_id("zhuhai-service-trade-2019")
 MINI = Path(__file__).parent / "data" / "guide-2020-mini.toml"

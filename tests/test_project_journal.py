@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from app.demo import SAMPLE_MANIFEST
-from app.errors import ProjectFileError
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 from app.project.journal import JOURNAL_MAGIC, journal_of
+from app.system.errors import ProjectFileError
 
 # A child process: a transaction that spills its changes into the file, then dies before the
 # commit (no clean-up at all): what a crash or a power cut mid-edit leaves.

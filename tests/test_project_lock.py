@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import ProjectFileError
 from app.project import FILE_SUFFIX, ProjectLockedError, ProjectStore
 from app.project.lock import LOCK_FORMAT, acquire, lock_path, process_start_time
+from app.system.errors import ProjectFileError
 
 GUIDE = "zhuhai-service-trade-2019"
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,7 +272,7 @@ def test_cli_build_and_export_refuse_while_check_reads(
 RACER = """
 import sys, time
 from pathlib import Path
-from app.errors import ProjectFileError
+from app.system.errors import ProjectFileError
 from app.project import ProjectStore
 while time.time() < float(sys.argv[2]):
     time.sleep(0.001)

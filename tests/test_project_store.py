@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import EvidenceDamagedError, ProjectFileError
 from app.model import Company, PageInfo, ProjectData, Rate
 from app.project import FILE_SUFFIX, SCHEMA_VERSION, ProjectStore
+from app.system.errors import EvidenceDamagedError, ProjectFileError
 from tests.project_store_fixtures import imported
 
 GUIDE = "zhuhai-service-trade-2019"

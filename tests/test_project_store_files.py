@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ProjectFileError
 from app.model import Company, Rate
 from app.project import FILE_SUFFIX, SCHEMA_VERSION, ProjectStore
 from app.project.migrations import V1_DDL
 from app.project.schema import APPLICATION_ID
+from app.system.errors import ProjectFileError
 from tests.project_store_fixtures import imported, tiny_pdf
 
 GUIDE = "zhuhai-service-trade-2019"

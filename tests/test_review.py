@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
-from app.build import BuildOptions, build
 from app.cli import main
+from app.outputs.build import BuildOptions, build
 from app.project import ProjectStore
 from app.review import find_sources, review, review_source, write_summary
 from app.review.discover import Found, ReviewUsageError

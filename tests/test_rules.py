@@ -13,7 +13,7 @@ import pytest
 
 from app.guide import Guide
 from app.model import ProjectData, Rate, Row
-from app.rules import Rates, evaluate, to_decimal
+from app.rules.evaluation import Rates, evaluate, to_decimal
 from tests.rules_support import ZERO, Builder, assert_not_eligible, result, sts
 
 # --------------------------------------------------------------------------- （一）

@@ -11,10 +11,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.findings import validate
 from app.guide import Guide
 from app.model import ProjectData, Row
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
+from app.rules.findings import validate
 from tests.rules_support import CJK, ZERO, Builder, assert_not_eligible, result, sts
 
 # --------------------------------------------------------------------------- （六）

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from app.project import ProjectStore
+from app.system.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 
 
 @pytest.mark.parametrize(

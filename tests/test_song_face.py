@@ -51,9 +51,10 @@ def fonts_on(page: Any) -> set[str]:
 
 
 def test_form_and_contents_pages_use_the_song_face(tmp_path: Path) -> None:
-    from app.build import BuildOptions, build
-    from app.demo import demo_manifest
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.build import BuildOptions, build
+    from app.outputs.demo import demo_manifest
     from app.project import ProjectStore
 
     project = tmp_path / "p.sbproj"

@@ -7,7 +7,12 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from app.templates import narrative_documents, template_file_name, write_template, write_templates
+from app.outputs.templates import (
+    narrative_documents,
+    template_file_name,
+    write_template,
+    write_templates,
+)
 from tests.outputs_fixtures import guide, project
 
 SELECTED = ("technology_trade", "tcm_projects", "international_certification")
@@ -94,7 +99,7 @@ def test_tables_footer_and_properties_a_reviewer_sees(tmp_path: Path) -> None:
     import datetime as dt
     import zipfile
 
-    from app.templates import TEXT_WIDTH_MM
+    from app.outputs.templates import TEXT_WIDTH_MM
 
     g, p = guide(), project(SELECTED)
     path = next(

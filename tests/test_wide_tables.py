@@ -14,13 +14,13 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, Table
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import Manifest, load_manifest
+from app.manifest.load import Manifest, load_manifest
 from app.model import Row
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.packet.draw import Context
 from app.packet.layout import Layout
 from app.packet.tables import generated_tables, landscape, table_story, table_width
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 
 PADDING = 2.0  # each side, as the table style sets it
 
@@ -113,9 +113,9 @@ def test_no_text_crosses_a_cell_border(sample: Manifest, extra: tuple[Row, ...])
 
 
 def test_the_summary_page_is_turned_in_the_pdf(tmp_path: Path) -> None:
-    from app.build import BuildOptions, build
-    from app.demo import demo_manifest
-    from app.manifest import import_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.build import BuildOptions, build
+    from app.outputs.demo import demo_manifest
     from app.project import ProjectStore
 
     project = tmp_path / "p.sbproj"

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.rules import evaluate
+from app.rules.evaluation import evaluate
 from app.workbook import MONEY_FORMAT, TocRow, sheet_names, workbook_file_name, write_workbook
 from tests.outputs_fixtures import guide, project
 from tests.pdftools import pdf_text as read_pdf_text
@@ -201,7 +201,7 @@ def test_toc_sheet_keeps_page_numbers(tmp_path: Path) -> None:
 
 
 def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
-    from app.errors import OutputError
+    from app.system.errors import OutputError
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
@@ -215,8 +215,8 @@ def test_the_form_has_the_same_sections_in_the_pdf_and_the_excel_file(tmp_path: 
     for a 42 mm company seal and the district's seal (≥ 45 mm square)."""
     from openpyxl import load_workbook
 
-    from app import form_layout
-    from app.build import BuildOptions, build
+    from app.outputs.build import BuildOptions, build
+    from app.packet import form_layout
     from tests.packet_fixtures import MemorySource, project
 
     result = build(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.manifest_doc import DOC_PATH, default_sections, update_document
+from app.manifest.doc import DOC_PATH, default_sections, update_document
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.outputs import recover, staging_prefix  # noqa: E402
+from app.files import recover, staging_prefix  # noqa: E402
 
 SUMS = "SHA256SUMS.txt"
 

@@ -34,8 +34,9 @@ def take(out: Path, screen_w: int, screen_h: int, scale: float) -> None:
     from PySide6.QtCore import QRect
     from PySide6.QtTest import QTest
 
-    from app.demo import SAMPLE_MANIFEST
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.demo import SAMPLE_MANIFEST
     from widgets.app import make_app
     from widgets.main_window import MainWindow, initial_geometry
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.about import command_name
+from app.system.about import command_name
 
 FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
@@ -165,7 +165,7 @@ def _quit_after_first_paint(window: QWidget) -> None:
 WARM_AFTER_MS = 1500
 HEAVY_MODULES = (
     "app.intake",
-    "app.build",
+    "app.outputs.build",
     "app.outputs.online",
     "app.review",
     "widgets.printing",
@@ -187,7 +187,7 @@ def warm_up() -> threading.Thread:
                 importlib.import_module(name)
             except Exception:  # pragma: no cover - imported again (and reported) when used
                 return
-        from app.fonts import register_fonts, register_song
+        from app.system.fonts import register_fonts, register_song
 
         try:  # parsed once per process (~0.2 s): the first build need not
             register_fonts()

@@ -1,5 +1,5 @@
 """A date field a clerk can type into freely: a line edit whose text is read by
-``app.values.parse_date`` (2018-06-29, 2018/6/29, 2018.6.29, 20180629, 2018年6月29日 all give
+``app.entry.values.parse_date`` (2018-06-29, 2018/6/29, 2018.6.29, 20180629, 2018年6月29日 all give
 that date; anything else is refused with a message, never turned into another date), with a
 calendar button for those who prefer to pick.
 
@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
-from app.values import ValueProblem, parse_date
+from app.entry.values import ValueProblem, parse_date
 
 DISPLAY = "yyyy-MM-dd"
 PLACEHOLDER = "如 2018-06-29"

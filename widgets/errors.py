@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.errors import AppError
-from app.logs import log_exception
+from app.system.errors import AppError
+from app.system.logs import log_exception
 
 
 def message_for(exc: BaseException) -> str:

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import GuideError
 from app.guide import GuideCopy, GuideEntry, bundled_guides, read_guide_file
 from app.guide.diff import guide_changes
 from app.guide.model import Guide
 from app.guide.registry import differing_files, guide_label
+from app.system.errors import GuideError
 from widgets import errors
 from widgets.session import ProjectSession
 from widgets.settings import (

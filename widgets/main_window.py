@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.model import ProjectData
 from app.project import ProjectLockedError, ProjectStore
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
 from widgets import errors, guides
 from widgets.instance import ProjectBeacon, forward
 from widgets.pages.base import Page

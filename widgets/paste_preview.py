@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.entry.row_header import missing_columns
+from app.entry.row_import import GridRows, remap_rows
+from app.entry.values import display
 from app.guide.model import Guide, TableSpec
-from app.row_header import missing_columns
-from app.row_import import GridRows, remap_rows
-from app.values import display
 from widgets.screen_fit import fit_to_screen
 
 SKIP = "（不导入）"

@@ -23,9 +23,9 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.errors import AppError
 from app.outputs.print_pages import is_grey, page_resolution, sheets_plan
-from app.process import copies_word
+from app.rules.process import copies_word
+from app.system.errors import AppError
 from widgets import errors, winspool
 from widgets.tasks import Task, TaskContext, run_task
 from widgets.thumbnails import PDFIUM_LOCK

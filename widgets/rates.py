@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.entry.values import ValueProblem, parse_decimal
 from app.guide.model import Guide
 from app.model import Rate
-from app.rules import Rates
-from app.values import ValueProblem, parse_decimal
+from app.rules.evaluation import Rates
 from widgets.session import ProjectSession
 
 CODE, NAME, QUOTE, DEFAULT, USED = range(5)

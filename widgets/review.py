@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.review import Review, SourceResult, find_sources, review, write_summary
 from app.review.model import KIND_LABELS
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
 from widgets import errors
 from widgets.settings import last_dir, set_last_dir
 from widgets.tasks import Task, TaskContext, run_task

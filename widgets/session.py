@@ -18,13 +18,13 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from shiboken6 import Shiboken
 
-from app.errors import AppError
-from app.findings import Finding, damaged_evidence_findings, validate
 from app.guide.model import Guide
 from app.guide.registry import stored_guide
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
-from app.rules import Evaluation, evaluate
+from app.rules.evaluation import Evaluation, evaluate
+from app.rules.findings import Finding, damaged_evidence_findings, validate
+from app.system.errors import AppError
 from widgets.errors import show_error
 from widgets.tasks import Task, TaskContext, run_task
 

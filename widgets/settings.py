@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from app.logs import user_data_dir
+from app.system.logs import user_data_dir
 
 MAX_RECENT = 8
 

@@ -1,6 +1,6 @@
 """申报进度: where the company stands in the guide's submission process, the next step, by when,
 where and what to bring; and recording that a step was done. Shown on the start page and the
-输出 page. Everything it says comes from the guide file's ``[process]`` (app.process)."""
+输出 page. Everything it says comes from the guide file's ``[process]`` (app.rules.process)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.process import NextStep, current_stage, next_step, place_lines
-from app.values import ValueProblem
+from app.entry.values import ValueProblem
+from app.rules.process import NextStep, current_stage, next_step, place_lines
 from widgets.date_edit import DateLineEdit
 from widgets.session import ProjectSession
 
@@ -122,7 +122,7 @@ class StagePanel(QGroupBox):
         self.stage_label.setText(f"当前阶段：{stage.title}{since}")
         html = step_html(step)
         if step.stage.originals:
-            from app.originals import originals_checklist  # reportlab: not at the start
+            from app.outputs.originals import originals_checklist  # reportlab: not at the start
 
             lines = originals_checklist(session.guide, data)
             html += (

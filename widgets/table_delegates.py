@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rules import currency_choices
-from app.values import ValueProblem
+from app.entry.values import ValueProblem
+from app.rules.evaluation import currency_choices
 from widgets.date_edit import DateLineEdit
 from widgets.table_model import NUMERIC, Index, RowsModel
 
@@ -42,7 +42,7 @@ class CellDelegate(QStyledItemDelegate):
         spec = self.rows.spec(index.column())
         guide = self.rows.session.guide
         if spec.type == "date":
-            # Typed text is read by app.values.parse_date when committed (the model's
+            # Typed text is read by app.entry.values.parse_date when committed (the model's
             # setData): a date as written, or a refusal with a message.
             date_edit = DateLineEdit(parent, guide.period_start, spec.label)
             date_edit.row = index.row()

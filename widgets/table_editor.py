@@ -27,16 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.duplicates import IncomingDuplicates, incoming_duplicates, key_label
-from app.errors import AppError
-from app.model import Value
-from app.row_import import (
+from app.entry.row_import import (
     GridRows,
     RowImportError,
     retry_rows,
     rows_from_text,
     rows_from_xlsx,
 )
+from app.model import Value
+from app.rules.duplicates import IncomingDuplicates, incoming_duplicates, key_label
+from app.system.errors import AppError
 from widgets import errors
 from widgets.message_text import MessageScroll
 from widgets.paste_preview import PastePreview

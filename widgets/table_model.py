@@ -22,9 +22,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from app.entry.values import ValueProblem, coerce, display
 from app.guide.model import FieldSpec, TableSpec
 from app.model import Row
-from app.values import ValueProblem, coerce, display
 from widgets.session import ProjectSession
 
 ROW_MIME = "application/x-packet-assembler-row-ids"

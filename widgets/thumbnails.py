@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap, QTransform
 
-from app.pdfium_lock import PDFIUM_LOCK
+from app.system.pdfium_lock import PDFIUM_LOCK
 from widgets.tasks import TaskContext, run_task
 
 THUMB_HEIGHT = 150

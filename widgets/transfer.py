@@ -22,7 +22,8 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
     target = errors.choose_new_project(parent, str(Path(src).with_suffix(".sbproj")))
     if not target:
         return None
-    from app.manifest import OutsideFilesError, import_manifest, load_manifest
+    from app.manifest.load import OutsideFilesError, load_manifest
+    from app.manifest.transfer import import_manifest
 
     try:
         try:
@@ -41,7 +42,7 @@ def import_manifest_dialog(parent: QWidget | None) -> Path | None:
 
     result = _run_with_progress(parent, "正在导入清单…", work)
     if result is not None:
-        from app.duplicates import duplicate_notes
+        from app.rules.duplicates import duplicate_notes
 
         notes = duplicate_notes(manifest.guide, manifest.data)
         if notes:
@@ -79,7 +80,7 @@ def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> P
     )
     if not path:
         return None
-    from app.manifest import export_manifest
+    from app.manifest.transfer import export_manifest
 
     store = session.store
 
@@ -122,7 +123,7 @@ def _run_with_progress(
     loop.exec()
     dialog.close()
     if "error" in outcome:
-        from app.errors import BuildCancelled
+        from app.system.errors import BuildCancelled
 
         if not isinstance(outcome["error"], BuildCancelled):
             errors.show_error(parent, outcome["error"], "操作失败")  # type: ignore[arg-type]

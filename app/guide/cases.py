@@ -27,11 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.errors import GuideError
 from app.guide.model import Guide
 from app.guide.problems import FILE_KEY, Context, Problem, parse_toml, read_text, sorted_problems
 from app.guide.reader import Node, decimal_of
 from app.model import ProjectData, Row, Value
+from app.system.errors import GuideError
 
 REPEAT_KEY = "repeat"  # a case's row standing for N rows
 MAX_REPEAT = 10_000
@@ -209,7 +209,7 @@ def _case(guide: Guide, n: Node, source: str) -> Case | None:
 
 
 def _coerce(node: Node, key: str, spec: Any, guide: Guide) -> Value | None:
-    from app.values import ValueProblem, coerce
+    from app.entry.values import ValueProblem, coerce
 
     raw = node.data[key]
     if isinstance(raw, float):  # 999999.99 as TOML reads it: keep the digits as written
@@ -223,8 +223,8 @@ def _coerce(node: Node, key: str, spec: Any, guide: Guide) -> Value | None:
 
 def run_case(guide: Guide, case: Case) -> CaseResult:
     """Evaluate a case with the program's rules and findings; each mismatch is a failure."""
-    from app.findings import validate
-    from app.rules import evaluate, fmt_money
+    from app.rules.evaluation import evaluate, fmt_money
+    from app.rules.findings import validate
 
     ev = evaluate(guide, case.data)
     failures: list[str] = []

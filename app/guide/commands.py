@@ -4,7 +4,7 @@ commented skeleton, ``guide test FILE`` runs the file's own test cases.
 
 The ``guide`` sub-parser is made in one place, :func:`add_guide_commands`: another ``guide``
 command (``draft``, ``upgrade``...) adds itself there, with its handler in :data:`HANDLERS`.
-``app.cli`` only calls :func:`add_guide_commands` and :func:`run_guide_command`.
+``app.cli.commands`` only calls :func:`add_guide_commands` and :func:`run_guide_command`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.errors import AppError
+from app.system.errors import AppError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -100,10 +100,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _same_id(guide: Any, path: Path, text: str) -> list[Any]:
     """A bundled guide with the same id: a copy of last year's file whose id was not changed."""
-    from app.errors import GuideError
     from app.guide.loader import load_guide
     from app.guide.problems import Context, Problem
     from app.guide.registry import available_guides
+    from app.system.errors import GuideError
 
     out = []
     for other in available_guides():
@@ -124,8 +124,8 @@ def _same_id(guide: Any, path: Path, text: str) -> list[Any]:
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.files import write_output
     from app.guide.skeleton import skeleton
-    from app.outputs import write_output
 
     path: Path = args.out
     year = args.year or dt.date.today().year

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.errors import GuideError
 from app.guide.model import (
     DOCUMENT_KINDS,
     BusinessType,
@@ -57,6 +56,7 @@ from app.guide.process_parts import process_of
 from app.guide.reader import Node, unique
 from app.guide.suspicious import suspicious_values
 from app.model import COMPANY_FIELDS, Rate
+from app.system.errors import GuideError
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
 

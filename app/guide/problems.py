@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.errors import GuideError
 from app.guide.locate import Path as KeyPath
 from app.guide.locate import line_of, locate
+from app.system.errors import GuideError
 
 FILE_KEY = "（文件）"
 TOO_DEEP = "列表或表的嵌套层数过多，不是申报指南文件"

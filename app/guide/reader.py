@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.errors import GuideError
 from app.guide.problems import FILE_KEY, Context
+from app.system.errors import GuideError
 
 
 class Node:

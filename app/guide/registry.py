@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import GuideError
 from app.guide import loader as _loader
 from app.guide.model import Guide
 from app.model import ProjectData
+from app.system.errors import GuideError
 
 MAX_GUIDE_BYTES = 4 * 1024 * 1024
 """A guide file is text of some tens of kilobytes; anything past this is not one."""

@@ -2,7 +2,7 @@
 
 A company's scans usually say what they are in their file names (营业执照副本.jpg,
 周明轩-劳动合同.jpg, CMMI证书.jpg). Each file is scored against every document the project still
-needs (:func:`app.findings.required_documents`):
+needs (:func:`app.rules.findings.required_documents`):
 
 * document words — a small, guide-independent vocabulary of the words Chinese application
   documents are called by (营业执照, 审计报告, 合同, 发票, 收汇, 证书, 劳动合同, 社保, 个税,
@@ -28,10 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.findings import required_documents
 from app.guide.model import Guide
 from app.model import ProjectData
-from app.rules import cell
+from app.rules.evaluation import cell
+from app.rules.findings import required_documents
 
 DocKey = tuple[str, str | None]
 

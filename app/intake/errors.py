@@ -16,7 +16,7 @@ import img2pdf
 from PIL import Image, UnidentifiedImageError
 from pypdf import errors as pdf_errors
 
-from app.errors import IntakeError
+from app.system.errors import IntakeError
 
 _log = logging.getLogger(__name__)
 

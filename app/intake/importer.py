@@ -15,12 +15,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.errors import BuildCancelled, IntakeError
 from app.intake import errors, geometry, pagecheck
 from app.intake.images import image_to_pdf
 from app.intake.pdfs import PasswordCallback, normalise_pdf
 from app.intake.sniff import Kind, sniff
 from app.model import PageInfo
+from app.system.errors import BuildCancelled, IntakeError
 
 ProgressCallback = Callable[[int, int, str], None]
 """(done, total, label): called before each file (label = its name) and once at the end."""

@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from app.model import PageInfo
-from app.pdfium_lock import PDFIUM_LOCK
+from app.system.pdfium_lock import PDFIUM_LOCK
 
 SIDE = 512
 """Long side, in pixels, of the image a page is judged on."""

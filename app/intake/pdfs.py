@@ -27,8 +27,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from app import pdf_active
 from app.intake import errors, flatten, geometry, repair, synth
+from app.system import pdf_active
 
 PasswordCallback = Callable[[str], str | None]
 
@@ -443,7 +443,7 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
 def _strip_active(writer: PdfWriter) -> None:
     """Remove any action, script or attachment reachable from the pages (defence in depth:
     annotations and page actions were already dropped), by where it stands (see
-    ``app.pdf_active``: a font or glyph called /A stays), then every object no longer reachable
+    ``app.system.pdf_active``: a font or glyph called /A stays), then every object no longer reachable
     (what a removed action pointed to must not be written either)."""
     seen: set[int] = set()
     for top in (writer.root_object, writer._info):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.errors import IntakeError
 from app.intake import errors
 from app.intake.importer import MAX_FILE_BYTES
 from app.intake.pdfs import normalise_pdf
 from app.intake.sniff import Kind, sniff
+from app.system.errors import IntakeError
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject, 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.fonts import register_fonts
 from app.intake import flatten
+from app.system.fonts import register_fonts
 
 _FIELD_MULTILINE = 1 << 12
 _FIELD_PASSWORD = 1 << 13

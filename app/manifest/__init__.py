@@ -1,39 +1,12 @@
 """The JSON manifest: a whole project as one readable file plus evidence files beside it.
 
-Format documented in ``docs/manifest.md``. ``load`` reads and checks a manifest; ``transfer``
-imports one into a project file and exports a project as one.
+Format documented in ``docs/manifest.md``. :mod:`app.manifest.load` reads and checks a manifest;
+:mod:`app.manifest.transfer` imports one into a project file and exports a project as one;
+:mod:`app.manifest.doc` keeps the format's reference in step with the guide files;
+:mod:`app.manifest.source` loads a project file or a manifest the same way for the command line
+and the review (and checks the project's guide against ``--guide`` and the bundled guide files).
+
+Import from the modules themselves: this package re-exports nothing, so that the command line,
+which imports :mod:`app.manifest.source` at start, does not load the project store and pikepdf
+before it needs them.
 """
-
-from __future__ import annotations
-
-from app.manifest.load import (
-    FORMAT,
-    VERSION,
-    EvidenceRef,
-    Manifest,
-    OutsideFilesError,
-    load_manifest,
-    parse_manifest,
-    rate_currency_allowed,
-)
-from app.manifest.transfer import (
-    export_manifest,
-    import_manifest,
-    manifest_dict,
-    write_project_data,
-)
-
-__all__ = [
-    "FORMAT",
-    "VERSION",
-    "EvidenceRef",
-    "Manifest",
-    "OutsideFilesError",
-    "export_manifest",
-    "import_manifest",
-    "load_manifest",
-    "manifest_dict",
-    "parse_manifest",
-    "rate_currency_allowed",
-    "write_project_data",
-]

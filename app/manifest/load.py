@@ -13,11 +13,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from app.errors import AppError, ManifestError
+from app.entry.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
 from app.guide import guide_by_id, read_guide_file
 from app.guide.model import FieldSpec, Guide
 from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
-from app.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
+from app.system.errors import AppError, ManifestError
 
 FORMAT = "packet-assembler-manifest"
 VERSION = 1
@@ -526,7 +526,7 @@ def _options(path: Path, v: Any) -> dict[str, Any]:
 def _number(
     path: Path, where: str, v: Any, label: str, *, minimum: Decimal | None = None
 ) -> Decimal:
-    """A JSON number (never a quoted one), finite and within the bounds of app.values."""
+    """A JSON number (never a quoted one), finite and within the bounds of app.entry.values."""
     if isinstance(v, _BadNumber):
         raise _fail(path, where, f"“{v}”不是可用的数字（过长、NaN 或 Infinity）")
     if isinstance(v, str):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.errors import ManifestError
+from app.files import safe_file_stem
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.manifest.load import (
@@ -22,8 +22,8 @@ from app.manifest.load import (
     Manifest,
 )
 from app.model import COMPANY_FIELDS, EvidenceFile, ProjectData, Rate, Value
-from app.outputs import safe_file_stem
 from app.project.records import DECLARATION_OPTION
+from app.system.errors import ManifestError
 
 
 def _rate_json(guide: Guide, code: str, rate: Rate) -> Any:

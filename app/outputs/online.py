@@ -13,7 +13,7 @@
 The documents are cut from a packet built for this purpose (stage ``online``: the final
 packet's content, the district-stamped form if attached, no binding gutter, no blank pages), so
 every file is exactly what the bound packet shows. Everything is written into a staging folder
-and put in place by :class:`app.outputs.OutputSet`, like the build: the folder ends with the old
+and put in place by :class:`app.files.OutputSet`, like the build: the folder ends with the old
 set or the new one, never a mix.
 """
 
@@ -38,23 +38,23 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.build import (
+from app.files import OutputSet, safe_file_stem, write_atomic
+from app.guide import project_guide
+from app.guide.model import Guide, OnlineRules
+from app.model import ProjectData
+from app.outputs.build import (
     BuildOptions,
     EvidenceSource,
     build,
     owner_of,
     toc_rows,
 )
-from app.errors import AppError, OutputError
-from app.findings import Finding
-from app.fonts import register_fonts
-from app.guide import project_guide
-from app.guide.model import Guide, OnlineRules
-from app.model import ProjectData
-from app.outputs import OutputSet, safe_file_stem, write_atomic
 from app.packet.plan import UNBOUND_GUTTER_MM, Plan, strip_number
-from app.process import stamped_form_title, uses_stamped_form
-from app.rules import Evaluation, evaluate, fmt_money
+from app.rules.evaluation import Evaluation, evaluate, fmt_money
+from app.rules.findings import Finding
+from app.rules.process import stamped_form_title, uses_stamped_form
+from app.system.errors import AppError, OutputError
+from app.system.fonts import register_fonts
 from app.workbook import build_workbook, workbook_file_name
 
 ProgressFn = Callable[[int, int, str], None]
@@ -138,9 +138,9 @@ def write_online(
 ) -> OnlineResult:
     """Write the online-declaration folder into ``out_dir`` (created if needed).
 
-    Raises :class:`app.build.BlockedError` when the project has blocking problems (other than
+    Raises :class:`app.outputs.build.BlockedError` when the project has blocking problems (other than
     the district-stamped form, which is only warned about here), ``BuildCancelled`` and
-    :class:`app.errors.OutputError` like the build."""
+    :class:`app.system.errors.OutputError` like the build."""
     today = today or dt.date.today()
     data = source.load()
     guide = guide or project_guide(data)
@@ -176,7 +176,7 @@ def write_online(
             with pikepdf.open(packet.pdf) as whole:
                 for n, doc in enumerate(docs, start=1):
                     if cancel is not None and cancel():
-                        from app.errors import BuildCancelled
+                        from app.system.errors import BuildCancelled
 
                         raise BuildCancelled()
                     step(len(docs) + n, len(docs) * 2, f"正在生成 {doc.name}")

@@ -43,7 +43,6 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from app.errors import AppError, BuildCancelled, OutputError, ProjectFileError
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
 from app.packet.pdf_writer import (
     Copier,
@@ -55,6 +54,7 @@ from app.packet.pdf_writer import (
     matrix_text,
     output_error,
 )
+from app.system.errors import AppError, BuildCancelled, OutputError, ProjectFileError
 
 CREATOR = "申报材料助手"
 PRODUCER = "申报材料助手 (pypdf)"

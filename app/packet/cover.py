@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
-from app.company import printed_district
 from app.packet.ink import TA_CENTER, TA_LEFT, Context, style
 from app.packet.layout import Box
 from app.packet.plan import item_title
+from app.rules.company import printed_district
 
 BLOCK_TOP = 290.0  # the applicant block starts this far above the bottom of the content box
 

@@ -19,7 +19,6 @@ from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 
-from app.errors import BuildCancelled
 from app.packet.assemble import LinkArea
 from app.packet.cover import draw_cover
 from app.packet.form import form_story
@@ -41,6 +40,7 @@ from app.packet.layout import A4, Box, Layout, content_box
 from app.packet.plan import FORM_PART, Plan, PlanPage, span_text, table_part
 from app.packet.tables import generated_tables, landscape, table_story
 from app.packet.toc import draw_toc_page
+from app.system.errors import BuildCancelled
 
 MAX_FLOW_PAGES = 500
 

@@ -7,14 +7,14 @@ from reportlab.lib.colors import black
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from app import form_layout
-from app.company import printed_district
-from app.form_layout import cny_capital
 from app.model import COMPANY_FIELDS
+from app.packet import form_layout
+from app.packet.form_layout import cny_capital
 from app.packet.ink import LIGHT, MM, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Unbroken, style
 from app.packet.layout import content_box
 from app.packet.plan import item_title
-from app.rules import fmt_money
+from app.rules.company import printed_district
+from app.rules.evaluation import fmt_money
 
 
 def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:

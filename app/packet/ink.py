@@ -17,11 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from app.fonts import missing_glyphs, register_fonts, register_song
 from app.guide.model import Guide
 from app.model import ProjectData
 from app.packet.layout import MM, Layout
-from app.rules import Evaluation
+from app.rules.evaluation import Evaluation
+from app.system.fonts import missing_glyphs, register_fonts, register_song
 
 GREY = Color(0.45, 0.45, 0.45)
 LIGHT = Color(0.92, 0.92, 0.92)

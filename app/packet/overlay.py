@@ -13,10 +13,10 @@ from collections.abc import Callable
 from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
 
-from app.errors import BuildCancelled
 from app.packet.ink import Context
 from app.packet.layout import A4, MM, band_box, content_box
 from app.packet.plan import Plan, PlanPage
+from app.system.errors import BuildCancelled
 
 BAND_FILL = Color(0.93, 0.93, 0.93)
 WATERMARK = Color(0.55, 0.55, 0.55, alpha=0.22)

@@ -3,7 +3,7 @@
 ``Writer`` appends numbered objects to the output file and keeps their byte offsets for the
 cross-reference table; ``Copier`` copies objects of a source PDF into it, each once, under new
 numbers, without actions, annotations, name trees or page-tree links (removed by where they
-stand, never by name: see ``app.pdf_active``), and makes a source page into a Form XObject. pypdf serialises every object (``write_to_stream``).
+stand, never by name: see ``app.system.pdf_active``), and makes a source page into a Form XObject. pypdf serialises every object (``write_to_stream``).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from app import pdf_active
-from app.errors import OutputError
 from app.packet.layout import Matrix
+from app.system import pdf_active
+from app.system.errors import OutputError
 
 
 def fmt(value: float) -> str:

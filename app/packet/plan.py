@@ -33,7 +33,7 @@ from app.packet.plan_model import (
     toc_page_count,
     toc_slice,
 )
-from app.rules import Evaluation, cell, document_applies
+from app.rules.evaluation import Evaluation, cell, document_applies
 
 __all__ = [
     "FORM_PART",

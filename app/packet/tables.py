@@ -18,7 +18,7 @@ from app.guide.model import FieldSpec, Guide, TableSpec
 from app.model import ProjectData, Row, Value
 from app.packet.ink import LIGHT, TA_CENTER, TA_LEFT, TA_RIGHT, Context, Ink, style
 from app.packet.layout import content_box
-from app.rules import Rates, cell, fmt_money, in_period, money_of
+from app.rules.evaluation import Rates, cell, fmt_money, in_period, money_of
 
 _WEIGHTS = {
     "index": 0.9,

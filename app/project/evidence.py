@@ -17,10 +17,10 @@ from typing import Any
 
 import pikepdf
 
-from app.errors import EvidenceDamagedError
 from app.model import EvidenceFile, PageInfo
 from app.project import pdfdelta
 from app.project.snapshots import EvidenceSnapshot
+from app.system.errors import EvidenceDamagedError
 
 _FILE_COLUMNS = "id, document_id, row_id, name, sha256, size, position"
 

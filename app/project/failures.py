@@ -1,7 +1,7 @@
 """Every user-facing message of the project store, and the one place raw exceptions are mapped.
 
 SQLite and OS errors never leave :mod:`app.project` as themselves: :func:`from_sqlite` and
-:func:`from_os` turn them into :class:`app.errors.ProjectFileError` with a Chinese message that
+:func:`from_os` turn them into :class:`app.system.errors.ProjectFileError` with a Chinese message that
 names the file and says what to do (the original exception stays available as ``__cause__``).
 """
 
@@ -11,8 +11,8 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from app.errors import ProjectFileError
 from app.project.schema import FILE_SUFFIX
+from app.system.errors import ProjectFileError
 
 # Primary result codes (the low byte of an extended code), from sqlite3.h.
 _SQLITE_PERM = 3

@@ -25,8 +25,8 @@ import struct
 import tempfile
 from pathlib import Path
 
-from app.errors import ProjectFileError
 from app.project.schema import APPLICATION_ID
+from app.system.errors import ProjectFileError
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 _HEADER = struct.Struct(">8sIIIII")  # magic, nRec, nonce, initial pages, sector size, page size

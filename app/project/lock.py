@@ -33,7 +33,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.errors import ProjectFileError
+from app.system.errors import ProjectFileError
 
 LOCK_FORMAT = "packet-assembler-lock"
 _UNREADABLE_GRACE_S = 10.0  # an unreadable lock younger than this is being written

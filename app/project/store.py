@@ -5,7 +5,7 @@ error), so there is no Save button and a crash loses at most the action in progr
 
 Errors:
 
-- :class:`app.errors.ProjectFileError` (Chinese message naming the file): the file cannot be
+- :class:`app.system.errors.ProjectFileError` (Chinese message naming the file): the file cannot be
   created, opened, read or written (missing, not a project, newer version, damaged, locked,
   read-only, disk full, I/O error). Raised only from here and :mod:`app.project.failures`.
 - ``KeyError``: an unknown row id, file id, or a row id used with the wrong table. These are
@@ -101,7 +101,7 @@ class ProjectStore:
 
         The project keeps a copy of its guide: ``guide_text`` (the text of the guide file named
         ``guide_file``, whose id must be ``guide_id``), or else the bundled guide of that id
-        (:class:`app.errors.GuideError` when there is none).
+        (:class:`app.system.errors.GuideError` when there is none).
         ``timeout``: seconds to wait for another program's lock before giving up."""
         if not isinstance(guide_id, str) or not guide_id:
             raise ValueError("guide_id must be a non-empty string")
@@ -550,7 +550,7 @@ class ProjectStore:
 
     def evidence_pdf(self, file_id: str) -> bytes:
         """The normalised PDF bytes of a file, verified against the SHA-256 stored with them:
-        :class:`app.errors.EvidenceDamagedError` (naming the file) if they do not match."""
+        :class:`app.system.errors.EvidenceDamagedError` (naming the file) if they do not match."""
         with self._read() as conn:
             return evidence.checked_pdf(conn, file_id)
 

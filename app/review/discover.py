@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.build import SUMS_NAME as PACKET_SUMS_NAME
-from app.errors import AppError
+from app.outputs.build import SUMS_NAME as PACKET_SUMS_NAME
 from app.review.model import SourceKind
+from app.system.errors import AppError
 
 PROJECT_SUFFIX = ".sbproj"
 EXPLICIT_PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from app.findings import Finding
+from app.rules.findings import Finding
 
 SourceKind = Literal["project", "manifest", "packet"]
 

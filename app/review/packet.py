@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.build import SUMS_NAME
-from app.findings import Finding
-from app.outputs import company_file_name
+from app.files import company_file_name
+from app.outputs.build import SUMS_NAME
 from app.review.model import ItemAmount, SourceResult
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
+from app.rules.findings import Finding
 from app.workbook import FORM_SHEET, TOC_SHEET
 
 A4 = (595.2756, 841.8898)

@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from app.errors import AppError
-from app.findings import Finding, sort_findings, validate
 from app.guide.model import Guide
+from app.manifest.source import load_source  # the same loading as ``check``
 from app.model import ProjectData
 from app.review.discover import Found
 from app.review.model import KIND_LABELS, ItemAmount, SourceResult
 from app.review.packet import verify_packet
-from app.rules import evaluate
-from app.source import load_source  # the same loading as ``check``
+from app.rules.evaluation import evaluate
+from app.rules.findings import Finding, sort_findings, validate
+from app.system.errors import AppError
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.outputs import write_output
+from app.files import write_output
 from app.review.model import KIND_LABELS, SourceResult
 from app.review.run import duplicate_codes
 

@@ -1,7 +1,7 @@
 """The Excel file of the packet: every table of one company in one workbook (openpyxl).
 
 The guide asks for all tables of the materials as one Excel file named with the company's full
-name. The sheets are built from the same :class:`~app.rules.Evaluation` the PDF uses, so every
+name. The sheets are built from the same :class:`~app.rules.evaluation.Evaluation` the PDF uses, so every
 figure agrees with the printed packet:
 
 * ``申请表``: company data, the selected items with their basis, ceiling and requested amount;
@@ -24,10 +24,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.files import company_file_name, write_output
 from app.guide.model import FieldSpec, Guide, TableSpec
 from app.model import ProjectData, Row
-from app.outputs import company_file_name, write_output
-from app.rules import Evaluation, Rates, RowResult, cell, in_period
+from app.rules.evaluation import Evaluation, Rates, RowResult, cell, in_period
 from app.workbook.cells import (
     _HEADER_FILL,
     _LANDSCAPE_WIDTH,
@@ -94,7 +94,7 @@ class TocRow:
 
 def workbook_file_name(company_name: str, out_dir: Path | None = None) -> tuple[str, bool]:
     """``"<企业全称>.xlsx"`` made safe for Windows (the same stem as the packet PDF's, see
-    :func:`app.outputs.company_file_name`), and whether the name had to change."""
+    :func:`app.files.company_file_name`), and whether the name had to change."""
     result = company_file_name(company_name.strip(), ".xlsx", out_dir)
     return result.name, result.changed
 

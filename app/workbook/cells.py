@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
 from app.model import ProjectData, Row, Value
-from app.rules import cell
+from app.rules.evaluation import cell
 
 MONEY_FORMAT = "#,##0.00"
 INT_FORMAT = "0"

@@ -1,15 +1,15 @@
-"""The 申请表 sheet of the Excel file, laid out as the PDF's (``app.form_layout``)."""
+"""The 申请表 sheet of the Excel file, laid out as the PDF's (``app.packet.form_layout``)."""
 
 from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app import form_layout
-from app.company import printed_district
-from app.form_layout import cny_capital
 from app.guide.model import Guide
 from app.model import COMPANY_FIELDS, ProjectData
-from app.rules import Evaluation
+from app.packet import form_layout
+from app.packet.form_layout import cny_capital
+from app.rules.company import printed_district
+from app.rules.evaluation import Evaluation
 from app.workbook.cells import (
     _HEADER_FILL,
     CellValue,

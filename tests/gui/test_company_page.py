@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
-from app.company import uscc_check_char
+from app.rules.company import uscc_check_char
 from widgets.pages.company import CompanyPage
 
 VALID = "91440400MA4UXXXX0" + uscc_check_char("91440400MA4UXXXX0")
@@ -94,7 +94,7 @@ def test_applicant_conditions_are_shown_and_confirmed(qtbot, session, tmp_path):
     """申报指南“一、申请对象和条件”: “（一）依法在我市注册登记，并从事服务贸易和服务外包相关
     业务的企业或社会团体。（二）未被列入信用中国平台失信黑名单。” Shown on the page, confirmed
     by the user, kept in the project; a blocking finding until confirmed."""
-    from app.findings import validate
+    from app.rules.findings import validate
 
     page = make_page(qtbot, session)
     text = page.conditions_text.text()
@@ -126,7 +126,7 @@ def test_applicant_conditions_are_shown_and_confirmed(qtbot, session, tmp_path):
 
 def test_district_other_with_a_name(qtbot, session):  # type: ignore[no-untyped-def]
     """The guide names only “各区（经济功能区）”: the list is ours, so 其他 is allowed with a name."""
-    from app.findings import validate
+    from app.rules.findings import validate
 
     page = make_page(qtbot, session)
     combo = page.editors["district"]

@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app.demo import SAMPLE_DIR, SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_DIR, SAMPLE_MANIFEST
 from tests.gui.conftest import save_shot
 from tests.gui.test_evidence_page import drop_paths, wait_import
 from widgets.evidence.assign import LEAVE, AssignDialog

@@ -14,7 +14,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.findings import required_documents
+from app.rules.findings import required_documents
 from tests.gui.conftest import save_shot
 from widgets import errors
 from widgets.pages import evidence as evidence_module

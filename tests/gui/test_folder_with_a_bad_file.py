@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app.demo import SAMPLE_DIR
+from app.outputs.demo import SAMPLE_DIR
 from tests.gui.conftest import save_shot
 from tests.gui.test_evidence_assign import _sample_without_files
 from tests.gui.test_evidence_assign import _when_dialog as _when_dialog_raw

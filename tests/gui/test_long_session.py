@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from widgets import refguard
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -191,8 +191,9 @@ def test_the_project_stays_still_while_a_build_runs(qtbot, gui_app, tmp_path):  
 
 
 def test_a_real_build_from_the_window_locks_then_releases(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    from app.demo import SAMPLE_MANIFEST
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.demo import SAMPLE_MANIFEST
 
     project = tmp_path / "示例.sbproj"
     import_manifest(load_manifest(SAMPLE_MANIFEST), project)
@@ -223,8 +224,9 @@ def test_the_application_has_its_icon_and_font(gui_app):  # type: ignore[no-unty
 def test_damaged_evidence_is_a_finding_until_the_file_is_attached_again(qtbot, gui_app, tmp_path):  # type: ignore[no-untyped-def]
     import sqlite3
 
-    from app.demo import SAMPLE_MANIFEST
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.outputs.demo import SAMPLE_MANIFEST
 
     path = tmp_path / "示例.sbproj"
     import_manifest(load_manifest(SAMPLE_MANIFEST), path)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.conftest import save_shot
 from tests.gui.opening import open_and_wait
 from widgets.main_window import MainWindow

@@ -86,7 +86,7 @@ def test_rates_are_shown_as_the_table_quotes_them_and_as_defaults_to_check(qtbot
 def test_a_currency_not_in_the_table_is_added_and_used(qtbot, session):  # type: ignore[no-untyped-def]
     """A contract in a currency the default table lacks: the user adds it with its rate and
     the packet is no longer blocked."""
-    from app.findings import validate
+    from app.rules.findings import validate
 
     session.set_item_selected("outsourcing_offshore", True)
     session.set_input("outsourcing_offshore", "reported_on_platform", True)

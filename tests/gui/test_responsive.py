@@ -13,9 +13,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt, QTimer
 
-from app.demo import SAMPLE_MANIFEST
 from app.intake import import_stream
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from app.project import ProjectStore
 from widgets.main_window import MainWindow
 

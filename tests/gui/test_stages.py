@@ -9,8 +9,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from widgets.main_window import MainWindow
 
@@ -135,7 +136,7 @@ def test_a_change_after_the_stamp_makes_the_final_packet_a_draft_not_the_review_
 ):  # type: ignore[no-untyped-def]
     """A change of amounts after the 初审 print blocks the final packet (the 输出 page offers a
     draft of it only); the 初审 print itself may be rebuilt as it is."""
-    from app.process import form_figures
+    from app.rules.process import form_figures
 
     window = make_window(qtbot, dt.date(2019, 2, 3))
     open_and_wait(window, sample_project(tmp_path))

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from app.errors import ProjectFileError
 from app.guide import DEFAULT_GUIDE_ID
 from app.project import ProjectStore
 from app.project.lock import LOCK_FORMAT, lock_path
+from app.system.errors import ProjectFileError
 from tests.gui.opening import open_and_wait
 from widgets import errors
 from widgets.main_window import MainWindow

@@ -11,8 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.conftest import save_shot
 from tests.gui.opening import open_and_wait
 from tests.gui.test_evidence_page import wait_import

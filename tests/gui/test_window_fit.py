@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from widgets.main_window import FRAME_ALLOWANCE, MIN_HEIGHT, MainWindow, fitted, initial_geometry
 

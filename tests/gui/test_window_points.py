@@ -17,9 +17,10 @@ from PySide6.QtCore import QPoint, Qt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
-from app.outputs import LONGEST_TAIL, company_file_name
+from app.files import LONGEST_TAIL, company_file_name
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from tests.gui.test_company_page import make_page
 from tests.gui.test_items_page import type_text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import fonts
+from app.system import fonts
 from widgets import instance
 from widgets.main_window import MainWindow
 

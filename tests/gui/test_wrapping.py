@@ -8,7 +8,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.findings import validate
+from app.rules.findings import validate
 from widgets.pages.check import CheckPage
 from widgets.pages.evidence import EvidencePage
 from widgets.pages.items import ItemsPage

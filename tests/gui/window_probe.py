@@ -15,8 +15,9 @@ from PySide6.QtTest import QTest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from app.demo import SAMPLE_MANIFEST
-from app.manifest import import_manifest, load_manifest
+from app.manifest.load import load_manifest
+from app.manifest.transfer import import_manifest
+from app.outputs.demo import SAMPLE_MANIFEST
 from tests.gui.opening import open_and_wait
 from widgets.app import make_app
 from widgets.main_window import MainWindow, initial_geometry

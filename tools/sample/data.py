@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from app.company import uscc_check_char
 from app.model import Rate
-from app.rules import to_decimal
+from app.rules.company import uscc_check_char
+from app.rules.evaluation import to_decimal
 
 CREDIT_CODE_17 = "91440400MA52XK7R3"
 COMPANY: dict[str, str] = {

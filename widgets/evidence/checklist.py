@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from app.findings import LOW_DPI, required_documents, selected_items
+from app.entry.values import display
 from app.guide.model import DocumentSpec, Guide, ItemSpec
 from app.model import EvidenceFile, ProjectData, Row
-from app.rules import cell, required_when_text
-from app.values import display
+from app.rules.evaluation import cell, required_when_text
+from app.rules.findings import LOW_DPI, required_documents, selected_items
 
 DocKey = tuple[str, str | None]  # (document id, row id)
 

@@ -16,8 +16,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
-from app.findings import LOW_DPI
 from app.model import EvidenceFile, PageInfo
+from app.rules.findings import LOW_DPI
 from widgets.evidence.checklist import STATE_COLORS, WARNING
 from widgets.evidence.icons import FILE_ICON, PAGE_ICON
 from widgets.evidence.tree import local_paths

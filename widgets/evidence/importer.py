@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from app.errors import AppError, BuildCancelled, IntakeError
+from app.system.errors import AppError, BuildCancelled, IntakeError
 from widgets import errors
 from widgets.evidence.checklist import DocKey
 from widgets.evidence.message import MessageStrip, short

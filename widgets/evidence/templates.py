@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from app.errors import AppError
+from app.system.errors import AppError
 from widgets import errors
 from widgets.evidence.checklist import Node
 from widgets.evidence.message import MessageStrip
@@ -49,7 +49,7 @@ class TemplateMaker(QObject):
             return
         if node.doc.kind != "narrative" or self.task is not None:
             return
-        from app.templates import template_file_name, write_template
+        from app.outputs.templates import template_file_name, write_template
 
         guide, data, doc, row_id = session.guide, session.data, node.doc, node.key[1]
         folder = self.folder()

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.entry.values import ValueProblem, coerce, display
 from app.guide.model import FieldSpec, ItemSpec
 from app.model import Value
-from app.rules import currency_choices
-from app.values import ValueProblem, coerce, display
+from app.rules.evaluation import currency_choices
 from widgets.items.style import RED, UNIT_NAMES
 from widgets.pages.base import Page
 

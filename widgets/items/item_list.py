@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.guide.model import ItemSpec
 from app.model import ProjectData
-from app.rules import Evaluation, fmt_money
+from app.rules.evaluation import Evaluation, fmt_money
 from widgets.items.style import GREEN, GREY, RED
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole

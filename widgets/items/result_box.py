@@ -10,9 +10,9 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.entry.values import ValueProblem, coerce
 from app.guide.model import FieldSpec
-from app.rules import ItemResult, fmt_money
-from app.values import ValueProblem, coerce
+from app.rules.evaluation import ItemResult, fmt_money
 from widgets.items.style import GREEN, GREY, RED
 
 REQUESTED_SPEC = FieldSpec(id="requested", label="申请金额", type="money", unit="CNY")

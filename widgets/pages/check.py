@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rules import fmt_money
+from app.rules.evaluation import fmt_money
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
 from widgets.wrap import wrap_column
@@ -129,7 +129,7 @@ class CheckPage(Page):
     def _fill_originals(self) -> None:
         assert self.session is not None
         try:
-            from app.originals import originals_checklist
+            from app.outputs.originals import originals_checklist
         except ImportError:  # pragma: no cover - during development only
             return
         sections: dict[str, QTreeWidgetItem] = {}

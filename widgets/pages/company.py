@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.company import (
+from app.files import company_name_notice
+from app.model import COMPANY_FIELDS
+from app.rules.company import (
     check_credit_code,
     check_district,
     check_email,
@@ -23,8 +25,6 @@ from app.company import (
     normalise_credit_code,
     split_other_district,
 )
-from app.model import COMPANY_FIELDS
-from app.outputs import company_name_notice
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 

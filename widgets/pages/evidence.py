@@ -369,9 +369,9 @@ class EvidencePage(Page):
     def propose_folder(self, paths: list[Path]) -> None:
         """A folder dropped on the page as a whole: propose where each file goes, let the clerk
         confirm or correct the list, then attach (nothing is attached before)."""
-        from app.errors import AppError
         from app.intake import expand_paths
         from app.intake.assign import propose, targets
+        from app.system.errors import AppError
         from widgets.evidence.assign import AssignDialog
 
         session = self.session
@@ -462,7 +462,7 @@ class EvidencePage(Page):
     @staticmethod
     def _same_file_notes(session: ProjectSession, ids: list[str]) -> list[str]:
         """The new files that were already attached (same content, SHA-256)."""
-        from app.duplicates import same_files
+        from app.rules.duplicates import same_files
 
         new = set(ids)
         notes = []

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from app.findings import blocking_for
-from app.last_build import EarlierBuild, earlier_build
-from app.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
-from app.process import copies, copies_word, review_print_exists, stage_reached
+from app.outputs.last_build import EarlierBuild, earlier_build
+from app.rules.findings import blocking_for
+from app.rules.process import copies, copies_word, review_print_exists, stage_reached
+from app.system.options import DEFAULT_GUTTER_MM, saved_flag, saved_gutter_mm
 from widgets import errors
 from widgets.pages.base import Page
 from widgets.readonly import mark_view_only
@@ -413,9 +413,9 @@ class OutputPage(Page):
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
-            # app.build and what it draws with (reportlab, openpyxl, python-docx) are imported
+            # app.outputs.build and what it draws with (reportlab, openpyxl, python-docx) are imported
             # here, in the worker, not on the window's thread (~0.1-0.5 s the first time)
-            from app.build import BuildOptions, build
+            from app.outputs.build import BuildOptions, build
             from app.packet.plan import UNBOUND_GUTTER_MM
 
             options = BuildOptions(
@@ -532,7 +532,7 @@ class OutputPage(Page):
         self.show_packet()
 
     def _failed(self, exc: BaseException) -> None:
-        from app.errors import BuildCancelled
+        from app.system.errors import BuildCancelled
 
         self._finish()
         if isinstance(exc, BuildCancelled):

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.errors import GuideError
+from app.files import write_output
 from app.guide.draft.meta import draft_guide
 from app.guide.draft.model import Draft
 from app.guide.draft.text import DraftInputError, read_text
 from app.guide.draft.write import render
 from app.guide.loader import load_guide
-from app.outputs import write_output
+from app.system.errors import GuideError
 
 MAX_TEXT_CHARS = 2_000_000  # a guide is tens of thousands of characters; more is not a guide
 

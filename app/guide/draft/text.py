@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import AppError
+from app.system.errors import AppError
 
 CN_DIGITS = "〇零一二三四五六七八九十百两"
 

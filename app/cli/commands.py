@@ -20,23 +20,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
-from app.about import command_name
-from app.cli_guides import (
-    add_guide_option,
-    add_upgrade_command,
-    check_project_guide,
-    cmd_guide_upgrade,
-    other_versions,
-)
-from app.errors import AppError
-from app.findings import Finding, blocking_for, validate
+from app.cli.guides import add_guide_option, add_upgrade_command, cmd_guide_upgrade
 from app.guide import project_guide
 from app.guide.commands import add_guide_commands, run_guide_command
 from app.guide.draft.command import add_draft_command, run_draft
 from app.guide.model import Guide
+from app.manifest.source import PROJECT_SUFFIXES, check_project_guide, load_source, other_versions
 from app.model import ProjectData
-from app.rules import Evaluation, evaluate, fmt_money
-from app.source import PROJECT_SUFFIXES, load_source
+from app.rules.evaluation import Evaluation, evaluate, fmt_money
+from app.rules.findings import Finding, blocking_for, validate
+from app.system.about import command_name
+from app.system.errors import AppError
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
 
@@ -265,8 +259,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from app.duplicates import duplicate_notes
-    from app.manifest import import_manifest, load_manifest
+    from app.manifest.load import load_manifest
+    from app.manifest.transfer import import_manifest
+    from app.rules.duplicates import duplicate_notes
 
     manifest = load_manifest(args.manifest, allow_outside=args.allow_outside, guide_file=args.guide)
     notes = import_manifest(manifest, args.project, password_callback(args.password))
@@ -279,7 +274,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from app.manifest import export_manifest
+    from app.manifest.transfer import export_manifest
 
     if not args.project.exists():
         raise UsageError(f"找不到项目文件 {args.project}。")
@@ -326,8 +321,8 @@ def _progress_printer(err: TextIO) -> Callable[[int, int, str], None]:
 
 def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
     """Command-line flags win; otherwise the options saved in the project (or manifest)."""
-    from app.build import BuildOptions
-    from app.options import saved_flag, saved_gutter_mm
+    from app.outputs.build import BuildOptions
+    from app.system.options import saved_flag, saved_gutter_mm
 
     stage: Literal["review", "final"] = (
         "review" if getattr(args, "stage", "") == "review" else "final"
@@ -360,7 +355,7 @@ def build_options(args: argparse.Namespace, saved: dict[str, Any]) -> Any:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.build import BlockedError, build
+    from app.outputs.build import BlockedError, build
 
     if args.gutter is not None and not 0 <= args.gutter <= 50:
         raise UsageError("装订边宽度应在 0 到 50 毫米之间。")
@@ -369,7 +364,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"找不到文件 {src}。")
     with tempfile.TemporaryDirectory(prefix="packet-") as tmp:
         if src.suffix.lower() == ".json":
-            from app.manifest import import_manifest, load_manifest
+            from app.manifest.load import load_manifest
+            from app.manifest.transfer import import_manifest
 
             project = Path(tmp) / "project.sbproj"
             manifest = load_manifest(src, allow_outside=args.allow_outside, guide_file=args.guide)
@@ -403,7 +399,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.build import BlockedError
+    from app.outputs.build import BlockedError
     from app.outputs.online import fmt_size, write_online
 
     src: Path = args.src
@@ -411,7 +407,8 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"找不到文件 {src}。")
     with tempfile.TemporaryDirectory(prefix="online-") as tmp:
         if src.suffix.lower() == ".json":
-            from app.manifest import import_manifest, load_manifest
+            from app.manifest.load import load_manifest
+            from app.manifest.transfer import import_manifest
 
             project = Path(tmp) / "project.sbproj"
             manifest = load_manifest(src, guide_file=args.guide)
@@ -454,7 +451,7 @@ def cmd_online(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.demo import demo_manifest
+    from app.outputs.demo import demo_manifest
 
     with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         manifest = demo_manifest(Path(tmp))
@@ -555,7 +552,7 @@ def main(
         err.write("已中断。\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: log it, tell the user where, never a traceback
-        from app.logs import log_exception
+        from app.system.logs import log_exception
 
         where = log_exception(exc)
         err.write(

@@ -1,19 +1,28 @@
 """Loading one source — a project file or a JSON manifest with its evidence — the same way
 for ``check``, ``build``, ``online`` and the batch ``review``. It sits below both ``app.cli`` and
-``app.review``, which import it and not each other.
+``app.review``, which import it and not each other. A project follows its stored guide:
+:func:`check_project_guide` (``--guide``) and :func:`version_findings` (bundled files with the same
+guide id but other text) are here for both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from app.cli_guides import check_project_guide, version_findings
-from app.errors import AppError, IntakeError
-from app.findings import Finding, damaged_evidence_findings
 from app.guide import project_guide
 from app.guide.model import Guide
+from app.guide.registry import (
+    GuideCopy,
+    bundled_guides,
+    differing_files,
+    guide_label,
+    read_guide_file,
+)
 from app.model import EvidenceFile, ProjectData
+from app.rules.findings import Finding, damaged_evidence_findings
+from app.system.about import command_name
+from app.system.errors import AppError, IntakeError
 
 PROJECT_SUFFIXES = (".sbproj", ".sqlite", ".db")
 
@@ -58,7 +67,7 @@ def _load_manifest(
     from dataclasses import replace
 
     from app.intake import import_file
-    from app.manifest import load_manifest
+    from app.manifest.load import load_manifest
 
     manifest = load_manifest(src, allow_outside=allow_outside, guide_file=guide_file)
     files: list[EvidenceFile] = []
@@ -107,3 +116,39 @@ def _load_manifest(
             )
         )
     return manifest.guide, replace(manifest.data, evidence=tuple(files)), extra
+
+
+def check_project_guide(data: ProjectData, given: Path | None) -> None:
+    """A project follows its stored guide: ``--guide`` may only name that same text."""
+    if given is None:
+        return
+    guide, copy = read_guide_file(given)
+    if data.guide_text and GuideCopy.of(data.guide_text).sha256 == copy.sha256:
+        return
+    current = project_guide(data)
+    raise AppError(
+        f"项目按其保存的申报指南《{current.title}》准备，与 --guide 指定的 {given.name}"
+        f"（{guide_label(guide)}）不同。项目不会悄悄改用另一份申报指南；如要更换，请运行："
+        f"{command_name()} guide upgrade 项目文件 {given}（先列出变化，确认后更换）。"
+    )
+
+
+def other_versions(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[str]:
+    """Bundled guide files with the project's guide id but other text (not a version the
+    project left, SHA-256 in ``left``), said in Chinese."""
+    if not data.guide_text:
+        return []
+    found = differing_files(guide, GuideCopy.of(data.guide_text), bundled_guides(), left)
+    return [
+        f"本程序自带的申报指南文件 {e.path.name} 与本项目保存的申报指南编号相同（{guide.id}）"
+        f"但内容不同。项目仍按自己保存的版本检查和生成；如要改用该文件，请运行 "
+        f"{command_name()} guide upgrade 项目文件 {e.path}"
+        for e in found
+    ]
+
+
+def version_findings(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[Finding]:
+    return [
+        Finding("guide.other_version", "warning", "guide", m)
+        for m in other_versions(guide, data, left)
+    ]

@@ -22,14 +22,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.about import APP_NAME
-from app.findings import required_documents
-from app.fonts import register_fonts
+from app.files import write_output
 from app.guide.model import DocumentSpec, Guide
 from app.model import ProjectData
-from app.outputs import write_output
-from app.rules import cell
-from app.templates import narrative_signatures
+from app.outputs.templates import narrative_signatures
+from app.rules.evaluation import cell
+from app.rules.findings import required_documents
+from app.system.about import APP_NAME
+from app.system.fonts import register_fonts
 
 BRING_ORIGINAL = "携带原件核对"
 BASE_SECTION = "基本材料"

@@ -4,7 +4,7 @@ Steps: evaluate and validate (blocking findings refuse a final build); measure t
 plan the packet, draw the drawn pages and the overlay, assemble the PDF; write the Excel file,
 the Word templates, the originals checklist and ``SHA256SUMS.txt``. Everything is written into a
 temporary folder beside the output folder (same file system) and only then put in place by
-:class:`app.outputs.OutputSet`, so a failure or a cancel leaves the output folder as it was and a
+:class:`app.files.OutputSet`, so a failure or a cancel leaves the output folder as it was and a
 killed process leaves the old set or the new one (restored by the next build).
 """
 
@@ -20,21 +20,21 @@ from typing import Protocol
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from app.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.findings import Finding, blocking, blocking_for, validate
+from app.files import OutputSet, check_output_paths, company_file_name, company_name_notice
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
-from app.originals import originals_checklist, write_originals_pdf
-from app.outputs import OutputSet, check_output_paths, company_file_name, company_name_notice
+from app.outputs.originals import originals_checklist, write_originals_pdf
+from app.outputs.templates import narrative_documents, template_file_name, write_templates
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
 from app.packet.overlay import render_overlay
 from app.packet.plan import BuildOptions, Plan, make_plan
-from app.process import copies, form_figures, stamped_form_title, uses_stamped_form
-from app.rules import evaluate
-from app.templates import narrative_documents, template_file_name, write_templates
+from app.rules.evaluation import evaluate
+from app.rules.findings import Finding, blocking, blocking_for, validate
+from app.rules.process import copies, form_figures, stamped_form_title, uses_stamped_form
+from app.system.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
 from app.workbook import TocRow, workbook_file_name, write_workbook
 
 ProgressFn = Callable[[int, int, str], None]
@@ -97,7 +97,7 @@ class BuildResult:
 def packet_file_name(
     company_name: str, stage: str = "final", out_dir: Path | None = None
 ) -> tuple[str, bool]:
-    """``"<企业全称>-申报材料.pdf"`` made safe for Windows (:func:`app.outputs.output_name`; its
+    """``"<企业全称>-申报材料.pdf"`` made safe for Windows (:func:`app.files.output_name`; its
     path in ``out_dir`` within Windows' limits), and whether the name changed; the 初审 print
     is ``"<企业全称>-申报材料（初审用）.pdf"`` so that both can share a folder."""
     mark = "（初审用）" if stage == "review" else ""
@@ -194,8 +194,8 @@ def build(
     """Build every output of the project into ``out_dir`` (created if needed).
 
     Raises :class:`BlockedError` when validation finds blocking problems and ``options.draft``
-    is off, :class:`app.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
-    left as it was), and :class:`app.errors.OutputError` when an output cannot be written.
+    is off, :class:`app.system.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
+    left as it was), and :class:`app.system.errors.OutputError` when an output cannot be written.
     """
     today = today or dt.date.today()
     data = source.load()

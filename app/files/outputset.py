@@ -24,8 +24,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any
 
-from app.errors import OutputError
-from app.outputs.names import (
+from app.files.names import (
     STAGING_EXTRA,
     UMASK,
     WINDOWS_MAX_PATH,
@@ -35,6 +34,7 @@ from app.outputs.names import (
     path_length,
     replace_retrying,
 )
+from app.system.errors import OutputError
 
 # -- sets of files ---------------------------------------------------------------------------
 

@@ -30,12 +30,12 @@ from docx.oxml.ns import qn
 from docx.parts.hdrftr import FooterPart
 from docx.shared import Mm, Pt, RGBColor
 
-from app.about import APP_NAME
-from app.company import printed_district
+from app.files import output_name, write_output
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec, TemplateFact
 from app.model import ProjectData, Row, Value
-from app.outputs import output_name, write_output
-from app.rules import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
+from app.rules.company import printed_district
+from app.rules.evaluation import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
+from app.system.about import APP_NAME
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -94,7 +94,7 @@ def template_file_name(
     folder: Path | None = None,
 ) -> str:
     """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names,
-    :func:`app.outputs.output_name`; the whole path in ``folder`` within Windows' limits)."""
+    :func:`app.files.output_name`; the whole path in ``folder`` within Windows' limits)."""
     stem = doc.title.strip().strip("《》")
     if row_id is not None:
         table, row, n = _find_row(guide, project, doc, row_id)

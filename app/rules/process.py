@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.guide.model import Deadline, Guide, Place, Process, Stage
 from app.model import ProjectData
-from app.rules import Evaluation, fmt_money
+from app.rules.evaluation import Evaluation, fmt_money
 
 REVIEW, FINAL = "review", "final"
 BUILD_STAGES: tuple[str, ...] = (REVIEW, FINAL)

@@ -5,24 +5,17 @@ showing what changes)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.about import command_name
-from app.errors import AppError
-from app.findings import Finding
 from app.guide.diff import guide_changes
-from app.guide.model import Guide
 from app.guide.registry import (
     GuideCopy,
-    bundled_guides,
-    differing_files,
     guide_label,
     project_guide,
     read_guide_file,
 )
-from app.model import ProjectData
+from app.system.errors import AppError
 
 GUIDE_HELP = (
     "申报指南文件（.toml，可在任何位置）：清单按此文件检查、生成或导入；"
@@ -32,42 +25,6 @@ GUIDE_HELP = (
 
 def add_guide_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--guide", type=Path, metavar="FILE", help=GUIDE_HELP)
-
-
-def check_project_guide(data: ProjectData, given: Path | None) -> None:
-    """A project follows its stored guide: ``--guide`` may only name that same text."""
-    if given is None:
-        return
-    guide, copy = read_guide_file(given)
-    if data.guide_text and GuideCopy.of(data.guide_text).sha256 == copy.sha256:
-        return
-    current = project_guide(data)
-    raise AppError(
-        f"项目按其保存的申报指南《{current.title}》准备，与 --guide 指定的 {given.name}"
-        f"（{guide_label(guide)}）不同。项目不会悄悄改用另一份申报指南；如要更换，请运行："
-        f"{command_name()} guide upgrade 项目文件 {given}（先列出变化，确认后更换）。"
-    )
-
-
-def other_versions(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[str]:
-    """Bundled guide files with the project's guide id but other text (not a version the
-    project left, SHA-256 in ``left``), said in Chinese."""
-    if not data.guide_text:
-        return []
-    found = differing_files(guide, GuideCopy.of(data.guide_text), bundled_guides(), left)
-    return [
-        f"本程序自带的申报指南文件 {e.path.name} 与本项目保存的申报指南编号相同（{guide.id}）"
-        f"但内容不同。项目仍按自己保存的版本检查和生成；如要改用该文件，请运行 "
-        f"{command_name()} guide upgrade 项目文件 {e.path}"
-        for e in found
-    ]
-
-
-def version_findings(guide: Guide, data: ProjectData, left: Iterable[str] = ()) -> list[Finding]:
-    return [
-        Finding("guide.other_version", "warning", "guide", m)
-        for m in other_versions(guide, data, left)
-    ]
 
 
 def add_upgrade_command(gs: argparse._SubParsersAction[Any]) -> None:

@@ -1,6 +1,6 @@
 """A finding (a problem or a warning) as data, and how a list of them gates a build.
 
-:mod:`app.findings` produces them (and re-exports these names)."""
+:mod:`app.rules.findings` produces them (and re-exports these names)."""
 
 from __future__ import annotations
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from app.errors import AppError
+from app.system.errors import AppError
 
 FONT_NAME = "WQYMicroHei"
 """The name under which the font is registered with reportlab."""
 
-FONT_PATH = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
 """The bundled font file, found relative to this package (not the working directory)."""
 
 SONG_NAME = "SongBody"

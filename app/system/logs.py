@@ -35,7 +35,7 @@ def log_path() -> Path:
 
 
 def native_log_path() -> Path:
-    """What C libraries write to the process's stderr (see :func:`app.streams.route_native_stderr`)."""
+    """What C libraries write to the process's stderr (see :func:`app.system.streams.route_native_stderr`)."""
     return user_data_dir() / "logs" / "native.log"
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import OutputError
+from app.system.errors import OutputError
 
 # -- names -----------------------------------------------------------------------------------
 

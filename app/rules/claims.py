@@ -1,6 +1,6 @@
 """同一类型项目不可重复申报: one piece of evidence or one contract behind two claims.
 
-Pure functions of (guide, project) returning data; :mod:`app.findings` words them. A *claim*
+Pure functions of (guide, project) returning data; :mod:`app.rules.findings` words them. A *claim*
 is an item applied for, or one row of it (a certification, a person, a project). Sharing that
 the guide itself allows is not a second claim: a document listed by several items (the
 outsourcing documents of （二）1. and 2.) and the outsourcing proof set that （六） and （七）1.
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.duplicates import duplicate_groups, key_label, normalized, same_files
-from app.finding_model import Finding
 from app.guide.model import Guide, TableSpec
 from app.model import EvidenceFile, ProjectData, Row
-from app.rules import cell
+from app.rules.duplicates import duplicate_groups, key_label, normalized, same_files
+from app.rules.evaluation import cell
+from app.rules.finding_model import Finding
 
 BASE = ""
 """The owner of the base documents (every packet has them)."""

@@ -25,27 +25,18 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from app.claims import duplicate_findings
-from app.company import (
+from app.files import company_name_notice
+from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
+from app.model import COMPANY_FIELDS, ProjectData, Value
+from app.rules.claims import duplicate_findings
+from app.rules.company import (
     check_credit_code,
     check_district,
     check_email,
     check_phone,
     split_other_district,
 )
-
-# Re-exported: callers keep importing these from app.findings.
-from app.finding_model import PROCESS_PREFIX as PROCESS_PREFIX
-from app.finding_model import Finding as Finding
-from app.finding_model import Severity as Severity
-from app.finding_model import blocking as blocking
-from app.finding_model import blocking_for as blocking_for
-from app.finding_model import sort_findings as sort_findings
-from app.guide.model import FieldSpec, Guide, ItemSpec, TableSpec
-from app.model import COMPANY_FIELDS, ProjectData, Value
-from app.outputs import company_name_notice
-from app.process import figure_changes, form_figures, missed_text, stage_reached
-from app.rules import (
+from app.rules.evaluation import (
     Evaluation,
     Rates,
     cell,
@@ -55,6 +46,15 @@ from app.rules import (
     fmt_money,
     fmt_number,
 )
+
+# Re-exported: callers keep importing these from app.rules.findings.
+from app.rules.finding_model import PROCESS_PREFIX as PROCESS_PREFIX
+from app.rules.finding_model import Finding as Finding
+from app.rules.finding_model import Severity as Severity
+from app.rules.finding_model import blocking as blocking
+from app.rules.finding_model import blocking_for as blocking_for
+from app.rules.finding_model import sort_findings as sort_findings
+from app.rules.process import figure_changes, form_figures, missed_text, stage_reached
 
 LOW_DPI = 150.0
 

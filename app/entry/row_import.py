@@ -1,8 +1,8 @@
 """Rows for a table from a grid of cells: text pasted from Excel, or an .xlsx sheet.
 
 No Qt here: the functions take plain data and return plain data, so the xlsx reader can run in
-a background task. Every cell goes through ``app.values.coerce`` (the one parser). A first row
-that names the table's columns is taken as the header (``app.row_header``: columns are then
+a background task. Every cell goes through ``app.entry.values.coerce`` (the one parser). A first row
+that names the table's columns is taken as the header (``app.entry.row_header``: columns are then
 mapped by name, alias, or a label the header contains, and a unit or currency in its brackets
 applies to the amounts below); without one, columns are mapped by position in the table's
 column order. A row with a bad cell is left out and reported (row, column, problem) and kept
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from app.errors import AppError
+from app.entry.row_header import HeaderCell, normalise_label, read_header, remapped
+from app.entry.values import ValueProblem, check_number, coerce
 from app.guide.model import FieldSpec, Guide, TableSpec
 from app.model import Value
-from app.row_header import HeaderCell, normalise_label, read_header, remapped
-from app.values import ValueProblem, check_number, coerce
+from app.system.errors import AppError
 
 Progress = Callable[[int, int, str], None]
 MAX_TITLE_LINES = 3  # lines of one or two cells (a sheet's title) looked past for its header

@@ -17,7 +17,7 @@ from app.guide import DEFAULT_GUIDE_ID, guide_by_id
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec
 from app.model import COMPANY_FIELDS
 
-DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "manifest.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "manifest.md"
 SECTIONS = ("company-fields", "reference", "example")
 
 _BEGIN = "<!-- BEGIN GENERATED {name}: written by tools/gen_manifest_doc.py, do not edit -->"
@@ -239,7 +239,7 @@ def sections(guide: Guide, example_manifest: str) -> dict[str, str]:
 
 def default_sections() -> dict[str, str]:
     """The sections for the shipped guide and the bundled sample manifest."""
-    from app.demo import SAMPLE_MANIFEST
+    from app.outputs.demo import SAMPLE_MANIFEST
 
     guide = guide_by_id(DEFAULT_GUIDE_ID)
     return sections(guide, SAMPLE_MANIFEST.read_text(encoding="utf-8"))

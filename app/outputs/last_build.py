@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.outputs import LONGEST_TAIL, PACKET_TAIL, company_file_name
+from app.files import LONGEST_TAIL, PACKET_TAIL, company_file_name
 
 
 @dataclass(frozen=True)

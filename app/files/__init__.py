@@ -1,0 +1,75 @@
+"""Files written safely: names safe for Windows, atomic writes, and whole sets replaced as one.
+
+:mod:`app.files.names`: file names made from user text, single files written atomically.
+:mod:`app.files.outputset`: :class:`OutputSet`, the atomic replacement of a set of outputs.
+
+The lowest room that writes: the rules (a company name that cannot name a file), the workbook,
+the guide's commands and every output import it; it imports only :mod:`app.system.errors`.
+"""
+
+from app.files.names import (
+    FALLBACK_STEM,
+    FORBIDDEN,
+    LONGEST_TAIL,
+    MAX_COMPONENT,
+    MAX_NAME,
+    MAX_OUTPUT_PATH,
+    MIN_STEM,
+    PACKET_TAIL,
+    RESERVED,
+    STAGING_EXTRA,
+    TEMP_EXTRA,
+    UMASK,
+    WINDOWS_MAX_PATH,
+    OutputName,
+    atomic_path,
+    check_output_paths,
+    company_file_name,
+    company_name_notice,
+    held_open,
+    held_open_message,
+    no_permission_message,
+    output_name,
+    path_length,
+    path_room,
+    replace_with_retry,
+    safe_file_stem,
+    write_atomic,
+    write_output,
+)
+from app.files.outputset import JOURNAL, OutputSet, recover, staging_prefix
+
+__all__ = [
+    "FALLBACK_STEM",
+    "FORBIDDEN",
+    "JOURNAL",
+    "LONGEST_TAIL",
+    "MAX_COMPONENT",
+    "MAX_NAME",
+    "MAX_OUTPUT_PATH",
+    "MIN_STEM",
+    "PACKET_TAIL",
+    "RESERVED",
+    "STAGING_EXTRA",
+    "TEMP_EXTRA",
+    "UMASK",
+    "WINDOWS_MAX_PATH",
+    "OutputName",
+    "OutputSet",
+    "atomic_path",
+    "check_output_paths",
+    "company_file_name",
+    "company_name_notice",
+    "held_open",
+    "held_open_message",
+    "no_permission_message",
+    "output_name",
+    "path_length",
+    "path_room",
+    "recover",
+    "replace_with_retry",
+    "safe_file_stem",
+    "staging_prefix",
+    "write_atomic",
+    "write_output",
+]

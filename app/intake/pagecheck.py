@@ -473,10 +473,12 @@ def _filling(
 
 
 PART_FROM = 256 * 1024
-"""A JPEG larger than this is first decoded from its first :data:`PART` of bytes only: the
-entropy decoding that even a 1/8-scale decode pays is most of the check's time, and the top
-of a page tells whether its lines run across. A page whose top is not plainly upright (blank,
-sideways, on its head) is judged again whole: that is rare, so cheap on the whole."""
+"""A scanned PDF's JPEG larger than this is first decoded from its first :data:`PART` of bytes
+only: the entropy decoding that even a 1/8-scale decode pays is most of the check's time, and
+the top of a page tells whether its lines run across. A page whose top is not plainly upright
+(blank, sideways, on its head) is judged again whole: that is rare, so cheap on the whole. (A
+JPEG imported as an image is judged from the decode its damage check made: see
+``app.intake.images.jpeg_view``.)"""
 
 PART = 0.5
 

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from app.cli import main
 from app.guide import DEFAULT_GUIDE_ID
-from app.intake import ImportedFile, import_bytes
+from app.intake import ImportedFile, import_bytes, pagecheck
 from app.project import ProjectStore
 from app.rules.findings import page_findings
 from tests.pagecheck_support import jpeg, page, sample_set, turned
@@ -104,6 +104,25 @@ def test_a_scanned_pdf_and_an_exif_turned_photo_are_judged_as_shown() -> None:
     photo = import_bytes("photo.jpg", buf.getvalue())
     assert photo.pages[0].source_rotation == 90
     assert not photo.pages[0].sideways and photo.pages[0].upright_turns == (0,)
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_a_jpeg_is_judged_from_its_damage_check_decode_as_the_page_shows_it(
+    orientation: int,
+) -> None:
+    # the JPEG's reduced-scale decode (which proved its data whole) is what is judged, turned
+    # as its EXIF tag turns the page: the same verdict as judging the page from the PDF
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    page("latin", 1).image.save(buf, "JPEG", exif=exif, quality=80)
+    imported = import_bytes("photo.jpg", buf.getvalue())
+    shown = imported.pages[0].source_rotation
+    assert shown == {1: 0, 3: 180, 6: 90, 8: 270}[orientation]
+    assert imported.pages[0].upright_turns == ((360 - shown) % 360,)
+    from_pdf = pagecheck.check_pdf(imported.pdf)[0]
+    assert from_pdf is not None
+    assert (from_pdf.turns, from_pdf.blank) == (imported.pages[0].upright_turns, False)
 
 
 def test_the_check_never_refuses_a_file() -> None:

@@ -1,9 +1,12 @@
 """Image evidence -> PDF pages with img2pdf (lossless; JPEG bytes embedded as they are).
 
 Pillow opens and fully decodes every frame first (``load()`` is what notices a truncated file;
-a JPEG embedded as it is is decoded at 1/8 scale, which reads every block of its data all the
-same), reads its resolution and EXIF orientation, and re-encodes only what img2pdf cannot embed
-as it is: mirrored orientations, alpha (flattened onto white), 16-bit TIFF, BMP, WebP, GIF.
+a JPEG embedded as it is is decoded at a reduced scale, which reads every block of its data all
+the same), reads its resolution and EXIF orientation, and re-encodes only what img2pdf cannot
+embed as it is: mirrored orientations, alpha (flattened onto white), 16-bit TIFF, BMP, WebP, GIF.
+
+What was decoded anyway is kept, small and in greyscale, for the page check
+(:mod:`app.intake.pagecheck`): a page is decoded once at import, not again to be judged.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import img2pdf
 from PIL import Image, ImageCms, ImageOps
 
 from app.intake import errors, geometry
+from app.intake.pagecheck import LEAST_SIDE, small_grey
 from app.intake.sniff import Kind
 
 MAX_PIXELS = 89_478_485
@@ -72,6 +76,7 @@ class _Frame:
     bits: int  # most bits per sample (TIFF; 8 for the others)
     compression: str  # the TIFF compression Pillow reports ("group4", "tiff_lzw"...), else ""
     peak: float  # the largest sample value of a deep greyscale frame (mode I or I;16), else 0
+    view: Image.Image | None  # a JPEG's reduced-scale decode (see jpeg_view), as stored
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,9 @@ class ImagePdf:
     pdf: bytes  # one page per frame, possibly with /Rotate: still to be normalised
     rotations: tuple[int, ...]  # the EXIF rotation folded in, per page
     warnings: tuple[str, ...]
+    # per page, what was decoded anyway, as the page shows it, greyscale, about
+    # pagecheck.LEAST_SIDE to SIDE pixels on its long side (for the page check); None: not here
+    views: tuple[Image.Image | None, ...] = ()
 
 
 def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
@@ -116,8 +124,12 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
                 # img2pdf turns a JPEG's EXIF orientation into /Rotate; other files pass
                 # through upright only, and asking would make Pillow decode a PNG to read it
                 rotation = img2pdf.Rotation.auto if kind is Kind.JPEG else img2pdf.Rotation.none
+                # the JPEG decoded to check its data, turned as img2pdf's /Rotate turns it
+                views = tuple(_turned(f.view, f.orientation) for f in frames)
             else:
-                payloads = [_reencode(image, i, kind, data, icc) for i in range(count)]
+                encoded = [_reencode(image, i, kind, data, icc) for i in range(count)]
+                payloads = [payload for payload, _view in encoded]
+                views = tuple(view for _payload, view in encoded)
                 rotation = img2pdf.Rotation.none
     # A re-encoded frame was turned upright: its resolution axes turn with it.
     dpis = iter(
@@ -147,7 +159,20 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         nodate=True,
     )
     rotations = tuple(_ROTATION_OF_ORIENTATION.get(f.orientation, 0) for f in frames)
-    return ImagePdf(bytes(pdf), rotations, tuple(notes))
+    return ImagePdf(bytes(pdf), rotations, tuple(notes), views)
+
+
+def _turned(view: Image.Image | None, orientation: int) -> Image.Image | None:
+    """A stored ``view`` as the page shows it once its EXIF turn is folded in."""
+    turn = _TRANSPOSE_OF_ROTATION.get(_ROTATION_OF_ORIENTATION.get(orientation, 0))
+    return view if view is None or turn is None else view.transpose(turn)
+
+
+_TRANSPOSE_OF_ROTATION = {  # clockwise degrees -> the transpose doing it
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
 
 
 def _frames(
@@ -159,10 +184,11 @@ def _frames(
 ) -> Iterator[_Frame]:
     """Each frame's facts, every frame decoded (``load()`` is what notices a truncated file),
         except a JPEG that will be embedded as it is (``jpeg``, its bytes): that one is checked
-        whole by its structure (every segment complete, the scan data followed by the end-of-image
-        marker), which is what a truncated copy fails, and decoded at 1/8 scale (every block read:
-        :func:`jpeg_decodes`), which is what damaged scan data fails; and a PNG (``png``)
-    whose chunks, checksums and compressed data are whole (inflated, not unfiltered)."""
+    whole by its structure (every segment complete, the scan data followed by the end-of-image
+    marker), which is what a truncated copy fails, and decoded at a reduced scale (every block
+    read: :func:`jpeg_view`, kept as the frame's ``view``), which is what damaged scan data
+    fails; and a PNG (``png``) whose chunks, checksums and compressed data are whole (inflated,
+    not unfiltered)."""
     for index in range(count):
         image.seek(index)
         width, height = image.size
@@ -173,6 +199,7 @@ def _frames(
         # Read before load(): Pillow turns a TIFF frame upright while loading it and drops the
         # tag; a PNG's eXIf chunk may follow the pixels, so look again after.
         orientation: int | None
+        view = None
         if png is not None and image.mode in _CHEAP_PNG_MODES and png_whole(png) is True:
             # every chunk whole with its CRC, the image data complete, and no eXIf chunk
             # (after the pixels, Pillow would have to load them to read it)
@@ -184,7 +211,8 @@ def _frames(
                 and image.mode in _PASSTHROUGH_MODES[Kind.JPEG]
                 and (orientation or 1) in _PASSTHROUGH_ORIENTATIONS
             ):
-                if not jpeg_whole(jpeg) or not jpeg_decodes(jpeg):
+                view = jpeg_view(jpeg) if jpeg_whole(jpeg) else None
+                if view is None:
                     raise errors.DamagedFileError(name)
             else:
                 image.load()
@@ -207,6 +235,7 @@ def _frames(
             int(bits),
             str(image.info.get("compression", "")),
             peak,
+            view,
         )
 
 
@@ -250,19 +279,29 @@ def jpeg_whole(data: bytes) -> bool:
     return False
 
 
-def jpeg_decodes(data: bytes) -> bool:
-    """Whether libjpeg decodes the whole image without an error, at 1/8 scale: every
-    entropy-coded block is still decoded (damaged scan data fails as in a full decode), but
-    only each block's average is turned into pixels, for a fraction of a full decode's time
-    and memory (about 1/64 of the pixels). The embedded JPEG is not touched."""
+def jpeg_view(data: bytes) -> Image.Image | None:
+    """The JPEG decoded whole by libjpeg at a reduced scale, in greyscale, its long side
+    between :data:`~app.intake.pagecheck.LEAST_SIDE` and :data:`~app.intake.pagecheck.SIDE`
+    pixels (what the page check judges); None when libjpeg reports an error. Every
+    entropy-coded block is decoded at any scale (damaged scan data fails as in a full decode),
+    but only a few coefficients of each block are turned into pixels: libjpeg's scale is the
+    smallest (down to 1/8) still giving ``LEAST_SIDE`` pixels, 1/8 for a 300-dpi A4 scan
+    (each pixel a block's average: the entropy decoding is most of the time). The embedded
+    JPEG is not touched."""
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as probe:
             width, height = probe.size
-            probe.draft("L", (max(1, width // 8), max(1, height // 8)))
+            ratio = min(1.0, LEAST_SIDE / max(width, height, 1))
+            probe.draft("L", (max(1, round(width * ratio)), max(1, round(height * ratio))))
             probe.load()
+            return small_grey(probe).copy()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
-    return True
+        return None
+
+
+def jpeg_decodes(data: bytes) -> bool:
+    """Whether libjpeg decodes the whole image without an error (see :func:`jpeg_view`)."""
+    return jpeg_view(data) is not None
 
 
 _CHEAP_PNG_MODES = frozenset({"1", "L", "P", "RGB"})
@@ -358,10 +397,12 @@ def _can_pass_through(kind: Kind, data: bytes, frames: list[_Frame]) -> bool:
     return True
 
 
-def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes, icc: bytes | None) -> bytes:
+def _reencode(
+    image: Image.Image, index: int, kind: Kind, data: bytes, icc: bytes | None
+) -> tuple[bytes, Image.Image]:
     """One frame as a new upright, flattened, 8-bit PNG (or JPEG for photos), without EXIF,
     with the colour profile ``icc`` when it is usable (Pillow would otherwise copy the
-    source's, broken or not)."""
+    source's, broken or not); and the frame small and greyscale, for the page check."""
     image.seek(index)
     image.load()  # a TIFF frame is turned upright here already, and loses its orientation tag
     frame = ImageOps.exif_transpose(image)
@@ -377,7 +418,7 @@ def _reencode(image: Image.Image, index: int, kind: Kind, data: bytes, icc: byte
     else:
         # zlib level 3: as small within a few percent as the default 6, three times faster
         frame.save(out, format="PNG", icc_profile=_for(icc, frame), compress_level=3)
-    return out.getvalue()
+    return out.getvalue(), small_grey(frame).copy()
 
 
 _ICC_SPACES = {"1": "GRAY", "L": "GRAY", "P": "RGB", "RGB": "RGB", "CMYK": "CMYK"}

@@ -45,6 +45,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
     with errors.refusals(name):
         kind = sniff(name, data)
         notes: list[str] = []
+        views: tuple[Image.Image | None, ...] = ()
         if kind is Kind.PDF:
             normal = normalise_pdf(name, data, password)
             notes.extend(normal.notes)
@@ -55,6 +56,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             normal = normalise_pdf(name, converted.pdf)
             notes.extend(normal.notes)
             rotations = converted.rotations
+            views = converted.views
             if len(rotations) != len(normal.pages):
                 raise errors.DamagedFileError(name)
         pages = tuple(
@@ -66,7 +68,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             )
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
-    pages = pagecheck.judged(pages, normal.pdf)
+    pages = pagecheck.judged(pages, normal.pdf, views)
     notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
     notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
     return ImportedFile(

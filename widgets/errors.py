@@ -29,7 +29,10 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错�
     inform(parent, title, message_for(exc), error=True)
 
 
-def inform(parent: QWidget | None, title: str, text: str, error: bool = False) -> None:
+def inform(
+    parent: QWidget | None, title: str, text: str, error: bool = False, details: str = ""
+) -> None:
+    """A message with an OK button; ``details`` (a long list) behind 显示详细信息…."""
     box = QMessageBox(
         QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
         title,
@@ -37,6 +40,8 @@ def inform(parent: QWidget | None, title: str, text: str, error: bool = False) -
         QMessageBox.StandardButton.Ok,
         parent,
     )
+    if details:
+        box.setDetailedText(details)
     box.exec()
 
 

@@ -82,11 +82,32 @@ def open_guide_file(parent: QWidget | None) -> GuideEntry | None:
 def remember(parent: QWidget | None, path: Path) -> GuideEntry | None:
     entry = load_entry(path)
     if entry.guide is None:
-        errors.inform(parent, "申报指南文件有误", entry.error or "", error=True)
+        _refuse(parent, entry)
         return None
     set_last_dir("guides", path.parent)
     add_opened_guide(path)
     return entry
+
+
+def guide_problems(path: Path) -> list[str]:
+    """Every problem of a guide file, one line each (第 N 行 …), as ``guide check`` lists them."""
+    from app.guide.loader import check_guide
+
+    try:
+        _guide, problems, warnings = check_guide(path)
+    except Exception:
+        return []
+    return [p.text() for p in (*problems, *warnings)]
+
+
+def _refuse(parent: QWidget | None, entry: GuideEntry) -> None:
+    """A broken guide file: its first problem, and all of them behind 显示详细信息…."""
+    found = guide_problems(entry.path)
+    errors_only = [line for line in found if "　错误　" in line]
+    text = entry.error or ""
+    if len(errors_only) > 1:
+        text += f"\n\n共 {len(errors_only)} 处错误，点“显示详细信息…”查看全部（每处注明行号）。"
+    errors.inform(parent, "申报指南文件有误", text, error=True, details="\n".join(found))
 
 
 def choose_guide(parent: QWidget | None) -> GuideEntry | None:
@@ -104,7 +125,7 @@ def choose_guide(parent: QWidget | None) -> GuideEntry | None:
         return open_guide_file(parent)
     chosen = entries[index]
     if chosen.guide is None:
-        errors.inform(parent, "申报指南文件有误", chosen.error or "", error=True)
+        _refuse(parent, chosen)
         return None
     if chosen.path.resolve() in {e.path.resolve() for e in bundled_guides()}:
         set_last_guide(chosen.path)

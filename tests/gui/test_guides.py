@@ -77,11 +77,40 @@ def test_a_broken_guide_file_is_refused_with_its_error(qtbot, gui_app, tmp_path,
     told: list[str] = []
     monkeypatch.setattr(errors, "choose_guide_file", lambda *a, **k: str(bad))
     monkeypatch.setattr(
-        errors, "inform", lambda parent, title, text, error=False: told.append(text)
+        errors, "inform", lambda parent, title, text, error=False, details="": told.append(text)
     )
     window = make_window(qtbot)
     window.open_guide_action.trigger()
     assert len(told) == 1 and "坏.toml" in told[0]
+    assert opened_guides() == []
+
+
+def test_every_problem_of_a_broken_guide_file_is_listed_with_its_line(  # type: ignore[no-untyped-def]
+    qtbot, gui_app, tmp_path, monkeypatch
+):
+    """The window says the first problem and lists all of them (as `guide check` does), each
+    with its line, behind 显示详细信息…."""
+    text = variant("broken-2020")
+    text = text.replace("percent = 80", "percent = 800", 1)  # two meaningless values and a typo
+    text = text.replace("format = 1", "format = 1\nnonsense_key = 1", 1)
+    assert "percent = 800" in text and "nonsense_key" in text
+    bad = tmp_path / "三处错误.toml"
+    bad.write_text(text, encoding="utf-8")
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(errors, "choose_guide_file", lambda *a, **k: str(bad))
+    monkeypatch.setattr(
+        errors,
+        "inform",
+        lambda parent, title, text, error=False, details="": told.append((text, details)),
+    )
+    window = make_window(qtbot)
+    window.open_guide_action.trigger()
+    assert len(told) == 1
+    message, details = told[0]
+    lines = [ln for ln in details.splitlines() if "　错误　" in ln]
+    assert len(lines) >= 2 and all(ln.startswith("第 ") for ln in lines), details
+    assert any("nonsense_key" in ln for ln in lines) and any("percent" in ln for ln in lines)
+    assert f"共 {len(lines)} 处错误" in message
     assert opened_guides() == []
 
 

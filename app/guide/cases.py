@@ -22,12 +22,13 @@ The cases may also stand in a companion file named by ``tests_file`` (its ``[[te
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.guide.model import Guide
+from app.guide.model import FieldSpec, Guide
 from app.guide.problems import FILE_KEY, Context, Problem, parse_toml, read_text, sorted_problems
 from app.guide.reader import Node, decimal_of
 from app.model import ProjectData, Row, Value
@@ -100,19 +101,9 @@ def _case(guide: Guide, n: Node, source: str) -> Case | None:
             if item_id not in guide.item_ids:
                 inputs_node.problem(item_id, f"未知的项目 {item_id}")
                 continue
-            spec = guide.item(item_id)
-            values: dict[str, Value] = {}
-            for fid in fields.data:
-                fields.used.add(fid)
-                try:
-                    fspec = spec.input(fid)
-                except KeyError:
-                    fields.problem(fid, f"{fid} 不是项目 {item_id} 的输入")
-                    continue
-                value = _coerce(fields, fid, fspec, guide)
-                if value is not None:
-                    values[fid] = value
-            inputs[item_id] = values
+            inputs[item_id] = _values_of(
+                fields, guide.item(item_id).input, f"项目 {item_id} 的输入", guide
+            )
         inputs_node.used.update(inputs_node.data)
         inputs_node.done()
 
@@ -127,21 +118,9 @@ def _case(guide: Guide, n: Node, source: str) -> Case | None:
             tspec = guide.table(table_id)
             rows: list[Row] = []
             for row in rows_node.nodes(table_id):
-                vals: dict[str, Value] = {}
-                repeat = 1
-                for col_id in row.data:
-                    row.used.add(col_id)
-                    if col_id == REPEAT_KEY:
-                        repeat = _repeat_of(row)
-                        continue
-                    try:
-                        col = tspec.column(col_id)
-                    except KeyError:
-                        row.problem(col_id, f"{col_id} 不是表 {table_id} 的列")
-                        continue
-                    value = _coerce(row, col_id, col, guide)
-                    if value is not None:
-                        vals[col_id] = value
+                repeat = _repeat_of(row) if REPEAT_KEY in row.data else 1
+                row.used.add(REPEAT_KEY)
+                vals = _values_of(row, tspec.column, f"表 {table_id} 的列", guide, skip=REPEAT_KEY)
                 for copy in range(1, repeat + 1):
                     numbered = {
                         k: v.replace("{n}", str(copy)) if isinstance(v, str) else v
@@ -296,6 +275,31 @@ def case_problems(guide: Guide, path: Path, text: str) -> list[Problem]:
         line = ctx.line(("tests_file",))
         ctx.problems.append(Problem(line, "tests_file", f"{exc.path}：{where}{exc.reason}"))
     return ctx.problems
+
+
+def _values_of(
+    node: Node,
+    spec_of: Callable[[str], FieldSpec],
+    what: str,
+    guide: Guide,
+    skip: str = "",
+) -> dict[str, Value]:
+    """The values of ``node``'s keys, each read as its field (``spec_of``, KeyError for an
+    unknown one: a problem naming ``what`` it is not)."""
+    values: dict[str, Value] = {}
+    for fid in node.data:
+        node.used.add(fid)
+        if fid == skip:
+            continue
+        try:
+            fspec = spec_of(fid)
+        except KeyError:
+            node.problem(fid, f"{fid} 不是{what}")
+            continue
+        value = _coerce(node, fid, fspec, guide)
+        if value is not None:
+            values[fid] = value
+    return values
 
 
 def _repeat_of(row: Node) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import img2pdf
 from PIL import Image, ImageCms, ImageOps
 
-from app.intake import errors, geometry
+from app.intake import errors, geometry, jpegpdf
 from app.intake.pagecheck import LEAST_SIDE, small_grey
 from app.intake.sniff import Kind
 
@@ -87,6 +87,9 @@ class ImagePdf:
     # per page, what was decoded anyway, as the page shows it, greyscale, about
     # pagecheck.LEAST_SIDE to SIDE pixels on its long side (for the page check); None: not here
     views: tuple[Image.Image | None, ...] = ()
+    # per page, (width pt, height pt as the PDF states them, image width px, height px), when
+    # the PDF is already normal (no /Rotate: nothing for normalise_pdf to fold in); else ()
+    boxes: tuple[tuple[float, float, int, int], ...] = ()
 
 
 def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
@@ -139,6 +142,8 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         ]
     )
 
+    boxes: list[tuple[float, float, int, int]] = []
+
     def layout(px_w: int, px_h: int, _claimed: object) -> tuple[float, float, float, float]:
         dpi_x, dpi_y = next(dpis)
         width, height = px_w * 72 / dpi_x, px_h * 72 / dpi_y
@@ -148,8 +153,24 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         # our own page checks accept: grow it, keeping its shape (it is fitted to A4 anyway).
         grow = max(1.0, MIN_PAGE_PT / width, MIN_PAGE_PT / height)
         width, height = width * grow, height * grow
+        # img2pdf writes a number with 4 decimals, trailing zeros dropped
+        boxes.append((float(f"{width:0.4f}"), float(f"{height:0.4f}"), px_w, px_h))
         return width, height, width, height
 
+    first = frames[0]
+    if (
+        passthrough
+        and kind is Kind.JPEG
+        and image.format == "JPEG"
+        and count == 1
+        and _ROTATION_OF_ORIENTATION.get(first.orientation, 0) == 0
+        and jpegpdf.can_write(first.mode, icc)
+    ):
+        # the plain scan: written in one piece, as img2pdf would write it (app.intake.jpegpdf)
+        width, height, _w, _h = layout(*first.size, None)
+        inverted = "adobe" in image.info
+        pdf = jpegpdf.jpeg_page(payloads[0], first.size, (width, height), first.mode, inverted, icc)
+        return ImagePdf(pdf, (0,), tuple(notes), views, tuple(boxes))
     pdf = img2pdf.convert(
         *payloads,
         layout_fun=layout,
@@ -159,7 +180,10 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         nodate=True,
     )
     rotations = tuple(_ROTATION_OF_ORIENTATION.get(f.orientation, 0) for f in frames)
-    return ImagePdf(bytes(pdf), rotations, tuple(notes), views)
+    # /Rotate is written only for a JPEG embedded as it is with a turning EXIF orientation
+    turned = rotation is img2pdf.Rotation.auto and any(rotations)
+    normal = not turned and len(boxes) == len(frames)
+    return ImagePdf(bytes(pdf), rotations, tuple(notes), views, tuple(boxes) if normal else ())
 
 
 def _turned(view: Image.Image | None, orientation: int) -> Image.Image | None:

@@ -17,7 +17,13 @@ from PIL import Image
 
 from app.intake import errors, geometry, pagecheck
 from app.intake.images import image_to_pdf
-from app.intake.pdfs import PasswordCallback, normalise_pdf
+from app.intake.pdfs import (
+    NormalisedPdf,
+    PasswordCallback,
+    PdfPage,
+    image_dpi,
+    normalise_pdf,
+)
 from app.intake.sniff import Kind, sniff
 from app.model import PageInfo
 from app.system.errors import BuildCancelled, IntakeError
@@ -53,7 +59,18 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
         else:
             converted = image_to_pdf(name, data, kind)
             notes.extend(converted.warnings)
-            normal = normalise_pdf(name, converted.pdf)
+            if converted.boxes:
+                # img2pdf's own pages are normal already (upright, at the origin, nothing
+                # active): parsing and rewriting them would change nothing
+                normal = NormalisedPdf(
+                    converted.pdf,
+                    tuple(
+                        PdfPage(width, height, 0, image_dpi(px_w, px_h, width, height))
+                        for width, height, px_w, px_h in converted.boxes
+                    ),
+                )
+            else:
+                normal = normalise_pdf(name, converted.pdf)
             notes.extend(normal.notes)
             rotations = converted.rotations
             views = converted.views

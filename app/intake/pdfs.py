@@ -434,7 +434,12 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
         px_w, px_h = int(str(image["/Width"])), int(str(image["/Height"]))
     except (KeyError, TypeError, ValueError):
         return None
-    width, height = box[2] - box[0], box[3] - box[1]
+    return image_dpi(px_w, px_h, box[2] - box[0], box[3] - box[1])
+
+
+def image_dpi(px_w: int, px_h: int, width: float, height: float) -> float | None:
+    """Effective resolution of a page of ``width`` x ``height`` points filled by one image of
+    ``px_w`` x ``px_h`` pixels; None when the image's shape is not the page's."""
     if px_w <= 0 or px_h <= 0 or abs((px_w / px_h) / (width / height) - 1) > _SHAPE_TOLERANCE:
         return None
     return geometry.effective_dpi(px_w, px_h, width, height)

@@ -313,9 +313,15 @@ def test_kill_9_during_a_streaming_import_leaves_none_and_cleans_up(
         assert child.stdout is not None
         line = child.stdout.readline().strip()
         assert line == "stalled", child.communicate()[1]
-        conn = sqlite3.connect(path)
-        (staged,) = conn.execute("SELECT count(*) FROM evidence").fetchone()
-        conn.close()
+        # the writer goes on with what the feeder prepared before the stall: wait for it
+        staged = 0
+        for _ in range(600):
+            conn = sqlite3.connect(path, timeout=30)
+            (staged,) = conn.execute("SELECT count(*) FROM evidence").fetchone()
+            conn.close()
+            if staged >= 30:
+                break
+            threading.Event().wait(0.05)
         assert staged >= 30  # written (a few may still be in preparation), out of sight
     finally:
         child.kill()

@@ -35,11 +35,16 @@ def encode(pdf: bytes, original: bytes) -> bytes:
     when that saves nothing."""
     segments: list[tuple[int, int, int]] = []  # (pdf start, original start, length)
     hint = 0
-    for found in _STREAM.finditer(pdf):
+    found = _STREAM.search(pdf)
+    while found is not None:
         start, length = found.end(), int(found.group(1))
-        if length < _MIN_STREAM or start + length > len(pdf):
+        if start + length > len(pdf):
+            found = _STREAM.search(pdf, start)
             continue
-        hint = _match(pdf, start, start + length, original, hint, segments)
+        if length >= _MIN_STREAM:
+            hint = _match(pdf, start, start + length, original, hint, segments)
+        # the next object follows the stream's data: not searched through (a scan's megabytes)
+        found = _STREAM.search(pdf, start + length)
     if not segments:
         return pdf
     out = [MAGIC]

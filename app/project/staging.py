@@ -1,12 +1,13 @@
 """Imported files made ready to be written to a project file: the SHA-256 of each original
-checked, its normalised PDF put in stored form (``app.project.pdfdelta``) and hashed, on a helper
-thread one or two files ahead of the writer (``ProjectStore.add_evidence_streams``)."""
+checked, its normalised PDF put in stored form (``app.project.pdfdelta``) and hashed, on a feeder
+thread running up to a transaction's worth of bytes ahead of the writer
+(``ProjectStore.add_evidence_streams``), so that the import never waits for a commit."""
 
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -42,18 +43,65 @@ def prepare(item: ImportedLike) -> Prepared:
     )
 
 
-def prepared(items: Iterable[ImportedLike]) -> Iterator[Prepared]:
-    """``items`` prepared one or two ahead on a helper thread (hashing, the delta encoding),
-    while the caller writes the previous ones (SQLite releases Python's lock as it writes)."""
-    with concurrent.futures.ThreadPoolExecutor(1, "store-prepare") as pool:
-        ahead: collections.deque[concurrent.futures.Future[Prepared]] = collections.deque()
+def prepared(items: Iterable[ImportedLike], budget: int = 32 * 1024 * 1024) -> Iterator[Prepared]:
+    """``items`` prepared (hashing, the delta encoding) on a feeder thread that runs ahead of
+    the caller by up to ``budget`` bytes: while the caller writes and commits (SQLite releases
+    Python's lock as it writes and syncs), the feeder keeps pulling ``items``, so the import's
+    workers never wait for a commit. A failure of ``items`` (a refusal, a cancel) reaches the
+    caller in its place; a caller that stops early stops the feeder, which closes ``items`` on
+    its own thread."""
+    iterator = iter(items)
+    ready: collections.deque[Prepared | _Failure] = collections.deque()
+    state = {"held": 0, "stop": False, "done": False}
+    changed = threading.Condition()
+
+    def feed() -> None:
         try:
-            for item in items:
-                ahead.append(pool.submit(prepare, item))
-                if len(ahead) > 2:
-                    yield ahead.popleft().result()
-            while ahead:
-                yield ahead.popleft().result()
+            for item in iterator:
+                entry = prepare(item)
+                size = len(entry.original) + len(entry.stored_pdf)
+                with changed:
+                    while state["held"] > budget and not state["stop"]:
+                        changed.wait()
+                    if state["stop"]:
+                        return
+                    ready.append(entry)
+                    state["held"] += size
+                    changed.notify_all()
+        except BaseException as exc:  # handed to the caller, raised there
+            with changed:
+                ready.append(_Failure(exc))
         finally:
-            for future in ahead:
-                future.cancel()
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()  # a generator is closed on the thread that ran it
+            with changed:
+                state["done"] = True
+                changed.notify_all()
+
+    feeder = threading.Thread(target=feed, name="store-prepare", daemon=True)
+    feeder.start()
+    try:
+        while True:
+            with changed:
+                while not ready and not state["done"]:
+                    changed.wait()
+                if not ready:
+                    return
+                entry = ready.popleft()
+                if isinstance(entry, Prepared):
+                    state["held"] -= len(entry.original) + len(entry.stored_pdf)
+                    changed.notify_all()
+            if isinstance(entry, _Failure):
+                raise entry.error
+            yield entry
+    finally:
+        with changed:
+            state["stop"] = True
+            changed.notify_all()
+        feeder.join()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException

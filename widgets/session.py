@@ -9,6 +9,7 @@ QUndoCommands on ``undo_stack``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from shiboken6 import Shiboken
 
 from app.guide.model import Guide
 from app.guide.registry import stored_guide
+from app.intake.latecheck import check_stored, unchecked
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules.evaluation import Evaluation, evaluate
@@ -83,6 +85,9 @@ class ProjectSession(QObject):
 
     changed = Signal(str)  # topic: company/selected/inputs/requested/rates/tables/evidence/options
     evidence_checked = Signal()  # the opening check of the stored evidence is done
+    # The late page check (pages stored before the check existed): (pages done, of how many)
+    # while it runs, (0, 0) once it is over.
+    page_check_progress = Signal(int, int)
 
     def __init__(
         self,
@@ -118,8 +123,12 @@ class ProjectSession(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # not the shared pool: thumbnails keep their threads
         self._check: Task | None = None
+        self._page_check: Task | None = None
+        self._page_check_again = False
+        self.page_check_state = (0, 0)  # the last page_check_progress, for late listeners
         store.on_change.append(self._on_store_change)
         self._start_evidence_check()
+        self._start_page_check()
 
     # -- the damaged-evidence check (background) -------------------------------------------------
     def _start_evidence_check(self) -> None:
@@ -166,6 +175,76 @@ class ProjectSession(QObject):
         show_error(None, exc, "无法检查证明材料")
         self.evidence_checked.emit()
 
+    # -- the late page check (background) ---------------------------------------------------------
+    def _start_page_check(self) -> None:
+        """Judge the pages the page check never ran on (stored by a version before it existed)
+        and store what it finds, one file per transaction, in the background after the opening
+        check; a close cancels it between pages (what is stored stays, the rest waits for the
+        next opening)."""
+        if self.read_only or self.store.closed:
+            return
+        if self._page_check is not None:
+            self._page_check_again = True  # the evidence changed while it ran: look again
+            return
+        self._page_check_again = False
+        todo = {
+            fid: indexes
+            for fid, indexes in unchecked(self.data.evidence).items()
+            if fid not in self._damaged
+        }
+        if not todo:
+            return
+        store = self.store
+        total = sum(len(indexes) for indexes in todo.values())
+
+        def work(ctx: TaskContext) -> None:
+            done = 0
+            for file_id, indexes in todo.items():
+                if ctx.cancelled():
+                    return
+                try:
+                    pdf = store.evidence_pdf(file_id)
+                except (KeyError, AppError):  # gone, damaged (its own finding) or closed
+                    continue
+                found = check_stored(pdf, indexes, ctx.cancelled)
+                if found is None:
+                    return
+                try:
+                    store.record_page_checks(file_id, hashlib.sha256(pdf).hexdigest(), found)
+                except AppError:  # closed meanwhile: the next opening checks the rest
+                    return
+                done += len(indexes)
+                ctx.progress(done, total, "")
+
+        task = run_task(
+            self,
+            work,
+            lambda _none: self._page_check_over(),
+            lambda _exc: self._page_check_over(),  # advice only: never an error in the way
+            pool=self._pool,
+            quiet=True,
+        )
+        task.progress.connect(lambda done, of, _label: self._page_check_at(done, of))
+        self._page_check = task
+        self._page_check_at(0, total)
+
+    def _page_check_at(self, done: int, total: int) -> None:
+        self.page_check_state = (done, total)
+        self.page_check_progress.emit(done, total)
+
+    @property
+    def checking_pages(self) -> bool:
+        """The late page check is running."""
+        return self._page_check is not None
+
+    def _page_check_over(self) -> None:
+        self._page_check = None
+        if self.store.closed:
+            return
+        self._page_check_at(0, 0)
+        if self._page_check_again:
+            self._start_page_check()
+
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
     def create(
@@ -199,8 +278,9 @@ class ProjectSession(QObject):
             self._on_store_change(topic)
 
     def close(self) -> None:
-        if self._check is not None:
-            self._check.cancel()
+        for task in (self._check, self._page_check):
+            if task is not None:
+                task.cancel()
         if self._on_store_change in self.store.on_change:
             self.store.on_change.remove(self._on_store_change)
         self.store.close()
@@ -223,6 +303,8 @@ class ProjectSession(QObject):
             return
         for t in sorted(topics):
             self.changed.emit(t)
+        if "evidence" in topics:  # pages put back unchecked (an undo), a file changed
+            self._start_page_check()
 
     @property
     def data(self) -> ProjectData:
@@ -544,6 +626,34 @@ class ProjectSession(QObject):
             f"删除“{f.name}”{_pages_text(pages)}",
             lambda: box.append(self.store.remove_pages(file_id, pages)),
             lambda: self.store.replace_evidence(box.pop()),
+        )
+
+    def set_page_fine(self, file_id: str, page_index: int, fine: bool = True) -> None:
+        """The clerk says a flagged page is right as it is ("此页无误"), or takes it back: the
+        finding the page has (blank, else sideways as shown now) goes, or comes back. One undo
+        step."""
+        f = next(f for f in self.data.evidence if f.id == file_id)
+        page = f.pages[page_index]
+        before = (page.fine_blank, page.fine_turn)
+        if not fine:
+            after: tuple[bool, int | None] = (False, None)
+        elif page.blank:
+            after = (True, page.fine_turn)
+        elif page.sideways:
+            after = (page.fine_blank, page.user_rotation)
+        else:
+            return
+        if after == before:
+            return
+
+        def put(values: tuple[bool, int | None]) -> None:
+            self.store.set_page_fine(file_id, page_index, fine_blank=values[0], fine_turn=values[1])
+
+        verb = "确认" if fine else "取消确认"
+        self.push(
+            f"{verb}“{f.name}”{_pages_text([page_index])}无误",
+            lambda: put(after),
+            lambda: put(before),
         )
 
 

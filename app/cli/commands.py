@@ -245,16 +245,31 @@ def print_report(
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from app.rules.findings import page_findings
+
+    late: list[int] = []
     guide, data, extra = load_source(
-        args.src, password_callback(args.password), args.allow_outside, args.guide
+        args.src, password_callback(args.password), args.allow_outside, args.guide, late.append
     )
     ev = evaluate(guide, data)
     findings = extra + validate(guide, data, ev, today=args.today)
     findings = sorted(findings, key=lambda f: 0 if f.blocking else 1)
+    dismissed = page_findings(data, dismissed=True)  # the clerk said 此页无误: not findings
+    late_count = sum(late)
     if args.json:
-        out.write(dumps_exact(check_result(guide, data, ev, findings)) + "\n")
+        result = check_result(guide, data, ev, findings)
+        result["dismissed"] = [f.as_dict() for f in dismissed]
+        result["pages_checked_now"] = late_count
+        out.write(dumps_exact(result) + "\n")
     else:
         print_report(out, guide, data, ev, findings)
+        if dismissed:
+            out.write(f"\n另有 {len(dismissed)} 页经确认无误（“此页无误”），不再提醒。\n")
+        if late_count:
+            out.write(
+                f"\n{late_count} 页是旧版本导入的，导入时没有检查方向和空白页，本次已一并检查"
+                "（结果未写入项目文件；在程序中打开项目时会检查并保存）。\n"
+            )
     return EXIT_BLOCKING if any(f.blocking for f in findings) else EXIT_OK
 
 

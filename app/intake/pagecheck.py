@@ -537,6 +537,8 @@ def judged(
     return tuple(
         page
         if judgement is None
-        else dataclasses.replace(page, upright_turns=judgement.turns, blank=judgement.blank)
+        else dataclasses.replace(
+            page, upright_turns=judgement.turns, blank=judgement.blank, checked=True
+        )
         for page, judgement in zip(pages, found, strict=True)
     )

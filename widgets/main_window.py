@@ -156,12 +156,12 @@ class MainWindow(QMainWindow):
         self.undo_notice = QLabel()
         self.undo_notice.setObjectName("undo_notice")
         self.undo_notice.setStyleSheet("color: #8a5a00;")
-        self.statusBar().addWidget(self.undo_notice, 1)
         self.page_check_notice = QLabel()  # the late page check of an older project's pages
         self.page_check_notice.setObjectName("page_check_notice")
         self.page_check_notice.setStyleSheet("color: #5f6368;")
         self.page_check_notice.hide()
-        self.statusBar().addPermanentWidget(self.page_check_notice)
+        self.statusBar().addWidget(self.page_check_notice)
+        self.statusBar().addWidget(self.undo_notice, 1)
         self._make_menus()
         self.undo_guard = UndoGuard(
             self.undo_action, self.undo_notice, self._page_title, self._show_titled, self

@@ -101,6 +101,9 @@ def test_a_dismissed_page_leaves_the_findings_and_is_listed_apart(project) -> No
         ("page.blank", f"evidence.{fid}.2"),
     }
     assert found["pages_checked_now"] == 0
+    out = io.StringIO()
+    main(["check", str(path), "--today", "2019-02-01"], out, io.StringIO())
+    assert "另有 2 页已确认无误" in out.getvalue().split("结论")[0]
 
 
 def test_turning_a_dismissed_page_lifts_the_dismissal_turning_it_back_restores_it(project) -> None:  # type: ignore[no-untyped-def]

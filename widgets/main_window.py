@@ -414,10 +414,10 @@ class MainWindow(QMainWindow):
         self.undo_guard.set_session(session)
         if session is not None:
             session.changed.connect(self._on_session_changed)
-            session.page_check_progress.connect(self._show_page_check)
+            session.page_check.progress.connect(self._show_page_check)
             add_recent(session.path)
             self.start_page.refresh()
-        self._show_page_check(*(session.page_check_state if session is not None else (0, 0)))
+        self._show_page_check(*(session.page_check.state if session is not None else (0, 0)))
         self._update_enabled()
         self.session_changed.emit(session)
 

@@ -9,7 +9,6 @@ QUndoCommands on ``undo_stack``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -21,13 +20,13 @@ from shiboken6 import Shiboken
 
 from app.guide.model import Guide
 from app.guide.registry import stored_guide
-from app.intake.latecheck import check_stored, unchecked
 from app.model import Company, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.rules.evaluation import Evaluation, evaluate
 from app.rules.findings import Finding, damaged_evidence_findings, validate
 from app.system.errors import AppError
 from widgets.errors import show_error
+from widgets.late_check import LatePageCheck
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -85,9 +84,6 @@ class ProjectSession(QObject):
 
     changed = Signal(str)  # topic: company/selected/inputs/requested/rates/tables/evidence/options
     evidence_checked = Signal()  # the opening check of the stored evidence is done
-    # The late page check (pages stored before the check existed): (pages done, of how many)
-    # while it runs, (0, 0) once it is over.
-    page_check_progress = Signal(int, int)
 
     def __init__(
         self,
@@ -123,9 +119,9 @@ class ProjectSession(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # not the shared pool: thumbnails keep their threads
         self._check: Task | None = None
-        self._page_check: Task | None = None
-        self._page_check_again = False
-        self.page_check_state = (0, 0)  # the last page_check_progress, for late listeners
+        # Pages stored before the page check existed, checked in the background (its
+        # ``progress`` shows in the window's status line).
+        self.page_check = LatePageCheck(store, self._pool, self)
         store.on_change.append(self._on_store_change)
         self._start_evidence_check()
         self._start_page_check()
@@ -177,73 +173,14 @@ class ProjectSession(QObject):
 
     # -- the late page check (background) ---------------------------------------------------------
     def _start_page_check(self) -> None:
-        """Judge the pages the page check never ran on (stored by a version before it existed)
-        and store what it finds, one file per transaction, in the background after the opening
-        check; a close cancels it between pages (what is stored stays, the rest waits for the
-        next opening)."""
-        if self.read_only or self.store.closed:
-            return
-        if self._page_check is not None:
-            self._page_check_again = True  # the evidence changed while it ran: look again
-            return
-        self._page_check_again = False
-        todo = {
-            fid: indexes
-            for fid, indexes in unchecked(self.data.evidence).items()
-            if fid not in self._damaged
-        }
-        if not todo:
-            return
-        store = self.store
-        total = sum(len(indexes) for indexes in todo.values())
-
-        def work(ctx: TaskContext) -> None:
-            done = 0
-            for file_id, indexes in todo.items():
-                if ctx.cancelled():
-                    return
-                try:
-                    pdf = store.evidence_pdf(file_id)
-                except (KeyError, AppError):  # gone, damaged (its own finding) or closed
-                    continue
-                found = check_stored(pdf, indexes, ctx.cancelled)
-                if found is None:
-                    return
-                try:
-                    store.record_page_checks(file_id, hashlib.sha256(pdf).hexdigest(), found)
-                except AppError:  # closed meanwhile: the next opening checks the rest
-                    return
-                done += len(indexes)
-                ctx.progress(done, total, "")
-
-        task = run_task(
-            self,
-            work,
-            lambda _none: self._page_check_over(),
-            lambda _exc: self._page_check_over(),  # advice only: never an error in the way
-            pool=self._pool,
-            quiet=True,
-        )
-        task.progress.connect(lambda done, of, _label: self._page_check_at(done, of))
-        self._page_check = task
-        self._page_check_at(0, total)
-
-    def _page_check_at(self, done: int, total: int) -> None:
-        self.page_check_state = (done, total)
-        self.page_check_progress.emit(done, total)
+        """Check the pages stored before the page check existed (after the opening check: the
+        same one-thread pool) and store what it finds."""
+        self.page_check.start(lambda: self.data.evidence, set(self._damaged))
 
     @property
     def checking_pages(self) -> bool:
         """The late page check is running."""
-        return self._page_check is not None
-
-    def _page_check_over(self) -> None:
-        self._page_check = None
-        if self.store.closed:
-            return
-        self._page_check_at(0, 0)
-        if self._page_check_again:
-            self._start_page_check()
+        return self.page_check.running
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -278,9 +215,9 @@ class ProjectSession(QObject):
             self._on_store_change(topic)
 
     def close(self) -> None:
-        for task in (self._check, self._page_check):
-            if task is not None:
-                task.cancel()
+        if self._check is not None:
+            self._check.cancel()
+        self.page_check.cancel()
         if self._on_store_change in self.store.on_change:
             self.store.on_change.remove(self._on_store_change)
         self.store.close()

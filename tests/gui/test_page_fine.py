@@ -113,7 +113,7 @@ def test_an_old_projects_pages_are_checked_in_the_background_when_opened(
     qtbot.waitExposed(window)
     session = ProjectSession.open(path)
     seen: list[tuple[int, int]] = []
-    session.page_check_progress.connect(lambda done, total: seen.append((done, total)))
+    session.page_check.progress.connect(lambda done, total: seen.append((done, total)))
     window.set_session(session)  # the check started with the session: the window says so
     notice = window.page_check_notice
     assert notice.isVisible() and "0/3 页" in notice.text()

@@ -135,12 +135,40 @@ class PageInfo:
     # other), and whether it is blank or nearly blank.
     upright_turns: tuple[int, ...] = ()
     blank: bool = False
+    # The check ran on this page (False: stored before the check existed, or it failed).
+    checked: bool = False
+    # The clerk said a flagged page is right as it is ("此页无误"): a nearly empty page that is
+    # meant (``fine_blank``); a page right the way it is shown at this user rotation
+    # (``fine_turn``: turning the page again lifts it, turning it back restores it).
+    fine_blank: bool = False
+    fine_turn: int | None = None
 
     @property
     def sideways(self) -> bool:
         """Judged at import to lie sideways or on its head, and not yet turned upright."""
         turns = self.upright_turns
         return bool(turns) and 0 not in turns and self.user_rotation not in turns
+
+    @property
+    def blank_dismissed(self) -> bool:
+        """Judged blank, and the clerk said the page is meant."""
+        return self.blank and self.fine_blank
+
+    @property
+    def sideways_dismissed(self) -> bool:
+        """Judged sideways, and the clerk said it is right the way it is shown now."""
+        return self.sideways and self.fine_turn == self.user_rotation
+
+    @property
+    def flagged_blank(self) -> bool:
+        """A blank page the clerk has not said is meant: a ``page.blank`` finding."""
+        return self.blank and not self.fine_blank
+
+    @property
+    def flagged_sideways(self) -> bool:
+        """A sideways page not turned upright nor said to be right as shown: a
+        ``page.sideways`` finding (unless it is also flagged blank)."""
+        return self.sideways and not self.sideways_dismissed and not self.flagged_blank
 
     def turns_to_upright(self) -> tuple[int, ...]:
         """The clockwise turns (from how the page is shown now) that stand it upright."""

@@ -386,3 +386,17 @@ def sample_set(count: int, seed: int = 0) -> Iterator[tuple[Sample, int]]:
         else:
             kind = "blank" if rng.random() < 0.5 else "nearly_blank"
         yield page(kind, seed * 100_000 + i), rng.choice((0, 0, 90, 180, 270))
+
+
+def old_project(version: int, folder: Path) -> Path:
+    """A copy of a project file written by the real program of schema ``version`` (5 or 6; see
+    ``tests/data/README.md``): one file ``营业执照.pdf`` with an upright page, a page lying
+    sideways and an empty page, stored before the page check existed."""
+    import gzip
+    import shutil
+
+    path = folder / f"旧项目-v{version}.sbproj"
+    packed = ROOT / "tests" / "data" / f"project-v{version}.sbproj.gz"
+    with gzip.open(packed) as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return path

@@ -96,7 +96,16 @@ def test_check_sample_json_in_process() -> None:
     code, out, err = run_main("check", str(SAMPLE_MANIFEST), "--json", "--today", TODAY)
     assert code == 0, err
     result = json.loads(out, parse_float=Decimal)
-    assert set(result) == {"guide", "company", "items", "total_requested_cny", "findings"}
+    assert set(result) == {
+        "guide",
+        "company",
+        "items",
+        "total_requested_cny",
+        "findings",
+        "dismissed",  # pages the clerk said are right as they are (此页无误)
+        "pages_checked_now",  # pages stored before the page check, judged by this run
+    }
+    assert result["dismissed"] == [] and result["pages_checked_now"] == 0
     assert result["guide"] == "zhuhai-service-trade-2019"
     assert result["company"] == "珠海澳澜智联信息技术有限公司"
     assert list(result["items"]) == list(EXPECTED_CEILINGS)

@@ -156,6 +156,11 @@ class MainWindow(QMainWindow):
         self.undo_notice = QLabel()
         self.undo_notice.setObjectName("undo_notice")
         self.undo_notice.setStyleSheet("color: #8a5a00;")
+        self.page_check_notice = QLabel()  # the late page check of an older project's pages
+        self.page_check_notice.setObjectName("page_check_notice")
+        self.page_check_notice.setStyleSheet("color: #5f6368;")
+        self.page_check_notice.hide()
+        self.statusBar().addWidget(self.page_check_notice)
         self.statusBar().addWidget(self.undo_notice, 1)
         self._make_menus()
         self.undo_guard = UndoGuard(
@@ -383,6 +388,11 @@ class MainWindow(QMainWindow):
             f"待解决问题 {blockers} 个 · {saving}"
         )
 
+    def _show_page_check(self, done: int, total: int) -> None:
+        notice = self.page_check_notice
+        notice.setVisible(total > 0)
+        notice.setText(f"正在检查旧版本导入的页面方向和空白页（{done}/{total} 页）")
+
     def _on_session_changed(self, topic: str) -> None:
         self._update_title()
         self._update_status()
@@ -404,8 +414,10 @@ class MainWindow(QMainWindow):
         self.undo_guard.set_session(session)
         if session is not None:
             session.changed.connect(self._on_session_changed)
+            session.page_check.progress.connect(self._show_page_check)
             add_recent(session.path)
             self.start_page.refresh()
+        self._show_page_check(*(session.page_check.state if session is not None else (0, 0)))
         self._update_enabled()
         self.session_changed.emit(session)
 

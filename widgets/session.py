@@ -26,6 +26,7 @@ from app.rules.evaluation import Evaluation, evaluate
 from app.rules.findings import Finding, damaged_evidence_findings, validate
 from app.system.errors import AppError
 from widgets.errors import show_error
+from widgets.late_check import LatePageCheck
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -118,8 +119,12 @@ class ProjectSession(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # not the shared pool: thumbnails keep their threads
         self._check: Task | None = None
+        # Pages stored before the page check existed, checked in the background (its
+        # ``progress`` shows in the window's status line).
+        self.page_check = LatePageCheck(store, self._pool, self)
         store.on_change.append(self._on_store_change)
         self._start_evidence_check()
+        self._start_page_check()
 
     # -- the damaged-evidence check (background) -------------------------------------------------
     def _start_evidence_check(self) -> None:
@@ -166,6 +171,17 @@ class ProjectSession(QObject):
         show_error(None, exc, "无法检查证明材料")
         self.evidence_checked.emit()
 
+    # -- the late page check (background) ---------------------------------------------------------
+    def _start_page_check(self) -> None:
+        """Check the pages stored before the page check existed (after the opening check: the
+        same one-thread pool) and store what it finds."""
+        self.page_check.start(lambda: self.data.evidence, set(self._damaged))
+
+    @property
+    def checking_pages(self) -> bool:
+        """The late page check is running."""
+        return self.page_check.running
+
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
     def create(
@@ -201,6 +217,7 @@ class ProjectSession(QObject):
     def close(self) -> None:
         if self._check is not None:
             self._check.cancel()
+        self.page_check.cancel()
         if self._on_store_change in self.store.on_change:
             self.store.on_change.remove(self._on_store_change)
         self.store.close()
@@ -223,6 +240,8 @@ class ProjectSession(QObject):
             return
         for t in sorted(topics):
             self.changed.emit(t)
+        if "evidence" in topics:  # pages put back unchecked (an undo), a file changed
+            self._start_page_check()
 
     @property
     def data(self) -> ProjectData:
@@ -544,6 +563,34 @@ class ProjectSession(QObject):
             f"删除“{f.name}”{_pages_text(pages)}",
             lambda: box.append(self.store.remove_pages(file_id, pages)),
             lambda: self.store.replace_evidence(box.pop()),
+        )
+
+    def set_page_fine(self, file_id: str, page_index: int, fine: bool = True) -> None:
+        """The clerk says a flagged page is right as it is ("此页无误"), or takes it back: the
+        finding the page has (blank, else sideways as shown now) goes, or comes back. One undo
+        step."""
+        f = next(f for f in self.data.evidence if f.id == file_id)
+        page = f.pages[page_index]
+        before = (page.fine_blank, page.fine_turn)
+        if not fine:
+            after: tuple[bool, int | None] = (False, None)
+        elif page.blank:
+            after = (True, page.fine_turn)
+        elif page.sideways:
+            after = (page.fine_blank, page.user_rotation)
+        else:
+            return
+        if after == before:
+            return
+
+        def put(values: tuple[bool, int | None]) -> None:
+            self.store.set_page_fine(file_id, page_index, fine_blank=values[0], fine_turn=values[1])
+
+        verb = "确认" if fine else "取消确认"
+        self.push(
+            f"{verb}“{f.name}”{_pages_text([page_index])}无误",
+            lambda: put(after),
+            lambda: put(before),
         )
 
 

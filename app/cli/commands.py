@@ -212,8 +212,14 @@ def dumps_exact(obj: Any) -> str:
 
 
 def print_report(
-    out: TextIO, guide: Guide, data: ProjectData, ev: Evaluation, findings: Sequence[Finding]
+    out: TextIO,
+    guide: Guide,
+    data: ProjectData,
+    ev: Evaluation,
+    findings: Sequence[Finding],
+    notes: Sequence[str] = (),
 ) -> None:
+    """The human report; ``notes`` (paragraphs) come before the conclusion."""
     w = out.write
     w(f"{data.company.name or '（未填写企业全称）'}　{guide.title}\n\n")
     if not ev.selected:
@@ -238,6 +244,8 @@ def print_report(
         w(f"\n提醒（{len(warnings)} 个）：\n")
         for f in warnings:
             w(f"  ! {f.message}　[{f.where}]\n")
+    for note in notes:
+        w(f"\n{note}\n")
     if blockers:
         w(f"\n结论：存在 {len(blockers)} 个必须解决的问题，暂不能生成正式申报材料。\n")
     else:
@@ -245,16 +253,32 @@ def print_report(
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from app.rules.findings import page_findings
+
+    late: list[int] = []
     guide, data, extra = load_source(
-        args.src, password_callback(args.password), args.allow_outside, args.guide
+        args.src, password_callback(args.password), args.allow_outside, args.guide, late.append
     )
     ev = evaluate(guide, data)
     findings = extra + validate(guide, data, ev, today=args.today)
     findings = sorted(findings, key=lambda f: 0 if f.blocking else 1)
+    dismissed = page_findings(data, dismissed=True)  # the clerk said 此页无误: not findings
+    late_count = sum(late)
     if args.json:
-        out.write(dumps_exact(check_result(guide, data, ev, findings)) + "\n")
+        result = check_result(guide, data, ev, findings)
+        result["dismissed"] = [f.as_dict() for f in dismissed]
+        result["pages_checked_now"] = late_count
+        out.write(dumps_exact(result) + "\n")
     else:
-        print_report(out, guide, data, ev, findings)
+        notes = []
+        if dismissed:
+            notes.append(f"另有 {len(dismissed)} 页已确认无误（“此页无误”），不再提醒。")
+        if late_count:
+            notes.append(
+                f"{late_count} 页是旧版本导入的，导入时没有检查方向和空白页，本次已一并检查"
+                "（结果未写入项目文件；在程序中打开项目时会检查并保存）。"
+            )
+        print_report(out, guide, data, ev, findings, notes)
     return EXIT_BLOCKING if any(f.blocking for f in findings) else EXIT_OK
 
 

@@ -36,9 +36,12 @@ def load_source(
     password: Callable[[str], str | None],
     allow_outside: bool = False,
     guide_file: Path | None = None,
+    late_checked: Callable[[int], None] | None = None,
 ) -> tuple[Guide, ProjectData, list[Finding]]:
     """Guide, project data and extra findings (refused evidence) for a project file or manifest.
-    ``guide_file``: a manifest's guide (``--guide``); a project's must be its own."""
+    ``guide_file``: a manifest's guide (``--guide``); a project's must be its own. A project's
+    pages the page check never ran on (stored before it existed) are judged now, in memory: the
+    file is only read; ``late_checked`` is told how many pages were."""
     if not src.exists():
         raise SourceError(f"找不到文件 {src}。")
     if src.suffix.lower() == ".json":
@@ -54,6 +57,11 @@ def load_source(
             data = store.load()
             damaged = store.damaged_evidence()
             left = store.left_guides()
+            from app.intake.latecheck import checked_in_memory  # PDFium only when asked
+
+            data, count = checked_in_memory(data, store.evidence_pdf, skip=damaged)
+        if late_checked is not None:
+            late_checked(count)
         check_project_guide(data, guide_file)
         guide = project_guide(data)
         found = damaged_evidence_findings(guide, data, damaged)

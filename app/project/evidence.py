@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pikepdf
@@ -135,25 +135,60 @@ def insert_pages(conn: sqlite3.Connection, file_id: str, pages: Sequence[PageInf
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    """A page's stored analysis (the ``pages.analysis`` JSON): what the page check found and
+    what the clerk said of it (see :class:`app.model.PageInfo`)."""
+
+    turns: tuple[int, ...] = ()
+    blank: bool = False
+    checked: bool = False
+    fine_blank: bool = False
+    fine_turn: int | None = None
+
+    def encode(self) -> str | None:
+        """As stored: ``{"turns": [90], "blank": false}``, with ``"fine_blank": true`` and/or
+        ``"fine_turn": 0`` once the clerk said the flagged page is right; None when the page
+        was not checked and nothing was said of it."""
+        said = self.fine_blank or self.fine_turn is not None
+        if not (self.checked or self.turns or self.blank or said):
+            return None
+        found: dict[str, object] = {
+            "turns": [normal_rotation(int(t)) for t in self.turns],
+            "blank": bool(self.blank),
+        }
+        if self.fine_blank:
+            found["fine_blank"] = True
+        if self.fine_turn is not None:
+            found["fine_turn"] = normal_rotation(self.fine_turn)
+        return json.dumps(found, separators=(",", ":"))
+
+
 def encode_analysis(page: PageInfo) -> str | None:
-    """What the page check found, as stored (None: nothing, the page was not judged)."""
-    if not page.upright_turns and not page.blank:
-        return None
-    turns = [normal_rotation(int(t)) for t in page.upright_turns]
-    return json.dumps({"turns": turns, "blank": bool(page.blank)}, separators=(",", ":"))
+    """What the page check found on ``page`` and what the clerk said of it, as stored."""
+    return Analysis(
+        page.upright_turns, page.blank, page.checked, page.fine_blank, page.fine_turn
+    ).encode()
 
 
-def decode_analysis(text: object) -> tuple[tuple[int, ...], bool]:
-    """(upright_turns, blank) from the stored analysis; anything unreadable counts as not
-    judged (a finding is advice: a damaged note must not stop a project from opening)."""
+def decode_analysis(text: object) -> Analysis:
+    """The stored analysis; anything unreadable counts as not checked (a finding is advice: a
+    damaged note must not stop a project from opening)."""
     if not isinstance(text, str):
-        return (), False
+        return Analysis()
     try:
         found = json.loads(text)
         turns = tuple(sorted({normal_rotation(int(t)) for t in found.get("turns", [])}))
-        return turns, bool(found.get("blank", False))
+        fine_turn = found.get("fine_turn")
+        return Analysis(
+            turns,
+            bool(found.get("blank", False)),
+            True,
+            bool(found.get("fine_blank", False)),
+            None if fine_turn is None else normal_rotation(int(fine_turn)),
+        )
     except (ValueError, TypeError, AttributeError):
-        return (), False
+        return Analysis()
 
 
 def _pages_by_file(
@@ -166,7 +201,7 @@ def _pages_by_file(
         tuple(params),
     )
     for file_id, width, height, source_rotation, dpi, user_rotation, analysis in rows:
-        turns, blank = decode_analysis(analysis)
+        found = decode_analysis(analysis)
         pages.setdefault(file_id, []).append(
             PageInfo(
                 width_pt=float(width),
@@ -174,8 +209,11 @@ def _pages_by_file(
                 source_rotation=int(source_rotation),
                 dpi=None if dpi is None else float(dpi),
                 user_rotation=int(user_rotation),
-                upright_turns=turns,
-                blank=blank,
+                upright_turns=found.turns,
+                blank=found.blank,
+                checked=found.checked,
+                fine_blank=found.fine_blank,
+                fine_turn=found.fine_turn,
             )
         )
     return pages
@@ -313,6 +351,61 @@ def rotate(conn: sqlite3.Connection, file_id: str, page_index: int, degrees: int
     )
     if cursor.rowcount != 1:
         raise IndexError(f"evidence file {file_id!r} has no page {page_index}")
+
+
+def _analysis(conn: sqlite3.Connection, file_id: str, page_index: int) -> Analysis:
+    group_of(conn, file_id)  # KeyError for an unknown file
+    found = conn.execute(
+        "SELECT analysis FROM pages WHERE file_id = ? AND page_index = ?", (file_id, page_index)
+    ).fetchone()
+    if found is None:
+        raise IndexError(f"evidence file {file_id!r} has no page {page_index}")
+    return decode_analysis(found[0])
+
+
+def set_page_fine(
+    conn: sqlite3.Connection,
+    file_id: str,
+    page_index: int,
+    fine_blank: bool,
+    fine_turn: int | None,
+) -> None:
+    """Record what the clerk said of one page (see :class:`app.model.PageInfo`); the page
+    check's own findings are kept as they are."""
+    found = _analysis(conn, file_id, page_index)
+    fine = dataclasses.replace(
+        found,
+        fine_blank=bool(fine_blank),
+        fine_turn=None if fine_turn is None else normal_rotation(fine_turn),
+    )
+    conn.execute(
+        "UPDATE pages SET analysis = ? WHERE file_id = ? AND page_index = ?",
+        (fine.encode(), file_id, page_index),
+    )
+
+
+def record_checks(
+    conn: sqlite3.Connection,
+    file_id: str,
+    pdf_sha256: str,
+    found: Mapping[int, tuple[tuple[int, ...], bool]],
+) -> bool:
+    """Store what a late page check found (page index -> (turns, blank)) on pages not checked
+    yet, provided the file's PDF is still the one checked (``pdf_sha256``); False when it is
+    not (removed, pages removed or put back meanwhile): nothing is written."""
+    row = conn.execute(
+        "SELECT pdf_sha256 FROM evidence_blobs WHERE file_id = ?", (file_id,)
+    ).fetchone()
+    if row is None or row[0] != pdf_sha256:
+        return False
+    for index, (turns, blank) in found.items():
+        checked = Analysis(tuple(turns), bool(blank), True).encode()
+        conn.execute(
+            "UPDATE pages SET analysis = ? WHERE file_id = ? AND page_index = ?"
+            " AND analysis IS NULL",
+            (checked, file_id, index),
+        )
+    return True
 
 
 def remove_pages(conn: sqlite3.Connection, file_id: str, indices: Sequence[int]) -> None:

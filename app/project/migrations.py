@@ -23,7 +23,9 @@ Version history:
    the bundled guide of the project's id (when the program has it; otherwise a later opening
    that finds it does).
 7. Adds ``pages.analysis``: what the page check (sideways, blank) found at import. Pages
-   stored before stay NULL: not judged, so no finding about them.
+   stored before stay NULL (not checked): the window checks them in the background once the
+   file is open and stores what it finds; ``check`` judges them without writing
+   (:mod:`app.intake.latecheck`).
 """
 
 from __future__ import annotations

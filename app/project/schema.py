@@ -29,7 +29,10 @@ Tables (version 7):
 - ``pages``: one row per page of the normalised PDF; ``user_rotation`` added in version 2;
   ``analysis`` (version 7): what the page check found at import, JSON
   (``{"turns": [90], "blank": false}``, see :mod:`app.intake.pagecheck`), NULL when the page
-  was not judged (imported before version 7).
+  was not checked (imported before version 7: checked later, :mod:`app.intake.latecheck`).
+  What the clerk said of a flagged page (「此页无误」) is kept in the same JSON:
+  ``"fine_blank": true`` (a nearly empty page that is meant), ``"fine_turn": 90`` (right as
+  shown at that user rotation); readers that do not know these keys ignore them.
 - ``options``: free JSON settings (version 2).
 - ``stages``: the submission stages reached (a guide ``[process]`` stage id) with their date
   (version 3).

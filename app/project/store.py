@@ -534,6 +534,25 @@ class ProjectStore:
         with self._write("evidence") as conn:
             evidence.rotate(conn, file_id, page_index, degrees)
 
+    def set_page_fine(
+        self, file_id: str, page_index: int, *, fine_blank: bool, fine_turn: int | None
+    ) -> None:
+        """Record that the clerk said a flagged page is right ("此页无误"; see
+        :class:`app.model.PageInfo`); False/None withdraw it."""
+        with self._write("evidence") as conn:
+            evidence.set_page_fine(conn, file_id, page_index, fine_blank, fine_turn)
+
+    def record_page_checks(
+        self, file_id: str, pdf_sha256: str, found: Mapping[int, tuple[tuple[int, ...], bool]]
+    ) -> bool:
+        """Store a late page check's results (:func:`app.project.evidence.record_checks`)."""
+        with self._write() as conn:
+            written = evidence.record_checks(conn, file_id, pdf_sha256, found)
+        if written:
+            for callback in list(self.on_change):
+                callback("evidence")
+        return written
+
     def remove_pages(self, file_id: str, indices: Sequence[int]) -> EvidenceSnapshot:
         """Remove pages (0-based) of a file, not all of them (ValueError; IndexError for a page
         it does not have); :meth:`replace_evidence` with the snapshot undoes it."""

@@ -573,25 +573,27 @@ def _documents(guide: Guide, project: ProjectData) -> list[Finding]:
     return out
 
 
-def page_findings(project: ProjectData) -> list[Finding]:
+def page_findings(project: ProjectData, dismissed: bool = False) -> list[Finding]:
     """Pages judged at import (``app.intake.pagecheck``, stored with each page) to lie
-    sideways or on their head and not turned upright since, and blank or nearly blank pages."""
+    sideways or on their head and not turned upright since, and blank or nearly blank pages,
+    unless the clerk said the page is right as it is ("此页无误"). With ``dismissed``: the
+    findings the clerk dismissed instead (for ``check --json``, which lists them apart)."""
     out: list[Finding] = []
     for f in project.evidence:
         for index, page in enumerate(f.pages):
             where = f"evidence.{f.id}.{index}"
             number = f"第 {index + 1} 页" if len(f.pages) > 1 else ""
-            if page.blank:
+            if page.blank_dismissed if dismissed else page.flagged_blank:
                 out.append(
                     Finding(
                         "page.blank",
                         "warning",
                         where,
                         f"文件“{f.name}”{number}几乎是空白页。如是扫描时多出的空白页，"
-                        "请在“材料”中选中这一页，点“删除空白页”。",
+                        "请在“材料”中选中这一页，点“删除空白页”；如是有意留的，点“此页无误”。",
                     )
                 )
-            elif page.sideways:
+            elif page.sideways_dismissed if dismissed else page.flagged_sideways:
                 turns = page.turns_to_upright()
                 how = "倒置" if turns == (180,) else "横放"
                 out.append(
@@ -600,7 +602,7 @@ def page_findings(project: ProjectData) -> list[Finding]:
                         "warning",
                         where,
                         f"文件“{f.name}”{number}的文字不是正向的（页面{how}），打印后需要转过来看。"
-                        "请在“材料”中选中这一页，点“转正”。",
+                        "请在“材料”中选中这一页，点“转正”；如本来就该这样放，点“此页无误”。",
                     )
                 )
     return out

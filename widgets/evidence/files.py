@@ -132,8 +132,8 @@ def file_item(n: int, f: EvidenceFile, icon: QIcon) -> QListWidgetItem:
     """The ``n``-th line of the file list: name, pages, a warning colour for low resolution."""
     low = [p for p in f.pages if p.dpi is not None and p.dpi < LOW_DPI]
     text = f"{n}. {f.name}\n    {f.page_count} 页" + (f"，{len(low)} 页分辨率偏低" if low else "")
-    sideways = sum(1 for p in f.pages if p.sideways and not p.blank)
-    blank = sum(1 for p in f.pages if p.blank)
+    sideways = sum(1 for p in f.pages if p.flagged_sideways)
+    blank = sum(1 for p in f.pages if p.flagged_blank)
     text += f"，{sideways} 页方向不对" if sideways else ""
     text += f"，{blank} 页空白" if blank else ""
     warn = bool(low or sideways or blank)
@@ -168,10 +168,12 @@ def page_item(index: int, info: PageInfo) -> QListWidgetItem:
         text += f"（已转{info.user_rotation}°）"
     if info.dpi is not None and info.dpi < LOW_DPI:
         text += f"\n约 {info.dpi:.0f} dpi，偏低"
-    if info.blank:
+    if info.flagged_blank:
         text += "\n空白页？"
-    elif info.sideways:
+    elif info.flagged_sideways:
         text += "\n方向不对？"
+    elif info.blank_dismissed or info.sideways_dismissed:
+        text += "\n已确认无误"
     item = QListWidgetItem(text)
     item.setData(ROLE_PAGE, index)
     item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)

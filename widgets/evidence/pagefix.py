@@ -1,6 +1,7 @@
 """Under the page strip of the 材料 page: what the import found on the selected file's pages
-(a page lying sideways or on its head, a blank page), with a one-click fix for each (undoable
-like every page edit)."""
+(a page lying sideways or on its head, a blank page), with a one-click fix for each, and
+「此页无误」 for a page that is right as it is (a landscape table, a page left empty on purpose);
+each undoable like every page edit."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from app.model import EvidenceFile
 
 class PageFixBar(QFrame):
     """Hidden unless the shown file has a page to fix. ``turn_requested`` carries page index
-    -> clockwise degrees; ``remove_requested`` the page indexes to remove."""
+    -> clockwise degrees; ``remove_requested`` the page indexes to remove; ``fine_requested``
+    the page the clerk says is right as it is (the selected flagged page, or the only one)."""
 
     turn_requested = Signal(object)  # dict[int, int]
     remove_requested = Signal(object)  # list[int]
+    fine_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,8 +40,12 @@ class PageFixBar(QFrame):
         self.left.setToolTip("把横放的页面向左（逆时针）转 90°（可用 Ctrl+Z 撤销）")
         self.remove = QPushButton("删除空白页")
         self.remove.setToolTip("从申报材料中删除这些空白页，原文件不变（可用 Ctrl+Z 撤销）")
-        for button in (self.upright, self.right, self.left, self.remove):
+        self.fine = QPushButton("此页无误")
+        self.fine.setObjectName("evidence_page_fine")
+        for button in (self.upright, self.right, self.left, self.remove, self.fine):
             row.addWidget(button)
+        self.fine.clicked.connect(self._fine_clicked)
+        self.target: int | None = None  # the page 此页无误 is about
         self.upright.clicked.connect(lambda: self.turn_requested.emit(dict(self.known)))
         self.right.clicked.connect(lambda: self.turn_requested.emit(self._unsure(90)))
         self.left.clicked.connect(lambda: self.turn_requested.emit(self._unsure(270)))
@@ -51,14 +58,19 @@ class PageFixBar(QFrame):
     def _unsure(self, degrees: int) -> dict[int, int]:
         return dict.fromkeys(self.unsure, degrees)
 
-    def show_file(self, f: EvidenceFile | None) -> None:
-        """Show what needs fixing on ``f`` (nothing: hidden)."""
+    def _fine_clicked(self) -> None:
+        if self.target is not None:
+            self.fine_requested.emit(self.target)
+
+    def show_file(self, f: EvidenceFile | None, page: int | None = None) -> None:
+        """Show what needs fixing on ``f`` (nothing: hidden); ``page``: the page selected in the
+        strip (此页无误 is about it when it is flagged)."""
         self.known, self.unsure, self.blank = {}, [], []
-        for index, page in enumerate(f.pages if f is not None else ()):
-            if page.blank:
+        for index, info in enumerate(f.pages if f is not None else ()):
+            if info.flagged_blank:
                 self.blank.append(index)
-            elif page.sideways:
-                turns = page.turns_to_upright()
+            elif info.flagged_sideways:
+                turns = info.turns_to_upright()
                 if len(turns) == 1:
                     self.known[index] = turns[0]
                 else:
@@ -82,12 +94,36 @@ class PageFixBar(QFrame):
             advice.append("看缩略图后点“向右转正”或“向左转正”")
         if self.blank:
             advice.append("如是多扫的空白页，点“删除空白页”")
+        advice.append("本来就是这样的页，点“此页无误”")
         self.label.setText("；".join(parts) + "。" + "，".join(advice) + "。")
         self.upright.setVisible(bool(self.known))
         self.right.setVisible(bool(self.unsure))
         self.left.setVisible(bool(self.unsure))
         self.remove.setVisible(bool(self.blank))
+        self._show_fine(f, page, sorted([*turned, *self.blank]))
         self.show()
+
+    def _show_fine(self, f: EvidenceFile, page: int | None, flagged: list[int]) -> None:
+        """此页无误 for the selected page when it is flagged, else for the only flagged page;
+        with several and none of them selected, it asks for one."""
+        if page in flagged:
+            self.target = page
+        elif len(flagged) == 1:
+            self.target = flagged[0]
+        else:
+            self.target = None
+        if self.target is None:
+            self.fine.setText("此页无误")
+            self.fine.setEnabled(False)
+            self.fine.setToolTip("请先在下方选中要确认的页面")
+            return
+        self.fine.setEnabled(True)
+        self.fine.setText("此页无误" if f.page_count == 1 else f"第 {self.target + 1} 页无误")
+        what = "空白" if f.pages[self.target].flagged_blank else "方向"
+        self.fine.setToolTip(
+            f"这一页本来就是这样（如横排的表格、有意留空的页），不再提醒{what}问题"
+            "（可用 Ctrl+Z 撤销）"
+        )
 
 
 def _pages(indexes: list[int]) -> str:

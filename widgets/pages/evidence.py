@@ -175,6 +175,7 @@ class EvidencePage(Page):
         self.page_fix = PageFixBar()
         self.page_fix.turn_requested.connect(self.turn_pages_upright)
         self.page_fix.remove_requested.connect(self.remove_blank_pages)
+        self.page_fix.fine_requested.connect(self.mark_page_fine)
         rv.addWidget(self.page_fix)
         self.page_strip.itemActivated.connect(lambda it: self.open_preview(int(it.data(ROLE_PAGE))))
         self.page_strip.itemDoubleClicked.connect(
@@ -331,7 +332,7 @@ class EvidencePage(Page):
         self.rotate_left_button.setEnabled(has_page)
         self.rotate_right_button.setEnabled(has_page)
         self.template_button.setEnabled(self.template_task is None)
-        self.page_fix.show_file(self.current_file())
+        self.page_fix.show_file(self.current_file(), self.current_page() if has_page else None)
 
     # -- messages ---------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "error") -> None:
@@ -539,6 +540,18 @@ class EvidencePage(Page):
         else:
             self.refresh()
             self.show_message(f"已移除空白的“{short(f.name)}”。按 Ctrl+Z 可撤销。", "info")
+
+    def mark_page_fine(self, page: int) -> None:
+        """The page fix bar's 此页无误: the page is right as it is; its finding goes (Ctrl+Z
+        brings it back)."""
+        f = self.current_file()
+        if f is None or self.session is None or not 0 <= page < f.page_count:
+            return
+        self.session.set_page_fine(f.id, page)
+        self._select_file(f.id)
+        self.page_strip.setCurrentRow(page)
+        what = f"第 {page + 1} 页" if f.page_count > 1 else "这一页"
+        self._announce(f"已确认“{short(f.name)}”{what}无误，不再提醒。按 Ctrl+Z 可撤销。", "info")
 
     def open_preview(self, page: int) -> None:
         f = self.current_file()

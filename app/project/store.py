@@ -572,16 +572,17 @@ class ProjectStore:
 
     def damaged_evidence_each(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         """:meth:`damaged_evidence` one file at a time, each read in its own short transaction
-        (for a background check: the store is never held for longer than one file, so the
-        window's own reads and edits wait for a file at most). Yields ``(id, damaged parts)``
-        for every file, the parts empty when it is intact; a file removed meanwhile is skipped."""
+        and checked after it (for a background check: the store is held only while one file's
+        bytes are read, never while they are hashed, so the window's own reads and edits wait
+        for a read at most). Yields ``(id, damaged parts)`` for every file, the parts empty
+        when it is intact; a file removed meanwhile is skipped."""
         with self._read() as conn:
             ids = evidence.evidence_ids(conn)
         for file_id in ids:
             with self._read() as conn:
-                parts = evidence.damaged_file(conn, file_id)
-            if parts is not None:
-                yield file_id, parts
+                stored = evidence.file_bytes(conn, file_id)
+            if stored is not None:
+                yield file_id, evidence.damaged_parts(stored)
 
     def set_declaration_confirmed(self, confirmed: bool) -> None:
         """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""

@@ -139,9 +139,6 @@ class StallTracer:
         main = f"Thread 0x{self.main:016x}"
         for dump in text.split("Timeout ("):
             lines = dump.splitlines()
-            for line in lines:
-                if line.startswith("@@phase "):
-                    phase = line[8:]
             threads: dict[str, list[str]] = {}
             name = ""
             for line in lines:
@@ -150,9 +147,11 @@ class StallTracer:
                     threads[name] = []
                 elif line.startswith("  File ") and name:
                     threads[name].append(line.strip())
+            marked = [line[8:] for line in lines if line.startswith("@@phase ")]
+            dumped_in, phase = phase, marked[-1] if marked else phase  # a mark ends its dump
             if main not in threads:
                 continue
-            key = f"[{phase}] GUI thread:\n" + "".join(f"    {f}\n" for f in threads[main][:8])
+            key = f"[{dumped_in}] GUI thread:\n" + "".join(f"    {f}\n" for f in threads[main][:8])
             for other, frames in threads.items():
                 if other != main and frames and "bench_gui" not in frames[0]:
                     key += f"  {other}:\n" + "".join(f"    {f}\n" for f in frames[:4])

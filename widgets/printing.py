@@ -11,12 +11,13 @@ driver that ignores the copy count, or reports copies it does not make, still pr
 job carries the packet's name (``setDocName``); 取消 stops drawing and, on Windows, where Qt's
 ``abort()`` does nothing, withdraws the job from the spooler (:mod:`widgets.winspool`).
 
-Each page image reaches the printer in bands of about half a million pixels: Qt's print engine
+Each page image reaches the printer in bands of about a quarter of a million pixels: Qt's print engine
 encodes what one ``drawImage`` hands it while holding Python's GIL (its PDF engine took ~40 ms
 for a 150-dpi page and ~150 ms at 300 dpi), and the window cannot repaint until it lets go."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ __all__ = [
     "render_pages",
     "sheets_plan",
 ]
+
+
+BAND_PAUSE_S = 0.001
+"""A pause after each band (GIL released): a click or a repaint of the window waiting for the GIL
+runs then, not after the next band (~1 % of a page's printing time)."""
 
 
 class PrintError(AppError):
@@ -189,6 +195,7 @@ def draw_in_bands(painter: QPainter, target: QRectF, image: QImage) -> None:
             image,
             QRectF(0, top, image.width(), bottom - top),
         )
+        time.sleep(BAND_PAUSE_S)  # the window's Python work waiting for the GIL goes first
 
 
 def _cancel(printer: QPrinter) -> None:

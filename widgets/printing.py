@@ -178,8 +178,10 @@ def draw_in_bands(painter: QPainter, target: QRectF, image: QImage) -> None:
     engine holds Python's GIL while it encodes each call's image, and the window waits). The
     bands meet on whole device pixels, each edge computed once for the band above and the band
     below: no gap, no overlap."""
-    scale = target.height() / image.height()
     last = image.height()
+    if last <= 0:
+        return
+    scale = target.height() / last
 
     def edge(row: int) -> float:
         if row == 0:

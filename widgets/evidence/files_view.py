@@ -109,8 +109,8 @@ class FilesView(QObject):
     def request_visible_icons(self) -> None:
         """Ask for the thumbnails of the files in view that have none yet."""
         for row in self.visible_rows():
-            f = self._files[row]
-            if f.pages:
+            f = self._files[row] if row < len(self._files) else None
+            if f is not None and f.pages:
                 rotation = f.pages[0].user_rotation
                 if self.thumbnails.peek(f.id, 0, rotation) is None:
                     self.thumbnails.request(f.id, [0])

@@ -14,7 +14,8 @@ imports count, as in a real start), phase by phase:
 1. open: 打开项目 on the project file (integrity check, loading, the first page drawn, and the
    background check of every stored file's SHA-256 until it is done);
 2. page switches: every step of the wizard, twice;
-3. a document with hundreds of files: clicking it on 上传材料, until every thumbnail is drawn;
+3. a document with hundreds of files: clicking it on 上传材料, until the thumbnails in view are
+   drawn, then scrolling its file list to the middle and to the end (thumbnails in view drawn);
 4. a drop of ``--drop`` JPEGs onto another document, until imported and its thumbnails drawn;
 5. build: 生成申报材料 until the packet window is shown;
 6. packet preview: ~30 pages of the packet window, front to back;
@@ -39,6 +40,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,35 +107,57 @@ def make_project(scans: list[Path], path: Path, repeat: int = 1) -> None:
 
 
 class StallTracer:
-    """With ``--trace``: a watcher thread samples the GUI thread's stack whenever a beat is more
-    than ``after_ms`` late, and counts where the GUI thread was (printed to stderr at the end)."""
+    """With ``--trace``: whenever the GUI thread is more than ``after_ms`` late for a beat,
+    :mod:`faulthandler`'s watchdog (a C thread that needs no GIL: it sees a thread stuck in a
+    long C++ call too) dumps every thread's Python stack, again every ``after_ms`` while the
+    stall lasts. ``report`` counts where the GUI thread was, with where the other threads were
+    (one of them may hold Python's GIL), per phase, on stderr."""
 
-    def __init__(self, beat: Heartbeat, after_ms: float = 60) -> None:
+    def __init__(self, after_ms: float = 60) -> None:
+        import faulthandler
         import threading
-        import traceback
 
-        self.counts: dict[str, int] = {}
-        main = threading.main_thread().ident
-        assert main is not None
+        self.after = after_ms / 1000
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (written by its descriptor only)
+        self.main = threading.main_thread().ident
+        self.faulthandler = faulthandler
 
-        def watch() -> None:
-            while True:
-                time.sleep(0.02)
-                late = time.perf_counter() - beat.last
-                if late * 1000 < after_ms or beat.current is None:
-                    continue
-                frame = sys._current_frames().get(main)
-                if frame is None:
-                    continue
-                stack = traceback.extract_stack(frame)[-12:]
-                key = "".join(f"  {f.filename}:{f.lineno} {f.name}\n" for f in stack)
-                self.counts[key] = self.counts.get(key, 0) + 1
+    def arm(self) -> None:
+        self.faulthandler.dump_traceback_later(self.after, repeat=True, file=self.file)
 
-        threading.Thread(target=watch, daemon=True).start()
+    def mark(self, phase: str) -> None:
+        self.faulthandler.cancel_dump_traceback_later()
+        os.write(self.file.fileno(), f"@@phase {phase}\n".encode())  # in order with the dumps
+        self.arm()
 
     def report(self) -> None:
-        for key, n in sorted(self.counts.items(), key=lambda kv: -kv[1])[:12]:
-            sys.stderr.write(f"--- {n} samples (x20 ms) with the GUI thread late:\n{key}")
+        self.faulthandler.cancel_dump_traceback_later()
+        os.lseek(self.file.fileno(), 0, os.SEEK_SET)
+        text = self.file.read().decode("utf-8", "replace")
+        counts: dict[str, int] = {}
+        phase = ""
+        main = f"Thread 0x{self.main:016x}"
+        for dump in text.split("Timeout ("):
+            lines = dump.splitlines()
+            threads: dict[str, list[str]] = {}
+            name = ""
+            for line in lines:
+                if line.startswith(("Thread 0x", "Current thread 0x")):
+                    name = line.split(" (")[0].replace("Current thread", "Thread")
+                    threads[name] = []
+                elif line.startswith("  File ") and name:
+                    threads[name].append(line.strip())
+            marked = [line[8:] for line in lines if line.startswith("@@phase ")]
+            dumped_in, phase = phase, marked[-1] if marked else phase  # a mark ends its dump
+            if main not in threads:
+                continue
+            key = f"[{dumped_in}] GUI thread:\n" + "".join(f"    {f}\n" for f in threads[main][:8])
+            for other, frames in threads.items():
+                if other != main and frames and "bench_gui" not in frames[0]:
+                    key += f"  {other}:\n" + "".join(f"    {f}\n" for f in frames[:4])
+            counts[key] = counts.get(key, 0) + 1
+        for key, n in sorted(counts.items(), key=lambda kv: -kv[1])[:30]:
+            sys.stderr.write(f"--- {n} dumps ({self.after * 1000:.0f} ms apart) late; {key}")
 
 
 class Heartbeat:
@@ -145,6 +169,8 @@ class Heartbeat:
         self.phases: dict[str, list[float]] = {}
         self.spans: dict[str, float] = {}
         self.current: list[float] | None = None
+        self.name = ""
+        self.tracer: StallTracer | None = None
         self.last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -153,6 +179,8 @@ class Heartbeat:
         self.timer.start()
 
     def beat(self) -> None:
+        if self.tracer is not None:
+            self.tracer.arm()
         now = time.perf_counter()
         if self.current is not None:
             self.current.append(now - self.last)
@@ -161,6 +189,9 @@ class Heartbeat:
     def phase(self, name: str, run: Callable[[], None]) -> None:
         self.last = time.perf_counter()
         self.current = self.phases.setdefault(name, [])
+        self.name = name
+        if self.tracer is not None:
+            self.tracer.mark(name)
         start = time.perf_counter()
         run()
         self.beat()  # the gap up to the end of the phase counts too
@@ -209,7 +240,8 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
     QTimer.singleShot(WARM_AFTER_MS, warm_up)  # as the program does once the window is up
     app.processEvents()
     beat = Heartbeat()
-    tracer = StallTracer(beat) if os.environ.get("BENCH_GUI_TRACE") else None
+    tracer = StallTracer() if os.environ.get("BENCH_GUI_TRACE") else None
+    beat.tracer = tracer
     evidence = window.evidence_page
 
     def open_it() -> None:
@@ -239,6 +271,12 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
         window.go(3)
         show((BIG_DOC, None))
         wait_until(lambda: evidence.thumbnails.pending() == 0, 300, settle_ms=500)
+        # then scrolled to the middle and to the end, each time until the lines in view have
+        # their thumbnails
+        bar = evidence.file_list.verticalScrollBar()
+        for at in (bar.maximum() // 2, bar.maximum()):
+            bar.setValue(at)
+            wait_until(lambda: evidence.thumbnails.pending() == 0, 300, settle_ms=300)
 
     def drop_files() -> None:
         show((DROP_DOC, None))
@@ -314,12 +352,38 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
     return result
 
 
+def prepare(work: Path, args: argparse.Namespace) -> tuple[list[Path], int, Path]:
+    """The corpus's scans, its page count and the project file holding it (``repeat`` times),
+    made in ``work`` unless made there before (``--work``)."""
+    corpus = work / f"corpus-{args.pages}"
+    listing = corpus / "manifest.json"
+    if not listing.exists():
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        corpus.mkdir(parents=True)
+        manifest = ba.generate(corpus, args.pages)
+        listing.write_text(json.dumps(manifest), encoding="utf-8")
+    files = json.loads(listing.read_text(encoding="utf-8"))["files"]
+    scans = [Path(str(f["scan"])) for f in files]
+    pages = sum(int(f["pages"]) for f in files)
+    project = work / f"project-{args.pages}x{args.repeat}.sbproj"
+    if not project.exists():
+        partial = project.with_name(project.stem + "-partial.sbproj")
+        partial.unlink(missing_ok=True)
+        make_project(scans, partial, args.repeat)
+        partial.rename(project)
+    return scans, pages, project
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=340)
     parser.add_argument("--drop", type=int, default=50)
     parser.add_argument(
         "--repeat", type=int, default=1, help="import the corpus this many times (4: ~1 GB)"
+    )
+    parser.add_argument(
+        "--work", help="keep the corpus and the project file in this folder for the next runs"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -334,15 +398,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
-        manifest = ba.generate(work, args.pages)
-        files = manifest["files"]
-        scans = [Path(str(f["scan"])) for f in files]  # type: ignore[attr-defined]
-        pages = sum(int(f["pages"]) for f in files)  # type: ignore[attr-defined]
+        scans, pages, source = prepare(Path(args.work) if args.work else work, args)
         project = work / "基准.sbproj"
-        make_project(scans, project, args.repeat)
+        shutil.copyfile(source, project)  # the run changes it (the drop, the build's options)
         jpegs = [s for s in scans if s.suffix == ".jpg"][: args.drop]
         print(
-            f"corpus: {len(files)} files, {pages} pages; project file "
+            f"corpus: {len(scans)} files, {pages} pages; project file "
             f"{project.stat().st_size / 1e6:.0f} MB (made in {time.perf_counter() - t0:.0f} s)"
         )
         spec = work / "spec.json"

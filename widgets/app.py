@@ -72,10 +72,18 @@ def install_translations(app: QApplication) -> bool:
     return installed
 
 
+SWITCH_INTERVAL_S = 0.001
+"""How long a thread holding the GIL keeps it once another thread asks (Python's default: 5 ms)."""
+
+
 def make_app(argv: Sequence[str] | None = None) -> QApplication:
     from widgets.refguard import keep_singletons_alive
 
     keep_singletons_alive()  # before any Qt call: see widgets/refguard.py
+    # A background thread running Python (an import's page check, a build, the warm-up) lets
+    # the window's thread have the GIL after 1 ms instead of Python's 5 ms: each slot, timer
+    # and event handler written in Python waits for it, several of them per repaint.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     use_chinese_locale()
     app = QApplication.instance()
     if not isinstance(app, QApplication):

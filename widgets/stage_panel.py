@@ -122,7 +122,7 @@ class StagePanel(QGroupBox):
         self.stage_label.setText(f"当前阶段：{stage.title}{since}")
         html = step_html(step)
         if step.stage.originals:
-            from app.outputs.originals import originals_checklist  # reportlab: not at the start
+            from app.outputs.originals_list import originals_checklist
 
             lines = originals_checklist(session.guide, data)
             html += (

@@ -21,6 +21,8 @@ MIN_DPI = 200  # a low-resolution scan, and the page number printed on it, stay 
 SATURATED = 60  # HSV saturation (0-255) above which a pixel is coloured, not a grey tint
 LIT = 60  # ... when it is not nearly black (dark pixels have meaningless saturation)
 COLOUR_SHARE = 0.0005  # coloured pixels (of the reduced copy) that make a page a colour page
+BAND_PIXELS = 256 * 1024
+"""Pixels of a page image handed to the printer at once (see :func:`bands`)."""
 
 
 def sheets_plan(pages: int, copies: int, duplex: bool) -> list[int | None]:
@@ -32,6 +34,17 @@ def sheets_plan(pages: int, copies: int, duplex: bool) -> list[int | None]:
         if duplex and pages % 2 and copy < copies - 1:
             plan.append(None)
     return plan
+
+
+def bands(width: int, height: int, max_pixels: int | None = None) -> list[tuple[int, int]]:
+    """The rows ``[top, bottom)`` of a ``width`` x ``height`` page image, top to bottom, each
+    band at most ``max_pixels`` (at least one row): a page is drawn into the printer band by
+    band, because a print engine encodes what it is given in one call holding Python's GIL
+    (Qt's PDF engine: ~40 ms for a 150-dpi A4 page, ~150 ms at 300 dpi, and the window cannot
+    repaint meanwhile); a band of ~0.25 million pixels (:data:`BAND_PIXELS`) is ~5 ms."""
+    limit = BAND_PIXELS if max_pixels is None else max_pixels
+    rows = max(1, limit // max(width, 1))
+    return [(top, min(top + rows, height)) for top in range(0, max(height, 0), rows)]
 
 
 def image_dpi(page: pdfium.PdfPage) -> float | None:

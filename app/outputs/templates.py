@@ -33,6 +33,7 @@ from docx.shared import Mm, Pt, RGBColor
 from app.files import output_name, write_output
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec, TemplateFact
 from app.model import ProjectData, Row, Value
+from app.outputs.originals_list import narrative_signatures
 from app.rules.company import printed_district
 from app.rules.evaluation import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
 from app.system.about import APP_NAME
@@ -41,7 +42,6 @@ BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 PROMPT_COLOR = RGBColor(0x80, 0x80, 0x80)
-DEFAULT_SIGNATURES: tuple[str, ...] = ("法定代表人签名", "企业盖章")
 
 _COMPANY_LINES: tuple[tuple[str, str], ...] = (
     ("name", "企业全称"),
@@ -132,11 +132,6 @@ def write_templates(
         _save(path, _build(guide, project, ev, doc, row_id))
         written.append(path)
     return written
-
-
-def narrative_signatures(doc: DocumentSpec) -> tuple[str, ...]:
-    """The signature and seal lines a narrative document ends with (the guide's first)."""
-    return tuple(dict.fromkeys((*doc.signatures, *DEFAULT_SIGNATURES)))
 
 
 # ---------------------------------------------------------------------------------------------

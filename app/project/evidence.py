@@ -520,14 +520,28 @@ def evidence_ids(conn: sqlite3.Connection) -> list[str]:
 def damaged_file(conn: sqlite3.Connection, file_id: str) -> tuple[str, ...] | None:
     """:func:`damaged` for one file: its damaged parts (empty when intact), or None when the
     file is no longer in the project."""
+    stored = file_bytes(conn, file_id)
+    return None if stored is None else damaged_parts(stored)
+
+
+StoredBytes = tuple[str | None, bytes | None, str | None, bytes | None]
+"""A file's SHA-256, original bytes, PDF SHA-256 and stored PDF blob, as read."""
+
+
+def file_bytes(conn: sqlite3.Connection, file_id: str) -> StoredBytes | None:
+    """What :func:`damaged_parts` checks of one file, or None when it is no longer in the
+    project (the read alone: the check can then run without the store)."""
     row = conn.execute(
         "SELECT e.sha256, b.original, b.pdf_sha256, b.pdf FROM evidence AS e"
         " LEFT JOIN evidence_blobs AS b ON b.file_id = e.id WHERE e.id = ?",
         (file_id,),
     ).fetchone()
-    if row is None:
-        return None
-    sha256, original, pdf_sha256, pdf = row
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def damaged_parts(stored: StoredBytes) -> tuple[str, ...]:
+    """The damaged parts of a file read by :func:`file_bytes` (empty when intact)."""
+    sha256, original, pdf_sha256, pdf = stored
     return tuple(
         part
         for part, ok in (

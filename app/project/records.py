@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
+from app.model import COMPANY_FIELDS, Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import codec, evidence, guide_copy
 
 COMPANY_IDS = frozenset(field_id for field_id, _label in COMPANY_FIELDS)
@@ -118,8 +118,12 @@ def move_row(conn: sqlite3.Connection, table_id: str, row_id: str, new_position:
     conn.execute("UPDATE table_rows SET position = ? WHERE id = ?", (new, row_id))
 
 
-def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
-    """Everything but evidence bytes. ValueError if a stored value cannot be decoded."""
+def load(
+    conn: sqlite3.Connection, guide_id: str, files: tuple[EvidenceFile, ...] | None = None
+) -> ProjectData:
+    """Everything but evidence bytes. ValueError if a stored value cannot be decoded. ``files``:
+    the evidence files as read before (what a caller knows has not changed since), not read
+    again."""
     stored = {
         str(field_id): str(value)
         for field_id, value in conn.execute("SELECT field_id, value FROM company")
@@ -168,7 +172,7 @@ def load(conn: sqlite3.Connection, guide_id: str) -> ProjectData:
         tables=MappingProxyType({k: tuple(v) for k, v in tables.items()}),
         rates=MappingProxyType(rates),
         requested=MappingProxyType(requested),
-        evidence=evidence.load_all(conn),
+        evidence=evidence.load_all(conn) if files is None else files,
         stages=MappingProxyType(stages),
         review_figures=MappingProxyType(review),
         declaration_confirmed=_declaration_confirmed(conn),

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-from app.model import Company, ProjectData, Rate, Row, Value
+from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import adding, codec, evidence, failures, guide_copy, records
 from app.project.lock import ProjectLock, acquire
 from app.project.opening import check_header, create_file, open_file
@@ -269,11 +269,13 @@ class ProjectStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def load(self) -> ProjectData:
-        """A snapshot of everything except evidence bytes."""
+    def load(self, files: tuple[EvidenceFile, ...] | None = None) -> ProjectData:
+        """A snapshot of everything except evidence bytes. ``files``: the evidence files of an
+        earlier snapshot, when no ``"evidence"`` change came since (the other parts are read
+        again; at 1,000 files the files were most of the time a snapshot took)."""
         with self._read() as conn:
             try:
-                return records.load(conn, self._guide_id)
+                return records.load(conn, self._guide_id, files)
             except (ValueError, TypeError) as exc:  # undecodable content
                 raise failures.damaged(self.path) from exc
 
@@ -591,16 +593,17 @@ class ProjectStore:
 
     def damaged_evidence_each(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         """:meth:`damaged_evidence` one file at a time, each read in its own short transaction
-        (for a background check: the store is never held for longer than one file, so the
-        window's own reads and edits wait for a file at most). Yields ``(id, damaged parts)``
-        for every file, the parts empty when it is intact; a file removed meanwhile is skipped."""
+        and checked after it (for a background check: the store is held only while one file's
+        bytes are read, never while they are hashed, so the window's own reads and edits wait
+        for a read at most). Yields ``(id, damaged parts)`` for every file, the parts empty
+        when it is intact; a file removed meanwhile is skipped."""
         with self._read() as conn:
             ids = evidence.evidence_ids(conn)
         for file_id in ids:
             with self._read() as conn:
-                parts = evidence.damaged_file(conn, file_id)
-            if parts is not None:
-                yield file_id, parts
+                stored = evidence.file_bytes(conn, file_id)
+            if stored is not None:
+                yield file_id, evidence.damaged_parts(stored)
 
     def set_declaration_confirmed(self, confirmed: bool) -> None:
         """Record (or withdraw) the user's confirmation of the guide's applicant conditions."""

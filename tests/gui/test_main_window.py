@@ -240,9 +240,10 @@ def test_damaged_evidence_is_a_finding_until_the_file_is_attached_again(qtbot, g
         )
     raw.close()
     window = make_window(qtbot)
-    window.open_project(path)
+    open_and_wait(window, path)
     window.go(4)
     check = window.check_page
+    assert window.stack.currentWidget() is check  # (what it lists is built when shown)
 
     def texts() -> list[str]:
         out = []

@@ -6,6 +6,7 @@ withdrawing it from the spooler). The printer here is Qt's PDF-file target."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from tests.pdftools import page_texts
-from widgets.printing import configure, make_printer, render_pages, sheets_plan
+from widgets.printing import bands, configure, make_printer, render_pages, sheets_plan
 
 
 def _packet(path: Path, pages: int) -> Path:
@@ -98,14 +99,16 @@ def _mixed_packet(path: Path) -> Path:
 
 
 def _printed_images(pdf: Path) -> list[tuple[int, str]]:
-    """Per printed page: the width of its (one) image and its colour space."""
+    """Per printed page: the width of its image and its colour space (the page image is sent
+    in bands: every band has the page image's width and colour space)."""
     out = []
     for page in PdfReader(pdf).pages:
         xobjects = page["/Resources"]["/XObject"]
         images = [
             x.get_object() for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"
         ]
-        assert len(images) == 1
+        assert images
+        assert len({(int(i["/Width"]), str(i["/ColorSpace"])) for i in images}) == 1
         out.append((int(images[0]["/Width"]), str(images[0]["/ColorSpace"])))
     return out
 
@@ -222,3 +225,52 @@ def test_an_unreadable_packet_is_a_clear_message(tmp_path: Path, gui_app) -> Non
     printer = _pdf_printer(tmp_path / "printed.pdf", copies=2, duplex=False)
     with pytest.raises(PrintError, match=r"坏\.pdf"):
         render_pages(printer, bad)
+
+
+def test_bands_cover_every_row_once_within_the_limit() -> None:
+    for width, height, limit in ((1241, 1754, 512 * 1024), (2481, 3508, 100_000), (10, 7, 10)):
+        found = bands(width, height, limit)
+        assert found[0][0] == 0 and found[-1][1] == height
+        assert all(a[1] == b[0] for a, b in pairwise(found))  # no gap, no overlap
+        assert all(0 < (bottom - top) * width <= max(limit, width) for top, bottom in found)
+    assert bands(5000, 3, 10) == [(0, 1), (1, 2), (2, 3)]  # at least a row a band
+    assert bands(100, 0) == []
+
+
+def test_a_page_sent_in_bands_prints_whole_without_seams(
+    tmp_path: Path, gui_app, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A page dark all over, printed in many bands: the printed page, rendered again, matches
+    the page row by row (a gap between two bands would be a white line across it)."""
+    import pypdfium2 as pdfium
+
+    from app.outputs import print_pages
+
+    packet = tmp_path / "dark.pdf"
+    c = canvas.Canvas(str(packet), pagesize=A4)
+    c.setFillGray(0.3)
+    c.rect(0, 0, A4[0], A4[1], fill=1, stroke=0)
+    c.setFillGray(1)
+    c.setFont("Helvetica", 40)
+    c.drawString(100, 600, "DARK PAGE")
+    c.showPage()
+    c.save()
+    printer = _pdf_printer(tmp_path / "printed.pdf", copies=1, duplex=False, dpi=100)
+    monkeypatch.setattr(print_pages, "BAND_PIXELS", 20_000)  # ~40 bands for this page
+    assert render_pages(printer, packet) == 1
+    page = PdfReader(tmp_path / "printed.pdf").pages[0]
+    assert len(page["/Resources"]["/XObject"]) > 20
+    printed = pdfium.PdfDocument(str(tmp_path / "printed.pdf"))
+    original = pdfium.PdfDocument(str(packet))
+    try:
+        got = printed[0].render(scale=100 / 72).to_pil().convert("L")
+        want = original[0].render(scale=100 / 72).to_pil().convert("L").resize(got.size)
+    finally:
+        printed.close()
+        original.close()
+    from PIL import Image
+
+    # each row's mean grey (a box filter down to one column)
+    rows_got = got.resize((1, got.height), Image.Resampling.BOX).tobytes()
+    rows_want = want.resize((1, want.height), Image.Resampling.BOX).tobytes()
+    assert max(abs(a - b) for a, b in zip(rows_got, rows_want, strict=True)) < 12

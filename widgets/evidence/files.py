@@ -13,6 +13,8 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
@@ -33,6 +35,7 @@ class FileList(QListWidget):
     move_requested = Signal(str, int)  # file id, new position
     remove_requested = Signal()
     open_requested = Signal()
+    viewport_moved = Signal()  # scrolled, resized or shown: other lines may be in view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +50,15 @@ class FileList(QListWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hint = ""
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewport_moved.emit())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewport_moved.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.viewport_moved.emit()
 
     def drop_row(self, pos: QPoint) -> int:
         """Where a drop at ``pos`` would put a file (0..count)."""

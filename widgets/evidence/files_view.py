@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QWidget
 
@@ -18,6 +18,10 @@ ADD_HINT = "把文件或文件夹拖到这里，或点“添加文件…”。\n
 GROUP_HINT = "这是一组材料：请在左侧选择下面的具体材料，再添加文件。"
 ICON_LIMIT = 5000
 """Framed file icons kept (about 7 KB each)."""
+VISIBLE_GUESS = 40
+"""Rows whose thumbnails are asked for while the list is not laid out (not shown yet)."""
+VISIBLE_MARGIN = 5
+"""Rows beyond either edge of the view whose thumbnails are asked for too."""
 
 
 class FilesView(QObject):
@@ -39,6 +43,12 @@ class FilesView(QObject):
         self.thumbnails.failed.connect(self._thumbnail_failed)
 
         self.file_list = FileList()
+        self.file_list.viewport_moved.connect(self._want_visible_icons)
+        self._rows: dict[str, int] = {}  # file id -> its row in the list
+        self._visible_timer = QTimer(self)
+        self._visible_timer.setSingleShot(True)
+        self._visible_timer.setInterval(0)
+        self._visible_timer.timeout.connect(self.request_visible_icons)
         self.file_list.setObjectName("evidence_files")
         self.file_list.setAccessibleName("已附文件")
         self.file_list.hint = ADD_HINT
@@ -55,10 +65,14 @@ class FilesView(QObject):
             return  # shown already (a refresh often asks twice: the tree's current item, then)
         keep = self.current_file_id()
         self._files = files
+        self._rows = {f.id: row for row, f in enumerate(files)}
         self.file_list.blockSignals(True)
         self.file_list.clear()
+        # Icons already rendered are shown at once; the others are asked for only for the
+        # lines in view (request_visible_icons), as the list scrolls: a document of 1,000
+        # files does not render 1,000 thumbnails nobody looks at.
         for n, f in enumerate(self._files, start=1):
-            self.file_list.addItem(file_item(n, f, self._file_icon(f)))
+            self.file_list.addItem(file_item(n, f, self._file_icon(f, request=False)))
         # Each line's size, measured once: otherwise every thumbnail that arrives (a new icon)
         # makes the list measure the text of every line again (O(files) per thumbnail; ~25 ms
         # a thumbnail at 1,000 files, on the window's thread).
@@ -70,6 +84,36 @@ class FilesView(QObject):
         self.file_list.setCurrentRow(row)
         self.file_list.viewport().update()
         self._show_pages()
+        self.request_visible_icons()
+        self._want_visible_icons()  # again once the list is laid out
+
+    def _want_visible_icons(self) -> None:
+        self._visible_timer.start()
+
+    def visible_rows(self) -> range:
+        """The rows of the file list in view, a few either side (the first screenful's worth
+        when the list is not laid out yet)."""
+        view = self.file_list
+        count = view.count()
+        if count == 0:
+            return range(0)
+        height = view.viewport().height()
+        first = view.indexAt(QPoint(4, 2)).row()
+        last = view.indexAt(QPoint(4, height - 2)).row()
+        if first < 0 or not view.isVisible():
+            return range(min(count, VISIBLE_GUESS))
+        if last < 0:
+            last = count - 1
+        return range(max(0, first - VISIBLE_MARGIN), min(count, last + 1 + VISIBLE_MARGIN))
+
+    def request_visible_icons(self) -> None:
+        """Ask for the thumbnails of the files in view that have none yet."""
+        for row in self.visible_rows():
+            f = self._files[row] if row < len(self._files) else None
+            if f is not None and f.pages:
+                rotation = f.pages[0].user_rotation
+                if self.thumbnails.peek(f.id, 0, rotation) is None:
+                    self.thumbnails.request(f.id, [0])
 
     def current_file(self) -> EvidenceFile | None:
         fid = self.current_file_id()
@@ -90,9 +134,10 @@ class FilesView(QObject):
             return False
         return self.thumbnails.get(f.id, index, f.pages[index].user_rotation) is not None
 
-    def _file_icon(self, f: EvidenceFile) -> QIcon:
+    def _file_icon(self, f: EvidenceFile, request: bool = True) -> QIcon:
         rotation = f.pages[0].user_rotation if f.pages else 0
-        image = self.thumbnails.get(f.id, 0, rotation) if f.pages else None
+        look = self.thumbnails.get if request else self.thumbnails.peek
+        image = look(f.id, 0, rotation) if f.pages else None
         if image is None:
             if self._waiting_icon is None:  # one for every file still waiting
                 self._waiting_icon = QIcon(placeholder(FILE_ICON, ""))
@@ -134,11 +179,11 @@ class FilesView(QObject):
         return True
 
     def _thumbnail_ready(self, file_id: str, page: int) -> None:
-        for row, listed in enumerate(self._files):
-            if listed.id == file_id and page == 0:
-                entry = self.file_list.item(row)
-                if entry is not None:
-                    entry.setIcon(self._file_icon(listed))
+        row = self._rows.get(file_id)
+        if row is not None and page == 0:
+            entry = self.file_list.item(row)
+            if entry is not None:
+                entry.setIcon(self._file_icon(self._files[row]))
         f = self.current_file()
         if f is not None and f.id == file_id:
             item = self.page_strip.item(page)

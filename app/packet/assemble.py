@@ -142,8 +142,20 @@ def _placed(form: tuple[int, float, float, float, float, int], box: Box, user: i
     return _translate_first(placement.matrix, x0, y0)
 
 
+class _Unshared(io.BytesIO):
+    """A ``BytesIO`` over ``bytes`` without ``getbuffer``.
+
+    A ``BytesIO`` made from ``bytes`` reads them in place until ``getbuffer`` is called, which
+    copies them all; pypdf calls it (when there is one) just to learn the size. Without it pypdf
+    seeks to the end instead, and a 1 GB packet costs 1 GB less copying."""
+
+    @property
+    def getbuffer(self) -> Callable[[], memoryview]:
+        raise AttributeError("getbuffer")
+
+
 def _open(data: bytes) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data), strict=False)
+    reader = PdfReader(_Unshared(data), strict=False)
     if reader.is_encrypted:
         reader.decrypt("")
     return reader

@@ -37,7 +37,6 @@ from pypdf.generic import (
     BooleanObject,
     DictionaryObject,
     FloatObject,
-    NameObject,
     NullObject,
     NumberObject,
     TextStringObject,
@@ -52,6 +51,7 @@ from app.packet.pdf_writer import (
     Writer,
     indirect_ref,
     matrix_text,
+    name,
     output_error,
 )
 from app.system.errors import AppError, BuildCancelled, OutputError, ProjectFileError
@@ -127,7 +127,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
 )
 _REPLACE_ATTEMPTS = 5
-_BUFFER_SIZE = 1 << 20
+_BUFFER_SIZE = 128 << 10  # smaller than a scan: its bytes go to the file without a copy
 
 
 def _translate_first(matrix: Matrix, x0: float, y0: float) -> Matrix:
@@ -190,8 +190,8 @@ def _load_evidence(
     state: SourceState,
     file_names: Mapping[str, str],
 ) -> Source:
-    name = file_names.get(file_id)
-    label = f"“{name}”" if name else f"（编号 {file_id}）"
+    known = file_names.get(file_id)
+    label = f"“{known}”" if known else f"（编号 {file_id}）"
     data = evidence(file_id)
     with _reading(label, _evidence_fault):
         reader = _open(data)
@@ -363,24 +363,24 @@ def _write_packet(
                 form = copier.form(current, page.page_index)
             box = content_box(layout, index + 1, page.band)
             matrix = _placed(form, box, page.user_rotation)
-        xobjects = DictionaryObject({NameObject("/P0"): indirect_ref(form[0])})
+        xobjects = DictionaryObject({name("/P0"): indirect_ref(form[0])})
         ops = [f"q {matrix_text(matrix)} cm /P0 Do Q\n"]
         if overlay_src is not None:
             with _reading(overlay_src.label, _internal_fault):
                 over = copier.form(overlay_src, index)
-            xobjects[NameObject("/O0")] = indirect_ref(over[0])
+            xobjects[name("/O0")] = indirect_ref(over[0])
             ops.append(f"q {matrix_text(_placed(over, full_page, 0))} cm /O0 Do Q\n")
         content_num = out.alloc()
         out.stream(content_num, DictionaryObject(), "".join(ops).encode("ascii"))
         page_obj = DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Page"),
-                NameObject("/Parent"): indirect_ref(pages_num),
-                NameObject("/MediaBox"): ArrayObject(
+                name("/Type"): name("/Page"),
+                name("/Parent"): indirect_ref(pages_num),
+                name("/MediaBox"): ArrayObject(
                     [NumberObject(0), NumberObject(0), FloatObject(A4[0]), FloatObject(A4[1])]
                 ),
-                NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): xobjects}),
-                NameObject("/Contents"): indirect_ref(content_num),
+                name("/Resources"): DictionaryObject({name("/XObject"): xobjects}),
+                name("/Contents"): indirect_ref(content_num),
             }
         )
         page_links = links_by_page.get(index, [])
@@ -390,7 +390,7 @@ def _write_packet(
                 annot_num = out.alloc()
                 out.object(annot_num, _link_annotation(link, page_nums))
                 annots.append(indirect_ref(annot_num))
-            page_obj[NameObject("/Annots")] = annots
+            page_obj[name("/Annots")] = annots
         out.object(page_nums[index], page_obj)
 
     if progress is not None:
@@ -399,23 +399,23 @@ def _write_packet(
         pages_num,
         DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Pages"),
-                NameObject("/Kids"): ArrayObject(indirect_ref(n) for n in page_nums),
-                NameObject("/Count"): NumberObject(total),
+                name("/Type"): name("/Pages"),
+                name("/Kids"): ArrayObject(indirect_ref(n) for n in page_nums),
+                name("/Count"): NumberObject(total),
             }
         ),
     )
     catalog = DictionaryObject(
         {
-            NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): indirect_ref(pages_num),
-            NameObject("/ViewerPreferences"): _viewer_preferences(info),
-            NameObject("/Lang"): TextStringObject("zh-CN"),
+            name("/Type"): name("/Catalog"),
+            name("/Pages"): indirect_ref(pages_num),
+            name("/ViewerPreferences"): _viewer_preferences(info),
+            name("/Lang"): TextStringObject("zh-CN"),
         }
     )
     if outline:
-        catalog[NameObject("/Outlines")] = indirect_ref(_write_outline(out, outline, page_nums))
-        catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+        catalog[name("/Outlines")] = indirect_ref(_write_outline(out, outline, page_nums))
+        catalog[name("/PageMode")] = name("/UseOutlines")
     out.object(catalog_num, catalog)
     now = _dt.datetime.now(_dt.UTC)
     out.object(info_num, _info_dict(info, now))
@@ -427,18 +427,18 @@ def _write_packet(
 
 def _destination(page_num: int) -> ArrayObject:
     return ArrayObject(
-        [indirect_ref(page_num), NameObject("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
+        [indirect_ref(page_num), name("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
     )
 
 
 def _link_annotation(link: LinkArea, page_nums: Sequence[int]) -> DictionaryObject:
     return DictionaryObject(
         {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in link.rect),
-            NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-            NameObject("/Dest"): _destination(page_nums[link.target_page]),
+            name("/Type"): name("/Annot"),
+            name("/Subtype"): name("/Link"),
+            name("/Rect"): ArrayObject(FloatObject(v) for v in link.rect),
+            name("/Border"): ArrayObject([NumberObject(0)] * 3),
+            name("/Dest"): _destination(page_nums[link.target_page]),
         }
     )
 
@@ -446,10 +446,10 @@ def _link_annotation(link: LinkArea, page_nums: Sequence[int]) -> DictionaryObje
 def _viewer_preferences(info: DocInfo) -> DictionaryObject:
     return DictionaryObject(
         {
-            NameObject("/DisplayDocTitle"): BooleanObject(True),
-            NameObject("/NumCopies"): NumberObject(info.copies),
-            NameObject("/PrintScaling"): NameObject("/None"),
-            NameObject("/Duplex"): NameObject("/DuplexFlipLongEdge" if info.duplex else "/Simplex"),
+            name("/DisplayDocTitle"): BooleanObject(True),
+            name("/NumCopies"): NumberObject(info.copies),
+            name("/PrintScaling"): name("/None"),
+            name("/Duplex"): name("/DuplexFlipLongEdge" if info.duplex else "/Simplex"),
         }
     )
 
@@ -458,16 +458,16 @@ def _info_dict(info: DocInfo, now: _dt.datetime) -> DictionaryObject:
     stamp = TextStringObject(now.strftime("D:%Y%m%d%H%M%SZ"))
     result = DictionaryObject(
         {
-            NameObject("/Title"): TextStringObject(info.title),
-            NameObject("/Author"): TextStringObject(info.author),
-            NameObject("/Creator"): TextStringObject(CREATOR),
-            NameObject("/Producer"): TextStringObject(PRODUCER),
-            NameObject("/CreationDate"): stamp,
-            NameObject("/ModDate"): stamp,
+            name("/Title"): TextStringObject(info.title),
+            name("/Author"): TextStringObject(info.author),
+            name("/Creator"): TextStringObject(CREATOR),
+            name("/Producer"): TextStringObject(PRODUCER),
+            name("/CreationDate"): stamp,
+            name("/ModDate"): stamp,
         }
     )
     if info.subject:
-        result[NameObject("/Subject")] = TextStringObject(info.subject)
+        result[name("/Subject")] = TextStringObject(info.subject)
     return result
 
 
@@ -483,20 +483,20 @@ def _write_outline(out: Writer, outline: Sequence[OutlineNode], page_nums: Seque
         for i, node in enumerate(nodes):
             item = DictionaryObject(
                 {
-                    NameObject("/Title"): TextStringObject(node.title),
-                    NameObject("/Parent"): indirect_ref(parent),
-                    NameObject("/Dest"): _destination(page_nums[node.page]),
+                    name("/Title"): TextStringObject(node.title),
+                    name("/Parent"): indirect_ref(parent),
+                    name("/Dest"): _destination(page_nums[node.page]),
                 }
             )
             if i > 0:
-                item[NameObject("/Prev")] = indirect_ref(numbers[i - 1])
+                item[name("/Prev")] = indirect_ref(numbers[i - 1])
             if i + 1 < len(numbers):
-                item[NameObject("/Next")] = indirect_ref(numbers[i + 1])
+                item[name("/Next")] = indirect_ref(numbers[i + 1])
             if node.children:
                 first, last = write_level(node.children, numbers[i])
-                item[NameObject("/First")] = indirect_ref(first)
-                item[NameObject("/Last")] = indirect_ref(last)
-                item[NameObject("/Count")] = NumberObject(visible(node.children))
+                item[name("/First")] = indirect_ref(first)
+                item[name("/Last")] = indirect_ref(last)
+                item[name("/Count")] = NumberObject(visible(node.children))
             out.object(numbers[i], item)
         return numbers[0], numbers[-1]
 
@@ -505,10 +505,10 @@ def _write_outline(out: Writer, outline: Sequence[OutlineNode], page_nums: Seque
         root,
         DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Outlines"),
-                NameObject("/First"): indirect_ref(first),
-                NameObject("/Last"): indirect_ref(last),
-                NameObject("/Count"): NumberObject(visible(outline)),
+                name("/Type"): name("/Outlines"),
+                name("/First"): indirect_ref(first),
+                name("/Last"): indirect_ref(last),
+                name("/Count"): NumberObject(visible(outline)),
             }
         ),
     )

@@ -60,6 +60,29 @@ def indirect_ref(number: int) -> IndirectObject:
     return IndirectObject(number, 0, None)
 
 
+_NAME_CACHE_MAX = 4096
+_NAME_BYTES: dict[str, bytes] = {}
+
+
+class _Name(NameObject):
+    """A ``NameObject`` whose bytes are worked out once per distinct name: pypdf escapes a name
+    character by character each time it writes one, a few microseconds for every key and name
+    of every object copied (tens of thousands of times in a packet of a thousand pages)."""
+
+    def renumber(self) -> bytes:
+        found = _NAME_BYTES.get(self)
+        if found is None:
+            found = super().renumber()
+            if len(_NAME_BYTES) < _NAME_CACHE_MAX:  # names a producer made up are unbounded
+                _NAME_BYTES[str(self)] = found
+        return found
+
+
+def name(text: str) -> NameObject:
+    """A PDF name (``"/Type"``) for an object the writer writes."""
+    return _Name(text)
+
+
 class Digest(Protocol):
     """What the writer feeds the bytes it writes to (a ``hashlib`` object)."""
 
@@ -158,7 +181,7 @@ class Writer:
         self.write(b"\nendobj\n")
 
     def stream(self, number: int, head: DictionaryObject, data: bytes) -> None:
-        head[NameObject("/Length")] = NumberObject(len(data))
+        head[name("/Length")] = NumberObject(len(data))
         self._begin(number)
         self.write(serialise(head))
         self.write(b"\nstream\n")
@@ -175,12 +198,10 @@ class Writer:
         self.write(b"".join(lines))
         trailer = DictionaryObject(
             {
-                NameObject("/Size"): NumberObject(len(self._offsets)),
-                NameObject("/Root"): indirect_ref(root),
-                NameObject("/Info"): indirect_ref(info),
-                NameObject("/ID"): ArrayObject(
-                    [ByteStringObject(file_id), ByteStringObject(file_id)]
-                ),
+                name("/Size"): NumberObject(len(self._offsets)),
+                name("/Root"): indirect_ref(root),
+                name("/Info"): indirect_ref(info),
+                name("/ID"): ArrayObject([ByteStringObject(file_id), ByteStringObject(file_id)]),
             }
         )
         self.write(b"trailer\n" + serialise(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
@@ -250,10 +271,12 @@ class Copier:
                     ):
                         continue
                 child = pdf_active.child_is_name_keyed(name_keyed, key)
-                copied[NameObject(key)] = self.copy(src, value, child)
+                copied[name(key)] = self.copy(src, value, child)
             return copied
         if isinstance(obj, ArrayObject):
             return ArrayObject(self.copy(src, item) for item in obj)
+        if isinstance(obj, NameObject):
+            return name(obj)
         return obj
 
     def flush(self) -> None:
@@ -280,24 +303,24 @@ class Copier:
         x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
         head = DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1)),
+                name("/Type"): name("/XObject"),
+                name("/Subtype"): name("/Form"),
+                name("/BBox"): ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1)),
             }
         )
         resources = page.raw_get("/Resources") if "/Resources" in page else None
-        head[NameObject("/Resources")] = (
+        head[name("/Resources")] = (
             self.copy(src, resources) if resources is not None else DictionaryObject()
         )
         if "/Group" in page:
-            head[NameObject("/Group")] = self.copy(src, page.raw_get("/Group"))
+            head[name("/Group")] = self.copy(src, page.raw_get("/Group"))
         data = b""
         contents = page.raw_get("/Contents").get_object() if "/Contents" in page else None
         if isinstance(contents, StreamObject):
             data = raw_stream_data(contents)
             for key in ("/Filter", "/DecodeParms"):
                 if key in contents:
-                    head[NameObject(key)] = self.copy(src, contents.raw_get(key))
+                    head[name(key)] = self.copy(src, contents.raw_get(key))
         elif isinstance(contents, ArrayObject):
             parts = []
             for item in contents:
@@ -305,7 +328,7 @@ class Copier:
                 if isinstance(part, StreamObject):
                     parts.append(part.get_data())
             data = zlib.compress(b"\n".join(parts), 6)
-            head[NameObject("/Filter")] = NameObject("/FlateDecode")
+            head[name("/Filter")] = name("/FlateDecode")
         number = self._out.alloc()
         self._out.stream(number, head, data)
         self.flush()

@@ -44,6 +44,7 @@ from pypdf.generic import (
 
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
 from app.packet.pdf_writer import (
+    TRIM_EVERY,
     Copier,
     Digest,
     Source,
@@ -244,6 +245,7 @@ def assemble(
     cancel: CancelFn | None = None,
     file_names: Mapping[str, str] | None = None,
     digest: Digest | None = None,
+    keep_cached: bool = False,
 ) -> None:
     """Write the packet to ``out_path`` (atomically: a temp file beside it, then a rename).
 
@@ -253,6 +255,8 @@ def assemble(
     result raises :class:`BuildCancelled`, leaving ``out_path`` untouched. ``file_names``
     (file id -> the name the user knows) makes error messages name the damaged file.
     ``digest`` (a ``hashlib`` object) is fed every byte of the file as it is written.
+    ``keep_cached``: the caller reads the file again at once (the online folder cuts it up), so
+    the writer leaves it in the page cache instead of trimming it behind itself.
 
     Raises ``ValueError`` for an inconsistent plan (a caller's bug), ``ProjectFileError`` for a
     damaged evidence file and ``OutputError`` when the file cannot be written.
@@ -274,7 +278,7 @@ def assemble(
     try:
         with os.fdopen(fd, "wb", buffering=_BUFFER_SIZE) as fh:
             _write_packet(
-                Writer(fh, out_path, digest),
+                Writer(fh, out_path, digest, 0 if keep_cached else TRIM_EVERY),
                 pages,
                 drawn,
                 overlay,

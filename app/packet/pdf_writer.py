@@ -142,7 +142,8 @@ class Writer:
     ) -> None:
         """``digest``: a ``hashlib`` object fed every byte written (the file is written once,
         front to back, so the output's checksum costs no second read). ``trim_every``: how
-        many bytes are written between two page-cache trims (:class:`_CacheTrim`)."""
+        many bytes are written between two page-cache trims (:class:`_CacheTrim`); 0: none
+        (the file is read again at once)."""
         self._fh = fh
         self._path = path
         self._digest = digest
@@ -163,7 +164,7 @@ class Writer:
         if self._digest is not None:
             self._digest.update(data)
         self.pos += len(data)
-        if self.pos - self._cache.started >= self._trim_every:
+        if self._trim_every and self.pos - self._cache.started >= self._trim_every:
             try:
                 self._cache.trim(self.pos)
             except OSError as exc:

@@ -15,7 +15,18 @@ file (timed separately, as "import"). Then, each run in a fresh child process:
     bands, page numbers, bookmarks, links, AND the Excel file, Word templates, originals
     checklist and checksums, written atomically.
 
-Prints wall time (median), peak RSS, output size and the ratios, then our figures at 2x and 4x.
+and, to tell our own growth from the machine's, measured the same way:
+
+(c) the reference at 4x (the scans listed four times);
+(d) a bare write of as many bytes as our PDF at each size (1 MiB chunks with SHA-256, into a
+    temporary file renamed over the previous one, as the build does): the floor any writer of
+    that file pays for the page cache, the writeback and the rename on this machine.
+
+The runs are interleaved (run 1 of every pipeline, then run 2, ...) so that the load other
+work puts on the machine falls alike on all of them. Prints, per pipeline, the median wall
+time, the median CPU time (user + system: not stretched by other processes on the cores),
+peak RSS and output size; the largest Dirty / Writeback of ``/proc/meminfo`` seen during our
+runs; the load average; and the 2x and 4x ratios of ours, the reference and the bare write.
 """
 
 from __future__ import annotations
@@ -23,6 +34,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -101,30 +116,106 @@ def run_build(project: Path, out: Path) -> int:
     return int(result.pdf.stat().st_size)
 
 
+def run_write(size: int, out: Path) -> int:
+    """``size`` bytes in 1 MiB chunks, hashed as written, to a temporary file beside ``out``
+    then renamed over it (what the build's writer does with its PDF, minus the PDF)."""
+    import hashlib
+
+    chunk = os.urandom(1 << 20)
+    digest = hashlib.sha256()
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("wb", buffering=1 << 20) as fh:
+        left = size
+        while left > 0:
+            part = chunk[: min(left, len(chunk))]
+            digest.update(part)
+            fh.write(part)
+            left -= len(part)
+    os.replace(tmp, out)
+    return size
+
+
 def child(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     if args.child == "reference":
         manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+        manifest["files"] = manifest["files"] * args.repeat
         ba.run_reference(manifest, Path(args.out), from_scans=True)
         size = Path(args.out).stat().st_size
+    elif args.child == "write":
+        size = run_write(args.size, Path(args.out))
     else:
         size = run_build(Path(args.project), Path(args.out))
     wall = time.perf_counter() - start
-    print(json.dumps({"wall": wall, "peak_mb": ba._peak_kib() / 1024, "size": size}))
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": use.ru_utime + use.ru_stime,
+                "sys": use.ru_stime,
+                "peak_mb": ba._peak_kib() / 1024,
+                "size": size,
+            }
+        )
+    )
 
 
-def measure(cmd_tail: list[str], runs: int) -> dict[str, float]:
-    return ba.run_children([sys.executable, __file__, *cmd_tail], runs)
+def _meminfo() -> dict[str, int]:
+    """Dirty and Writeback of ``/proc/meminfo`` in MB (empty where there is none)."""
+    found: dict[str, int] = {}
+    try:
+        for row in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
+            key, _, value = row.partition(":")
+            if key in ("Dirty", "Writeback"):
+                found[key] = int(value.split()[0]) // 1024
+    except OSError:
+        pass
+    return found
+
+
+def run_child(cmd_tail: list[str]) -> dict[str, float]:
+    """One child; also the largest Dirty / Writeback seen while it ran."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *cmd_tail], stdout=subprocess.PIPE, text=True
+    )
+    dirty = writeback = 0
+    while proc.poll() is None:
+        seen = _meminfo()
+        dirty = max(dirty, seen.get("Dirty", 0))
+        writeback = max(writeback, seen.get("Writeback", 0))
+        time.sleep(0.1)
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"child failed: {cmd_tail}")
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result.update(dirty=dirty, writeback=writeback)
+    return result
+
+
+def summary(results: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        "wall": statistics.median(r["wall"] for r in results),
+        "cpu": statistics.median(r["cpu"] for r in results),
+        "sys": statistics.median(r["sys"] for r in results),
+        "peak_mb": max(r["peak_mb"] for r in results),
+        "size": results[-1]["size"],
+        "dirty": max(r["dirty"] for r in results),
+        "writeback": max(r["writeback"] for r in results),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", choices=["reference", "ours"])
+    parser.add_argument("--child", choices=["reference", "ours", "write"])
     parser.add_argument("--manifest")
     parser.add_argument("--project")
     parser.add_argument("--out")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--no-ref4", action="store_true", help="skip the reference at 4x")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -138,46 +229,79 @@ def main() -> None:
         manifest_path = work / "manifest.json"
         manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
         print(f"data set: {pages} evidence pages in {len(files)} files, {scan_bytes / 1e6:.0f} MB")  # type: ignore[arg-type]
+        scales = (1, 2, 4)
+        for repeat in scales:
+            took = make_project(manifest, work / f"p{repeat}.sbproj", repeat)
+            print(f"  project {repeat}x imported once in {took:.1f} s")
+
+        def ours(repeat: int) -> list[str]:
+            project = str(work / f"p{repeat}.sbproj")
+            return ["--child", "ours", "--project", project, "--out", str(work / f"out{repeat}")]
+
+        def reference(repeat: int) -> list[str]:
+            out = str(work / f"ref{repeat}.pdf")
+            tail = ["--child", "reference", "--manifest", str(manifest_path), "--out", out]
+            return [*tail, "--repeat", str(repeat)]
+
+        # The bare write needs our PDF's size: a first build of each size (not counted) gives
+        # it and puts a previous packet in place, as the measured runs find it.
+        sizes = {r: int(run_child(ours(r))["size"]) for r in scales}
+
+        def write(repeat: int) -> list[str]:
+            out = str(work / f"write{repeat}.bin")
+            return ["--child", "write", "--size", str(sizes[repeat]), "--out", out]
+
+        pipelines: dict[str, list[str]] = {"ref1": reference(1)}
+        if not args.no_ref4:
+            pipelines["ref4"] = reference(4)
+        for r in scales:
+            pipelines[f"ours{r}"] = ours(r)
+            pipelines[f"write{r}"] = write(r)
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in pipelines}
+        load = [os.getloadavg()[0]]
+        for _ in range(args.runs):
+            for name, tail in pipelines.items():
+                results[name].append(run_child(tail))
+            load.append(os.getloadavg()[0])
+        got = {name: summary(rs) for name, rs in results.items()}
 
         def line(name: str, r: dict[str, float]) -> str:
             return (
-                f"{name:<40} wall {r['wall']:6.2f} s  peak {r['peak_mb']:6.0f} MB  "
-                f"PDF {r['size'] / 1e6:7.1f} MB"
+                f"{name:<40} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s (sys {r['sys']:4.2f})"
+                f"  peak {r['peak_mb']:5.0f} MB  out {r['size'] / 1e6:6.1f} MB"
             )
 
-        ref = measure(
-            [
-                "--child",
-                "reference",
-                "--manifest",
-                str(manifest_path),
-                "--out",
-                str(work / "ref.pdf"),
-            ],
-            args.runs,
-        )
+        print(f"load average (1 min) during the runs: {min(load):.1f}-{max(load):.1f}")
+        ref = got["ref1"]
         print(line("(a) reference: img2pdf + pikepdf + stamps", ref))
-        first: dict[str, float] = {}
-        for repeat in (1, 2, 4):
-            project = work / f"p{repeat}.sbproj"
-            took = make_project(manifest, project, repeat)
-            ours = measure(
-                ["--child", "ours", "--project", str(project), "--out", str(work / f"out{repeat}")],
-                args.runs,
+        if "ref4" in got:
+            print(line("(c) reference, 4x", got["ref4"]))
+        for r in scales:
+            o = got[f"ours{r}"]
+            print(
+                line(f"(b) ours: build, {r}x ({pages * r} pages)", o)
+                + f"  dirty <= {o['dirty']:.0f} MB, writeback <= {o['writeback']:.0f} MB"
             )
-            label = f"(b) ours: build, {repeat}x ({pages * repeat} pages)"
-            print(line(label, ours) + f"  [import once: {took:.1f} s]")
-            if repeat > 1:
-                print(
-                    f"    {repeat}x/1x: wall {ours['wall'] / first['wall']:.2f}x, "
-                    f"peak {ours['peak_mb'] / first['peak_mb']:.2f}x"
+            print(line(f"(d) bare write of {sizes[r] / 1e6:.0f} MB", got[f"write{r}"]))
+        first = got["ours1"]
+        print(
+            f"ours/(a), 1x: wall {first['wall'] / ref['wall']:.2f}x, cpu "
+            f"{first['cpu'] / ref['cpu']:.2f}x, peak {first['peak_mb'] / ref['peak_mb']:.2f}x, "
+            f"PDF/scan bytes {first['size'] / scan_bytes:.3f}"
+        )
+        for r in scales[1:]:
+            o, w1, w = got[f"ours{r}"], got["write1"], got[f"write{r}"]
+            print(
+                f"{r}x/1x: ours wall {o['wall'] / first['wall']:.2f}x, cpu "
+                f"{o['cpu'] / first['cpu']:.2f}x, peak {o['peak_mb'] / first['peak_mb']:.2f}x; "
+                f"bare write wall {w['wall'] / w1['wall']:.2f}x"
+                + (
+                    f"; reference wall {got['ref4']['wall'] / ref['wall']:.2f}x, cpu "
+                    f"{got['ref4']['cpu'] / ref['cpu']:.2f}x"
+                    if r == 4 and "ref4" in got
+                    else ""
                 )
-            else:
-                first = ours
-                print(
-                    f"    ratios ours/(a): wall {ours['wall'] / ref['wall']:.2f}x, peak "
-                    f"{ours['peak_mb'] / ref['peak_mb']:.2f}x, PDF/scan bytes {ours['size'] / scan_bytes:.3f}"
-                )
+            )
 
 
 if __name__ == "__main__":

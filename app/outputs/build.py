@@ -297,6 +297,7 @@ def build(
                 cancel=cancel,
                 file_names={f.id: f.name for f in data.evidence},
                 digest=pdf_digest,
+                keep_cached=options.stage == "online",  # cut up into files right after
             )
         bar.done = base + plan.total
         _check_cancel(cancel)

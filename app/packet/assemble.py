@@ -37,7 +37,6 @@ from pypdf.generic import (
     BooleanObject,
     DictionaryObject,
     FloatObject,
-    NameObject,
     NullObject,
     NumberObject,
     TextStringObject,
@@ -45,6 +44,7 @@ from pypdf.generic import (
 
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
 from app.packet.pdf_writer import (
+    TRIM_EVERY,
     Copier,
     Digest,
     Source,
@@ -52,6 +52,7 @@ from app.packet.pdf_writer import (
     Writer,
     indirect_ref,
     matrix_text,
+    name,
     output_error,
 )
 from app.system.errors import AppError, BuildCancelled, OutputError, ProjectFileError
@@ -127,7 +128,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
 )
 _REPLACE_ATTEMPTS = 5
-_BUFFER_SIZE = 1 << 20
+_BUFFER_SIZE = 128 << 10  # smaller than a scan: its bytes go to the file without a copy
 
 
 def _translate_first(matrix: Matrix, x0: float, y0: float) -> Matrix:
@@ -142,8 +143,20 @@ def _placed(form: tuple[int, float, float, float, float, int], box: Box, user: i
     return _translate_first(placement.matrix, x0, y0)
 
 
+class _Unshared(io.BytesIO):
+    """A ``BytesIO`` over ``bytes`` without ``getbuffer``.
+
+    A ``BytesIO`` made from ``bytes`` reads them in place until ``getbuffer`` is called, which
+    copies them all; pypdf calls it (when there is one) just to learn the size. Without it pypdf
+    seeks to the end instead, and a 1 GB packet costs 1 GB less copying."""
+
+    @property
+    def getbuffer(self) -> Callable[[], memoryview]:
+        raise AttributeError("getbuffer")
+
+
 def _open(data: bytes) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data), strict=False)
+    reader = PdfReader(_Unshared(data), strict=False)
     if reader.is_encrypted:
         reader.decrypt("")
     return reader
@@ -178,8 +191,8 @@ def _load_evidence(
     state: SourceState,
     file_names: Mapping[str, str],
 ) -> Source:
-    name = file_names.get(file_id)
-    label = f"“{name}”" if name else f"（编号 {file_id}）"
+    known = file_names.get(file_id)
+    label = f"“{known}”" if known else f"（编号 {file_id}）"
     data = evidence(file_id)
     with _reading(label, _evidence_fault):
         reader = _open(data)
@@ -232,6 +245,7 @@ def assemble(
     cancel: CancelFn | None = None,
     file_names: Mapping[str, str] | None = None,
     digest: Digest | None = None,
+    keep_cached: bool = False,
 ) -> None:
     """Write the packet to ``out_path`` (atomically: a temp file beside it, then a rename).
 
@@ -241,6 +255,8 @@ def assemble(
     result raises :class:`BuildCancelled`, leaving ``out_path`` untouched. ``file_names``
     (file id -> the name the user knows) makes error messages name the damaged file.
     ``digest`` (a ``hashlib`` object) is fed every byte of the file as it is written.
+    ``keep_cached``: the caller reads the file again at once (the online folder cuts it up), so
+    the writer leaves it in the page cache instead of trimming it behind itself.
 
     Raises ``ValueError`` for an inconsistent plan (a caller's bug), ``ProjectFileError`` for a
     damaged evidence file and ``OutputError`` when the file cannot be written.
@@ -262,7 +278,7 @@ def assemble(
     try:
         with os.fdopen(fd, "wb", buffering=_BUFFER_SIZE) as fh:
             _write_packet(
-                Writer(fh, out_path, digest),
+                Writer(fh, out_path, digest, 0 if keep_cached else TRIM_EVERY),
                 pages,
                 drawn,
                 overlay,
@@ -351,24 +367,24 @@ def _write_packet(
                 form = copier.form(current, page.page_index)
             box = content_box(layout, index + 1, page.band)
             matrix = _placed(form, box, page.user_rotation)
-        xobjects = DictionaryObject({NameObject("/P0"): indirect_ref(form[0])})
+        xobjects = DictionaryObject({name("/P0"): indirect_ref(form[0])})
         ops = [f"q {matrix_text(matrix)} cm /P0 Do Q\n"]
         if overlay_src is not None:
             with _reading(overlay_src.label, _internal_fault):
                 over = copier.form(overlay_src, index)
-            xobjects[NameObject("/O0")] = indirect_ref(over[0])
+            xobjects[name("/O0")] = indirect_ref(over[0])
             ops.append(f"q {matrix_text(_placed(over, full_page, 0))} cm /O0 Do Q\n")
         content_num = out.alloc()
         out.stream(content_num, DictionaryObject(), "".join(ops).encode("ascii"))
         page_obj = DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Page"),
-                NameObject("/Parent"): indirect_ref(pages_num),
-                NameObject("/MediaBox"): ArrayObject(
+                name("/Type"): name("/Page"),
+                name("/Parent"): indirect_ref(pages_num),
+                name("/MediaBox"): ArrayObject(
                     [NumberObject(0), NumberObject(0), FloatObject(A4[0]), FloatObject(A4[1])]
                 ),
-                NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): xobjects}),
-                NameObject("/Contents"): indirect_ref(content_num),
+                name("/Resources"): DictionaryObject({name("/XObject"): xobjects}),
+                name("/Contents"): indirect_ref(content_num),
             }
         )
         page_links = links_by_page.get(index, [])
@@ -378,7 +394,7 @@ def _write_packet(
                 annot_num = out.alloc()
                 out.object(annot_num, _link_annotation(link, page_nums))
                 annots.append(indirect_ref(annot_num))
-            page_obj[NameObject("/Annots")] = annots
+            page_obj[name("/Annots")] = annots
         out.object(page_nums[index], page_obj)
 
     if progress is not None:
@@ -387,23 +403,23 @@ def _write_packet(
         pages_num,
         DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Pages"),
-                NameObject("/Kids"): ArrayObject(indirect_ref(n) for n in page_nums),
-                NameObject("/Count"): NumberObject(total),
+                name("/Type"): name("/Pages"),
+                name("/Kids"): ArrayObject(indirect_ref(n) for n in page_nums),
+                name("/Count"): NumberObject(total),
             }
         ),
     )
     catalog = DictionaryObject(
         {
-            NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): indirect_ref(pages_num),
-            NameObject("/ViewerPreferences"): _viewer_preferences(info),
-            NameObject("/Lang"): TextStringObject("zh-CN"),
+            name("/Type"): name("/Catalog"),
+            name("/Pages"): indirect_ref(pages_num),
+            name("/ViewerPreferences"): _viewer_preferences(info),
+            name("/Lang"): TextStringObject("zh-CN"),
         }
     )
     if outline:
-        catalog[NameObject("/Outlines")] = indirect_ref(_write_outline(out, outline, page_nums))
-        catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+        catalog[name("/Outlines")] = indirect_ref(_write_outline(out, outline, page_nums))
+        catalog[name("/PageMode")] = name("/UseOutlines")
     out.object(catalog_num, catalog)
     now = _dt.datetime.now(_dt.UTC)
     out.object(info_num, _info_dict(info, now))
@@ -415,18 +431,18 @@ def _write_packet(
 
 def _destination(page_num: int) -> ArrayObject:
     return ArrayObject(
-        [indirect_ref(page_num), NameObject("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
+        [indirect_ref(page_num), name("/XYZ"), NullObject(), FloatObject(A4[1]), NullObject()]
     )
 
 
 def _link_annotation(link: LinkArea, page_nums: Sequence[int]) -> DictionaryObject:
     return DictionaryObject(
         {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in link.rect),
-            NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-            NameObject("/Dest"): _destination(page_nums[link.target_page]),
+            name("/Type"): name("/Annot"),
+            name("/Subtype"): name("/Link"),
+            name("/Rect"): ArrayObject(FloatObject(v) for v in link.rect),
+            name("/Border"): ArrayObject([NumberObject(0)] * 3),
+            name("/Dest"): _destination(page_nums[link.target_page]),
         }
     )
 
@@ -434,10 +450,10 @@ def _link_annotation(link: LinkArea, page_nums: Sequence[int]) -> DictionaryObje
 def _viewer_preferences(info: DocInfo) -> DictionaryObject:
     return DictionaryObject(
         {
-            NameObject("/DisplayDocTitle"): BooleanObject(True),
-            NameObject("/NumCopies"): NumberObject(info.copies),
-            NameObject("/PrintScaling"): NameObject("/None"),
-            NameObject("/Duplex"): NameObject("/DuplexFlipLongEdge" if info.duplex else "/Simplex"),
+            name("/DisplayDocTitle"): BooleanObject(True),
+            name("/NumCopies"): NumberObject(info.copies),
+            name("/PrintScaling"): name("/None"),
+            name("/Duplex"): name("/DuplexFlipLongEdge" if info.duplex else "/Simplex"),
         }
     )
 
@@ -446,16 +462,16 @@ def _info_dict(info: DocInfo, now: _dt.datetime) -> DictionaryObject:
     stamp = TextStringObject(now.strftime("D:%Y%m%d%H%M%SZ"))
     result = DictionaryObject(
         {
-            NameObject("/Title"): TextStringObject(info.title),
-            NameObject("/Author"): TextStringObject(info.author),
-            NameObject("/Creator"): TextStringObject(CREATOR),
-            NameObject("/Producer"): TextStringObject(PRODUCER),
-            NameObject("/CreationDate"): stamp,
-            NameObject("/ModDate"): stamp,
+            name("/Title"): TextStringObject(info.title),
+            name("/Author"): TextStringObject(info.author),
+            name("/Creator"): TextStringObject(CREATOR),
+            name("/Producer"): TextStringObject(PRODUCER),
+            name("/CreationDate"): stamp,
+            name("/ModDate"): stamp,
         }
     )
     if info.subject:
-        result[NameObject("/Subject")] = TextStringObject(info.subject)
+        result[name("/Subject")] = TextStringObject(info.subject)
     return result
 
 
@@ -471,20 +487,20 @@ def _write_outline(out: Writer, outline: Sequence[OutlineNode], page_nums: Seque
         for i, node in enumerate(nodes):
             item = DictionaryObject(
                 {
-                    NameObject("/Title"): TextStringObject(node.title),
-                    NameObject("/Parent"): indirect_ref(parent),
-                    NameObject("/Dest"): _destination(page_nums[node.page]),
+                    name("/Title"): TextStringObject(node.title),
+                    name("/Parent"): indirect_ref(parent),
+                    name("/Dest"): _destination(page_nums[node.page]),
                 }
             )
             if i > 0:
-                item[NameObject("/Prev")] = indirect_ref(numbers[i - 1])
+                item[name("/Prev")] = indirect_ref(numbers[i - 1])
             if i + 1 < len(numbers):
-                item[NameObject("/Next")] = indirect_ref(numbers[i + 1])
+                item[name("/Next")] = indirect_ref(numbers[i + 1])
             if node.children:
                 first, last = write_level(node.children, numbers[i])
-                item[NameObject("/First")] = indirect_ref(first)
-                item[NameObject("/Last")] = indirect_ref(last)
-                item[NameObject("/Count")] = NumberObject(visible(node.children))
+                item[name("/First")] = indirect_ref(first)
+                item[name("/Last")] = indirect_ref(last)
+                item[name("/Count")] = NumberObject(visible(node.children))
             out.object(numbers[i], item)
         return numbers[0], numbers[-1]
 
@@ -493,10 +509,10 @@ def _write_outline(out: Writer, outline: Sequence[OutlineNode], page_nums: Seque
         root,
         DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/Outlines"),
-                NameObject("/First"): indirect_ref(first),
-                NameObject("/Last"): indirect_ref(last),
-                NameObject("/Count"): NumberObject(visible(outline)),
+                name("/Type"): name("/Outlines"),
+                name("/First"): indirect_ref(first),
+                name("/Last"): indirect_ref(last),
+                name("/Count"): NumberObject(visible(outline)),
             }
         ),
     )

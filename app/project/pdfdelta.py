@@ -69,7 +69,7 @@ def decode(blob: bytes, original: bytes) -> bytes:
     when the blob is malformed or refers beyond the original."""
     if not blob.startswith(MAGIC):
         return blob
-    parts: list[bytes] = []
+    parts: list[bytes | memoryview] = []  # joined once: a reference is copied once
     pos, end = len(MAGIC), len(blob)
     view = memoryview(original)
     while pos < end:
@@ -90,7 +90,7 @@ def decode(blob: bytes, original: bytes) -> bytes:
             offset, length = int(offset_text), int(length_text)
             if offset < 0 or length < 0 or offset + length > len(original):
                 raise ValueError("reference beyond the original")
-            parts.append(bytes(view[offset : offset + length]))
+            parts.append(view[offset : offset + length])
         else:
             raise ValueError("unknown segment")
     return b"".join(parts)

@@ -57,15 +57,16 @@ def test_this_page_is_fine_clears_the_finding_undo_brings_it_back_reopen_keeps_i
     assert "选中" in bar.fine.toolTip()
 
     assert page.focus_where(f"evidence.{fid}.1")
-    assert bar.fine.isEnabled() and bar.fine.text() == "第 2 页无误"
+    assert bar.fine.isEnabled() and bar.fine.text() == "此页无误（第 2 页）"
     assert "此页无误" in bar.label.text()
+    QApplication.processEvents()
     save_shot(page, "page_fine_before")
     qtbot.mouseClick(bar.fine, Qt.MouseButton.LeftButton)
     assert _codes(session) == {blank}
     assert "已确认无误" in page.page_strip.item(1).text()
     assert "方向不对" not in page.file_list.currentItem().text()
     assert "第 3 页" in bar.label.text() and "不是正向" not in bar.label.text()
-    assert bar.fine.text() == "第 3 页无误"  # the only flagged page left
+    assert bar.fine.text() == "此页无误（第 3 页）"  # the only flagged page left
     assert "已确认" in page.message.text()
     assert session.undo_stack.undoText() == "确认“执照.pdf”第 2 页无误"
 
@@ -130,7 +131,7 @@ def test_an_old_projects_pages_are_checked_in_the_background_when_opened(
     window.navigate_to(f"evidence.{f.id}.1")
     evidence = window.evidence_page
     qtbot.waitUntil(evidence.page_fix.isVisible)
-    assert evidence.page_fix.fine.text() == "第 2 页无误"
+    assert evidence.page_fix.fine.text() == "此页无误（第 2 页）"
     save_shot(window, "page_check_old_project")
     window.close()
     conn = sqlite3.connect(path)

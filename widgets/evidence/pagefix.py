@@ -118,7 +118,9 @@ class PageFixBar(QFrame):
             self.fine.setToolTip("请先在下方选中要确认的页面")
             return
         self.fine.setEnabled(True)
-        self.fine.setText("此页无误" if f.page_count == 1 else f"第 {self.target + 1} 页无误")
+        self.fine.setText(
+            "此页无误" if f.page_count == 1 else f"此页无误（第 {self.target + 1} 页）"
+        )
         what = "空白" if f.pages[self.target].flagged_blank else "方向"
         self.fine.setToolTip(
             f"这一页本来就是这样（如横排的表格、有意留空的页），不再提醒{what}问题"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, Qt, Signal
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +65,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F1", "使用说明"),
     ("Ctrl+Q", "退出"),
 )
+# Between loading one hidden page and the next after a project is given to the pages: the
+# window paints and answers in between (each page's load is one turn of the event loop).
+LOAD_GAP_MS = 10
 
 
 def shortcut_text() -> str:
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         ]
         for n, page in enumerate(self.pages, start=1):
             self.stack.addWidget(page)
+            page.loaded.connect(self._apply_read_only)  # a page loaded later builds its editors
             item = QListWidgetItem(f"{n}. {page.title}")
             self.steps.addItem(item)
         self.steps.currentRowChanged.connect(self._show_page)
@@ -327,6 +331,7 @@ class MainWindow(QMainWindow):
         self.flush_pages()
         self.stack.setCurrentIndex(index)
         self.undo_guard.page_shown()
+        self.pages[index].ensure_loaded()
         self.pages[index].entering()
         self._apply_read_only()
         self.back_button.setEnabled(index > 0)
@@ -415,11 +420,36 @@ class MainWindow(QMainWindow):
         if session is not None:
             session.changed.connect(self._on_session_changed)
             session.page_check.progress.connect(self._show_page_check)
-            add_recent(session.path)
-            self.start_page.refresh()
+            # the settings file is written (and synced) on a later turn of the event loop
+            QTimer.singleShot(0, self, lambda path=session.path: self._remember(path))
         self._show_page_check(*(session.page_check.state if session is not None else (0, 0)))
         self._update_enabled()
         self.session_changed.emit(session)
+        if session is not None:
+            QTimer.singleShot(LOAD_GAP_MS, self, self._load_a_hidden_page)
+
+    def _remember(self, path: Path) -> None:
+        """A project just opened: first among 最近打开, and where 打开 looks next."""
+        add_recent(path)
+        set_last_dir("projects", path.parent)
+        self.start_page.refresh()
+
+    @property
+    def pages_loading(self) -> bool:
+        """Some hidden page has yet to load the open project (``_load_a_hidden_page``)."""
+        return any(page.stale for page in self.pages)
+
+    def _load_a_hidden_page(self) -> None:
+        """The pages the clerk has not looked at yet load the project one per turn of the
+        event loop after it opens (all at once held the window ~0.1 s); a page shown or asked
+        for before its turn loads then."""
+        if self.session is None or self.session.store.closed:  # closed meanwhile
+            return
+        waiting = [page for page in self.pages if page.stale]
+        if waiting:
+            waiting[0].ensure_loaded()
+        if len(waiting) > 1:
+            QTimer.singleShot(LOAD_GAP_MS, self, self._load_a_hidden_page)
 
     def _listen_for(self, session: ProjectSession | None) -> None:
         """Opening this project again (Explorer, another window) brings this window forward."""
@@ -496,7 +526,7 @@ class MainWindow(QMainWindow):
         if self.session is None or not self.session.read_only:
             return
         for page in self.pages:
-            if page.needs_project:
+            if page.needs_project and not page.stale:  # a page loading later: when it has
                 apply_read_only(page, True)
 
     def open_project(self, path: Path) -> None:
@@ -547,7 +577,6 @@ class MainWindow(QMainWindow):
             store.close()
             return
         self._end_opening()
-        set_last_dir("projects", path.parent)
         self.set_session(ProjectSession(store, data=data))
         self.go(1, focus=True)
 

@@ -9,6 +9,7 @@ QUndoCommands on ``undo_stack``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from app.guide.model import Guide
 from app.guide.registry import stored_guide
 from app.model import Company, EvidenceFile, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
+from app.project.records import DECLARATION_OPTION
 from app.rules.evaluation import Evaluation, evaluate
 from app.rules.findings import Finding, damaged_evidence_findings, validate
 from app.system.errors import AppError
@@ -109,6 +111,9 @@ class ProjectSession(QObject):
         self._evaluation: Evaluation | None = None
         self._findings: list[Finding] | None = None
         self._pending: set[str] = set()
+        # Set (per thread) while ``save_options`` writes: options outside the project's data
+        # leave what was worked out from the data (data, evaluation, findings) as it is.
+        self._local = threading.local()
         self._step_error: BaseException | None = None
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed). The
@@ -229,8 +234,16 @@ class ProjectSession(QObject):
 
     # -- derived data (cached until the next change) --------------------------------------------
     def _on_store_change(self, topic: str) -> None:
-        # May run in a worker thread (imports): only note it and let the timer emit on the
-        # main thread.
+        # May run in a worker thread (imports, a build saving its options): only note it and
+        # let the timer emit on the main thread.
+        if not (topic == "options" and getattr(self._local, "outside_data", False)):
+            self._forget_derived(topic)
+        self._pending.add(topic)
+        if not Shiboken.isValid(self):  # a late write while the program shuts down
+            return
+        QTimer.singleShot(0, self, self._emit_pending)
+
+    def _forget_derived(self, topic: str) -> None:
         self._changes += 1
         if topic == "evidence":
             self._files = None
@@ -239,10 +252,6 @@ class ProjectSession(QObject):
         self._data = None
         self._evaluation = None
         self._findings = None
-        self._pending.add(topic)
-        if not Shiboken.isValid(self):  # a late write while the program shuts down
-            return
-        QTimer.singleShot(0, self, self._emit_pending)
 
     def _emit_pending(self) -> None:
         topics, self._pending = self._pending, set()
@@ -273,10 +282,17 @@ class ProjectSession(QObject):
     @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
-            self._findings = damaged_evidence_findings(
-                self.guide, self.data, self._damaged
-            ) + validate(self.guide, self.data, self.evaluation)
+            self._findings = project_findings(self.guide, self.data, self._damaged, self.evaluation)
         return self._findings
+
+    def findings_later(self) -> Callable[[], list[Finding]]:
+        """The findings, for a worker thread to have: those known now, else worked out there
+        from the project as stored (not on the window's thread)."""
+        known = self._findings
+        if known is not None:
+            return lambda: known
+        guide, store, damaged, files = self.guide, self.store, self._damaged, self._files
+        return lambda: project_findings(guide, store.load(files), damaged)
 
     # -- plain edits (saved at once; text fields have their own undo) ---------------------------
     def set_company_field(self, field_id: str, value: str) -> None:
@@ -328,6 +344,20 @@ class ProjectSession(QObject):
 
     def set_option(self, key: str, value: Any) -> None:
         self.store.set_option(key, value)
+
+    def save_options(self, values: Mapping[str, Any]) -> None:
+        """Save output options (not the project's data: not ``declaration_confirmed``), one
+        write and disk sync per option changed. Any thread (a build saves them in its worker)."""
+        if DECLARATION_OPTION in values:
+            raise ValueError(f"{DECLARATION_OPTION} is project data, not an output option")
+        saved = self.store.get_options()
+        self._local.outside_data = True
+        try:
+            for key, value in values.items():
+                if key not in saved or saved[key] != value:
+                    self.store.set_option(key, value)
+        finally:
+            self._local.outside_data = False
 
     # -- undoable edits --------------------------------------------------------------------------
     def push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
@@ -607,6 +637,18 @@ class ProjectSession(QObject):
             lambda: put(after),
             lambda: put(before),
         )
+
+
+def project_findings(
+    guide: Guide,
+    data: ProjectData,
+    damaged: dict[str, tuple[str, ...]],
+    evaluation: Evaluation | None = None,
+) -> list[Finding]:
+    """Every finding of the project: damaged evidence first, then the guide's rules."""
+    return damaged_evidence_findings(guide, data, damaged) + validate(
+        guide, data, evaluation if evaluation is not None else evaluate(guide, data)
+    )
 
 
 def _pages_text(pages: Iterable[int]) -> str:

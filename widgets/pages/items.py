@@ -252,17 +252,20 @@ class ItemsPage(Page):
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
-        self.inputs_form.flush()
+        if not self.stale:  # stale: nothing typed in this project's page yet
+            self.inputs_form.flush()
 
     # -- the list --------------------------------------------------------------------------------
     def _node(self, item_id: str) -> QTreeWidgetItem | None:
         return self.tree.node(item_id)
 
     def current_item_id(self) -> str | None:
+        self.ensure_loaded()
         return self.tree.current_item_id()
 
     def select_item(self, item_id: str) -> bool:
         """Make ``item_id`` the current item (its details show on the right)."""
+        self.ensure_loaded()
         node = self._node(item_id)
         if node is None:
             return False
@@ -445,6 +448,7 @@ class ItemsPage(Page):
 
     # -- findings --------------------------------------------------------------------------------
     def focus_where(self, where: str) -> bool:
+        self.ensure_loaded()
         if self.session is None:
             return False
         parts = where.split(".")

@@ -114,6 +114,10 @@ class ProjectSession(QObject):
         # Set (per thread) while ``save_options`` writes: options outside the project's data
         # leave what was worked out from the data (data, evaluation, findings) as it is.
         self._local = threading.local()
+        # The options as last read or saved here (None: read them again). A build's worker
+        # holds the project file between its reads: asking the file on the window's thread
+        # then waits for it.
+        self._options: dict[str, Any] | None = None
         self._step_error: BaseException | None = None
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed). The
@@ -236,6 +240,8 @@ class ProjectSession(QObject):
     def _on_store_change(self, topic: str) -> None:
         # May run in a worker thread (imports, a build saving its options): only note it and
         # let the timer emit on the main thread.
+        if topic == "options":
+            self._options = None
         if not (topic == "options" and getattr(self._local, "outside_data", False)):
             self._forget_derived(topic)
         self._pending.add(topic)
@@ -340,7 +346,10 @@ class ProjectSession(QObject):
             self.store.set_declaration_confirmed(confirmed)
 
     def options(self) -> dict[str, Any]:
-        return self.store.get_options()
+        known = self._options
+        if known is None:
+            known = self._options = self.store.get_options()
+        return dict(known)
 
     def set_option(self, key: str, value: Any) -> None:
         self.store.set_option(key, value)
@@ -358,6 +367,8 @@ class ProjectSession(QObject):
                     self.store.set_option(key, value)
         finally:
             self._local.outside_data = False
+        saved.update(values)
+        self._options = {key: value for key, value in saved.items() if value is not None}
 
     # -- undoable edits --------------------------------------------------------------------------
     def push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:

@@ -82,6 +82,10 @@ def test_output_options_leave_the_worked_out_findings_and_are_announced(qtbot, s
     qtbot.waitUntil(lambda: "options" in topics)
     assert session.options()["duplex"] is True
     assert session.findings is findings  # not worked out again: options are not project data
+    session.store.set_option("duplex", False)  # written past the session: read again
+    assert session.options()["duplex"] is False
+    session.save_options({"out_dir": None})
+    assert "out_dir" not in session.options() and "out_dir" not in session.store.get_options()
     # the declaration is project data: a change to it is worked out again
     session.set_declaration_confirmed(True)
     qtbot.waitUntil(lambda: topics.count("options") == 2)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import ProjectData
 from app.project import ProjectLockedError, ProjectStore
 from app.rules.evaluation import fmt_money
 from widgets import errors, guides
@@ -33,7 +32,7 @@ from widgets.pages.items import ItemsPage
 from widgets.pages.output import OutputPage
 from widgets.pages.start import StartPage
 from widgets.readonly import apply_read_only
-from widgets.session import ProjectSession
+from widgets.session import Prepared, ProjectSession, prepare
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 from widgets.tasks import TaskContext, run_task
 from widgets.undo_guard import UndoGuard
@@ -552,10 +551,10 @@ class MainWindow(QMainWindow):
         self.start_page.setEnabled(False)
         self.status.setText(f"正在打开“{path.name}”…")
 
-        def work(ctx: TaskContext) -> tuple[ProjectStore, ProjectData]:
+        def work(ctx: TaskContext) -> tuple[ProjectStore, Prepared]:
             store = ProjectStore.open(path, read_only=read_only, take_over=take_over)
             try:
-                return store, store.load()
+                return store, prepare(store)
             except BaseException:
                 store.close()
                 raise
@@ -572,12 +571,12 @@ class MainWindow(QMainWindow):
         self.start_page.setEnabled(True)
         self._set_busy(False)
 
-    def _opened(self, path: Path, store: ProjectStore, data: ProjectData) -> None:
+    def _opened(self, path: Path, store: ProjectStore, prepared: Prepared) -> None:
         if self.closing:  # the window closed while the file was being read: let it go
             store.close()
             return
         self._end_opening()
-        self.set_session(ProjectSession(store, data=data))
+        self.set_session(ProjectSession(store, prepared=prepared))
         self.go(1, focus=True)
 
     def _open_failed(self, path: Path, exc: BaseException, *, retry: bool) -> None:

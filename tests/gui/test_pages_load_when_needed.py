@@ -114,3 +114,21 @@ def test_a_page_loaded_later_in_a_read_only_view_is_read_only(  # type: ignore[n
         window.close_project()
     finally:
         holder.close()
+
+
+def test_opening_brings_the_findings_worked_out_in_the_background(
+    qtbot, gui_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.rules.evaluation import evaluate
+    from app.rules.findings import validate
+
+    path = _project(tmp_path)
+    window = _window(qtbot)
+    open_and_wait(window, path)
+    session = window.session
+    assert session is not None
+    data = session.store.load()
+    fresh = validate(session.guide, data, evaluate(session.guide, data))
+    assert [f.where for f in session.findings] == [f.where for f in fresh]
+    blockers = sum(1 for f in fresh if f.blocking)
+    assert f"待解决问题 {blockers} 个" in window.status.text()

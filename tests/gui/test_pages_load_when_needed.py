@@ -132,3 +132,25 @@ def test_opening_brings_the_findings_worked_out_in_the_background(
     assert [f.where for f in session.findings] == [f.where for f in fresh]
     blockers = sum(1 for f in fresh if f.blocking)
     assert f"待解决问题 {blockers} 个" in window.status.text()
+
+
+def test_a_page_built_when_shown_takes_changes_made_while_hidden_when_shown(
+    qtbot, gui_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = _project(tmp_path)
+    window = _window(qtbot)
+    open_and_wait(window, path)
+    qtbot.waitUntil(lambda: not window.pages_loading)
+    output = window.output_page
+    assert output.out_edit.text() == str(tmp_path / "甲科技有限公司-输出")
+    assert window.session is not None
+    window.session.save_options({"out_dir": str(tmp_path / "新文件夹")})
+    qtbot.waitUntil(lambda: output.stale)  # hidden: left until shown
+    assert output.out_edit.text() == str(tmp_path / "甲科技有限公司-输出")
+    window.go(OUTPUT)
+    assert not output.stale
+    assert output.out_edit.text() == str(tmp_path / "新文件夹")
+    # shown: a change shows at once
+    window.session.save_options({"out_dir": str(tmp_path / "又一个")})
+    qtbot.waitUntil(lambda: output.out_edit.text() == str(tmp_path / "又一个"))
+    assert not output.stale

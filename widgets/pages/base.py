@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from widgets.session import ProjectSession
@@ -19,11 +18,16 @@ class Page(QWidget):
     shown or something asks for it (``ensure_loaded``: the main window when it shows the page,
     and lets hidden pages load one per turn of the event loop; accessors that read the page).
     Changes arriving meanwhile are left to that load (``note_change`` sees them).
+
+    A page ``refreshed_when_shown`` (built again each time it is shown) also leaves the changes
+    made while it is hidden to its next showing: after an import landed, the hidden pages'
+    refreshes were ~0.1 s of the window's thread at 1,000 files.
     """
 
     title = ""
     needs_project = True
     shows_project = False  # without needing one, shows the open project when there is one
+    refreshed_when_shown = False
     loaded = Signal()  # the page has just loaded its (new) project
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,10 +51,6 @@ class Page(QWidget):
         the wizard) counts as shown."""
         return self.isWindow() or self.isVisibleTo(self.window())
 
-    def showEvent(self, event: QShowEvent) -> None:
-        self.ensure_loaded()
-        super().showEvent(event)
-
     def ensure_loaded(self) -> None:
         """Load the project given while the page was hidden, if not done yet."""
         if not self.stale:
@@ -60,7 +60,8 @@ class Page(QWidget):
         self.loaded.emit()
 
     def _session_changed(self, topic: str) -> None:
-        if self.stale:  # not loaded yet: the load will show it
+        if self.stale or (self.refreshed_when_shown and not self.showing()):
+            self.stale = True  # the load (when shown or asked for) will show it
             self.note_change(topic)
             return
         self.on_changed(topic)

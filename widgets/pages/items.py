@@ -64,6 +64,7 @@ SPLITTER_STYLE = (
 
 class ItemsPage(Page):
     title = "申报项目"
+    refreshed_when_shown = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -246,8 +247,7 @@ class ItemsPage(Page):
         if topic in ("selected", "inputs", "requested", "rates", "tables", "evidence", "options"):
             self.refresh()
 
-    def entering(self) -> None:
-        self.refresh()
+    def entering(self) -> None:  # refreshed first (``refreshed_when_shown``)
         QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown
 
     def flush(self) -> None:

@@ -60,6 +60,7 @@ class _Details(QScrollArea):
 
 class OutputPage(Page):
     title = "输出"
+    refreshed_when_shown = True
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
 
     def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
@@ -223,9 +224,6 @@ class OutputPage(Page):
         layout.addWidget(done)
 
     # -- state ------------------------------------------------------------------------------
-    def entering(self) -> None:
-        self.refresh()
-
     def set_session(self, session: ProjectSession | None) -> None:
         if session is not self.session:  # another project: its own outputs, if any
             self.result = None

@@ -177,9 +177,11 @@ HEAVY_MODULES = (
     "app.outputs.online",
     "app.review",
     "widgets.printing",
+    "widgets.packet_view",
 )
 """Imported on first use otherwise: the import of evidence (Pillow, img2pdf, pypdf, pikepdf), the
-build (reportlab, openpyxl, python-docx), the online folder, review and printing."""
+build (reportlab, openpyxl, python-docx), the online folder, review, printing and the packet
+window (QtPdf)."""
 
 
 def warm_up() -> threading.Thread:

@@ -39,11 +39,13 @@ def mark_view_only(*buttons: QAbstractButton) -> None:
 def apply_read_only(root: QWidget, read_only: bool) -> None:
     """Turn editing in ``root`` off (or back to how it was). Calling it again while read-only
     also covers widgets a page has made since (forms rebuilt for another item)."""
-    saved: list[tuple[Any, str, Any]] = getattr(root, _SAVED, None) or []
+    saved: list[tuple[Any, str, Any]] | None = getattr(root, _SAVED, None)
     if not read_only:
-        _restore(root, saved)
-        setattr(root, _SAVED, [])
+        if saved is not None:  # never turned off (or back on since): nothing to walk
+            _restore(root, saved)
+            setattr(root, _SAVED, None)
         return
+    saved = saved or []
     for w in root.findChildren(QWidget):
         if w.property(_DONE):  # done already (a call again covers widgets made since)
             continue

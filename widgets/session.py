@@ -9,7 +9,9 @@ QUndoCommands on ``undo_stack``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from app.guide.model import Guide
 from app.guide.registry import stored_guide
 from app.model import Company, EvidenceFile, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
+from app.project.records import DECLARATION_OPTION
 from app.rules.evaluation import Evaluation, evaluate
 from app.rules.findings import Finding, damaged_evidence_findings, validate
 from app.system.errors import AppError
@@ -91,8 +94,12 @@ class ProjectSession(QObject):
         parent: QObject | None = None,
         *,
         data: ProjectData | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
-        """``data``: the project as just loaded (read in the background while opening)."""
+        """``data``: the project as just loaded (read in the background while opening);
+        ``prepared``: that and what is worked out from it (``prepare``, in the background)."""
+        if prepared is not None:
+            data = prepared.data
         super().__init__(parent)
         self.store = store
         self.undo_stack = QUndoStack(self)
@@ -106,17 +113,23 @@ class ProjectSession(QObject):
         # 1,000 files, after every option or field saved).
         self._files: tuple[EvidenceFile, ...] | None = data.evidence if data is not None else None
         self._changes = 0  # changes noted so far (a snapshot read across one is not kept)
-        self._evaluation: Evaluation | None = None
-        self._findings: list[Finding] | None = None
+        self._evaluation = prepared.evaluation if prepared is not None else None
+        self._findings = list(prepared.findings) if prepared is not None else None
         self._pending: set[str] = set()
+        # Set (per thread) while ``save_options`` writes: options outside the project's data
+        # leave what was worked out from the data (data, evaluation, findings) as it is.
+        self._local = threading.local()
+        # The options as last read or saved here (None: read them again). A build's worker
+        # holds the project file between its reads: asking the file on the window's thread
+        # then waits for it.
+        self._options: dict[str, Any] | None = None
         self._step_error: BaseException | None = None
         # Evidence whose stored bytes no longer match their SHA-256, checked once on opening
         # (files attached later are fresh; a damaged file leaves the list once removed). The
         # check reads every byte of the project (seconds for a large one): it runs in the
         # background and what it finds arrives as findings (``evidence_checked``).
         try:
-            stored = store.stored_guide()
-            self.guide: Guide = stored_guide(store.guide_id, stored[0] if stored else None)
+            self.guide: Guide = prepared.guide if prepared is not None else _project_guide(store)
         except BaseException:
             store.close()  # e.g. damaged text found while reading: the file is refused
             raise
@@ -229,8 +242,18 @@ class ProjectSession(QObject):
 
     # -- derived data (cached until the next change) --------------------------------------------
     def _on_store_change(self, topic: str) -> None:
-        # May run in a worker thread (imports): only note it and let the timer emit on the
-        # main thread.
+        # May run in a worker thread (imports, a build saving its options): only note it and
+        # let the timer emit on the main thread.
+        if topic == "options":
+            self._options = None
+        if not (topic == "options" and getattr(self._local, "outside_data", False)):
+            self._forget_derived(topic)
+        self._pending.add(topic)
+        if not Shiboken.isValid(self):  # a late write while the program shuts down
+            return
+        QTimer.singleShot(0, self, self._emit_pending)
+
+    def _forget_derived(self, topic: str) -> None:
         self._changes += 1
         if topic == "evidence":
             self._files = None
@@ -239,10 +262,6 @@ class ProjectSession(QObject):
         self._data = None
         self._evaluation = None
         self._findings = None
-        self._pending.add(topic)
-        if not Shiboken.isValid(self):  # a late write while the program shuts down
-            return
-        QTimer.singleShot(0, self, self._emit_pending)
 
     def _emit_pending(self) -> None:
         topics, self._pending = self._pending, set()
@@ -273,10 +292,17 @@ class ProjectSession(QObject):
     @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
-            self._findings = damaged_evidence_findings(
-                self.guide, self.data, self._damaged
-            ) + validate(self.guide, self.data, self.evaluation)
+            self._findings = project_findings(self.guide, self.data, self._damaged, self.evaluation)
         return self._findings
+
+    def findings_later(self) -> Callable[[], list[Finding]]:
+        """The findings, for a worker thread to have: those known now, else worked out there
+        from the project as stored (not on the window's thread)."""
+        known = self._findings
+        if known is not None:
+            return lambda: known
+        guide, store, damaged, files = self.guide, self.store, self._damaged, self._files
+        return lambda: project_findings(guide, store.load(files), damaged)
 
     # -- plain edits (saved at once; text fields have their own undo) ---------------------------
     def set_company_field(self, field_id: str, value: str) -> None:
@@ -324,10 +350,29 @@ class ProjectSession(QObject):
             self.store.set_declaration_confirmed(confirmed)
 
     def options(self) -> dict[str, Any]:
-        return self.store.get_options()
+        known = self._options
+        if known is None:
+            known = self._options = self.store.get_options()
+        return dict(known)
 
     def set_option(self, key: str, value: Any) -> None:
         self.store.set_option(key, value)
+
+    def save_options(self, values: Mapping[str, Any]) -> None:
+        """Save output options (not the project's data: not ``declaration_confirmed``), one
+        write and disk sync per option changed. Any thread (a build saves them in its worker)."""
+        if DECLARATION_OPTION in values:
+            raise ValueError(f"{DECLARATION_OPTION} is project data, not an output option")
+        saved = self.store.get_options()
+        self._local.outside_data = True
+        try:
+            for key, value in values.items():
+                if key not in saved or saved[key] != value:
+                    self.store.set_option(key, value)
+        finally:
+            self._local.outside_data = False
+        saved.update(values)
+        self._options = {key: value for key, value in saved.items() if value is not None}
 
     # -- undoable edits --------------------------------------------------------------------------
     def push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
@@ -607,6 +652,44 @@ class ProjectSession(QObject):
             lambda: put(after),
             lambda: put(before),
         )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A project as opening reads it in the background, with what the window shows at once
+    worked out from it there (its guide, evaluation and findings: ~10-40 ms of the window's
+    thread otherwise)."""
+
+    data: ProjectData
+    guide: Guide
+    evaluation: Evaluation
+    findings: tuple[Finding, ...]
+
+
+def prepare(store: ProjectStore) -> Prepared:
+    """Read ``store`` and work out what a session starts with (any thread). Nothing stored is
+    found damaged yet: the session's own check of the stored evidence comes after."""
+    data = store.load()
+    guide = _project_guide(store)
+    evaluation = evaluate(guide, data)
+    return Prepared(data, guide, evaluation, tuple(project_findings(guide, data, {}, evaluation)))
+
+
+def _project_guide(store: ProjectStore) -> Guide:
+    stored = store.stored_guide()
+    return stored_guide(store.guide_id, stored[0] if stored else None)
+
+
+def project_findings(
+    guide: Guide,
+    data: ProjectData,
+    damaged: dict[str, tuple[str, ...]],
+    evaluation: Evaluation | None = None,
+) -> list[Finding]:
+    """Every finding of the project: damaged evidence first, then the guide's rules."""
+    return damaged_evidence_findings(guide, data, damaged) + validate(
+        guide, data, evaluation if evaluation is not None else evaluate(guide, data)
+    )
 
 
 def _pages_text(pages: Iterable[int]) -> str:

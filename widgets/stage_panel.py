@@ -103,9 +103,12 @@ class StagePanel(QGroupBox):
         layout.addWidget(self.date_problem)
         self.refresh()
 
-    def set_session(self, session: ProjectSession | None) -> None:
+    def set_session(self, session: ProjectSession | None, *, refresh: bool = True) -> None:
+        """``refresh``: show it now (else the page holding the panel refreshes it when it
+        loads the project; without a project the panel hides at once)."""
         self.session = session
-        self.refresh()
+        if refresh or session is None:
+            self.refresh()
 
     def refresh(self) -> None:
         session = self.session

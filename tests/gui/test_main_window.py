@@ -169,6 +169,7 @@ def test_new_project_asks_which_guide_when_several_ship(qtbot, gui_app, tmp_path
     assert offered[0][2] == "打开其他申报指南文件…"
     assert window.session is not None
     assert window.session.guide.id == "mini-service-trade-2020"  # a new year is a new file
+    qtbot.waitUntil(lambda: not window.pages_loading)  # hidden pages load one per turn
     titles = [
         window.items_page.tree.topLevelItem(n).text(0)
         for n in range(window.items_page.tree.topLevelItemCount())

@@ -29,6 +29,7 @@ AMBER = QColor("#8a5a00")
 
 class CheckPage(Page):
     title = "检查"
+    refreshed_when_shown = True
     navigate = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -79,9 +80,6 @@ class CheckPage(Page):
 
     def first_field(self) -> QWidget | None:
         return self.tree
-
-    def entering(self) -> None:
-        self.refresh()
 
     def refresh(self) -> None:
         if self.session is not None and not self.isVisibleTo(self.window()):

@@ -251,7 +251,7 @@ class CompanyPage(Page):
         self.declaration.setChecked(self.session.data.declaration_confirmed)
 
     def _declared(self, checked: bool) -> None:
-        if self._loading or not self.alive():
+        if self._loading or self.stale or not self.alive():
             return
         assert self.session is not None
         self.session.set_declaration_confirmed(checked)
@@ -277,7 +277,8 @@ class CompanyPage(Page):
             self._save(fid)
 
     def _save(self, fid: str) -> None:
-        if self._loading or not self.alive():
+        # Stale: the fields still show another project (or none) until the page loads this one
+        if self._loading or self.stale or not self.alive():
             return
         assert self.session is not None
         self.session.set_company_field(fid, self._value(fid))
@@ -326,6 +327,7 @@ class CompanyPage(Page):
         return self.editors["name"]
 
     def focus_where(self, where: str) -> bool:
+        self.ensure_loaded()
         if where == "company.declaration":
             self.scroll_area.ensureWidgetVisible(self.declaration)
             self.declaration.setFocus(Qt.FocusReason.OtherFocusReason)

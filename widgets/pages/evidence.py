@@ -255,10 +255,12 @@ class EvidencePage(Page):
 
     def tree_item(self, key: DocKey) -> QTreeWidgetItem | None:
         """The tree item of a document (for tests and navigation)."""
+        self.ensure_loaded()
         return self.tree.find_key(key)
 
     def tree_item_for_item(self, item_id: str) -> QTreeWidgetItem | None:
         """The tree item of a selected funding item."""
+        self.ensure_loaded()
         return self.tree.nodes.get(f"item:{item_id}")
 
     def _on_current_item(self, item: QTreeWidgetItem | None, _old: object = None) -> None:
@@ -412,6 +414,7 @@ class EvidencePage(Page):
     def start_import(self, key: DocKey, paths: list[Path], position: int | None = None) -> None:
         """Import ``paths`` (files and folders) into the document ``key`` in the background:
         all or nothing, one undo step."""
+        self.ensure_loaded()
         self.importer.start(key, paths, position)
 
     def cancel_import(self) -> None:
@@ -579,6 +582,7 @@ class EvidencePage(Page):
         return self.tree
 
     def focus_where(self, where: str) -> bool:
+        self.ensure_loaded()
         if self.session is None:
             return False
         parts = where.split(".")

@@ -64,6 +64,7 @@ SPLITTER_STYLE = (
 
 class ItemsPage(Page):
     title = "申报项目"
+    refreshed_when_shown = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -246,23 +247,25 @@ class ItemsPage(Page):
         if topic in ("selected", "inputs", "requested", "rates", "tables", "evidence", "options"):
             self.refresh()
 
-    def entering(self) -> None:
-        self.refresh()
+    def entering(self) -> None:  # refreshed first (``refreshed_when_shown``)
         QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
-        self.inputs_form.flush()
+        if not self.stale:  # stale: nothing typed in this project's page yet
+            self.inputs_form.flush()
 
     # -- the list --------------------------------------------------------------------------------
     def _node(self, item_id: str) -> QTreeWidgetItem | None:
         return self.tree.node(item_id)
 
     def current_item_id(self) -> str | None:
+        self.ensure_loaded()
         return self.tree.current_item_id()
 
     def select_item(self, item_id: str) -> bool:
         """Make ``item_id`` the current item (its details show on the right)."""
+        self.ensure_loaded()
         node = self._node(item_id)
         if node is None:
             return False
@@ -445,6 +448,7 @@ class ItemsPage(Page):
 
     # -- findings --------------------------------------------------------------------------------
     def focus_where(self, where: str) -> bool:
+        self.ensure_loaded()
         if self.session is None:
             return False
         parts = where.split(".")

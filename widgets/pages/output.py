@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -60,6 +60,7 @@ class _Details(QScrollArea):
 
 class OutputPage(Page):
     title = "输出"
+    refreshed_when_shown = True
     busy = Signal(bool)  # a build runs: the window keeps the project still until it ends
 
     def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
@@ -223,14 +224,11 @@ class OutputPage(Page):
         layout.addWidget(done)
 
     # -- state ------------------------------------------------------------------------------
-    def entering(self) -> None:
-        self.refresh()
-
     def set_session(self, session: ProjectSession | None) -> None:
         if session is not self.session:  # another project: its own outputs, if any
             self.result = None
             self.earlier = None
-        self.stage_panel.set_session(session)
+        self.stage_panel.set_session(session, refresh=False)  # with the page (``refresh``)
         super().set_session(session)
 
     def build_stage(self) -> str:
@@ -255,11 +253,14 @@ class OutputPage(Page):
         if stage != self.build_stage():
             self.session.set_option("build_stage", stage)
 
-    def on_changed(self, topic: str) -> None:
+    def note_change(self, topic: str) -> None:
         if topic == "stages" and self.alive():
             assert self.session is not None
             if "build_stage" in self.session.options():
                 self.session.set_option("build_stage", None)  # the new stage decides again
+
+    def on_changed(self, topic: str) -> None:
+        self.note_change(topic)
         self.refresh()
 
     def refresh(self) -> None:
@@ -377,19 +378,19 @@ class OutputPage(Page):
         """The PDF and Excel file the buttons act on: this session's build, else the earlier."""
         return self.result if self.result is not None else self.earlier
 
+    def _options_shown(self) -> dict[str, Any]:
+        return {
+            "duplex": self.duplex.isChecked(),
+            "repeat_shared": self.repeat.isChecked(),
+            "gutter_mm": self.gutter.value(),
+            "out_dir": self.out_edit.text().strip() or None,
+        }
+
     def _save_options(self) -> None:
         if not self.alive():
             return
         assert self.session is not None
-        saved = self.session.options()
-        for key, value in (
-            ("duplex", self.duplex.isChecked()),
-            ("repeat_shared", self.repeat.isChecked()),
-            ("gutter_mm", self.gutter.value()),
-            ("out_dir", self.out_edit.text().strip() or None),
-        ):
-            if key not in saved or saved[key] != value:  # one write (and disk sync) per change
-                self.session.set_option(key, value)
+        self.session.save_options(self._options_shown())  # one write (and disk sync) per change
 
     def _browse(self) -> None:
         path = errors.choose_directory(self, "选择输出文件夹", self.out_edit.text())
@@ -399,20 +400,27 @@ class OutputPage(Page):
 
     # -- build ------------------------------------------------------------------------------
     def start_build(self) -> None:
-        if self.session is None or self.task is not None:
+        self.ensure_loaded()  # the output folder and options shown are this project's
+        if self.session is None or self.task is not None or not self.alive():
             return
-        self._save_options()
-        out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
+        session = self.session
+        shown = self._options_shown()
+        out_dir = Path(self.out_edit.text().strip() or default_out_dir(session.path))
         review = self.build_stage() == "review"
-        # a 初审 print may be rebuilt whatever the stamped form's findings say
-        draft = bool(blocking_for(self.session.findings, "review" if review else "final"))
+        stage: Literal["review", "final"] = "review" if review else "final"
+        findings = session.findings_later()
         duplex = False if review else self.duplex.isChecked()
         gutter_mm = self.gutter.value()
         repeat_shared = self.repeat.isChecked()
-        store = self.session.store
+        store = session.store
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            # The options are saved first, here: a write with its disk sync (and the findings,
+            # when not known yet) held the window's thread for up to ~0.1 s after the click.
+            session.save_options(shown)
+            # a 初审 print may be rebuilt whatever the stamped form's findings say
+            draft = bool(blocking_for(findings(), stage))
             # app.outputs.build and what it draws with (reportlab, openpyxl, python-docx) are imported
             # here, in the worker, not on the window's thread (~0.1-0.5 s the first time)
             from app.outputs.build import BuildOptions, build
@@ -423,7 +431,7 @@ class OutputPage(Page):
                 gutter_mm=UNBOUND_GUTTER_MM if review else gutter_mm,
                 repeat_shared=repeat_shared,
                 draft=draft,
-                stage="review" if review else "final",
+                stage=stage,
             )
             return build(
                 store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
@@ -436,15 +444,18 @@ class OutputPage(Page):
 
     def start_online(self) -> None:
         """Write the online-declaration folder in the background."""
-        if self.session is None or self.task is not None:
+        self.ensure_loaded()
+        if self.session is None or self.task is not None or not self.alive():
             return
-        self._save_options()
-        out_dir = Path(self.out_edit.text().strip() or default_out_dir(self.session.path))
-        folder = default_online_dir(self.session.path, out_dir)
-        store = self.session.store
+        session = self.session
+        shown = self._options_shown()
+        out_dir = Path(self.out_edit.text().strip() or default_out_dir(session.path))
+        folder = default_online_dir(session.path, out_dir)
+        store = session.store
         today = self.today
 
         def work(ctx: TaskContext) -> Any:
+            session.save_options(shown)  # in the worker, as a build does
             from app.outputs.online import write_online  # heavy: imported in the worker
 
             return write_online(

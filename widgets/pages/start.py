@@ -42,6 +42,7 @@ def days_left_text(guide: Guide, today: dt.date) -> list[str]:
 
 class StartPage(Page):
     title = "开始"
+    refreshed_when_shown = True
     needs_project = False
     shows_project = True  # the open project's stage and next step
     new_requested = Signal()

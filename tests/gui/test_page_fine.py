@@ -123,14 +123,14 @@ def test_an_old_projects_pages_are_checked_in_the_background_when_opened(
     qtbot.waitUntil(lambda: not session.checking_pages, timeout=30000)
     assert seen[-2:] == [(3, 3), (0, 0)] and not notice.isVisible()
     (f,) = session.data.evidence
-    qtbot.waitUntil(lambda: len(_codes(session)) == 2)
+    qtbot.waitUntil(lambda: len(_codes(session)) == 2, timeout=30000)
     assert _codes(session) == {
         ("page.sideways", f"evidence.{f.id}.1"),
         ("page.blank", f"evidence.{f.id}.2"),
     }
     window.navigate_to(f"evidence.{f.id}.1")
     evidence = window.evidence_page
-    qtbot.waitUntil(evidence.page_fix.isVisible)
+    qtbot.waitUntil(evidence.page_fix.isVisible, timeout=30000)
     assert evidence.page_fix.fine.text() == "此页无误（第 2 页）"
     save_shot(window, "page_check_old_project")
     window.close()

@@ -400,3 +400,24 @@ def old_project(version: int, folder: Path) -> Path:
     with gzip.open(packed) as src, path.open("wb") as dst:
         shutil.copyfileobj(src, dst)
     return path
+
+
+def three_pages(line: str = "contract line {i} of the service agreement") -> bytes:
+    """A PDF of three A4 pages: page 1 upright text, page 2 the same text lying sideways, page 3
+    empty. ``line`` is each text line, ``{i}`` its number."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    for angle in (0, 90):
+        c.saveState()
+        c.translate(300, 420)
+        c.rotate(angle)
+        for i in range(30):
+            c.drawString(-250, 280 - i * 15, line.format(i=i))
+        c.restoreState()
+        c.showPage()
+    c.showPage()
+    c.save()
+    return out.getvalue()

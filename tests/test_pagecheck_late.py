@@ -11,8 +11,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
 from app.cli import main
 from app.guide import DEFAULT_GUIDE_ID
@@ -22,26 +20,9 @@ from app.model import PageInfo
 from app.project import SCHEMA_VERSION, ProjectStore
 from app.project.evidence import decode_analysis, encode_analysis
 from app.rules.findings import page_findings
-from tests.pagecheck_support import old_project
+from tests.pagecheck_support import old_project, three_pages
 
 KEY = ("business_license", None)
-
-
-def three_pages() -> bytes:
-    """Page 1 upright text, page 2 the same text lying sideways, page 3 empty."""
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4)
-    for angle in (0, 90):
-        c.saveState()
-        c.translate(300, 420)
-        c.rotate(angle)
-        for i in range(30):
-            c.drawString(-250, 280 - i * 15, f"contract line {i} of the service agreement")
-        c.restoreState()
-        c.showPage()
-    c.showPage()
-    c.save()
-    return out.getvalue()
 
 
 def _codes(data: object, dismissed: bool = False) -> set[tuple[str, str]]:

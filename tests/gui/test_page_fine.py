@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app.guide import DEFAULT_GUIDE_ID
 from app.intake import import_bytes
 from tests.gui.conftest import save_shot
-from tests.pagecheck_support import old_project
-from tests.test_pagecheck_late import three_pages
+from tests.pagecheck_support import old_project, three_pages
 from widgets.main_window import MainWindow
 from widgets.pages.evidence import EvidencePage
 from widgets.session import ProjectSession

@@ -13,27 +13,11 @@ from reportlab.pdfgen import canvas
 
 from app.intake import import_bytes
 from tests.gui.conftest import save_shot
+from tests.pagecheck_support import three_pages
 from widgets.pages.evidence import EvidencePage
 from widgets.session import ProjectSession
 
 KEY = ("business_license", None)
-
-
-def _three_pages() -> bytes:
-    """Page 1 upright text, page 2 text lying sideways, page 3 empty."""
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4)
-    for angle in (0, 90):
-        c.saveState()
-        c.translate(300, 420)
-        c.rotate(angle)
-        for i in range(30):
-            c.drawString(-250, 280 - i * 15, f"营业执照 business licence line {i}")
-        c.restoreState()
-        c.showPage()
-    c.showPage()
-    c.save()
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -51,7 +35,9 @@ def _codes(session: ProjectSession) -> set[tuple[str, str]]:
 
 
 def test_turn_upright_and_remove_blank_in_one_click_each_with_undo(qtbot, session, page):  # type: ignore[no-untyped-def]
-    (fid,) = session.attach(*KEY, [import_bytes("执照.pdf", _three_pages())])
+    (fid,) = session.attach(
+        *KEY, [import_bytes("执照.pdf", three_pages("营业执照 business licence line {i}"))]
+    )
     QApplication.processEvents()  # the page shows the attached file (a queued change)
     assert page.focus_where(f"evidence.{fid}.1")
     qtbot.waitUntil(lambda: page.page_fix.isVisible())

@@ -55,6 +55,7 @@ from app.packet.pdf_writer import (
     name,
     output_error,
 )
+from app.system.ahead import ahead
 from app.system.errors import AppError, BuildCancelled, OutputError, ProjectFileError
 
 CREATOR = "申报材料助手"
@@ -129,6 +130,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
 )
 _REPLACE_ATTEMPTS = 5
 _BUFFER_SIZE = 128 << 10  # smaller than a scan: its bytes go to the file without a copy
+_READ_AHEAD = 24 << 20  # how far the reading of stored PDFs may run ahead (bytes)
 
 
 def _translate_first(matrix: Matrix, x0: float, y0: float) -> Matrix:
@@ -187,16 +189,25 @@ def _internal_fault(label: str) -> AppError:
 
 def _load_evidence(
     file_id: str,
-    evidence: Callable[[str], bytes],
+    data: bytes,
     state: SourceState,
     file_names: Mapping[str, str],
 ) -> Source:
     known = file_names.get(file_id)
     label = f"“{known}”" if known else f"（编号 {file_id}）"
-    data = evidence(file_id)
     with _reading(label, _evidence_fault):
         reader = _open(data)
     return Source(label, reader, state.numbers, state.forms)
+
+
+def _loads(pages: Sequence[OutputPage]) -> Iterator[str]:
+    """The evidence files in the order :func:`_write_packet` loads them: each time an evidence
+    page's file differs from the previous evidence page's (a file may come again later)."""
+    last: str | None = None
+    for page in pages:
+        if isinstance(page, EvidencePage) and page.file_id != last:
+            last = page.file_id
+            yield last
 
 
 def _check_plan(
@@ -277,20 +288,29 @@ def assemble(
     tmp_path = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb", buffering=_BUFFER_SIZE) as fh:
-            _write_packet(
-                Writer(fh, out_path, digest, 0 if keep_cached else TRIM_EVERY),
-                pages,
-                drawn,
-                overlay,
-                evidence,
-                layout,
-                outline,
-                links,
-                info,
-                progress,
-                cancel,
-                file_names or {},
-            )
+            writer = Writer(fh, out_path, digest, 0 if keep_cached else TRIM_EVERY)
+            # The stored PDFs are read (and checked against their SHA-256) a few files ahead,
+            # on a thread of their own: reading and hashing let go of Python's lock, so they
+            # overlap the copying on another core. A failure comes in its place.
+            loads = ahead(_loads(pages), evidence, len, _READ_AHEAD, name="packet-reader")
+            try:
+                _write_packet(
+                    writer,
+                    pages,
+                    drawn,
+                    overlay,
+                    loads,
+                    layout,
+                    outline,
+                    links,
+                    info,
+                    progress,
+                    cancel,
+                    file_names or {},
+                )
+            finally:
+                loads.close()
+                writer.abandon()  # nothing left to drop after finish(): stops its thread
         _replace(tmp_path, out_path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -318,7 +338,7 @@ def _write_packet(
     pages: Sequence[OutputPage],
     drawn: PdfReader,
     overlay: PdfReader | None,
-    evidence: Callable[[str], bytes],
+    loads: Iterator[bytes],
     layout: Layout,
     outline: Sequence[OutlineNode],
     links: Sequence[LinkArea],
@@ -327,6 +347,7 @@ def _write_packet(
     cancel: CancelFn | None,
     file_names: Mapping[str, str],
 ) -> None:
+    """``loads``: the stored PDFs in the order the pages load them (see :func:`_loads`)."""
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     catalog_num, pages_num, info_num = out.alloc(), out.alloc(), out.alloc()
     page_nums = [out.alloc() for _ in pages]
@@ -355,7 +376,7 @@ def _write_packet(
             if page.file_id != current_id:
                 current = None  # let the previous evidence PDF go before loading the next
                 state = states.setdefault(page.file_id, SourceState())
-                current = _load_evidence(page.file_id, evidence, state, file_names)
+                current = _load_evidence(page.file_id, next(loads), state, file_names)
                 current_id = page.file_id
             assert current is not None
             with _reading(current.label, _evidence_fault):

@@ -31,6 +31,7 @@ from pypdf.generic import (
 
 from app.packet.layout import Matrix
 from app.system import pdf_active
+from app.system.ahead import Behind
 from app.system.errors import OutputError
 
 
@@ -130,8 +131,22 @@ class _CacheTrim:
         self.started = pos
 
 
+_HAND_OVER = 64 << 10
+"""Writes of this size or more go to the writer's thread as they are; smaller ones are gathered
+into pieces of about this size first."""
+
+_BEHIND = 16 << 20
+"""How far the file's writing may lag the assembling (bytes)."""
+
+
 class Writer:
-    """Appends numbered objects to a binary file and remembers their offsets."""
+    """Appends numbered objects to a binary file and remembers their offsets.
+
+    The file's writing, its checksum and the page-cache trims run on a thread of their own
+    (:class:`app.system.ahead.Behind`, at most :data:`_BEHIND` bytes behind): the system calls
+    and the hashing let go of Python's lock, so they overlap the copying of the next objects on
+    another core. :meth:`finish` returns once every byte is in ``fh``; after a failure the
+    caller calls :meth:`abandon` before closing ``fh``."""
 
     def __init__(
         self,
@@ -151,24 +166,52 @@ class Writer:
         self._offsets: list[int] = [0]  # index 0: the free-list head
         self._cache = _CacheTrim(fh)
         self._trim_every = trim_every
+        self._written = 0  # on the writer's thread
+        self._small: list[bytes] = []
+        self._small_size = 0
+        self._behind = Behind(self._sink, _BEHIND, name="packet-writer")
 
     def alloc(self) -> int:
         self._offsets.append(-1)
         return len(self._offsets) - 1
 
     def write(self, data: bytes) -> None:
+        self.pos += len(data)
+        if len(data) >= _HAND_OVER:
+            self._hand_small()
+            self._hand(data)
+            return
+        self._small.append(data)
+        self._small_size += len(data)
+        if self._small_size >= _HAND_OVER:
+            self._hand_small()
+
+    def abandon(self) -> None:
+        """Stop writing (after a failure): what is not yet written is dropped."""
+        self._small.clear()
+        self._behind.abandon()
+
+    def _hand_small(self) -> None:
+        if self._small:
+            joined = b"".join(self._small)
+            self._small.clear()
+            self._small_size = 0
+            self._hand(joined)
+
+    def _hand(self, data: bytes) -> None:
         try:
-            self._fh.write(data)
+            self._behind.put(data)
         except OSError as exc:
             raise output_error(self._path, exc) from exc
+
+    def _sink(self, data: bytes) -> None:
+        """On the writer's thread: one piece into the file, the checksum and the page cache."""
+        self._fh.write(data)
         if self._digest is not None:
             self._digest.update(data)
-        self.pos += len(data)
-        if self._trim_every and self.pos - self._cache.started >= self._trim_every:
-            try:
-                self._cache.trim(self.pos)
-            except OSError as exc:
-                raise output_error(self._path, exc) from exc
+        self._written += len(data)
+        if self._trim_every and self._written - self._cache.started >= self._trim_every:
+            self._cache.trim(self._written)
 
     def _begin(self, number: int) -> None:
         if self._offsets[number] != -1:
@@ -206,6 +249,11 @@ class Writer:
             }
         )
         self.write(b"trailer\n" + serialise(trailer) + b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+        self._hand_small()
+        try:
+            self._behind.close()
+        except OSError as exc:
+            raise output_error(self._path, exc) from exc
 
 
 def output_error(path: Path, exc: OSError) -> OutputError:

@@ -5,15 +5,14 @@ thread running up to a transaction's worth of bytes ahead of the writer
 
 from __future__ import annotations
 
-import collections
 import hashlib
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from app.model import PageInfo
 from app.project import evidence
 from app.project.snapshots import ImportedLike
+from app.system.ahead import ahead
 
 
 @dataclass(frozen=True)
@@ -50,58 +49,8 @@ def prepared(items: Iterable[ImportedLike], budget: int = 32 * 1024 * 1024) -> I
     workers never wait for a commit. A failure of ``items`` (a refusal, a cancel) reaches the
     caller in its place; a caller that stops early stops the feeder, which closes ``items`` on
     its own thread."""
-    iterator = iter(items)
-    ready: collections.deque[Prepared | _Failure] = collections.deque()
-    state = {"held": 0, "stop": False, "done": False}
-    changed = threading.Condition()
-
-    def feed() -> None:
-        try:
-            for item in iterator:
-                entry = prepare(item)
-                size = len(entry.original) + len(entry.stored_pdf)
-                with changed:
-                    while state["held"] > budget and not state["stop"]:
-                        changed.wait()
-                    if state["stop"]:
-                        return
-                    ready.append(entry)
-                    state["held"] += size
-                    changed.notify_all()
-        except BaseException as exc:  # handed to the caller, raised there
-            with changed:
-                ready.append(_Failure(exc))
-        finally:
-            close = getattr(iterator, "close", None)
-            if close is not None:
-                close()  # a generator is closed on the thread that ran it
-            with changed:
-                state["done"] = True
-                changed.notify_all()
-
-    feeder = threading.Thread(target=feed, name="store-prepare", daemon=True)
-    feeder.start()
-    try:
-        while True:
-            with changed:
-                while not ready and not state["done"]:
-                    changed.wait()
-                if not ready:
-                    return
-                entry = ready.popleft()
-                if isinstance(entry, Prepared):
-                    state["held"] -= len(entry.original) + len(entry.stored_pdf)
-                    changed.notify_all()
-            if isinstance(entry, _Failure):
-                raise entry.error
-            yield entry
-    finally:
-        with changed:
-            state["stop"] = True
-            changed.notify_all()
-        feeder.join()
+    return ahead(items, prepare, _weight, budget, name="store-prepare")
 
 
-@dataclass(frozen=True)
-class _Failure:
-    error: BaseException
+def _weight(entry: Prepared) -> int:
+    return len(entry.original) + len(entry.stored_pdf)

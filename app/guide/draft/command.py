@@ -9,15 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.files import write_output
-from app.guide.draft.meta import draft_guide
-from app.guide.draft.model import Draft
-from app.guide.draft.text import DraftInputError, read_text
-from app.guide.draft.write import render
-from app.guide.loader import load_guide
-from app.system.errors import GuideError
+if TYPE_CHECKING:
+    from app.guide.draft.model import Draft
 
 MAX_TEXT_CHARS = 2_000_000  # a guide is tens of thousands of characters; more is not a guide
 
@@ -36,6 +31,12 @@ def add_draft_command(guide_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_draft(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    # Imported here: every command line builds the parser, only ``guide draft`` drafts.
+    from app.files import write_output
+    from app.guide.draft.meta import draft_guide
+    from app.guide.draft.text import DraftInputError, read_text
+    from app.guide.draft.write import render
+
     out = out or sys.stdout
     src: Path = args.text
     dest: Path = args.out
@@ -69,6 +70,9 @@ def run_draft(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 
 def report(draft: Draft, dest: Path, out: TextIO) -> None:
+    from app.guide.loader import load_guide
+    from app.system.errors import GuideError
+
     docs = len(draft.documents)
     out.write(
         f"已生成指南文件草稿 {dest}：{len(draft.items)} 个申报项目，{docs} 份材料"

@@ -37,6 +37,18 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+def compile_program() -> None:
+    """The program's modules compiled, as it keeps them after its first start (``main.py``'s
+    ``keep_compiled_code``): the children import ``app`` directly, and where the environment
+    turns bytecode writing off (``PYTHONDONTWRITEBYTECODE``) every run would compile ~180
+    modules again, which no user's second start does."""
+    import compileall
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("app", "widgets"):
+        compileall.compile_dir(root / folder, quiet=1)
+
+
 # ---------------------------------------------------------------- data set generation
 
 
@@ -270,6 +282,8 @@ def main() -> None:
     parser.add_argument("--out")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    if not args.child:
+        compile_program()
     if args.child:
         child(args)
         return

@@ -217,6 +217,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--no-ref4", action="store_true", help="skip the reference at 4x")
     args = parser.parse_args()
+    if not args.child:
+        ba.compile_program()
     if args.child:
         child(args)
         return

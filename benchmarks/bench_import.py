@@ -86,6 +86,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-4x", action="store_true", help="skip the 4x run")
     args = parser.parse_args()
+    if not args.child:
+        ba.compile_program()
     if args.child:
         child(args)
         return

@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--out")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
+    if not args.child:
+        ba.compile_program()
     if args.child:
         child(args)
         return

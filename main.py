@@ -47,4 +47,10 @@ def run() -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # A build writes its Excel file and Word templates in a process of its own (spawned, as on
+    # Windows): in the frozen program that process starts as this executable, and this call
+    # makes it run its task instead of the program.
+    multiprocessing.freeze_support()
     sys.exit(run())

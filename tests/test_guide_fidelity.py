@@ -377,7 +377,7 @@ def test_the_default_rates_are_said_before_the_build_not_in_the_submitted_tables
     (三.“材料中的所有表格需提供EXCEL格式的电子文件”), names the rates used and no program note."""
     import openpyxl
 
-    from app.workbook import write_workbook
+    from app.workbook.book import write_workbook
 
     rows = [contract(Decimal(7000000), currency="CNY"), contract(Decimal(100000), currency="EUR")]
     p = project(
@@ -433,7 +433,7 @@ def test_the_excel_form_prints_an_other_district_by_its_name(
 ) -> None:
     import openpyxl
 
-    from app.workbook import write_workbook
+    from app.workbook.book import write_workbook
 
     p = project("culture_translation", company=company(district="其他：横琴粤澳深度合作区"))
     path = tmp_path / "表.xlsx"

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from app.rules.evaluation import evaluate
-from app.workbook import MONEY_FORMAT, TocRow, sheet_names, workbook_file_name, write_workbook
+from app.workbook.book import MONEY_FORMAT, TocRow, sheet_names, workbook_file_name, write_workbook
 from tests.outputs_fixtures import guide, project
 from tests.pdftools import pdf_text as read_pdf_text
 

@@ -43,6 +43,10 @@ def run() -> int:
         problems.append("界面字体缺少中文字形")
     if not _renders_a_page():
         problems.append("无法显示 PDF 页面缩略图")
+    from app.outputs.side import process_works
+
+    if not process_works():
+        problems.append("无法启动辅助进程（生成较大的申报材料时会慢一些）")
     families = set(QFontDatabase.families())
     if sys.platform == "win32" and not families.intersection(WINDOWS_UI_FONTS):
         problems.append("系统缺少“微软雅黑”界面字体（Microsoft YaHei UI）")

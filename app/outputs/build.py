@@ -10,22 +10,19 @@ killed process leaves the old set or the new one (restored by the next build).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
-
-from reportlab.platypus.doctemplate import LayoutError
 
 from app.files import OutputSet, check_output_paths, company_file_name, company_name_notice
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
-from app.outputs.originals import originals_checklist, write_originals_pdf
-from app.outputs.templates import narrative_documents, template_file_name, write_templates
+from app.outputs.side import PROCESS_FROM_PAGES, SideJob, SideOutputs, mapped
+from app.outputs.template_names import narrative_documents, template_file_name
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
 from app.packet.draw import Context, measure_parts, render_drawn
 from app.packet.layout import Layout
@@ -34,8 +31,8 @@ from app.packet.plan import BuildOptions, Plan, make_plan
 from app.rules.evaluation import evaluate
 from app.rules.findings import Finding, blocking, blocking_for, validate
 from app.rules.process import copies, form_figures, stamped_form_title, uses_stamped_form
-from app.system.errors import AppError, BuildCancelled, EvidenceDamagedError, OutputError
-from app.workbook import TocRow, workbook_file_name, write_workbook
+from app.system.errors import AppError, BuildCancelled, EvidenceDamagedError
+from app.workbook.names import TocRow, workbook_file_name
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -141,25 +138,6 @@ class _Progress:
             self.fn(min(done, self.total), self.total, label)
 
 
-@contextlib.contextmanager
-def _mapped(what: str) -> Iterator[None]:
-    """The one place where library failures of the build become user-facing errors."""
-    try:
-        yield
-    except AppError:
-        raise
-    except OSError as exc:
-        raise OutputError(
-            f"无法写入{what}（{exc.strerror or exc}）。请检查输出文件夹是否存在、可写且磁盘空间"
-            f"充足，或选择另一个输出文件夹。"
-        ) from exc
-    except (LayoutError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise OutputError(
-            f"生成{what}时出错，申报材料未生成。请检查填写的内容（如过长的文字）后重试；"
-            f"如仍失败，请将项目文件发给开发者。"
-        ) from exc
-
-
 def owner_of(company_name: str) -> str:
     """Who writes an output folder, as another writer's refusal names it."""
     name = company_name.strip()
@@ -190,8 +168,13 @@ def build(
     cancel: CancelFn | None = None,
     today: dt.date | None = None,
     guide: Guide | None = None,
+    side_process: bool | None = None,
 ) -> BuildResult:
     """Build every output of the project into ``out_dir`` (created if needed).
+
+    ``side_process``: write the Excel file, the Word templates and the originals checklist in
+    a process of their own while the PDF is assembled (:mod:`app.outputs.side`); by default
+    from :data:`~app.outputs.side.PROCESS_FROM_PAGES` packet pages on.
 
     Raises :class:`BlockedError` when validation finds blocking problems and ``options.draft``
     is off, :class:`app.system.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
@@ -212,11 +195,11 @@ def build(
     out_dir = Path(out_dir)
     layout = Layout(gutter_mm=options.gutter_mm, duplex=options.duplex)
     ctx = Context(guide, data, evaluation, layout, today)
-    with _mapped("申请表和汇总表"):
+    with mapped("申请表和汇总表"):
         counts = measure_parts(ctx)
     plan = make_plan(guide, data, evaluation, options, counts)
     drawn_pages = sum(1 for p in plan.pages if p.drawn)
-    bar = _Progress(progress, 1 + drawn_pages + plan.total + 5)
+    bar = _Progress(progress, 1 + drawn_pages + plan.total + 3)
     bar.step("正在生成申请表")
 
     pdf_name, _ = packet_file_name(data.company.name, options.stage, out_dir)
@@ -247,104 +230,115 @@ def build(
         # folder in its place); install() checks again before it touches anything.
         staged.check([pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME])
         tmp = staged.folder
-        with _mapped("申请表、目录等页面"):
-            drawn = render_drawn(
-                ctx,
-                plan,
-                progress=lambda p: bar.step(f"正在绘制第 {p.number} 页"),
-                cancel=cancel,
-            )
-            overlay = render_overlay(ctx, plan, draft, cancel=cancel)
-        warnings += ctx.ink.warnings
-        pages: list[OutputPage] = []
-        for p in plan.pages:
-            if p.kind == "evidence":
-                assert p.file_id is not None
-                pages.append(
-                    EvidencePage(p.file_id, p.page_index, p.user_rotation, p.band is not None)
-                )
-            else:
-                pages.append(DrawnPage(drawn.index[p.number]))
-        info = DocInfo(
-            title=guide.packet_title
-            + ("（初审用）" if options.stage == "review" else "")
-            + ("（草稿）" if draft else ""),
-            author=data.company.name,
-            subject=guide.reference,
-            copies=_copies(guide, options),
-            duplex=options.duplex,
-        )
-        pdf_path = tmp / pdf_name
-
-        base = bar.done
-
-        def on_page(done: int, total: int, label: str) -> None:
-            bar.at(base + done, label + "…" if done < total else label)
-
-        pdf_digest = hashlib.sha256()  # the checksum list's line, taken as the file is written
-        with _mapped(f"申报材料 PDF“{pdf_name}”"):
-            assemble(
-                pdf_path,
-                pages,
-                drawn.pdf,
-                overlay,
-                _checked_reader(source, guide, data),
-                layout,
-                outline(plan),
-                drawn.links,
-                info=info,
-                progress=on_page,
-                cancel=cancel,
-                file_names={f.id: f.name for f in data.evidence},
-                digest=pdf_digest,
-                keep_cached=options.stage == "online",  # cut up into files right after
-            )
-        bar.done = base + plan.total
-        _check_cancel(cancel)
-        bar.step("正在生成 Excel 文件")
-        with _mapped(f"Excel 文件“{xlsx_name}”"):
-            write_workbook(tmp / xlsx_name, guide, data, evaluation, toc_rows(plan))
-        _check_cancel(cancel)
-        bar.step("正在生成 Word 模板")
-        with _mapped("Word 模板"):
-            templates = write_templates(tmp / TEMPLATE_DIR, guide, data, out_dir / TEMPLATE_DIR)
-        # A template already in the output folder may hold what the company typed into it:
-        # never overwrite it (deleting it lets the next build write a fresh one).
-        kept: list[Path] = []
-        for t in list(templates):
-            existing = out_dir / t.relative_to(tmp)
-            if existing.exists():
-                t.unlink()
-                templates.remove(t)
-                kept.append(existing)
-                warnings.append(
-                    f"“{TEMPLATE_DIR}/{existing.name}”已存在（可能已填写），未覆盖；"
-                    "如需按最新信息重新生成，请先删除或改名该文件。"
-                )
-        _check_cancel(cancel)
-        bar.step("正在生成原件核对清单")
-        with _mapped(ORIGINALS_NAME):
-            write_originals_pdf(
-                tmp / ORIGINALS_NAME, guide, data, originals_checklist(guide, data), today
-            )
-        _check_cancel(cancel)
-        bar.step("正在写入校验清单")
-        outputs = [pdf_path, tmp / xlsx_name, *templates, tmp / ORIGINALS_NAME]
-        with _mapped(SUMS_NAME):
-            _write_sums(
-                tmp / SUMS_NAME,
+        # The Excel file, the Word templates and the originals checklist do not depend on the
+        # PDF: for a large packet another process writes them meanwhile.
+        side = SideOutputs(
+            SideJob(
                 tmp,
-                outputs,
-                data,
+                xlsx_name,
+                TEMPLATE_DIR,
+                out_dir / TEMPLATE_DIR,
+                ORIGINALS_NAME,
                 guide,
-                kept,
-                out_dir,
-                known={pdf_path: pdf_digest.hexdigest()},
+                data,
+                evaluation,
+                tuple(toc_rows(plan)),
+                today,
+            ),
+            in_process=not (
+                side_process if side_process is not None else plan.total >= PROCESS_FROM_PAGES
+            ),
+        )
+        try:
+            with mapped("申请表、目录等页面"):
+                drawn = render_drawn(
+                    ctx,
+                    plan,
+                    progress=lambda p: bar.step(f"正在绘制第 {p.number} 页"),
+                    cancel=cancel,
+                )
+                overlay = render_overlay(ctx, plan, draft, cancel=cancel)
+            warnings += ctx.ink.warnings
+            pages: list[OutputPage] = []
+            for p in plan.pages:
+                if p.kind == "evidence":
+                    assert p.file_id is not None
+                    pages.append(
+                        EvidencePage(p.file_id, p.page_index, p.user_rotation, p.band is not None)
+                    )
+                else:
+                    pages.append(DrawnPage(drawn.index[p.number]))
+            info = DocInfo(
+                title=guide.packet_title
+                + ("（初审用）" if options.stage == "review" else "")
+                + ("（草稿）" if draft else ""),
+                author=data.company.name,
+                subject=guide.reference,
+                copies=_copies(guide, options),
+                duplex=options.duplex,
             )
-        _check_cancel(cancel)
-        bar.step("正在写入输出文件夹")
-        # The checksum list goes last: it is the seal of the set (see OutputSet).
-        moved = staged.install([*outputs, tmp / SUMS_NAME])
+            pdf_path = tmp / pdf_name
+
+            base = bar.done
+
+            def on_page(done: int, total: int, label: str) -> None:
+                bar.at(base + done, label + "…" if done < total else label)
+
+            pdf_digest = hashlib.sha256()  # the checksum list's line, taken as the file is written
+            with mapped(f"申报材料 PDF“{pdf_name}”"):
+                assemble(
+                    pdf_path,
+                    pages,
+                    drawn.pdf,
+                    overlay,
+                    _checked_reader(source, guide, data),
+                    layout,
+                    outline(plan),
+                    drawn.links,
+                    info=info,
+                    progress=on_page,
+                    cancel=cancel,
+                    file_names={f.id: f.name for f in data.evidence},
+                    digest=pdf_digest,
+                    keep_cached=options.stage == "online",  # cut up into files right after
+                )
+            bar.done = base + plan.total
+            _check_cancel(cancel)
+            bar.step("正在生成 Excel 文件、Word 模板和原件核对清单")
+            templates = side.result(cancel)
+            # A template already in the output folder may hold what the company typed into it:
+            # never overwrite it (deleting it lets the next build write a fresh one).
+            kept: list[Path] = []
+            for t in list(templates):
+                existing = out_dir / t.relative_to(tmp)
+                if existing.exists():
+                    t.unlink()
+                    templates.remove(t)
+                    kept.append(existing)
+                    warnings.append(
+                        f"“{TEMPLATE_DIR}/{existing.name}”已存在（可能已填写），未覆盖；"
+                        "如需按最新信息重新生成，请先删除或改名该文件。"
+                    )
+            _check_cancel(cancel)
+            bar.step("正在写入校验清单")
+            outputs = [pdf_path, tmp / xlsx_name, *templates, tmp / ORIGINALS_NAME]
+            with mapped(SUMS_NAME):
+                _write_sums(
+                    tmp / SUMS_NAME,
+                    tmp,
+                    outputs,
+                    data,
+                    guide,
+                    kept,
+                    out_dir,
+                    known={pdf_path: pdf_digest.hexdigest()},
+                )
+            _check_cancel(cancel)
+            bar.step("正在写入输出文件夹")
+            # The checksum list goes last: it is the seal of the set (see OutputSet).
+            moved = staged.install([*outputs, tmp / SUMS_NAME])
+        finally:
+            side.stop()  # before the staging folder goes, whatever happened
     if progress is not None:
         progress(bar.total, bar.total, "完成")
     return BuildResult(

@@ -55,7 +55,8 @@ from app.rules.findings import Finding
 from app.rules.process import stamped_form_title, uses_stamped_form
 from app.system.errors import AppError, OutputError
 from app.system.fonts import register_fonts
-from app.workbook import build_workbook, workbook_file_name
+from app.workbook.book import build_workbook
+from app.workbook.names import workbook_file_name
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]

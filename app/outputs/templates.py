@@ -30,10 +30,17 @@ from docx.oxml.ns import qn
 from docx.parts.hdrftr import FooterPart
 from docx.shared import Mm, Pt, RGBColor
 
-from app.files import output_name, write_output
+from app.files import write_output
 from app.guide.model import DocumentSpec, FieldSpec, Guide, ItemSpec, TableSpec, TemplateFact
 from app.model import ProjectData, Row, Value
 from app.outputs.originals_list import narrative_signatures
+from app.outputs.template_names import (
+    find_row,
+    narrative_documents,
+    owner_item,
+    row_label,
+    template_file_name,
+)
 from app.rules.company import printed_district
 from app.rules.evaluation import Evaluation, Rates, cell, evaluate, fmt_money, fmt_number, money_of
 from app.system.about import APP_NAME
@@ -66,48 +73,6 @@ _Fact = str | _Table
 # Public API
 
 
-def narrative_documents(
-    guide: Guide, project: ProjectData
-) -> list[tuple[DocumentSpec, str | None]]:
-    """(document, row id) for each narrative document of the selected items, in guide order;
-    per-row documents once for each row of the item's table."""
-    out: list[tuple[DocumentSpec, str | None]] = []
-    for item in _selected(guide, project):
-        for doc_id in item.documents:
-            doc = guide.document(doc_id)
-            if doc.kind != "narrative":
-                continue
-            keys: list[str | None] = (
-                [row.id for row in project.rows(item.table or "")] if doc.per_row else [None]
-            )
-            for key in keys:
-                if (doc, key) not in out:
-                    out.append((doc, key))
-    return out
-
-
-def template_file_name(
-    guide: Guide,
-    project: ProjectData,
-    doc: DocumentSpec,
-    row_id: str | None,
-    folder: Path | None = None,
-) -> str:
-    """``"国际资质认证奖励申请报告.docx"``; per row ``"项目简单说明-<项目名>.docx"`` (safe names,
-    :func:`app.files.output_name`; the whole path in ``folder`` within Windows' limits)."""
-    stem = doc.title.strip().strip("《》")
-    if row_id is not None:
-        table, row, n = _find_row(guide, project, doc, row_id)
-        label = _row_label(table, row, n)
-        same = [
-            r for i, r in enumerate(project.rows(table.id), 1) if _row_label(table, r, i) == label
-        ]
-        if len(same) > 1:
-            label = f"{label}（第{n}行）"
-        stem = f"{stem}-{label}"
-    return output_name(stem, ".docx", folder).name
-
-
 def write_template(
     path: Path, guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str | None
 ) -> None:
@@ -136,35 +101,6 @@ def write_templates(
 
 # ---------------------------------------------------------------------------------------------
 # Look-ups and formatting
-
-
-def _selected(guide: Guide, project: ProjectData) -> list[ItemSpec]:
-    return [it for it in guide.items if it.id in project.selected]
-
-
-def _owner(guide: Guide, project: ProjectData, doc: DocumentSpec) -> ItemSpec:
-    for item in _selected(guide, project):
-        if doc.id in item.documents:
-            return item
-    for item in guide.items:
-        if doc.id in item.documents:
-            return item
-    raise KeyError(doc.id)
-
-
-def _find_row(
-    guide: Guide, project: ProjectData, doc: DocumentSpec, row_id: str
-) -> tuple[TableSpec, Row, int]:
-    item = _owner(guide, project, doc)
-    table = guide.table(item.table or "")
-    for n, row in enumerate(project.rows(table.id), start=1):
-        if row.id == row_id:
-            return table, row, n
-    raise KeyError(row_id)
-
-
-def _row_label(table: TableSpec, row: Row, n: int) -> str:
-    return str(cell(table.column(table.row_label), row.values) or f"第{n}行")
 
 
 def _currency_name(guide: Guide, code: str) -> str:
@@ -554,11 +490,11 @@ def _hint(guide: Guide, heading: str) -> str:
 def _build(
     guide: Guide, project: ProjectData, ev: Evaluation, doc: DocumentSpec, row_id: str | None
 ) -> Any:
-    item = _owner(guide, project, doc)
+    item = owner_item(guide, project, doc)
     row: Row | None = None
     table: TableSpec | None = None
     if row_id is not None:
-        table, row, _ = _find_row(guide, project, doc, row_id)
+        table, row, _ = find_row(guide, project, doc, row_id)
     company = project.company
 
     document = Document()
@@ -580,7 +516,7 @@ def _build(
         subtitle = document.add_paragraph()
         subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
         subtitle.paragraph_format.space_after = Pt(18)
-        _run(subtitle, f"（{table.column(table.row_label).label}：{_row_label(table, row, 0)}）")
+        _run(subtitle, f"（{table.column(table.row_label).label}：{row_label(table, row, 0)}）")
 
     info: list[tuple[str, str]] = [
         (label, company.get(fid) or "（未填写）") for fid, label in _COMPANY_LINES

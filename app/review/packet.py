@@ -22,7 +22,7 @@ from app.outputs.build import SUMS_NAME
 from app.review.model import ItemAmount, SourceResult
 from app.rules.evaluation import fmt_money
 from app.rules.findings import Finding
-from app.workbook import FORM_SHEET, TOC_SHEET
+from app.workbook.cells import FORM_SHEET, TOC_SHEET
 
 A4 = (595.2756, 841.8898)
 A4_TOLERANCE = 2.0  # points

@@ -7,13 +7,14 @@ Run by hand (not by pytest)::
 
 Work that can be done at import time is done then, as in the program: every scan is imported
 once through ``app.intake`` (normalised, EXIF folded, preflighted) and stored in a real project
-file (timed separately, as "import"). Then, each run in a fresh child process:
+file (timed separately, as "import"). Then, each run a whole process timed from outside (start
+to exit: the interpreter, the imports and the work, as the issue measures them):
 
 (a) reference: img2pdf (JPEG passthrough) + pikepdf merge + reportlab page-number stamps, from
     the original scans (bench_assemble.run_reference);
-(b) ours: ``app.outputs.build.build`` on the project file — cover, 目录, 申请表, generated tables, heading
-    bands, page numbers, bookmarks, links, AND the Excel file, Word templates, originals
-    checklist and checksums, written atomically.
+(b) ours: ``main.py build P.sbproj --out DIR`` (the program's command line): cover, 目录,
+    申请表, generated tables, heading bands, page numbers, bookmarks, links, AND the Excel
+    file, Word templates, originals checklist and checksums, written atomically.
 
 and, to tell our own growth from the machine's, measured the same way:
 
@@ -107,15 +108,6 @@ def make_project(manifest: dict[str, object], path: Path, repeat: int) -> float:
     return time.perf_counter() - start
 
 
-def run_build(project: Path, out: Path) -> int:
-    from app.outputs.build import BuildOptions, build
-    from app.project import ProjectStore
-
-    with ProjectStore.open(project) as store:
-        result = build(store, out, BuildOptions(), today=dt.date(2019, 2, 1))
-    return int(result.pdf.stat().st_size)
-
-
 def run_write(size: int, out: Path) -> int:
     """``size`` bytes in 1 MiB chunks, hashed as written, to a temporary file beside ``out``
     then renamed over it (what the build's writer does with its PDF, minus the PDF)."""
@@ -142,10 +134,8 @@ def child(args: argparse.Namespace) -> None:
         manifest["files"] = manifest["files"] * args.repeat
         ba.run_reference(manifest, Path(args.out), from_scans=True)
         size = Path(args.out).stat().st_size
-    elif args.child == "write":
-        size = run_write(args.size, Path(args.out))
     else:
-        size = run_build(Path(args.project), Path(args.out))
+        size = run_write(args.size, Path(args.out))
     wall = time.perf_counter() - start
     use = resource.getrusage(resource.RUSAGE_SELF)
     print(
@@ -174,23 +164,59 @@ def _meminfo() -> dict[str, int]:
     return found
 
 
-def run_child(cmd_tail: list[str]) -> dict[str, float]:
-    """One child; also the largest Dirty / Writeback seen while it ran."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, *cmd_tail], stdout=subprocess.PIPE, text=True
-    )
-    dirty = writeback = 0
-    while proc.poll() is None:
+def _status_kib(pid: int, key: str) -> int:
+    try:
+        for row in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+            if row.startswith(key + ":"):
+                return int(row.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """VmRSS of ``pid`` and, recursively, of its children (0 for a process already gone)."""
+    total = _status_kib(pid, "VmRSS")
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii").split()
+    except OSError:
+        kids = []
+    return total + sum(_tree_rss_kib(int(k)) for k in kids)
+
+
+def run_child(cmd: list[str], out: Path) -> dict[str, float]:
+    """One whole process, timed from outside as the issue measures it (start to exit: the
+    interpreter, the imports, the work): wall, CPU (user + system, with the processes it
+    waited for) from ``wait4``; peak memory as the largest of its own VmHWM and the summed RSS
+    of it and its child processes (the build's side process) sampled every 20 ms (``wait4``'s
+    maxrss would count the parent's memory at the fork); the size of ``out`` (a file, or the
+    PDF in a folder); the largest Dirty / Writeback of ``/proc/meminfo`` seen while it ran."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    dirty = writeback = peak_kib = 0
+    while True:
+        peak_kib = max(peak_kib, _status_kib(proc.pid, "VmHWM"), _tree_rss_kib(proc.pid))
+        pid, status, use = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         seen = _meminfo()
         dirty = max(dirty, seen.get("Dirty", 0))
         writeback = max(writeback, seen.get("Writeback", 0))
-        time.sleep(0.1)
-    out, _ = proc.communicate()
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
-        raise SystemExit(f"child failed: {cmd_tail}")
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    result.update(dirty=dirty, writeback=writeback)
-    return result
+        raise SystemExit(f"child failed ({proc.returncode}): {cmd}")
+    pdf = out if out.is_file() else next(out.glob("*-申报材料.pdf"))
+    return {
+        "wall": wall,
+        "cpu": use.ru_utime + use.ru_stime,
+        "sys": use.ru_stime,
+        "peak_mb": peak_kib / 1024,
+        "size": pdf.stat().st_size,
+        "dirty": dirty,
+        "writeback": writeback,
+    }
 
 
 def summary(results: list[dict[str, float]]) -> dict[str, float]:
@@ -209,9 +235,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", choices=["reference", "ours", "write"])
+    parser.add_argument("--child", choices=["reference", "write"])
     parser.add_argument("--manifest")
-    parser.add_argument("--project")
     parser.add_argument("--out")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--size", type=int, default=0)
@@ -236,24 +261,27 @@ def main() -> None:
             took = make_project(manifest, work / f"p{repeat}.sbproj", repeat)
             print(f"  project {repeat}x imported once in {took:.1f} s")
 
-        def ours(repeat: int) -> list[str]:
-            project = str(work / f"p{repeat}.sbproj")
-            return ["--child", "ours", "--project", project, "--out", str(work / f"out{repeat}")]
+        def ours(repeat: int) -> tuple[list[str], Path]:
+            """The program's own command line, as a clerk's script or the issue runs it."""
+            project, out = str(work / f"p{repeat}.sbproj"), work / f"out{repeat}"
+            cmd = [sys.executable, str(REPO / "main.py"), "build", project, "--out", str(out)]
+            return [*cmd, "--today", "2019-02-01"], out
 
-        def reference(repeat: int) -> list[str]:
-            out = str(work / f"ref{repeat}.pdf")
-            tail = ["--child", "reference", "--manifest", str(manifest_path), "--out", out]
-            return [*tail, "--repeat", str(repeat)]
+        def reference(repeat: int) -> tuple[list[str], Path]:
+            out = work / f"ref{repeat}.pdf"
+            tail = ["--child", "reference", "--manifest", str(manifest_path), "--out", str(out)]
+            return [sys.executable, __file__, *tail, "--repeat", str(repeat)], out
 
         # The bare write needs our PDF's size: a first build of each size (not counted) gives
         # it and puts a previous packet in place, as the measured runs find it.
-        sizes = {r: int(run_child(ours(r))["size"]) for r in scales}
+        sizes = {r: int(run_child(*ours(r))["size"]) for r in scales}
 
-        def write(repeat: int) -> list[str]:
-            out = str(work / f"write{repeat}.bin")
-            return ["--child", "write", "--size", str(sizes[repeat]), "--out", out]
+        def write(repeat: int) -> tuple[list[str], Path]:
+            out = work / f"write{repeat}.bin"
+            tail = ["--child", "write", "--size", str(sizes[repeat]), "--out", str(out)]
+            return [sys.executable, __file__, *tail], out
 
-        pipelines: dict[str, list[str]] = {"ref1": reference(1)}
+        pipelines: dict[str, tuple[list[str], Path]] = {"ref1": reference(1)}
         if not args.no_ref4:
             pipelines["ref4"] = reference(4)
         for r in scales:
@@ -262,8 +290,8 @@ def main() -> None:
         results: dict[str, list[dict[str, float]]] = {name: [] for name in pipelines}
         load = [os.getloadavg()[0]]
         for _ in range(args.runs):
-            for name, tail in pipelines.items():
-                results[name].append(run_child(tail))
+            for name, (cmd, out) in pipelines.items():
+                results[name].append(run_child(cmd, out))
             load.append(os.getloadavg()[0])
         got = {name: summary(rs) for name, rs in results.items()}
 

@@ -98,7 +98,7 @@ def _existing_output(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 
 @pytest.mark.parametrize(
     "at_label",
-    ["正在绘制第 3 页", "正在合成第 5 页", "正在生成 Excel 文件、Word 模板和原件核对清单"],
+    ["正在绘制第 3 页", "正在合成第 5 页", "正在生成 Excel 文件和 Word 模板"],
 )
 def test_cancel_leaves_the_output_folder_as_it_was(tmp_path: Path, at_label: str) -> None:
     out, before = _existing_output(tmp_path)
@@ -163,7 +163,7 @@ def test_progress_runs_once_across_the_build(tmp_path: Path) -> None:
     labels = [label for _, _, label in calls]
     assert labels[0] == "正在生成申请表"
     assert f"正在合成第 {result.pages} 页…" in labels
-    assert "正在生成 Excel 文件、Word 模板和原件核对清单" in labels and labels[-1] == "完成"
+    assert "正在生成 Excel 文件和 Word 模板" in labels and labels[-1] == "完成"
 
 
 def test_unsafe_company_name_gives_safe_file_names(tmp_path: Path) -> None:

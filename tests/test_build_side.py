@@ -1,4 +1,4 @@
-"""The build's side outputs (Excel file, Word templates, originals checklist) written in a
+"""The build's side outputs (the Excel file and the Word templates) written in a
 process of their own while the PDF is assembled: the same files as when written in the build's
 own process, our refusals with their message, a dead process replaced, a cancel honoured, and
 nothing left running."""
@@ -72,12 +72,10 @@ def _job(tmp_path: Path, folder: Path) -> SideJob:
         "示例.xlsx",
         "Word模板",
         tmp_path / "Word模板",
-        "原件核对清单.pdf",
         guide,
         data,
         evaluation,
         tuple(toc_rows(plan)),
-        TODAY,
     )
 
 
@@ -103,7 +101,7 @@ def test_a_process_that_dies_is_replaced_by_writing_here(tmp_path: Path) -> None
     assert side.elsewhere
     side._proc.kill()  # as the system would end it (out of memory, an antivirus)
     templates = side.result()
-    assert (folder / "示例.xlsx").exists() and (folder / "原件核对清单.pdf").exists()
+    assert (folder / "示例.xlsx").exists()
     assert templates and all(t.exists() for t in templates)
     assert not [p for p in multiprocessing.active_children() if p.name == "side-outputs"]
 

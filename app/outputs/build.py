@@ -21,6 +21,7 @@ from app.files import OutputSet, check_output_paths, company_file_name, company_
 from app.guide import project_guide
 from app.guide.model import Guide
 from app.model import ProjectData
+from app.outputs.originals import originals_checklist, write_originals_pdf
 from app.outputs.side import PROCESS_FROM_PAGES, SideJob, SideOutputs, mapped
 from app.outputs.template_names import narrative_documents, template_file_name
 from app.packet.assemble import DocInfo, DrawnPage, EvidencePage, OutlineNode, OutputPage, assemble
@@ -199,7 +200,7 @@ def build(
         counts = measure_parts(ctx)
     plan = make_plan(guide, data, evaluation, options, counts)
     drawn_pages = sum(1 for p in plan.pages if p.drawn)
-    bar = _Progress(progress, 1 + drawn_pages + plan.total + 3)
+    bar = _Progress(progress, 1 + drawn_pages + plan.total + 4)
     bar.step("正在生成申请表")
 
     pdf_name, _ = packet_file_name(data.company.name, options.stage, out_dir)
@@ -230,20 +231,18 @@ def build(
         # folder in its place); install() checks again before it touches anything.
         staged.check([pdf_name, xlsx_name, ORIGINALS_NAME, SUMS_NAME])
         tmp = staged.folder
-        # The Excel file, the Word templates and the originals checklist do not depend on the
-        # PDF: for a large packet another process writes them meanwhile.
+        # The Excel file and the Word templates do not depend on the PDF: for a large packet
+        # another process writes them meanwhile.
         side = SideOutputs(
             SideJob(
                 tmp,
                 xlsx_name,
                 TEMPLATE_DIR,
                 out_dir / TEMPLATE_DIR,
-                ORIGINALS_NAME,
                 guide,
                 data,
                 evaluation,
                 tuple(toc_rows(plan)),
-                today,
             ),
             in_process=not (
                 side_process if side_process is not None else plan.total >= PROCESS_FROM_PAGES
@@ -304,7 +303,13 @@ def build(
                 )
             bar.done = base + plan.total
             _check_cancel(cancel)
-            bar.step("正在生成 Excel 文件、Word 模板和原件核对清单")
+            bar.step("正在生成原件核对清单")
+            with mapped(ORIGINALS_NAME):
+                write_originals_pdf(
+                    tmp / ORIGINALS_NAME, guide, data, originals_checklist(guide, data), today
+                )
+            _check_cancel(cancel)
+            bar.step("正在生成 Excel 文件和 Word 模板")
             templates = side.result(cancel)
             # A template already in the output folder may hold what the company typed into it:
             # never overwrite it (deleting it lets the next build write a fresh one).

@@ -1,7 +1,7 @@
-"""The build's side outputs: the Excel file, the Word templates and the originals checklist.
+"""The build's side outputs: the Excel file and the Word templates.
 
-They depend on the guide, the project's data, its evaluation, the packet's 目录 lines and the
-date, never on the packet PDF: for a large packet they are written in a process of their own
+They depend on the guide, the project's data, its evaluation and the packet's 目录 lines, never
+on the packet PDF: for a large packet they are written in a process of their own
 (``multiprocessing``'s spawn, as on Windows) while this one assembles the PDF, so that their
 libraries' loading (openpyxl, python-docx) and their work run on another core instead of
 before or after the PDF's. A small packet is written before a new process would have loaded its
@@ -16,7 +16,6 @@ replaced by writing the outputs here (where a real problem then shows as it alwa
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import logging
 import multiprocessing
@@ -50,12 +49,10 @@ class SideJob:
     xlsx_name: str
     template_dir: str  # the templates' sub-folder of ``folder``
     names_folder: Path  # the folder whose path length the templates' names must fit
-    originals_name: str
     guide: Guide
     data: ProjectData
     evaluation: Evaluation
     toc: tuple[TocRow, ...]
-    today: dt.date
 
 
 @contextlib.contextmanager
@@ -80,10 +77,9 @@ def mapped(what: str) -> Iterator[None]:
 
 
 def write_side(job: SideJob) -> list[Path]:
-    """Write the Excel file, the Word templates and the originals checklist into ``job.folder``;
-    returns the templates written."""
-    from app.outputs.originals import write_originals_pdf
-    from app.outputs.originals_list import originals_checklist
+    """Write the Excel file and the Word templates into ``job.folder``; returns the templates
+    written. (The originals checklist, a PDF, is drawn by the build's own process, which has
+    reportlab and the fonts loaded already: here they would only add memory.)"""
     from app.outputs.templates import write_templates
     from app.workbook.book import write_workbook
 
@@ -92,11 +88,6 @@ def write_side(job: SideJob) -> list[Path]:
     with mapped("Word 模板"):
         templates = write_templates(
             job.folder / job.template_dir, job.guide, job.data, job.names_folder
-        )
-    with mapped(job.originals_name):
-        checklist = originals_checklist(job.guide, job.data)
-        write_originals_pdf(
-            job.folder / job.originals_name, job.guide, job.data, checklist, job.today
         )
     return templates
 

@@ -130,7 +130,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
 )
 _REPLACE_ATTEMPTS = 5
 _BUFFER_SIZE = 128 << 10  # smaller than a scan: its bytes go to the file without a copy
-_READ_AHEAD = 24 << 20  # how far the reading of stored PDFs may run ahead (bytes)
+_READ_AHEAD = 8 << 20  # how far the reading of stored PDFs may run ahead (bytes)
 
 
 def _translate_first(matrix: Matrix, x0: float, y0: float) -> Matrix:

@@ -135,7 +135,7 @@ _HAND_OVER = 64 << 10
 """Writes of this size or more go to the writer's thread as they are; smaller ones are gathered
 into pieces of about this size first."""
 
-_BEHIND = 16 << 20
+_BEHIND = 8 << 20
 """How far the file's writing may lag the assembling (bytes)."""
 
 

@@ -14,6 +14,7 @@ encoded as UTF-8, which for an ordinary UTF-8 file is the SHA-256 of the file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,6 +99,9 @@ def read_guide_file(path: Path | str) -> tuple[Guide, GuideCopy]:
     except UnicodeDecodeError:
         raise GuideError(source, "（文件）", "不是 UTF-8 编码，请以 UTF-8 编码另存后重试") from None
     copy = GuideCopy.of(text)
+    known = _parsed.get(copy.sha256)  # the same text parsed already (e.g. a project's copy)
+    if known is not None:
+        return dataclasses.replace(known, source=source), copy
     guide = _loader.load_guide_text(copy.text, source)
     _parsed.setdefault(copy.sha256, guide)
     return guide, copy

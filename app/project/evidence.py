@@ -15,8 +15,6 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pikepdf
-
 from app.model import EvidenceFile, PageInfo
 from app.project import pdfdelta
 from app.project.snapshots import EvidenceSnapshot
@@ -419,6 +417,8 @@ def remove_pages(conn: sqlite3.Connection, file_id: str, indices: Sequence[int])
         raise IndexError(f"evidence file {file_id!r} has no page {indices!r}")
     if len(gone) == len(pages):
         raise ValueError("a file keeps at least one page: remove the file instead")
+    import pikepdf  # here: every command opens a project, only this edit needs pikepdf (0.1 s)
+
     with pikepdf.open(io.BytesIO(snap.pdf)) as doc:
         for index in reversed(gone):
             del doc.pages[index]

@@ -337,3 +337,19 @@ def test_the_test_suite_never_uses_the_users_own_cache() -> None:
     assert folder is not None
     assert not folder.is_relative_to(Path.home() / ".cache")
     assert os.environ.get("PACKET_ASSEMBLER_CACHE")
+
+
+def test_a_face_holding_more_than_plain_data_is_not_cached(tmp_path: Path) -> None:
+    """A later reportlab may keep other things on the face: then there is no entry (and the
+    font is what reportlab made), never an entry that gives back something else."""
+    from app.system import font_cache
+
+    face = TTFont("N", str(SONG_PATH)).face
+    key = font_cache._key(SONG_PATH, 0)
+    for extra in ({1: {2, 3}}, [(1, object())], frozenset({1}), 3j):
+        face.extra = extra
+        font_cache._store(tmp_path / "entry.marshal", key, face)
+        assert list(tmp_path.iterdir()) == []
+    face.extra = {1: [(2, 3.5, b"x", "y", None, True)]}
+    font_cache._store(tmp_path / "entry.marshal", key, face)
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.marshal"]

@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from fnmatch import fnmatch
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -242,8 +243,11 @@ def _plain(value: object, depth: int = 0) -> bool:
         items = value.values()  # type: ignore[attr-defined]
     else:
         return False
-    if set(map(type, items)) <= _SCALARS:
+    kinds = set(map(type, items))
+    if kinds <= _SCALARS:
         return True
+    if kinds <= {list, tuple} and set(map(type, chain.from_iterable(items))) <= _SCALARS:
+        return True  # lists of scalars (the glyphs of each character, the metrics of each glyph)
     return depth < 3 and all(_plain(item, depth + 1) for item in items)
 
 

@@ -138,13 +138,25 @@ def generate(workdir: Path, target_pages: int) -> dict[str, object]:
 # ---------------------------------------------------------------- the pipelines (child side)
 
 
+def _reference_font() -> str:
+    """The bundled WenQuanYi face registered straight with reportlab, as a pipeline outside this
+    program would (parsed in every process: our font cache is not the reference's to use)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from app.system.fonts import FONT_PATH
+
+    name = "ReferenceWQY"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_PATH), subfontIndex=0))
+    return name
+
+
 def _stamps(total: int) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from app.system.fonts import register_fonts
-
-    font = register_fonts()
+    font = _reference_font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     for n in range(1, total + 1):
@@ -159,9 +171,7 @@ def _cover() -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from app.system.fonts import register_fonts
-
-    font = register_fonts()
+    font = _reference_font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setFont(font, 24)

@@ -33,7 +33,8 @@
 ;
 ; Uninstalling removes the program folder and its registry entries only. The user's projects
 ; (.sbproj files, wherever they saved them, never under {app}) and %APPDATA%\申报材料助手
-; (settings, logs) are left alone: there is no UninstallDelete section, on purpose.
+; (settings, logs) are left alone: there is no UninstallDelete section, on purpose. So is the
+; font cache in %LOCALAPPDATA%\申报材料助手\cache (a few MB, made again when missing).
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"

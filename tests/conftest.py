@@ -6,8 +6,12 @@ Builders are handed out as fixtures (factories) so test modules need no imports 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import itertools
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +22,12 @@ import pytest
 from app.guide import CHECKLIST_DIR, Guide, load_guide
 from app.model import Company, EvidenceFile, PageInfo, ProjectData, Row, Value
 from app.rules.company import uscc_check_char
+
+# No test reads or writes the user's own cache folder (the font cache): one temporary folder for
+# the whole run, inherited by the programs the tests start.
+_CACHE = Path(tempfile.mkdtemp(prefix="packet-assembler-test-cache-"))
+os.environ["PACKET_ASSEMBLER_CACHE"] = str(_CACHE)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 SHIPPED_2019 = CHECKLIST_DIR / "zhuhai-2019.toml"
 DATA_DIR = Path(__file__).resolve().parent / "data"

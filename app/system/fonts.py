@@ -5,7 +5,8 @@ made by ``tools/make_song_font.py``).
 
 reportlab embeds TrueType fonts as subsets, so registering the whole ``.ttc`` costs nothing in the
 output. It silently draws a blank for a character the font lacks, so callers check text with
-:func:`missing_glyphs` and warn the user.
+:func:`missing_glyphs` and warn the user. What reportlab reads from a font file is kept in the
+user's cache folder for the next process (:mod:`app.system.font_cache`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from app.system.errors import AppError
+from app.system.font_cache import load_ttfont
 
 FONT_NAME = "WQYMicroHei"
 """The name under which the font is registered with reportlab."""
@@ -69,7 +71,7 @@ def register_fonts() -> str:
                 _font = registered
             else:
                 try:
-                    font = TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0)
+                    font = load_ttfont(FONT_NAME, FONT_PATH, 0)
                 except (OSError, TTFError) as exc:
                     raise AppError(
                         f"程序自带的字体文件 {FONT_PATH} 缺失或已损坏，无法生成 PDF。"
@@ -97,7 +99,7 @@ def register_song() -> str:
                 _song = registered
             for path, index in song_sources() if _song is None else []:
                 try:
-                    font = TTFont(SONG_NAME, str(path), subfontIndex=index)
+                    font = load_ttfont(SONG_NAME, path, index)
                 except (OSError, TTFError):
                     continue
                 pdfmetrics.registerFont(font)

@@ -30,6 +30,24 @@ def user_data_dir() -> Path:
     return Path(base) / APP_DIR_NAME
 
 
+def user_cache_dir() -> Path:
+    """Where the program keeps what it can always make again (deleting it costs only time):
+    %LOCALAPPDATA%\\申报材料助手\\cache on Windows, $XDG_CACHE_HOME (or ~/.cache)/申报材料助手
+    elsewhere; ``cache`` in PACKET_ASSEMBLER_HOME when that is set. PACKET_ASSEMBLER_CACHE
+    names the folder itself (tests)."""
+    cache = os.environ.get("PACKET_ASSEMBLER_CACHE")
+    if cache:
+        return Path(cache)
+    home = os.environ.get("PACKET_ASSEMBLER_HOME")
+    if home:
+        return Path(home) / "cache"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return Path(local) / APP_DIR_NAME / "cache" if local else user_data_dir() / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP_DIR_NAME
+
+
 def log_path() -> Path:
     return user_data_dir() / "logs" / "error.log"
 

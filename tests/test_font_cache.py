@@ -353,3 +353,20 @@ def test_a_face_holding_more_than_plain_data_is_not_cached(tmp_path: Path) -> No
     face.extra = {1: [(2, 3.5, b"x", "y", None, True)]}
     font_cache._store(tmp_path / "entry.marshal", key, face)
     assert [p.name for p in tmp_path.iterdir()] == ["entry.marshal"]
+
+
+def test_a_damaged_song_font_is_passed_over_for_the_bundled_one(tmp_path: Path) -> None:
+    """A Windows PC's SimSun that reportlab cannot read (a file without the tables it looks up
+    raises KeyError there) must not stop every build: the bundled Song face is used."""
+    bad = tmp_path / "simsun.ttc"
+    bad.write_bytes(b"\x00\x01\x00\x00" + b"\x00" * 8)  # a TrueType header with no tables
+    script = (
+        "import sys; from pathlib import Path; import app.system.fonts as f\n"
+        f"f.song_sources = lambda: [(Path({str(bad)!r}), 0), (f.SONG_PATH, 0)]\n"
+        "print(f.register_song(), Path(f._song.face.filename).name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=MAIN.parent, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["SongBody", SONG_PATH.name]

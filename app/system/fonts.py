@@ -12,6 +12,7 @@ user's cache folder for the next process (:mod:`app.system.font_cache`).
 from __future__ import annotations
 
 import os
+import struct
 import sys
 import threading
 import unicodedata
@@ -46,6 +47,16 @@ def windows_fonts_dir(env: dict[str, str] | None = None) -> Path:
 SYSTEM_SONG = (windows_fonts_dir() / "simsun.ttc", 0)
 """Windows' SimSun (a TrueType collection; face 0 is 宋体), preferred where present."""
 
+_FONT_FAULTS: tuple[type[Exception], ...] = (
+    OSError,
+    TTFError,
+    KeyError,  # a font file without the tables reportlab looks up (e.g. 'name')
+    IndexError,
+    ValueError,
+    struct.error,
+)
+"""What reportlab raises on a missing or damaged font file."""
+
 _lock = threading.Lock()
 _font: TTFont | None = None
 _song: TTFont | None = None
@@ -72,7 +83,7 @@ def register_fonts() -> str:
             else:
                 try:
                     font = load_ttfont(FONT_NAME, FONT_PATH, 0)
-                except (OSError, TTFError) as exc:
+                except _FONT_FAULTS as exc:
                     raise AppError(
                         f"程序自带的字体文件 {FONT_PATH} 缺失或已损坏，无法生成 PDF。"
                         f"请重新安装申报材料助手。"
@@ -100,8 +111,8 @@ def register_song() -> str:
             for path, index in song_sources() if _song is None else []:
                 try:
                     font = load_ttfont(SONG_NAME, path, index)
-                except (OSError, TTFError):
-                    continue
+                except _FONT_FAULTS:
+                    continue  # e.g. a damaged SimSun: the bundled Song face instead
                 pdfmetrics.registerFont(font)
                 _song = font
                 break

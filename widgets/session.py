@@ -283,17 +283,23 @@ class ProjectSession(QObject):
                 self._files = data.evidence
         return data
 
+    # Kept only when no change was noted while they were worked out (by a worker's thread: the
+    # late page check, an import), else a stale result would stay until the next change.
     @property
     def evaluation(self) -> Evaluation:
-        if self._evaluation is None:
-            self._evaluation = evaluate(self.guide, self.data)
-        return self._evaluation
+        found, changes = self._evaluation, self._changes
+        if found is None:
+            found = evaluate(self.guide, self.data)
+            self._evaluation = found if changes == self._changes else None
+        return found
 
     @property
     def findings(self) -> list[Finding]:
-        if self._findings is None:
-            self._findings = project_findings(self.guide, self.data, self._damaged, self.evaluation)
-        return self._findings
+        found, changes = self._findings, self._changes
+        if found is None:
+            found = project_findings(self.guide, self.data, self._damaged, self.evaluation)
+            self._findings = found if changes == self._changes else None
+        return found
 
     def findings_later(self) -> Callable[[], list[Finding]]:
         """The findings, for a worker thread to have: those known now, else worked out there

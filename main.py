@@ -47,10 +47,10 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    import multiprocessing
+    if sys.argv[1:] == ["--side-outputs"]:  # app.outputs.side.CHILD_FLAG (frozen program)
+        # A build's second process (its Excel file and Word templates): the job comes on
+        # stdin, the answer goes to stdout; nothing else of the program starts.
+        from app.outputs.side import child_main
 
-    # A build writes its Excel file and Word templates in a process of its own (spawned, as on
-    # Windows): in the frozen program that process starts as this executable, and this call
-    # makes it run its task instead of the program.
-    multiprocessing.freeze_support()
+        sys.exit(child_main())
     sys.exit(run())

@@ -6,7 +6,8 @@ nothing left running."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from app.system.errors import BuildCancelled, OutputError
 from tests.packet_fixtures import MemorySource, project
 from tests.pdftools import pdf_text
 
+REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2019, 1, 10)
 SELECTED = ["outsourcing_onshore", "international_certification", "export_credit_insurance"]
 
@@ -57,7 +59,33 @@ def test_written_elsewhere_the_outputs_are_those_written_here(tmp_path: Path) ->
     # the checksum list names the files the other process wrote, with their digests
     listed = there.manifest.read_text(encoding="utf-8")
     assert there.workbook.name in listed and there.originals.name in listed
-    assert not [p for p in multiprocessing.active_children() if p.name == "side-outputs"]
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_other_process(
+    tmp_path: Path,
+) -> None:
+    """``multiprocessing``'s spawn would run the caller's main script again in the child: a
+    script building without an ``if __name__ == "__main__"`` guard would build again there."""
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "build_once.py"
+    script.write_text(
+        "import datetime as dt, sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        f"open({str(marker)!r}, 'a').write('run\\n')\n"
+        "from app.outputs.build import BuildOptions, build\n"
+        "from tests.packet_fixtures import MemorySource, project\n"
+        f"r = build(MemorySource(project({SELECTED!r})), __import__('pathlib').Path("
+        f"{str(tmp_path / 'out')!r}), BuildOptions(), today=dt.date(2019, 1, 10),"
+        " side_process=True)\n"
+        "print(r.workbook.name)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith(".xlsx")
+    assert marker.read_text(encoding="utf-8") == "run\n"
 
 
 def _job(tmp_path: Path, folder: Path) -> SideJob:
@@ -99,21 +127,24 @@ def test_a_process_that_dies_is_replaced_by_writing_here(tmp_path: Path) -> None
     folder.mkdir()
     side = SideOutputs(_job(tmp_path, folder), in_process=False)
     assert side.elsewhere
-    side._proc.kill()  # as the system would end it (out of memory, an antivirus)
+    assert side._child is not None
+    side._child.proc.kill()  # as the system would end it (out of memory, an antivirus)
     templates = side.result()
     assert (folder / "示例.xlsx").exists()
     assert templates and all(t.exists() for t in templates)
-    assert not [p for p in multiprocessing.active_children() if p.name == "side-outputs"]
+    assert not side.elsewhere
 
 
 def test_a_cancel_while_waiting_ends_the_other_process(tmp_path: Path) -> None:
     folder = tmp_path / "staging"
     folder.mkdir()
     side = SideOutputs(_job(tmp_path, folder), in_process=False)
+    assert side._child is not None
+    proc = side._child.proc
     with pytest.raises(BuildCancelled):
         side.result(cancel=lambda: True)
     assert not side.elsewhere
-    assert not [p for p in multiprocessing.active_children() if p.name == "side-outputs"]
+    assert proc.poll() is not None  # ended, not left running
 
 
 def test_the_job_travels_whole(tmp_path: Path) -> None:
@@ -133,4 +164,3 @@ def test_the_self_tests_probe_starts_a_process_and_hears_from_it() -> None:
     from app.outputs.side import process_works
 
     assert process_works()
-    assert not [p for p in multiprocessing.active_children() if p.name == "side-probe"]

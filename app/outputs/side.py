@@ -1,11 +1,12 @@
 """The build's side outputs: the Excel file and the Word templates.
 
 They depend on the guide, the project's data, its evaluation and the packet's 目录 lines, never
-on the packet PDF: for a large packet they are written in a process of their own
-(``multiprocessing``'s spawn, as on Windows) while this one assembles the PDF, so that their
-libraries' loading (openpyxl, python-docx) and their work run on another core instead of
-before or after the PDF's. A small packet is written before a new process would have loaded its
-libraries: its side outputs are written here, after the PDF, as they always were.
+on the packet PDF: for a large packet they are written in a process of their own while this one
+assembles the PDF, so that their libraries' loading (openpyxl, python-docx) and their work run
+on another core instead of before or after the PDF's. The other process is this program again
+(:func:`child_command`), given the job on its standard input. A small packet is written before
+a new process would have loaded its libraries: its side outputs are written here, after the
+PDF, as they always were.
 
 Whatever happens in the other process, the build's outcome is the same: its own refusals
 (:class:`app.system.errors.AppError`, e.g. a file that cannot be written) come back as the same
@@ -18,8 +19,11 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import multiprocessing
+import os
 import pickle
+import subprocess
+import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -92,6 +96,91 @@ def write_side(job: SideJob) -> list[Path]:
     return templates
 
 
+CHILD_FLAG = "--side-outputs"
+"""The frozen program's command-line flag that makes it the other process (``main.py``)."""
+
+
+def child_command() -> list[str]:
+    """How the other process is started: the frozen program with :data:`CHILD_FLAG`; from the
+    source, this interpreter running :func:`child_main` with the source folder on its path.
+    Never ``multiprocessing``: its spawn runs the caller's main script again in the child,
+    and a script that builds without an ``if __name__ == "__main__"`` guard would build again
+    there."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); "
+        "from app.outputs.side import child_main; sys.exit(child_main())"
+    )
+    return [sys.executable, "-c", code]
+
+
+class _Child:
+    """The other process: the payload fed to its stdin and its answer read from its stdout on
+    threads of their own (neither waits for the other side)."""
+
+    def __init__(self, payload: bytes) -> None:
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing up (Windows)
+        self.proc = subprocess.Popen(
+            child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            creationflags=flags,
+        )
+        self.answer = b""
+        self._feeder = threading.Thread(target=self._feed, args=(payload,), daemon=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._feeder.start()
+        self._reader.start()
+
+    def _feed(self, payload: bytes) -> None:
+        stdin = self.proc.stdin
+        assert stdin is not None
+        with contextlib.suppress(OSError):  # it ended early: its answer (or none) says why
+            stdin.write(payload)
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    def _read(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        with contextlib.suppress(OSError):
+            self.answer = stdout.read()
+
+    def wait(self, cancel: CancelFn | None, timeout: float | None = None) -> tuple[Any, ...] | None:
+        """Its answer once it has ended (None: none, or not within ``timeout`` seconds)."""
+        waited = 0.0
+        while True:
+            try:
+                self.proc.wait(0.05)
+                break
+            except subprocess.TimeoutExpired:
+                waited += 0.05
+                if cancel is not None and cancel():
+                    raise BuildCancelled() from None
+                if timeout is not None and waited >= timeout:
+                    return None
+        self._reader.join()
+        try:
+            answer = pickle.loads(self.answer)
+        except Exception:  # nothing, or cut short: it did not finish
+            return None
+        return answer if isinstance(answer, tuple) and answer else None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._feeder.join(10)
+        self._reader.join(10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+
+
 class SideOutputs:
     """:func:`write_side` of a job, started at once in another process (``in_process``: here,
     when :meth:`result` is asked for). :meth:`stop` ends the other process (call it, e.g. in a
@@ -99,52 +188,30 @@ class SideOutputs:
 
     def __init__(self, job: SideJob, in_process: bool) -> None:
         self._job = job
-        self._proc: Any = None
-        self._conn: Any = None
+        self._child: _Child | None = None
         if not in_process:
-            self._start()
+            try:
+                self._child = _Child(dumps(job))
+            except Exception:  # written here instead (see the module's docstring)
+                log.warning("side outputs: no process, written in this one", exc_info=True)
 
     @property
     def elsewhere(self) -> bool:
         """Whether the outputs are being written in another process."""
-        return self._proc is not None
-
-    def _start(self) -> None:
-        try:
-            payload = dumps(self._job)
-            context = multiprocessing.get_context("spawn")
-            receive, send = context.Pipe(duplex=False)
-            proc = context.Process(
-                target=_child, args=(payload, send), name="side-outputs", daemon=True
-            )
-            proc.start()
-        except Exception:  # written here instead (see the module's docstring)
-            log.warning("side outputs: no process, written in this one", exc_info=True)
-            return
-        send.close()
-        self._proc, self._conn = proc, receive
+        return self._child is not None
 
     def result(self, cancel: CancelFn | None = None) -> list[Path]:
-        """The templates written, once the three outputs are in the staging folder. Raises the
-        other process's :class:`AppError` (as an ``OutputError`` or ``AppError`` with its
-        message) and :class:`BuildCancelled` when ``cancel()`` turns true while waiting."""
-        if self._proc is None:
+        """The templates written, once the outputs are in the staging folder. Raises the other
+        process's :class:`AppError` (as an ``OutputError`` or ``AppError`` with its message)
+        and :class:`BuildCancelled` when ``cancel()`` turns true while waiting."""
+        child = self._child
+        if child is None:
             return write_side(self._job)
-        answer: tuple[Any, ...] | None = None
         try:
-            while answer is None:
-                if self._conn.poll(0.05):
-                    try:
-                        answer = self._conn.recv()
-                    except (EOFError, OSError):
-                        break
-                elif cancel is not None and cancel():
-                    raise BuildCancelled()
-                elif not self._proc.is_alive() and not self._conn.poll(0):
-                    break
+            answer = child.wait(cancel)
         finally:
             self.stop()
-        if answer is None or answer[0] == "crash":
+        if answer is None or answer[0] not in ("ok", "error"):
             log.warning("side outputs: the other process gave %r, written here", answer)
             return write_side(self._job)
         if answer[0] == "ok":
@@ -154,14 +221,9 @@ class SideOutputs:
 
     def stop(self) -> None:
         """End the other process (if any) and wait for it."""
-        proc, conn = self._proc, self._conn
-        self._proc = self._conn = None
-        if proc is None:
-            return
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(10)
-        conn.close()
+        child, self._child = self._child, None
+        if child is not None:
+            child.stop()
 
 
 def _proxy(items: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -182,46 +244,34 @@ def dumps(job: SideJob) -> bytes:
     return buf.getvalue()
 
 
-def _child(payload: bytes, send: Any) -> None:
-    """In the other process: write the outputs, answer ``("ok", templates)``, ``("error",
-    class name, message)`` for our own refusals, ``("crash", what)`` for anything else."""
+def child_main() -> int:
+    """The other process: a pickled :class:`SideJob` (or ``"probe"``) on stdin; on stdout
+    ``("ok", templates)``, ``("error", class name, message)`` for our own refusals,
+    ``("crash", what)`` for anything else (the parent then writes them itself)."""
+    stdin = sys.stdin.buffer if sys.stdin is not None else os.fdopen(0, "rb")
+    stdout = sys.stdout.buffer if sys.stdout is not None else os.fdopen(1, "wb")
     try:
-        job = pickle.loads(payload)
-        answer: tuple[Any, ...] = ("ok", [str(p) for p in write_side(job)])
+        job = pickle.loads(stdin.read())
+        paths = [] if job == "probe" else write_side(job)
+        answer: tuple[Any, ...] = ("ok", [str(p) for p in paths])
     except AppError as exc:
         answer = ("error", type(exc).__name__, exc.message)
     except BaseException as exc:  # the parent writes them itself
         answer = ("crash", repr(exc))
-    try:
-        send.send(answer)
-    finally:
-        send.close()
+    stdout.write(pickle.dumps(answer))
+    stdout.flush()
+    return 0
 
 
 def process_works(timeout: float = 60.0) -> bool:
-    """Whether a process of this program can be started the way :class:`SideOutputs` starts
-    one and answers (the self-test's check: in a frozen build it needs ``main.py``'s
-    ``multiprocessing.freeze_support()``)."""
+    """Whether the other process can be started as :class:`SideOutputs` starts it and answers
+    (the self-test's check: in a frozen build it needs ``main.py``'s :data:`CHILD_FLAG`)."""
     try:
-        context = multiprocessing.get_context("spawn")
-        receive, send = context.Pipe(duplex=False)
-        proc = context.Process(target=_probe, args=(send,), name="side-probe", daemon=True)
-        proc.start()
+        child = _Child(pickle.dumps("probe"))
     except Exception:
         log.warning("side outputs: the probe process did not start", exc_info=True)
         return False
-    send.close()
     try:
-        return bool(receive.poll(timeout) and receive.recv() == "ok")
-    except (EOFError, OSError):
-        return False
+        return child.wait(None, timeout) == ("ok", [])
     finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(10)
-        receive.close()
-
-
-def _probe(send: Any) -> None:
-    send.send("ok")
-    send.close()
+        child.stop()

@@ -285,7 +285,8 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
     beat = Heartbeat()
     gaps_file = os.environ.get("BENCH_GUI_GAPS")
     collections = Collections() if gaps_file else None
-    tracer = StallTracer() if os.environ.get("BENCH_GUI_TRACE") else None
+    trace = os.environ.get("BENCH_GUI_TRACE")
+    tracer = StallTracer(float(trace)) if trace else None
     beat.tracer = tracer
     evidence = window.evidence_page
 
@@ -450,6 +451,9 @@ def main() -> None:
         "--trace", action="store_true", help="print where the GUI thread was when it stalled"
     )
     parser.add_argument(
+        "--trace-after", type=float, default=60, help="with --trace: how late (ms) is a stall"
+    )
+    parser.add_argument(
         "--gaps",
         help="write the late beats (over 35 ms) and Python's garbage collections to this JSON "
         "file, with CLOCK_MONOTONIC times (as `perf record -k mono` stamps its events)",
@@ -483,7 +487,7 @@ def main() -> None:
             env=dict(
                 os.environ,
                 QT_QPA_PLATFORM="offscreen",
-                BENCH_GUI_TRACE="1" if args.trace else "",
+                BENCH_GUI_TRACE=str(args.trace_after) if args.trace else "",
                 BENCH_GUI_GAPS=str(Path(args.gaps).resolve()) if args.gaps else "",
             ),
         )

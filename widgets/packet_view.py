@@ -169,6 +169,19 @@ class PacketViewer(QDialog):
         fit_to_screen(self, 1100, 760)
         self._page_changed(0)
 
+    def done(self, result: int) -> None:
+        """Closed for good (deleted on close): its document is let go in the background."""
+        super().done(result)
+        document = self.document
+        if self.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose) and Shiboken.isValid(document):
+            from widgets.disposal import dispose_in_background
+
+            # nothing of ours asks it anything from here on: the view goes now (given no
+            # document, Qt warns; given another, it waits for this one's deletion to draw)
+            Shiboken.delete(self.view)
+            self.bookmarks.setDocument(None)  # type: ignore[arg-type]
+            dispose_in_background(document)
+
     # -- navigation --------------------------------------------------------------------------
     def current_page(self) -> int:
         return int(self.view.pageNavigator().currentPage())

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import QObject, Qt, QThread
+from PySide6.QtPdf import QPdfPageRenderer
 from reportlab.pdfgen import canvas
 from shiboken6 import Shiboken
 
@@ -25,9 +25,9 @@ def _packet(path: Path, pages: int = 3) -> Path:
     return path
 
 
-def _where_destroyed(document: QPdfDocument) -> list[str]:
+def _where_destroyed(obj: QObject) -> list[str]:
     where: list[str] = []
-    document.destroyed.connect(
+    obj.destroyed.connect(
         lambda *_: where.append(
             QThread.currentThread().objectName() or threading.current_thread().name
         ),
@@ -43,10 +43,14 @@ def test_a_closed_packet_window_deletes_its_document_in_another_thread(qtbot, tm
     qtbot.waitExposed(viewer)
     document = viewer.document
     assert document.pageCount() == 3 and viewer.toc_titles()[0] == ("第 1 页", 0)
+    viewer.go_to(2)
+    qtbot.waitUntil(lambda: viewer.current_page() == 2)
     where = _where_destroyed(document)
+    renderer = viewer.view.findChild(QPdfPageRenderer)  # Qt's, drawing pages in its own thread
+    renderer_where = _where_destroyed(renderer) if renderer is not None else ["disposal"]
     viewer.close()
-    qtbot.waitUntil(lambda: bool(where), timeout=10000)
-    assert where == ["disposal"]
+    qtbot.waitUntil(lambda: bool(where and renderer_where), timeout=10000)
+    assert where == ["disposal"] and renderer_where == ["disposal"]
     assert not Shiboken.isValid(document)
     qtbot.waitUntil(lambda: not Shiboken.isValid(viewer))
 

@@ -26,8 +26,9 @@ imports count, as in a real start), phase by phase:
 As in the program, the heavy modules are imported in the background 1.5 s after the window
 shows (``widgets.app.warm_up``), during the first phases.
 
-A first phase does nothing for 3 s: its gaps are the machine's own floor (on a shared,
-loaded machine the OS alone can hold a thread off the CPU for 100 ms).
+A first phase does nothing for 3 s but the warm-up's imports (1.5 s in): its gaps are the
+machine's own floor and the warm-up's (on a shared, loaded machine the OS alone can hold a
+thread off the CPU for 100 ms).
 
 Prints, per phase, its length, the longest gap between beats (max stall), the 99th percentile
 gap, how many gaps exceeded 100 ms, and the most CPU time the GUI thread itself used within one

@@ -38,7 +38,9 @@ def quiet_then_settle() -> Iterator[None]:
     makes many objects and no garbage to speak of), then :func:`settle` what it loaded.
 
     Blocks may nest and run in several threads at once: collection resumes when the last one
-    ends, and only if it was on when the first began."""
+    ends, and only if it was on when the first began. Collection is off for every thread
+    meanwhile: a reference cycle that another thread drops during the block is kept (settled
+    with the rest), so keep blocks short (the warm-up: 1-3 s)."""
     global _quiet, _was_enabled
     with _lock:
         if _quiet == 0:

@@ -265,9 +265,7 @@ class ProjectSession(QObject):
                 self._files = None
             elif self._data is not None:
                 self._files = self._data.evidence
-            self._data = None
-            self._evaluation = None
-            self._findings = None
+            self._data = self._evaluation = self._findings = None
 
     def _emit_pending(self) -> None:
         topics, self._pending = self._pending, set()
@@ -298,8 +296,7 @@ class ProjectSession(QObject):
     @contextlib.contextmanager
     def reading_ahead(self) -> Iterator[None]:
         """Changes made inside, in this (background) thread, are read back here before the
-        window hears of them: its pages then find the project read (at 1,000 files, reading it
-        on the window's thread was most of the turn an import landed in)."""
+        window hears of them (at 1,000 files that read was most of an import's landing turn)."""
         self._local.read_ahead = True
         try:
             yield

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.system.collector import quiet_then_settle, settle
+from app.system.collector import RARE_FULL, quiet_then_settle, rarely, settle
 
 
 class Node:
@@ -100,3 +100,54 @@ def test_collection_stays_off_when_it_was_off_before() -> None:
     with quiet_then_settle():
         Node()
     assert not gc.isenabled()
+
+
+def test_rarely_makes_full_collections_rare_and_restores_python_s_setting() -> None:
+    before = gc.get_threshold()
+    with rarely():
+        inside = gc.get_threshold()
+        with rarely():
+            assert gc.get_threshold() == inside
+        assert gc.get_threshold() == inside  # the outer block still runs
+    assert inside == (before[0], before[1], max(before[2], RARE_FULL))
+    assert gc.get_threshold() == before
+
+
+def test_rarely_restores_the_setting_when_its_block_fails() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), rarely():
+        raise ValueError("中途失败")
+    assert gc.get_threshold() == before
+
+
+def test_rarely_in_two_threads_restores_once_both_end() -> None:
+    before = gc.get_threshold()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def other() -> None:
+        with rarely():
+            inside.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(10)
+    with rarely():
+        pass
+    assert gc.get_threshold()[2] == max(before[2], RARE_FULL)  # the thread's block still runs
+    leave.set()
+    thread.join(10)
+    assert gc.get_threshold() == before
+
+
+def test_a_young_cycle_is_still_collected_while_full_collections_are_rare() -> None:
+    gc.enable()
+    with rarely():
+        young = Node()
+        young.peer = Node()
+        young.peer.peer = young
+        ref = weakref.ref(young)
+        del young
+        gc.collect(0)
+        assert ref() is None

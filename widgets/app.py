@@ -191,7 +191,9 @@ def warm_up() -> threading.Thread:
     Importing holds the GIL only in short slices (the window keeps running)."""
     import importlib
 
-    def work() -> None:
+    from app.system.collector import quiet_then_settle
+
+    def load() -> None:
         for name in HEAVY_MODULES:
             try:
                 importlib.import_module(name)
@@ -204,6 +206,12 @@ def warm_up() -> threading.Thread:
             register_song()
         except Exception:  # pragma: no cover - registered again (and reported) when used
             return
+
+    def work() -> None:
+        # What the warm-up loads stays for the life of the program: no collection walks it
+        # (a full collection in the middle of it held the GIL 60-80 ms), nor ever again.
+        with quiet_then_settle():
+            load()
 
     thread = threading.Thread(target=work, name="warm-up", daemon=True)
     thread.start()

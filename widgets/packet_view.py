@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument, QPdfPageRenderer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
@@ -168,6 +168,24 @@ class PacketViewer(QDialog):
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self._zoom(0.8))
         fit_to_screen(self, 1100, 760)
         self._page_changed(0)
+
+    def done(self, result: int) -> None:
+        """Closed for good (deleted on close): its document is let go in the background."""
+        super().done(result)
+        document = self.document
+        if self.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose) and Shiboken.isValid(document):
+            from widgets.disposal import dispose_in_background
+
+            # The view's page renderer waits for the page it is drawing (in its own thread) when
+            # deleted: it goes first, in the background too, then the document it draws from.
+            # The view goes now (given no document Qt warns; given another, it would wait on
+            # QtPdf's lock to draw while the document is deleted).
+            renderer = self.view.findChild(QPdfPageRenderer)
+            if renderer is not None:
+                dispose_in_background(renderer)
+            Shiboken.delete(self.view)
+            self.bookmarks.setDocument(None)  # type: ignore[arg-type]
+            dispose_in_background(document)
 
     # -- navigation --------------------------------------------------------------------------
     def current_page(self) -> int:

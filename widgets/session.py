@@ -8,9 +8,10 @@ QUndoCommands on ``undo_stack``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +114,7 @@ class ProjectSession(QObject):
         # 1,000 files, after every option or field saved).
         self._files: tuple[EvidenceFile, ...] | None = data.evidence if data is not None else None
         self._changes = 0  # changes noted so far (a snapshot read across one is not kept)
+        self._kept = threading.Lock()  # a snapshot kept vs a change noted in another thread
         self._evaluation = prepared.evaluation if prepared is not None else None
         self._findings = list(prepared.findings) if prepared is not None else None
         self._pending: set[str] = set()
@@ -248,20 +250,22 @@ class ProjectSession(QObject):
             self._options = None
         if not (topic == "options" and getattr(self._local, "outside_data", False)):
             self._forget_derived(topic)
+        if getattr(self._local, "read_ahead", False):
+            with contextlib.suppress(Exception):  # a failure: the window's own reading says it
+                self.data  # noqa: B018  (read for its cache)
         self._pending.add(topic)
         if not Shiboken.isValid(self):  # a late write while the program shuts down
             return
         QTimer.singleShot(0, self, self._emit_pending)
 
     def _forget_derived(self, topic: str) -> None:
-        self._changes += 1
-        if topic == "evidence":
-            self._files = None
-        elif self._data is not None:
-            self._files = self._data.evidence
-        self._data = None
-        self._evaluation = None
-        self._findings = None
+        with self._kept:
+            self._changes += 1
+            if topic == "evidence":
+                self._files = None
+            elif self._data is not None:
+                self._files = self._data.evidence
+            self._data = self._evaluation = self._findings = None
 
     def _emit_pending(self) -> None:
         topics, self._pending = self._pending, set()
@@ -278,13 +282,29 @@ class ProjectSession(QObject):
         if data is None:
             changes = self._changes
             data = self.store.load(self._files)
-            if changes == self._changes:  # no change noted meanwhile (by an import's thread)
-                self._data = data
-                self._files = data.evidence
+            with self._kept:
+                if changes == self._changes:  # no change noted meanwhile (in another thread)
+                    self._data = data
+                    self._files = data.evidence
         return data
 
     # Kept only when no change was noted while they were worked out (by a worker's thread: the
     # late page check, an import), else a stale result would stay until the next change.
+    @property
+    def has_snapshot(self) -> bool:
+        """Whether ``data`` is read (asking it reads nothing from the file)."""
+        return self._data is not None
+
+    @contextlib.contextmanager
+    def reading_ahead(self) -> Iterator[None]:
+        """Changes made inside, in this (background) thread, are read back here before the
+        window hears of them (at 1,000 files that read was most of an import's landing turn)."""
+        self._local.read_ahead = True
+        try:
+            yield
+        finally:
+            self._local.read_ahead = False
+
     @property
     def evaluation(self) -> Evaluation:
         found, changes = self._evaluation, self._changes

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtCore import QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QWidget
 
@@ -76,9 +76,7 @@ class FilesView(QObject):
         # Each line's size, measured once: otherwise every thumbnail that arrives (a new icon)
         # makes the list measure the text of every line again (O(files) per thumbnail; ~25 ms
         # a thumbnail at 1,000 files, on the window's thread).
-        for row in range(self.file_list.count()):
-            entry = self.file_list.item(row)
-            entry.setSizeHint(self.file_list.sizeHintForIndex(self.file_list.indexFromItem(entry)))
+        self._measure_lines()
         self.file_list.blockSignals(False)
         row = next((i for i, f in enumerate(self._files) if f.id == keep), 0 if self._files else -1)
         self.file_list.setCurrentRow(row)
@@ -86,6 +84,34 @@ class FilesView(QObject):
         self._show_pages()
         self.request_visible_icons()
         self._want_visible_icons()  # again once the list is laid out
+
+    def _measure_lines(self) -> None:
+        """Give every line its size: Qt measures the first; a line with as many text lines is
+        as high, and as wide as its widest text line plus the icon's and margins' part (within
+        a pixel of Qt's own measure: asking Qt for each line was ~50 ms at 1,000 files)."""
+        view = self.file_list
+        if view.count() == 0:
+            return
+        metrics = view.fontMetrics()
+
+        def width(lines: list[str]) -> int:
+            return max(metrics.horizontalAdvance(line) for line in lines)
+
+        def qt_measure(entry: QListWidgetItem) -> QSize:
+            return view.sizeHintForIndex(view.indexFromItem(entry))
+
+        first = view.item(0)
+        hint = qt_measure(first)
+        first.setSizeHint(hint)
+        shape = first.text().split("\n")
+        fixed = hint.width() - width(shape) + 1  # never narrower than Qt's measure
+        for row in range(1, view.count()):
+            entry = view.item(row)
+            lines = entry.text().split("\n")
+            if len(lines) == len(shape):
+                entry.setSizeHint(QSize(fixed + width(lines), hint.height()))
+            else:  # a name with a line break in it
+                entry.setSizeHint(qt_measure(entry))
 
     def _want_visible_icons(self) -> None:
         self._visible_timer.start()

@@ -168,9 +168,9 @@ class ImportController(QObject):
                     (doc_id, row_id, itertools.islice(items, len(fs)))
                     for (doc_id, row_id), fs in expanded
                 ]
-            ids = [
-                i for part in store.add_evidence_streams(groups_of_items, position) for i in part
-            ]
+            with session.reading_ahead():
+                added = store.add_evidence_streams(groups_of_items, position)
+            ids = [i for part in added for i in part]
             return ids, warnings, pages, left_out
 
         self._message.hide_message()

@@ -433,9 +433,17 @@ class OutputPage(Page):
                 draft=draft,
                 stage=stage,
             )
-            return build(
-                store, out_dir, options, progress=ctx.progress, cancel=ctx.cancelled, today=today
-            )
+            from app.system.collector import rarely
+
+            with rarely():  # see there: a full collection over the build's objects
+                return build(
+                    store,
+                    out_dir,
+                    options,
+                    progress=ctx.progress,
+                    cancel=ctx.cancelled,
+                    today=today,
+                )
 
         self._running()
         self.task = run_task(self, work, self._built, self._failed)

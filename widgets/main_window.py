@@ -32,7 +32,8 @@ from widgets.pages.items import ItemsPage
 from widgets.pages.output import OutputPage
 from widgets.pages.start import StartPage
 from widgets.readonly import apply_read_only
-from widgets.session import Prepared, ProjectSession, prepare
+from widgets.session import ProjectSession
+from widgets.session_prepare import Prepared, prepare
 from widgets.settings import add_recent, last_dir, set_last_dir, settings
 from widgets.tasks import TaskContext, run_task
 from widgets.undo_guard import UndoGuard

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,15 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from shiboken6 import Shiboken
 
 from app.guide.model import Guide
-from app.guide.registry import stored_guide
 from app.model import Company, EvidenceFile, ProjectData, Rate, Value
 from app.project import EvidenceSnapshot, ProjectStore, RowSnapshot, failures
 from app.project.records import DECLARATION_OPTION
 from app.rules.evaluation import Evaluation, evaluate
-from app.rules.findings import Finding, damaged_evidence_findings, validate
+from app.rules.findings import Finding
 from app.system.errors import AppError
 from widgets.errors import show_error
 from widgets.late_check import LatePageCheck
+from widgets.session_prepare import Prepared, project_findings, project_guide_of
 from widgets.tasks import Task, TaskContext, run_task
 
 
@@ -131,7 +130,7 @@ class ProjectSession(QObject):
         # check reads every byte of the project (seconds for a large one): it runs in the
         # background and what it finds arrives as findings (``evidence_checked``).
         try:
-            self.guide: Guide = prepared.guide if prepared is not None else _project_guide(store)
+            self.guide: Guide = prepared.guide if prepared is not None else project_guide_of(store)
         except BaseException:
             store.close()  # e.g. damaged text found while reading: the file is refused
             raise
@@ -678,44 +677,6 @@ class ProjectSession(QObject):
             lambda: put(after),
             lambda: put(before),
         )
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A project as opening reads it in the background, with what the window shows at once
-    worked out from it there (its guide, evaluation and findings: ~10-40 ms of the window's
-    thread otherwise)."""
-
-    data: ProjectData
-    guide: Guide
-    evaluation: Evaluation
-    findings: tuple[Finding, ...]
-
-
-def prepare(store: ProjectStore) -> Prepared:
-    """Read ``store`` and work out what a session starts with (any thread). Nothing stored is
-    found damaged yet: the session's own check of the stored evidence comes after."""
-    data = store.load()
-    guide = _project_guide(store)
-    evaluation = evaluate(guide, data)
-    return Prepared(data, guide, evaluation, tuple(project_findings(guide, data, {}, evaluation)))
-
-
-def _project_guide(store: ProjectStore) -> Guide:
-    stored = store.stored_guide()
-    return stored_guide(store.guide_id, stored[0] if stored else None)
-
-
-def project_findings(
-    guide: Guide,
-    data: ProjectData,
-    damaged: dict[str, tuple[str, ...]],
-    evaluation: Evaluation | None = None,
-) -> list[Finding]:
-    """Every finding of the project: damaged evidence first, then the guide's rules."""
-    return damaged_evidence_findings(guide, data, damaged) + validate(
-        guide, data, evaluation if evaluation is not None else evaluate(guide, data)
-    )
 
 
 def _pages_text(pages: Iterable[int]) -> str:

@@ -102,3 +102,44 @@ def test_check_import_and_export_commands(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["import", str(SAMPLE_MANIFEST), str(project)], io.StringIO(), err) == 2
     assert "已存在" in err.getvalue() and project.read_bytes() == before
+
+
+def _damage_index(path: Path, index: str) -> None:
+    """Make an index's b-tree page claim 64 cells (damage only SQLite's check notices)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (index,)).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    offset = (root - 1) * page_size
+    assert data[offset] == 0x0A  # an index leaf page; bytes 3-4 count its cells
+    data[offset + 3 : offset + 5] = (64).to_bytes(2, "big")
+    path.write_bytes(bytes(data))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+    conn.close()
+
+
+def test_a_damaged_project_builds_nothing_though_its_check_runs_beside_the_build(
+    tmp_path: Path,
+) -> None:
+    """The build reads the whole project file anyway: SQLite's check of it runs beside the
+    build, and the outputs go out only if it passes. Damage that only the check notices (an
+    index the build never reads) still refuses the build, and the output folder keeps what
+    it had."""
+    project = _project(tmp_path)
+    out = tmp_path / "输出"
+    _build(project, out)
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    _damage_index(project, "sqlite_autoindex_review_figures_1")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["build", str(project), "--out", str(out), "--today", "2019-02-01"], stdout, stderr)
+    assert code != 0
+    assert "已损坏" in stderr.getvalue() and project.name in stderr.getvalue()
+    assert "正在合成" in stderr.getvalue()  # the build went on beside the check
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["示例.sbproj", "输出"])
+    # the other commands still refuse the file when opening it, as before
+    assert main(["check", str(project)], io.StringIO(), io.StringIO()) != 0

@@ -308,13 +308,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def open_for_command(path: Path, doing: str) -> Any:
+def open_for_command(path: Path, doing: str, check_later: bool = False) -> Any:
     """The project, locked for this command (a build or an export reads it several times and
-    needs it still): refused, naming who has it open, while it is being edited elsewhere."""
+    needs it still): refused, naming who has it open, while it is being edited elsewhere.
+    ``check_later``: see :meth:`ProjectStore.open` (the command calls
+    ``store.later_check.require()`` before its outputs go out)."""
     from app.project import ProjectLockedError, ProjectStore
 
     try:
-        return ProjectStore.open(path)
+        return ProjectStore.open(path, check_later=check_later)
     except ProjectLockedError as exc:
         raise UsageError(
             f"{exc.summary}，正在编辑的项目无法{doing}（内容可能随时变化）。"
@@ -397,12 +399,19 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             src = project
         elif src.suffix.lower() not in PROJECT_SUFFIXES:
             raise UsageError(f"无法识别 {src.name}：请给出项目文件（.sbproj）或清单文件（.json）。")
-        with open_for_command(src, "生成") as store:
+        # The file's damage check runs beside the build (which reads all of it anyway), and
+        # must pass before the outputs are put in place.
+        with open_for_command(src, "生成", check_later=True) as store:
             _project_guide_notes(store, args.guide if src == args.src else None, err)
             options = build_options(args, store.get_options())
             try:
                 result = build(
-                    store, args.out, options, progress=_progress_printer(err), today=args.today
+                    store,
+                    args.out,
+                    options,
+                    progress=_progress_printer(err),
+                    today=args.today,
+                    before_install=store.later_check.require,
                 )
             except BlockedError as exc:
                 err.write(exc.message + "\n")
@@ -411,6 +420,9 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         err.write(f"  ✗ {f.message}\n")
                 err.write("如需先看草稿，请加 --draft。\n")
                 return EXIT_BLOCKING
+            except BaseException:
+                store.later_check.require()  # a damaged file is said as such, first
+                raise
             if result.stage == "review" and not result.draft and src == args.src:
                 store.set_review_figures(result.figures)  # what the district will stamp
     kind = "，初审用" if result.stage == "review" else ""

@@ -170,12 +170,15 @@ def build(
     today: dt.date | None = None,
     guide: Guide | None = None,
     side_process: bool | None = None,
+    before_install: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build every output of the project into ``out_dir`` (created if needed).
 
     ``side_process``: write the Excel file, the Word templates and the originals checklist in
     a process of their own while the PDF is assembled (:mod:`app.outputs.side`); by default
-    from :data:`~app.outputs.side.PROCESS_FROM_PAGES` packet pages on.
+    from :data:`~app.outputs.side.PROCESS_FROM_PAGES` packet pages on. ``before_install``:
+    called once everything is written, before anything is put in the output folder (a check
+    that ran beside the build, e.g. the project file's; what it raises stops the build there).
 
     Raises :class:`BlockedError` when validation finds blocking problems and ``options.draft``
     is off, :class:`app.system.errors.BuildCancelled` when ``cancel()`` turns true (``out_dir`` is then
@@ -340,6 +343,8 @@ def build(
                 )
             _check_cancel(cancel)
             bar.step("正在写入输出文件夹")
+            if before_install is not None:
+                before_install()
             # The checksum list goes last: it is the seal of the set (see OutputSet).
             moved = staged.install([*outputs, tmp / SUMS_NAME])
         finally:

@@ -10,6 +10,7 @@ import contextlib
 import datetime as _dt
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from app.project import failures, guide_copy
@@ -89,12 +90,14 @@ def create_file(
 
 
 def open_file(
-    path: Path, timeout: float, read_only: bool = False
+    path: Path, timeout: float, read_only: bool = False, check_later: bool = False
 ) -> tuple[sqlite3.Connection, str]:
     """Open, check and (if older) upgrade a project file. Returns the connection and guide id.
 
     ``read_only``: for viewing a project open elsewhere; nothing is written (an older file,
-    which would need upgrading, is refused)."""
+    which would need upgrading, is refused). ``check_later``: a current file's integrity
+    check is left to the caller (:class:`LaterCheck`); an older one is checked before its
+    upgrade as always."""
     check_header(path)
     if not read_only and (
         not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK)
@@ -105,7 +108,7 @@ def open_file(
     conn: sqlite3.Connection | None = None
     try:
         conn = connect(path, timeout, read_only)
-        guide_id = check_and_upgrade(conn, path, upgrade=not read_only)
+        guide_id = check_and_upgrade(conn, path, upgrade=not read_only, check_later=check_later)
     except BaseException as exc:
         if conn is not None:
             conn.close()
@@ -132,9 +135,12 @@ def check_header(path: Path) -> None:
         raise failures.not_a_project(path)
 
 
-def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True) -> str:
+def check_and_upgrade(
+    conn: sqlite3.Connection, path: Path, upgrade: bool = True, check_later: bool = False
+) -> str:
     """Identity, version and integrity checks on a freshly opened file; migrates an older file
-    in one transaction. Returns the guide id."""
+    in one transaction. Returns the guide id. ``check_later``: no integrity check of a current
+    file here (see :class:`LaterCheck`)."""
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()
     if app_id != APPLICATION_ID:
         raise failures.not_a_project(path)
@@ -143,7 +149,7 @@ def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True
         raise failures.newer_version(path)
     if version < 1:
         raise failures.damaged(path)
-    if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+    if not (check_later and version == SCHEMA_VERSION) and not sound(conn):
         raise failures.damaged(path)
     if version < SCHEMA_VERSION and not upgrade:
         raise failures.needs_upgrade(path)
@@ -176,3 +182,50 @@ def check_and_upgrade(conn: sqlite3.Connection, path: Path, upgrade: bool = True
     if found is None or not isinstance(found[0], str) or not found[0]:
         raise failures.damaged(path)
     return found[0]
+
+
+def sound(conn: sqlite3.Connection) -> bool:
+    """SQLite's own check of every page of the file (``PRAGMA quick_check``)."""
+    return bool(conn.execute("PRAGMA quick_check").fetchall() == [("ok",)])
+
+
+class LaterCheck:
+    """The integrity check of an open project file (:func:`sound`) on a thread of its own, over
+    a read-only connection of its own: SQLite lets go of Python's lock while it reads the file,
+    so a command that reads the whole file anyway (a build) need not wait for it first. The
+    command calls :meth:`require` before anything it made leaves its hands."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._found: bool | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="project-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = connect(self._path, self._timeout, read_only=True)
+            try:
+                self._found = sound(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            self._found = False  # "file is not a database", "malformed": damaged
+        except BaseException as exc:  # raised in the caller's thread by require()
+            self._found = exc
+
+    def wait(self) -> None:
+        """Wait for the check to end (its connection closed), whatever it found."""
+        self._thread.join()
+
+    def require(self) -> None:
+        """Wait for the check; :class:`ProjectFileError` (damaged, or the error that stopped
+        the check, named for the file) unless the file is sound."""
+        self._thread.join()
+        found = self._found
+        if isinstance(found, sqlite3.Error):
+            raise failures.from_sqlite(found, self._path, opening=True) from found
+        if isinstance(found, BaseException):
+            raise found
+        if not found:
+            raise failures.damaged(self._path)

@@ -39,7 +39,7 @@ from typing import Any
 from app.model import Company, EvidenceFile, ProjectData, Rate, Row, Value
 from app.project import adding, codec, evidence, failures, guide_copy, records
 from app.project.lock import ProjectLock, acquire
-from app.project.opening import check_header, create_file, open_file
+from app.project.opening import LaterCheck, check_header, create_file, open_file
 from app.project.snapshots import EvidenceSnapshot, ImportedLike, RowSnapshot
 
 ChangeCallback = Callable[[str], None]
@@ -84,6 +84,7 @@ class ProjectStore:
         self._project_lock = project_lock
         self.read_only = read_only
         self.on_change: list[ChangeCallback] = []
+        self.later_check: LaterCheck | None = None  # see open(check_later=True)
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -123,6 +124,7 @@ class ProjectStore:
         timeout: float = 5.0,
         read_only: bool = False,
         take_over: bool = False,
+        check_later: bool = False,
     ) -> ProjectStore:
         """Open a project file for editing, upgrading an older one in place (one transaction).
 
@@ -134,7 +136,9 @@ class ProjectStore:
 
         Refuses, with a :class:`ProjectFileError` naming the file: a missing file, a file that is
         not SQLite or is another program's SQLite file, a file written by a newer version, a
-        damaged file (``PRAGMA quick_check``), a read-only or locked file.
+        damaged file (``PRAGMA quick_check``), a read-only or locked file. ``check_later``: the
+        damage check runs beside the caller's work instead (:attr:`later_check`; for a command
+        that reads the file and writes nothing into it before calling its ``require()``).
         """
         path = Path(path)
         if read_only:
@@ -143,11 +147,12 @@ class ProjectStore:
         check_header(path)
         held = acquire(path, take_over=take_over)
         try:
-            conn, guide_id = open_file(path, timeout)
+            conn, guide_id = open_file(path, timeout, check_later=check_later)
         except BaseException:
             held.release()
             raise
         store = cls(path, conn, guide_id, held)
+        store.later_check = LaterCheck(path, timeout) if check_later else None
         try:
             # an import killed half-way left its staged files: never shown, now removed
             if conn.execute(
@@ -163,6 +168,8 @@ class ProjectStore:
 
     def close(self) -> None:
         """Close the file (everything is already saved). Closing twice is harmless."""
+        if self.later_check is not None:
+            self.later_check.wait()  # its own connection to the file closed first
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

@@ -191,6 +191,7 @@ def run_child(cmd: list[str], out: Path) -> dict[str, float]:
     of it and its child processes (the build's side process) sampled every 20 ms (``wait4``'s
     maxrss would count the parent's memory at the fork); the size of ``out`` (a file, or the
     PDF in a folder); the largest Dirty / Writeback of ``/proc/meminfo`` seen while it ran."""
+    os.sync()  # what earlier runs left dirty is written first: each run pays for its own bytes
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     dirty = writeback = peak_kib = 0

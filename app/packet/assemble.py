@@ -374,6 +374,7 @@ def _write_packet(
             matrix = _placed(form, full_page, 0)
         else:
             if page.file_id != current_id:
+                _let_go(current)
                 current = None  # let the previous evidence PDF go before loading the next
                 state = states.setdefault(page.file_id, SourceState())
                 current = _load_evidence(page.file_id, next(loads), state, file_names)
@@ -448,6 +449,24 @@ def _write_packet(
         f"{info.title}|{info.author}|{now.isoformat()}|{total}".encode(), usedforsecurity=False
     ).digest()
     out.finish(catalog_num, info_num, file_id)
+    for done in (current, drawn_src, overlay_src):
+        _let_go(done)
+
+
+def _let_go(src: Source | None) -> None:
+    """Break the reference cycles of a source's reader once its pages are copied.
+
+    pypdf's reader keeps every object it parsed (``resolved_objects``), its flattened pages, its
+    trailer and root, and each of those points back at the reader: a cycle that only Python's
+    cycle collector frees. A 300-page packet left ~45,000 such objects behind, and the next full collection
+    (85-110 ms holding Python's lock, in whichever thread it lands) stalled the window. With
+    the reader's own references dropped, reference counting frees them as soon as the reader
+    goes."""
+    if src is None:
+        return
+    # Everything the reader holds (parsed objects, pages, trailer, root) goes: it is not read
+    # again, and what still points at it no longer makes a cycle.
+    vars(src.reader).clear()
 
 
 def _destination(page_num: int) -> ArrayObject:

@@ -443,6 +443,9 @@ class OutputPage(Page):
                     progress=ctx.progress,
                     cancel=ctx.cancelled,
                     today=today,
+                    # openpyxl and python-docx are loaded here already (the warm-up): a second
+                    # process would only take a core from the window while the PDF is made.
+                    side_process=False,
                 )
 
         self._running()

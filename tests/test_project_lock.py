@@ -328,3 +328,19 @@ def test_scratch_files_left_by_a_crash_are_swept(project: Path) -> None:
     ProjectStore.open(project).close()
     assert not old_new.exists() and not old_stale.exists()
     assert fresh.exists()  # another opener may be writing it right now
+
+
+def test_a_take_over_guard_left_by_a_crash_does_not_block_opening(project: Path) -> None:
+    """Taking over a stale lock is guarded (one opener at a time); a guard a crashed opener
+    left behind is removed once old, and the stale lock is still taken over."""
+    _write_lock(project, pid=_dead_pid(), started="12345")
+    guard = lock_path(project).with_name(lock_path(project).name + ".takeover")
+    guard.write_bytes(b"")
+    old = time.time() - 60
+    os.utime(guard, (old, old))
+    held = acquire(project)
+    try:
+        assert not guard.exists()
+        assert lock_path(project).exists()
+    finally:
+        held.release()

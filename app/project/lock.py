@@ -254,28 +254,40 @@ def _age(path: Path) -> float:
         return 0.0
 
 
+_GUARD_STALE_S = 10.0
+"""A take-over guard older than this was left by a crash: removed."""
+
+
 def _take_over(path: Path, judged: bytes) -> None:
-    """Move the stale lock ``judged`` out of the way, unless another opener has replaced it."""
-    aside = path.with_name(f"{path.name}.{uuid.uuid4().hex}.stale")
+    """Remove the stale lock ``judged`` unless another opener has replaced it; the caller then
+    tries again.
+
+    Only one opener at a time takes over (the ``.takeover`` guard, created exclusively), and it
+    removes the lock only if it still holds ``judged``: while a lock file exists no opener can
+    create another, so nothing can replace it between that check and the removal. (Moving the
+    lock aside first, as before, could move a fresh lock another opener had just written, and
+    a third opener could then win beside it: two writers.)"""
+    guard = path.with_name(f"{path.name}.takeover")
     try:
-        os.replace(path, aside)
-    except FileNotFoundError:
+        fd = os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        if _age(guard) > _GUARD_STALE_S:
+            with contextlib.suppress(OSError):
+                guard.unlink()
+        time.sleep(0.02)  # another opener is taking over: look again after it
         return
     except OSError as exc:
         from app.project import failures
 
         raise failures.from_os(exc, path) from exc
     try:
-        moved = aside.read_bytes()
-    except OSError:
-        moved = judged
-    if moved != judged:
-        # We moved a fresh lock someone took a moment ago: put it back (unless yet another one
-        # appeared, in which case that opener wins and this one is lost with ours).
+        os.close(fd)
+        if _read_bytes(path) == judged:
+            with contextlib.suppress(OSError):  # gone, or held open a moment (Windows): again
+                path.unlink()
+    finally:
         with contextlib.suppress(OSError):
-            os.link(aside, path)
-    with contextlib.suppress(OSError):
-        aside.unlink()
+            guard.unlink()
 
 
 def _sweep(path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from app.intake import import_bytes, import_stream
-from app.intake.images import jpeg_whole, png_whole
+from app.intake.images import png_whole
 from app.project import ProjectStore, pdfdelta
 from app.project.schema import FILE_SUFFIX, SCHEMA_VERSION
 from app.system.errors import BuildCancelled, IntakeError
@@ -263,6 +263,59 @@ def test_passwords_are_asked_one_at_a_time(tmp_path: Path) -> None:
     assert most == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX only")
+def test_a_slow_file_does_not_hold_up_the_files_after_it(tmp_path: Path) -> None:
+    """While one file takes long (here: its password prompt is open), the other workers go on
+    with the files after it, well beyond two a worker. Each later file is a named pipe fed
+    only once a worker has opened it, so the prompt can see how far the workers got."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(marked_pdf())))
+    writer.encrypt(user_password="secret", owner_password="o", algorithm="AES-128")
+    slow = tmp_path / "加密.pdf"
+    with slow.open("wb") as fh:
+        writer.write(fh)
+    jpeg = encode(scan(3, (300, 420)), "JPEG")
+    pipes = []
+    for n in range(12):
+        pipe = tmp_path / f"扫描{n:02d}.jpg"
+        os.mkfifo(pipe)
+        pipes.append(pipe)
+
+    def feed(pipe: Path, wait: bool) -> bool:
+        """Write the scan into ``pipe`` once a worker reads it; ``wait``: block until then,
+        else give up after 10 s without a reader."""
+        flags = os.O_WRONLY if wait else os.O_WRONLY | os.O_NONBLOCK
+        for _ in range(1 if wait else 1000):
+            try:
+                fd = os.open(pipe, flags)
+            except OSError:  # ENXIO: nobody reads it yet
+                threading.Event().wait(0.01)
+                continue
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(jpeg)
+            return True
+        return False
+
+    fed_while_held = 0
+
+    def ask(_name: str) -> str:
+        nonlocal fed_while_held
+        for pipe in pipes:
+            if not feed(pipe, wait=False):
+                break
+            fed_while_held += 1
+        rest = pipes[fed_while_held:]
+        threading.Thread(target=lambda: [feed(p, wait=True) for p in rest], daemon=True).start()
+        return "secret"
+
+    done = list(import_stream([slow, *pipes], password=ask, workers=2))
+    assert [d.name for d in done] == [slow.name] + [p.name for p in pipes]
+    assert all(d.original == jpeg for d in done[1:])
+    # two files a worker ahead (as before) would have fed only 3 of them
+    assert fed_while_held == len(pipes)
+
+
 KILLED = textwrap.dedent(
     """
     import sys
@@ -338,15 +391,20 @@ def test_kill_9_during_a_streaming_import_leaves_none_and_cleans_up(
 # ---------------------------------------------------------- whole, without decoding pixels
 
 
-def test_jpeg_structure_check() -> None:
+def test_a_jpeg_cut_short_is_refused_and_trailing_bytes_are_not() -> None:
+    """The reduced-scale decode reads every block up to the end-of-image marker: a copy cut
+    short anywhere, even by the marker's last byte, is refused as a full decode refuses it."""
     whole = encode(scan(1, (400, 500)), "JPEG")
     progressive = encode(scan(1, (400, 500)), "JPEG", progressive=True)
-    assert jpeg_whole(whole) and jpeg_whole(progressive)
-    assert jpeg_whole(whole + b"trailing bytes after the end marker")
+    for data in (whole, progressive, whole + b"trailing bytes after the end marker"):
+        assert import_bytes("扫描件.jpg", data).page_count == 1
     for data in (whole, progressive):
-        for cut in (len(data) - 2, len(data) - 200, len(data) // 2, 300):
-            assert not jpeg_whole(data[:cut])
-    assert not jpeg_whole(b"\xff\xd8\xff\xd9")  # no scan at all
+        for cut in (len(data) - 1, len(data) - 2, len(data) - 200, len(data) // 2, 300):
+            with pytest.raises(IntakeError) as caught:
+                import_bytes("扫描件.jpg", data[:cut])
+            assert "扫描件.jpg" in caught.value.message
+    with pytest.raises(IntakeError):
+        import_bytes("扫描件.jpg", b"\xff\xd8\xff\xd9")  # no scan at all
 
 
 @pytest.mark.parametrize("fraction", [0.99, 0.9, 0.6, 0.3])

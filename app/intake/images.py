@@ -12,7 +12,6 @@ What was decoded anyway is kept, small and in greyscale, for the page check
 from __future__ import annotations
 
 import io
-import re
 import warnings
 import zlib
 from collections.abc import Iterator
@@ -207,12 +206,11 @@ def _frames(
     png: bytes | None = None,
 ) -> Iterator[_Frame]:
     """Each frame's facts, every frame decoded (``load()`` is what notices a truncated file),
-        except a JPEG that will be embedded as it is (``jpeg``, its bytes): that one is checked
-    whole by its structure (every segment complete, the scan data followed by the end-of-image
-    marker), which is what a truncated copy fails, and decoded at a reduced scale (every block
-    read: :func:`jpeg_view`, kept as the frame's ``view``), which is what damaged scan data
-    fails; and a PNG (``png``) whose chunks, checksums and compressed data are whole (inflated,
-    not unfiltered)."""
+    except a JPEG that will be embedded as it is (``jpeg``, its bytes): that one is decoded at
+    a reduced scale (every block read, up to its end-of-image marker: :func:`jpeg_view`, kept
+    as the frame's ``view``), which refuses what a full decode refuses, a copy cut short and
+    damaged scan data alike; and a PNG (``png``) whose chunks, checksums and compressed data are
+    whole (inflated, not unfiltered)."""
     for index in range(count):
         image.seek(index)
         width, height = image.size
@@ -235,7 +233,7 @@ def _frames(
                 and image.mode in _PASSTHROUGH_MODES[Kind.JPEG]
                 and (orientation or 1) in _PASSTHROUGH_ORIENTATIONS
             ):
-                view = jpeg_view(jpeg) if jpeg_whole(jpeg) else None
+                view = jpeg_view(jpeg)
                 if view is None:
                     raise errors.DamagedFileError(name)
             else:
@@ -261,46 +259,6 @@ def _frames(
             peak,
             view,
         )
-
-
-_AFTER_SCAN = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")
-"""The first marker after entropy-coded data: 0xFF followed by anything but a stuffed zero, a
-fill byte or a restart marker."""
-
-
-def jpeg_whole(data: bytes) -> bool:
-    """Whether a JPEG runs complete from its start-of-image to its end-of-image marker: every
-    marker segment whole, every scan's data followed by a marker, at least one scan. A copy
-    cut short (the usual damage) fails; bytes after the end marker are allowed."""
-    if not data.startswith(b"\xff\xd8"):
-        return False
-    pos, scans, end = 2, 0, len(data)
-    while pos < end:
-        if data[pos] != 0xFF:
-            return False
-        while pos < end and data[pos] == 0xFF:  # fill bytes before a marker
-            pos += 1
-        if pos >= end:
-            return False
-        marker = data[pos]
-        pos += 1
-        if marker == 0xD9:
-            return scans > 0
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
-            continue
-        if pos + 2 > end:
-            return False
-        length = int.from_bytes(data[pos : pos + 2], "big")
-        if length < 2 or pos + length > end:
-            return False
-        pos += length
-        if marker == 0xDA:
-            scans += 1
-            found = _AFTER_SCAN.search(data, pos)
-            if found is None:
-                return False
-            pos = found.start()
-    return False
 
 
 def jpeg_view(data: bytes) -> Image.Image | None:

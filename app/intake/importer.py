@@ -6,7 +6,6 @@ import collections
 import concurrent.futures
 import hashlib
 import io
-import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -259,6 +258,21 @@ def default_workers() -> int:
     return min(4, (os.cpu_count() or 1) + 1)
 
 
+MAX_AHEAD_FILES = 64
+AHEAD_BYTES = 48 * 1024 * 1024
+"""How far the workers run ahead of the consumer: at least two files a worker, more while the
+files ahead (those being normalised and those done, waiting for their turn) hold less than
+this many bytes of input, at most :data:`MAX_AHEAD_FILES`. A slow file (a long multipage TIFF,
+a big PDF) then does not idle the other workers while the files after it wait their turn."""
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # import_file reports it
+
+
 def _one(
     path: Path, password: PasswordCallback | None, lenient: bool
 ) -> ImportedFile | IntakeError:
@@ -292,25 +306,38 @@ def _stream(
             yield _one(path, asked, lenient)
     else:
         with concurrent.futures.ThreadPoolExecutor(count, "intake") as pool:
-            ahead: collections.deque[concurrent.futures.Future[ImportedFile | IntakeError]] = (
-                collections.deque()
-            )
+            ahead: collections.deque[
+                tuple[concurrent.futures.Future[ImportedFile | IntakeError], int]
+            ] = collections.deque()
             queue = iter(paths)
+            held = 0  # bytes of the files submitted and not yet yielded
+
+            def submit_more() -> None:
+                nonlocal held
+                while len(ahead) < MAX_AHEAD_FILES and (
+                    len(ahead) < 2 * count or held < AHEAD_BYTES
+                ):
+                    following = next(queue, None)
+                    if following is None:
+                        return
+                    size = _size(following)
+                    ahead.append((pool.submit(_one, following, asked, lenient), size))
+                    held += size
+
             try:
-                for path in itertools.islice(queue, 2 * count):
-                    ahead.append(pool.submit(_one, path, asked, lenient))
+                submit_more()
                 for done, path in enumerate(paths):
                     if cancel is not None and cancel():
                         raise BuildCancelled()
                     if progress is not None:
                         progress(done, total, path.name)
-                    item = ahead.popleft().result()
-                    following = next(queue, None)
-                    if following is not None:
-                        ahead.append(pool.submit(_one, following, asked, lenient))
+                    future, size = ahead.popleft()
+                    item = future.result()
+                    held -= size
+                    submit_more()
                     yield item
             finally:
-                for future in ahead:
+                for future, _held in ahead:
                     future.cancel()
     if cancel is not None and cancel():
         raise BuildCancelled()

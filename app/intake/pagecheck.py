@@ -18,6 +18,7 @@ operations (resizes, filters, statistics): a few milliseconds a page.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import math
 import statistics
@@ -135,7 +136,7 @@ def judge(image: Image.Image) -> Judgement:
     level = max(INK_FLOOR, int(LEVEL * _percentile(ink, 0.995)))
     mx, my = int(w * MARGIN), int(h * MARGIN)
     box = (mx, my, w - mx, h - my)
-    binary = ink.point(lambda v: 255 if v >= level else 0)
+    binary = ink.point(_threshold(level))
     inner = _without_rules(binary).crop(box)
     if ImageStat.Stat(inner).mean[0] / 255 < BLANK_INK:
         # nothing but straight lines: blank, unless they are many (a ruled form)
@@ -169,6 +170,12 @@ def judge(image: Image.Image) -> Judgement:
     return Judgement((), False, score)
 
 
+@functools.cache
+def _threshold(level: int) -> list[int]:
+    """The look-up table making a greyscale image black and white: 255 from ``level`` up."""
+    return [255 if v >= level else 0 for v in range(256)]
+
+
 def _without_rules(binary: Image.Image) -> Image.Image:
     """``binary`` without its long straight lines (table rules, underlines, page edges): they
     are not text, and would join the rows of a table into one block. Found as blocks of
@@ -177,7 +184,7 @@ def _without_rules(binary: Image.Image) -> Image.Image:
     out = binary
     for block in ((max(4, w // 12), 1), (1, max(4, h // 12))):
         cells = (max(1, w // block[0]), max(1, h // block[1]))
-        dense = binary.resize(cells, Image.Resampling.BOX).point(lambda v: 255 if v >= 200 else 0)
+        dense = binary.resize(cells, Image.Resampling.BOX).point(_threshold(200))
         if dense.getbbox() is None:
             continue
         # a neighbouring cell each way too: the rule's ends and its anti-aliased edges

@@ -392,8 +392,8 @@ def test_kill_9_during_a_streaming_import_leaves_none_and_cleans_up(
 
 
 def test_a_jpeg_cut_short_is_refused_and_trailing_bytes_are_not() -> None:
-    """The reduced-scale decode reads every block up to the end-of-image marker: a copy cut
-    short anywhere, even by the marker's last byte, is refused as a full decode refuses it."""
+    """A copy cut short anywhere, even by the end-of-image marker's last byte, is refused (the
+    reduced-scale decode reads every block; the end marker is looked for in the last bytes)."""
     whole = encode(scan(1, (400, 500)), "JPEG")
     progressive = encode(scan(1, (400, 500)), "JPEG", progressive=True)
     for data in (whole, progressive, whole + b"trailing bytes after the end marker"):

@@ -173,6 +173,9 @@ def _quit_after_first_paint(window: QWidget) -> None:
 WARM_AFTER_MS = 1500
 HEAVY_MODULES = (
     "app.intake",
+    "app.intake.pdfs",  # imported by the import on its first PDF or unusual image
+    "img2pdf",
+    "pypdfium2",
     "app.outputs.build",
     "app.outputs.online",
     "app.review",

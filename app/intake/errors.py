@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import struct
+import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import img2pdf
 from PIL import Image, UnidentifiedImageError
-from pypdf import errors as pdf_errors
 
 from app.system.errors import IntakeError
 
@@ -199,27 +198,34 @@ def map_exception(name: str, exc: BaseException) -> IntakeError:
         return TooLargeImageError(name)
     if isinstance(exc, MemoryError):
         return TooLargeImageError(name)
-    if isinstance(exc, pdf_errors.LimitReachedError):
-        return TooComplexError(name)
-    if isinstance(exc, pdf_errors.FileNotDecryptedError):
-        return PasswordRequiredError(name)
-    if isinstance(exc, pdf_errors.EmptyFileError):
-        return EmptyFileError(name)
+    pdf_errors = sys.modules.get("pypdf.errors")  # imported when a file needed pypdf
+    if pdf_errors is not None:
+        if isinstance(exc, pdf_errors.LimitReachedError):
+            return TooComplexError(name)
+        if isinstance(exc, pdf_errors.FileNotDecryptedError):
+            return PasswordRequiredError(name)
+        if isinstance(exc, pdf_errors.EmptyFileError):
+            return EmptyFileError(name)
+        if isinstance(exc, pdf_errors.PyPdfError | pdf_errors.DependencyError):
+            return DamagedFileError(name)
     if isinstance(exc, UnidentifiedImageError):
         # Pillow only gets what the sniffer recognised as an image: it is damaged.
         return DamagedFileError(name)
-    if isinstance(
+    img2pdf = sys.modules.get("img2pdf")  # likewise
+    if img2pdf is not None and isinstance(
         exc,
-        pdf_errors.PyPdfError
-        | pdf_errors.DependencyError
-        | img2pdf.ImageOpenError
+        img2pdf.ImageOpenError
         | img2pdf.PdfTooLargeError
         | img2pdf.NegativeDimensionError
         | img2pdf.UnsupportedColorspaceError
         | img2pdf.JpegColorspaceError
         | img2pdf.AlphaChannelError
-        | img2pdf.ExifOrientationError
-        | OSError
+        | img2pdf.ExifOrientationError,
+    ):
+        return DamagedFileError(name)
+    if isinstance(
+        exc,
+        OSError
         | EOFError
         | NotImplementedError
         | SyntaxError

@@ -17,7 +17,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import img2pdf
 from PIL import Image, ImageCms, ImageOps
 
 from app.intake import errors, geometry, jpegpdf
@@ -125,14 +124,14 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
                 payloads = [_without_icc(data) if broken_icc else data]
                 # img2pdf turns a JPEG's EXIF orientation into /Rotate; other files pass
                 # through upright only, and asking would make Pillow decode a PNG to read it
-                rotation = img2pdf.Rotation.auto if kind is Kind.JPEG else img2pdf.Rotation.none
+                auto_rotate = kind is Kind.JPEG
                 # the JPEG decoded to check its data, turned as img2pdf's /Rotate turns it
                 views = tuple(_turned(f.view, f.orientation) for f in frames)
             else:
                 encoded = [_reencode(image, i, kind, data, icc) for i in range(count)]
                 payloads = [payload for payload, _view in encoded]
                 views = tuple(view for _payload, view in encoded)
-                rotation = img2pdf.Rotation.none
+                auto_rotate = False
     # A re-encoded frame was turned upright: its resolution axes turn with it.
     dpis = iter(
         [
@@ -170,17 +169,19 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         inverted = "adobe" in image.info
         pdf = jpegpdf.jpeg_page(payloads[0], first.size, (width, height), first.mode, inverted, icc)
         return ImagePdf(pdf, (0,), tuple(notes), views, tuple(boxes))
+    import img2pdf  # not needed for the plain scan (~0.1 s to import, with pikepdf)
+
     pdf = img2pdf.convert(
         *payloads,
         layout_fun=layout,
-        rotation=rotation,
+        rotation=img2pdf.Rotation.auto if auto_rotate else img2pdf.Rotation.none,
         first_frame_only=kind is not Kind.TIFF,
         engine=img2pdf.Engine.internal,
         nodate=True,
     )
     rotations = tuple(_ROTATION_OF_ORIENTATION.get(f.orientation, 0) for f in frames)
     # /Rotate is written only for a JPEG embedded as it is with a turning EXIF orientation
-    turned = rotation is img2pdf.Rotation.auto and any(rotations)
+    turned = auto_rotate and any(rotations)
     normal = not turned and len(boxes) == len(frames)
     return ImagePdf(bytes(pdf), rotations, tuple(notes), views, tuple(boxes) if normal else ())
 
@@ -207,10 +208,10 @@ def _frames(
 ) -> Iterator[_Frame]:
     """Each frame's facts, every frame decoded (``load()`` is what notices a truncated file),
     except a JPEG that will be embedded as it is (``jpeg``, its bytes): that one is decoded at
-    a reduced scale (every block read, up to its end-of-image marker: :func:`jpeg_view`, kept
-    as the frame's ``view``), which refuses what a full decode refuses, a copy cut short and
-    damaged scan data alike; and a PNG (``png``) whose chunks, checksums and compressed data are
-    whole (inflated, not unfiltered)."""
+    a reduced scale (every block read: :func:`jpeg_view`, kept as the frame's ``view``), which
+    refuses what a full decode refuses, a copy cut short and damaged scan data alike, and must
+    end with its end-of-image marker (:func:`jpeg_ends`); and a PNG (``png``) whose chunks,
+    checksums and compressed data are whole (inflated, not unfiltered)."""
     for index in range(count):
         image.seek(index)
         width, height = image.size
@@ -233,7 +234,7 @@ def _frames(
                 and image.mode in _PASSTHROUGH_MODES[Kind.JPEG]
                 and (orientation or 1) in _PASSTHROUGH_ORIENTATIONS
             ):
-                view = jpeg_view(jpeg)
+                view = jpeg_view(jpeg) if jpeg_ends(jpeg) else None
                 if view is None:
                     raise errors.DamagedFileError(name)
             else:
@@ -259,6 +260,39 @@ def _frames(
             peak,
             view,
         )
+
+
+def jpeg_ends(data: bytes) -> bool:
+    """Whether a JPEG's headers are whole up to its first scan and an end-of-image marker
+    follows that scan's start (bytes after it are allowed). The reduced-scale decode notices a
+    copy cut short in its scan data, but one missing only its last byte or two is accepted or
+    not by Pillow depending on where its reads fall: this settles that case, from the headers
+    and the file's last bytes (the scan data itself is not searched)."""
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    pos, end = 2, len(data)
+    while pos < end:
+        if data[pos] != 0xFF:
+            return False
+        while pos < end and data[pos] == 0xFF:  # fill bytes before a marker
+            pos += 1
+        if pos >= end:
+            return False
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:
+            return False  # the end before any scan
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            continue
+        if pos + 2 > end:
+            return False
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if length < 2 or pos + length > end:
+            return False
+        pos += length
+        if marker == 0xDA:
+            return data.rfind(b"\xff\xd9", pos) >= 0
+    return False
 
 
 def jpeg_view(data: bytes) -> Image.Image | None:

@@ -16,13 +16,7 @@ from PIL import Image
 
 from app.intake import errors, geometry, pagecheck
 from app.intake.images import image_to_pdf
-from app.intake.pdfs import (
-    NormalisedPdf,
-    PasswordCallback,
-    PdfPage,
-    image_dpi,
-    normalise_pdf,
-)
+from app.intake.normal import NormalisedPdf, PasswordCallback, PdfPage, image_dpi
 from app.intake.sniff import Kind, sniff
 from app.model import PageInfo
 from app.system.errors import BuildCancelled, IntakeError
@@ -52,7 +46,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
         notes: list[str] = []
         views: tuple[Image.Image | None, ...] = ()
         if kind is Kind.PDF:
-            normal = normalise_pdf(name, data, password)
+            normal = _normalise_pdf(name, data, password)
             notes.extend(normal.notes)
             rotations = tuple(p.source_rotation for p in normal.pages)
         else:
@@ -69,7 +63,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
                     ),
                 )
             else:
-                normal = normalise_pdf(name, converted.pdf)
+                normal = _normalise_pdf(name, converted.pdf)
             notes.extend(normal.notes)
             rotations = converted.rotations
             views = converted.views
@@ -95,6 +89,16 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
         pages=pages,
         warnings=tuple(notes),
     )
+
+
+def _normalise_pdf(
+    name: str, data: bytes, password: PasswordCallback | None = None
+) -> NormalisedPdf:
+    """``app.intake.pdfs.normalise_pdf``, imported when the first file needs it: pypdf and the
+    PDF writers it brings (~0.3 s) are not needed for a plain scan."""
+    from app.intake.pdfs import normalise_pdf
+
+    return normalise_pdf(name, data, password)
 
 
 SCREEN_WORDS = ("截图", "截屏", "屏幕", "网页", "screenshot", "screen shot", "snip", "capture")

@@ -24,13 +24,15 @@ import math
 import statistics
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from app.model import PageInfo
 from app.system.pdfium_lock import PDFIUM_LOCK
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 SIDE = 512
 """Long side, in pixels, of the image a page is judged on."""
@@ -385,6 +387,8 @@ def check_pdf(pdf: bytes, only: Collection[int] | None = None) -> list[Judgement
     pages to judge). PDFium is asked only for what it must give (the text's angle, a scan's
     bytes, a small rendering), under :data:`PDFIUM_LOCK`; decoding and judging run outside
     it."""
+    import pypdfium2 as pdfium  # only PDFs need it: not imported for a plain scan
+
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(pdf)
@@ -412,6 +416,8 @@ def check_pdf(pdf: bytes, only: Collection[int] | None = None) -> list[Judgement
 def _page_source(document: pdfium.PdfDocument, index: int) -> Judgement | _Scan | Image.Image:
     """What page ``index`` is judged from: its text (judged at once), its one scanned image,
     or a small rendering. Call with :data:`PDFIUM_LOCK` held."""
+    import pypdfium2.raw as pdfium_c
+
     page = document[index]
     try:
         by_text = _text_turns(page)
@@ -460,6 +466,8 @@ def _judge_source(source: Judgement | _Scan | Image.Image) -> Judgement:
 def _text_turns(page: pdfium.PdfPage) -> tuple[int, ...] | None:
     """The clockwise turn making the page's text upright, from the angle of its characters
     (a text page, or a scan with a text layer); None when it has too little text."""
+    import pypdfium2.raw as pdfium_c
+
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
@@ -28,9 +27,8 @@ from pypdf.generic import (
 )
 
 from app.intake import errors, flatten, geometry, repair, synth
+from app.intake.normal import NormalisedPdf, PasswordCallback, PdfPage, image_dpi
 from app.system import pdf_active
-
-PasswordCallback = Callable[[str], str | None]
 
 MAX_PASSWORD_TRIES = 3
 
@@ -59,23 +57,6 @@ _PAGE_KEYS_DROPPED = (
     "/Trans",
     "/Dur",
 )
-
-_SHAPE_TOLERANCE = 0.03
-
-
-@dataclass(frozen=True)
-class PdfPage:
-    width_pt: float
-    height_pt: float
-    source_rotation: int
-    dpi: float | None
-
-
-@dataclass(frozen=True)
-class NormalisedPdf:
-    pdf: bytes
-    pages: tuple[PdfPage, ...]
-    notes: tuple[str, ...] = ()  # Chinese, for the user: what was repaired or assumed
 
 
 def open_pdf(name: str, data: bytes, password: PasswordCallback | None) -> PdfReader:
@@ -435,14 +416,6 @@ def _scan_dpi(page: PageObject, box: tuple[float, float, float, float]) -> float
     except (KeyError, TypeError, ValueError):
         return None
     return image_dpi(px_w, px_h, box[2] - box[0], box[3] - box[1])
-
-
-def image_dpi(px_w: int, px_h: int, width: float, height: float) -> float | None:
-    """Effective resolution of a page of ``width`` x ``height`` points filled by one image of
-    ``px_w`` x ``px_h`` pixels; None when the image's shape is not the page's."""
-    if px_w <= 0 or px_h <= 0 or abs((px_w / px_h) / (width / height) - 1) > _SHAPE_TOLERANCE:
-        return None
-    return geometry.effective_dpi(px_w, px_h, width, height)
 
 
 def _strip_active(writer: PdfWriter) -> None:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
-from app.intake import errors, geometry, jpegpdf
+from app.intake import errors, geometry
 from app.intake.pagecheck import LEAST_SIDE, small_grey
 from app.intake.sniff import Kind
+from app.system import jpegpdf
 
 MAX_PIXELS = 89_478_485
 """Pillow's default decompression-bomb limit, applied to every frame (Pillow checks only the
@@ -164,7 +165,7 @@ def image_to_pdf(name: str, data: bytes, kind: Kind) -> ImagePdf:
         and _ROTATION_OF_ORIENTATION.get(first.orientation, 0) == 0
         and jpegpdf.can_write(first.mode, icc)
     ):
-        # the plain scan: written in one piece, as img2pdf would write it (app.intake.jpegpdf)
+        # the plain scan: written in one piece, as img2pdf would write it (app.system.jpegpdf)
         width, height, _w, _h = layout(*first.size, None)
         inverted = "adobe" in image.info
         pdf = jpegpdf.jpeg_page(payloads[0], first.size, (width, height), first.mode, inverted, icc)

@@ -42,6 +42,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from app.packet.jpeg_form import JpegSource, jpeg_form, jpeg_source
 from app.packet.layout import A4, Box, Layout, Matrix, content_box, fit
 from app.packet.pdf_writer import (
     TRIM_EVERY,
@@ -192,9 +193,14 @@ def _load_evidence(
     data: bytes,
     state: SourceState,
     file_names: Mapping[str, str],
-) -> Source:
+) -> Source | JpegSource:
+    """The stored PDF ``data``: one JPEG page as the import writes it (placed as it is), or
+    any other PDF, read with pypdf."""
     known = file_names.get(file_id)
     label = f"“{known}”" if known else f"（编号 {file_id}）"
+    own = jpeg_source(label, data, state.forms)
+    if own is not None:
+        return own
     with _reading(label, _evidence_fault):
         reader = _open(data)
     return Source(label, reader, state.numbers, state.forms)
@@ -355,7 +361,7 @@ def _write_packet(
     drawn_src = Source("封面、目录等页面", drawn, {}, {})
     overlay_src = Source("页码叠加层", overlay, {}, {}) if overlay is not None else None
     states: dict[str, SourceState] = {}
-    current: Source | None = None
+    current: Source | JpegSource | None = None
     current_id: str | None = None
     links_by_page: dict[int, list[LinkArea]] = {}
     for link in links:
@@ -381,12 +387,16 @@ def _write_packet(
                 current_id = page.file_id
             assert current is not None
             with _reading(current.label, _evidence_fault):
-                if page.page_index >= len(current.reader.pages):
+                count = 1 if isinstance(current, JpegSource) else len(current.reader.pages)
+                if page.page_index >= count:
                     raise ProjectFileError(
                         f"项目文件中的证明材料 {current.label} 没有第 {page.page_index + 1} 页。"
                         f"请删除该文件后重新导入，再生成申报材料。"
                     )
-                form = copier.form(current, page.page_index)
+                if isinstance(current, JpegSource):
+                    form = jpeg_form(out, current)
+                else:
+                    form = copier.form(current, page.page_index)
             box = content_box(layout, index + 1, page.band)
             matrix = _placed(form, box, page.user_rotation)
         xobjects = DictionaryObject({name("/P0"): indirect_ref(form[0])})
@@ -453,7 +463,7 @@ def _write_packet(
         _let_go(done)
 
 
-def _let_go(src: Source | None) -> None:
+def _let_go(src: Source | JpegSource | None) -> None:
     """Break the reference cycles of a source's reader once its pages are copied.
 
     pypdf's reader keeps every object it parsed (``resolved_objects``), its flattened pages, its
@@ -462,8 +472,8 @@ def _let_go(src: Source | None) -> None:
     (85-110 ms holding Python's lock, in whichever thread it lands) stalled the window. With
     the reader's own references dropped, reference counting frees them as soon as the reader
     goes."""
-    if src is None:
-        return
+    if not isinstance(src, Source):
+        return  # nothing to let go of (a JPEG page holds no reader)
     # Everything the reader holds (parsed objects, pages, trailer, root) goes: it is not read
     # again, and what still points at it no longer makes a cycle.
     vars(src.reader).clear()

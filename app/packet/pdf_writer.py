@@ -87,7 +87,7 @@ def name(text: str) -> NameObject:
 class Digest(Protocol):
     """What the writer feeds the bytes it writes to (a ``hashlib`` object)."""
 
-    def update(self, data: bytes, /) -> None: ...
+    def update(self, data: bytes | memoryview, /) -> None: ...
 
 
 TRIM_EVERY = 32 << 20
@@ -167,7 +167,7 @@ class Writer:
         self._cache = _CacheTrim(fh)
         self._trim_every = trim_every
         self._written = 0  # on the writer's thread
-        self._small: list[bytes] = []
+        self._small: list[bytes | memoryview] = []
         self._small_size = 0
         self._behind = Behind(self._sink, _BEHIND, name="packet-writer")
 
@@ -175,7 +175,7 @@ class Writer:
         self._offsets.append(-1)
         return len(self._offsets) - 1
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self.pos += len(data)
         if len(data) >= _HAND_OVER:
             self._hand_small()
@@ -198,13 +198,13 @@ class Writer:
             self._small_size = 0
             self._hand(joined)
 
-    def _hand(self, data: bytes) -> None:
+    def _hand(self, data: bytes | memoryview) -> None:
         try:
             self._behind.put(data)
         except OSError as exc:
             raise output_error(self._path, exc) from exc
 
-    def _sink(self, data: bytes) -> None:
+    def _sink(self, data: bytes | memoryview) -> None:
         """On the writer's thread: one piece into the file, the checksum and the page cache."""
         self._fh.write(data)
         if self._digest is not None:
@@ -228,6 +228,15 @@ class Writer:
         head[name("/Length")] = NumberObject(len(data))
         self._begin(number)
         self.write(serialise(head))
+        self.write(b"\nstream\n")
+        self.write(data)
+        self.write(b"\nendstream\nendobj\n")
+
+    def stream_bytes(self, number: int, head: bytes, data: bytes | memoryview) -> None:
+        """A stream object whose dictionary is written already (``head``, its /Length
+        ``len(data)``): for objects made without pypdf."""
+        self._begin(number)
+        self.write(head)
         self.write(b"\nstream\n")
         self.write(data)
         self.write(b"\nendstream\nendobj\n")

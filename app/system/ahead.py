@@ -103,10 +103,12 @@ class Behind:
     item is sunk (raising the sink's exception, if any); ``abandon()`` drops what is queued and
     waits for the item in progress. Either may be called more than once."""
 
-    def __init__(self, sink: Callable[[bytes], None], budget: int, name: str = "behind") -> None:
+    def __init__(
+        self, sink: Callable[[bytes | memoryview], None], budget: int, name: str = "behind"
+    ) -> None:
         self._sink = sink
         self._budget = budget
-        self._queue: collections.deque[bytes] = collections.deque()
+        self._queue: collections.deque[bytes | memoryview] = collections.deque()
         self._held = 0
         self._closed = False
         self._error: BaseException | None = None
@@ -114,7 +116,7 @@ class Behind:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def put(self, data: bytes) -> None:
+    def put(self, data: bytes | memoryview) -> None:
         with self._changed:
             while self._held > self._budget and self._error is None:
                 self._changed.wait()

@@ -370,3 +370,36 @@ def test_a_damaged_song_font_is_passed_over_for_the_bundled_one(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["SongBody", SONG_PATH.name]
+
+
+def test_entries_unused_for_months_go_when_another_is_written(tmp_path: Path) -> None:
+    """An entry for a font that moved (an older copy of the program in another folder) is not
+    kept forever: once unread for UNUSED_SECONDS, the next entry written removes it. An entry
+    read meanwhile stays."""
+    from app.system.font_cache import UNUSED_SECONDS
+
+    first, second = tmp_path / "a" / FONT_PATH.name, tmp_path / "b" / FONT_PATH.name
+    for copy in (first, second):
+        copy.parent.mkdir()
+        shutil.copyfile(FONT_PATH, copy)
+    cache = tmp_path / "cache"
+    load_ttfont("A", first, 0, cache)
+    load_ttfont("B", second, 0, cache)
+    (old, used) = sorted(cache.glob("*.marshal"), key=lambda e: e.name != entry_name(first))
+    months_ago = os.stat(old).st_mtime - UNUSED_SECONDS - 3600
+    for entry in (old, used):
+        os.utime(entry, (months_ago, months_ago))
+    load_ttfont("B", second, 0, cache)  # read from its entry: marked used now
+    assert os.stat(used).st_mtime > months_ago + UNUSED_SECONDS
+    load_ttfont("C", first, 1, cache)  # another face: a new entry is written
+    names = {e.name for e in cache.glob("*.marshal")}
+    assert used.name in names and old.name not in names and len(names) == 2
+    # the font whose entry went is parsed and cached again when next used
+    load_ttfont("A2", first, 0, cache)
+    assert len(list(cache.glob("*.marshal"))) == 3
+
+
+def entry_name(path: Path) -> str:
+    from app.system.font_cache import _entry_name
+
+    return _entry_name(path, 0)

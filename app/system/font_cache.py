@@ -59,6 +59,10 @@ _REQUIRED = frozenset(
 
 _SCALARS = frozenset({int, float, bool, str, bytes, type(None)})
 _STALE_TEMP_SECONDS = 24 * 3600
+UNUSED_SECONDS = 90 * 24 * 3600
+"""An entry not read for this long goes when another is written: the font it was made from
+was moved, replaced, or belonged to an older copy of the program in another folder."""
+_TOUCH_SECONDS = 24 * 3600  # a read marks its entry used at most once a day
 
 
 def font_cache_dir() -> Path | None:
@@ -123,9 +127,19 @@ def _from_cache(
         return None
     try:
         state = _decode(blob, key)
-        return None if state is None else _rebuild(name, path, index, *state)
+        font = None if state is None else _rebuild(name, path, index, *state)
     except Exception:  # a damaged entry is never the user's problem: parse the font instead
         return None
+    if font is not None:
+        _mark_used(entry)
+    return font
+
+
+def _mark_used(entry: Path) -> None:
+    """Note that ``entry`` was read now (its modification time), for :func:`_remove_unused`."""
+    with contextlib.suppress(OSError):
+        if time.time() - entry.stat().st_mtime > _TOUCH_SECONDS:
+            os.utime(entry)
 
 
 def _decode(
@@ -261,6 +275,7 @@ def _store(entry: Path, key: tuple[Any, ...] | None, face: pdfmetrics.TypeFace) 
         digest = hashlib.sha256(payload).digest()[:_DIGEST]
         entry.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(entry.parent)
+        _remove_unused(entry.parent)
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=entry.stem + ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
@@ -281,3 +296,12 @@ def _remove_stale_temporaries(folder: Path) -> None:
         with contextlib.suppress(OSError):
             if now - temporary.stat().st_mtime > _STALE_TEMP_SECONDS:
                 temporary.unlink()
+
+
+def _remove_unused(folder: Path) -> None:
+    """Entries not read for :data:`UNUSED_SECONDS` (each is a few megabytes)."""
+    now = time.time()
+    for old in folder.glob("*.marshal"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > UNUSED_SECONDS:
+                old.unlink()

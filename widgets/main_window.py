@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
             page.ensure_loaded()  # while still hidden: laid out whole when it shows
         self.stack.setCurrentIndex(index)
         self.undo_guard.page_shown()
-        if page.refreshed_when_shown:
+        if page.refreshed_when_shown and page.outdated_when_shown():
             page.stale = True  # built again now (the 检查 page only when shown)
         page.ensure_loaded()
         page.entering()
@@ -440,7 +440,8 @@ class MainWindow(QMainWindow):
         """A project just opened: first among 最近打开, and where 打开 looks next."""
         add_recent(path)
         set_last_dir("projects", path.parent)
-        self.start_page.refresh()
+        if self.start_page.showing():  # else built when it is shown
+            self.start_page.refresh()
 
     def _load_a_hidden_page(self) -> None:
         """The pages the clerk has not looked at yet load the project one per turn of the
@@ -614,10 +615,8 @@ class MainWindow(QMainWindow):
 
     def flush_pages(self) -> None:
         """Save whatever is being typed (before leaving a page or closing)."""
-        for page in (self.company_page, self.items_page):
-            flush = getattr(page, "flush", None)
-            if flush is not None:
-                flush()
+        self.company_page.flush()
+        self.items_page.flush()
 
     def close_project(self) -> None:
         self.flush_pages()

@@ -19,9 +19,11 @@ class Page(QWidget):
     and lets hidden pages load one per turn of the event loop; accessors that read the page).
     Changes arriving meanwhile are left to that load (``note_change`` sees them).
 
-    A page ``refreshed_when_shown`` (built again each time it is shown) also leaves the changes
-    made while it is hidden to its next showing: after an import landed, the hidden pages'
-    refreshes were ~0.1 s of the window's thread at 1,000 files.
+    A page ``refreshed_when_shown`` also leaves the changes made while it is hidden to its next
+    showing (after an import landed, the hidden pages' refreshes were ~0.1 s of the window's
+    thread at 1,000 files), and is built again when it is shown unless it says it is up to date
+    (``outdated_when_shown``: what it shows comes from the session alone and no change reached it
+    since it was built).
     """
 
     title = ""
@@ -75,6 +77,11 @@ class Page(QWidget):
         if self.session is None or self.session.store.closed:
             return None
         return self.session
+
+    def outdated_when_shown(self) -> bool:
+        """For a page ``refreshed_when_shown``, about to be shown: whether it must be built again
+        although no change reached it while hidden (a change did: it is ``stale``)."""
+        return True
 
     def note_change(self, topic: str) -> None:
         """A committed change while the page has not loaded its project yet (it shows when

@@ -38,6 +38,7 @@ from widgets.items.style import GREEN, GREY, RED, UNIT_NAMES
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.table_editor import TableEditor
+from widgets.wrapped_label import WrappedLabel
 
 __all__ = [
     "GREEN",
@@ -109,18 +110,18 @@ class ItemsPage(Page):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(12, 0, 0, 0)
         right_layout.setSpacing(6)
-        self.item_title = QLabel()
+        self.item_title = WrappedLabel()
         self.item_title.setObjectName("item_title")
         self.item_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.item_title.setWordWrap(True)
-        self.item_summary = QLabel()
+        self.item_summary = WrappedLabel()
         self.item_summary.setObjectName("item_summary")
         self.item_summary.setWordWrap(True)
         self.item_summary.setStyleSheet(f"color: {GREY};")
         self.select_box = QCheckBox("申报此项目")
         self.select_box.setObjectName("item_selected")
         self.select_box.toggled.connect(self._select_box_toggled)
-        self.hint = QLabel()
+        self.hint = WrappedLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {GREY};")
         right_layout.addWidget(self.item_title)
@@ -162,7 +163,7 @@ class ItemsPage(Page):
         table_layout = QVBoxLayout(self.table_host)
         table_layout.setContentsMargins(0, 4, 0, 0)
         table_layout.setSpacing(4)
-        self.table_title = QLabel()
+        self.table_title = WrappedLabel()
         self.table_title.setObjectName("item_table_title")
         self.table_title.setWordWrap(True)
         self.table_title.setStyleSheet("font-weight: bold;")
@@ -246,6 +247,10 @@ class ItemsPage(Page):
     def on_changed(self, topic: str) -> None:
         if topic in ("selected", "inputs", "requested", "rates", "tables", "evidence", "options"):
             self.refresh()
+
+    def outdated_when_shown(self) -> bool:
+        # What it shows comes from the session: a change while hidden made it ``stale``.
+        return False
 
     def entering(self) -> None:  # refreshed first (``refreshed_when_shown``)
         QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown

@@ -17,7 +17,7 @@ from widgets.main_window import MainWindow
 from widgets.session import ProjectSession
 from widgets.wrapped_label import WrappedLabel
 
-COMPANY, ITEMS, CHECK = 1, 2, 4
+COMPANY, ITEMS, EVIDENCE, CHECK, OUTPUT = 1, 2, 3, 4, 5
 
 
 def _window(qtbot, path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -31,7 +31,9 @@ def _window(qtbot, path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     return window
 
 
-def test_the_check_page_shown_again_keeps_its_list_and_place(qtbot, gui_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_page_shown_again_keeps_its_list_and_place(
+    qtbot, gui_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "甲公司.sbproj"
     ProjectSession.create(path, DEFAULT_GUIDE_ID).close()
     window = _window(qtbot, path)
@@ -122,3 +124,27 @@ def test_a_wrapped_label_gives_qt_s_heights_for_its_current_text(qtbot, gui_app)
     for label in (ours, theirs):
         label.setContentsMargins(0, 10, 0, 10)
     assert ours.heightForWidth(300) == theirs.heightForWidth(300)
+
+
+def test_hidden_pages_are_laid_out_at_the_shown_size_after_opening(
+    qtbot, gui_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "丙公司.sbproj"
+    ProjectSession.create(path, DEFAULT_GUIDE_ID).close()
+    window = _window(qtbot, path)
+    assert window.stack.currentWidget() is window.company_page
+    qtbot.waitUntil(lambda: not window.hidden_pages.running)
+    shown = window.stack.scroll_area(COMPANY)
+    assert shown is not None
+    for index in (0, ITEMS, CHECK, OUTPUT):  # drawn ahead at the size they will show at
+        scroll = window.stack.scroll_area(index)
+        assert scroll is not None and not scroll.isVisible()
+        assert scroll.geometry() == shown.geometry(), window.pages[index].title
+    evidence = window.stack.scroll_area(EVIDENCE)  # not drawn: its thumbnails are not asked for
+    assert evidence is not None and evidence.geometry() != shown.geometry()
+    assert window.evidence_page.thumbnails.pending() == 0
+
+    window.go(OUTPUT)  # shown as laid out, with this project's folder
+    scroll = window.stack.scroll_area(OUTPUT)
+    assert scroll is not None and scroll.isVisible() and scroll.geometry() == shown.geometry()
+    assert window.output_page.out_edit.text().endswith("丙公司-申报材料")

@@ -30,6 +30,7 @@ class Page(QWidget):
     needs_project = True
     shows_project = False  # without needing one, shows the open project when there is one
     refreshed_when_shown = False
+    drawn_ahead = True  # drawn off screen while hidden after a project opens (``hidden_pages``)
     loaded = Signal()  # the page has just loaded its (new) project
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -7,7 +7,9 @@ never drawn before (the glyphs of the page's Chinese text rasterised the first t
 of the window's thread in one turn for 申报项目 and 输出, against ~15-20 ms when shown again.
 Drawing a hidden page into a pixmap (``QWidget.grab``) does that work beforehand: Qt sends the
 page the resize events it was waiting for (its layouts run at the size it will be shown at) and
-the glyphs land in the same caches. In bands of ``BAND_PX`` each turn stays ~10 ms.
+the glyphs land in the same caches. In bands of ``BAND_PX`` each turn stays ~10 ms. A page
+that builds only when shown (the 检查 list) builds in a turn of its own before it is drawn
+(``Page.before_drawn_ahead``).
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class HiddenPages(QObject):
         if not self.project_open():
             self.stop()
             return
+        if any(page.load_more() for page in self.pages):  # one piece, then the next turn
+            self._later(round_)
+            return
         waiting = [page for page in self.pages if page.stale] if self.loading else []
         if waiting:
             waiting[0].ensure_loaded()
@@ -93,6 +98,8 @@ class HiddenPages(QObject):
                 return False
             self._drawn.add(index)
             self._band = (index, 0)
+            self.pages[index].before_drawn_ahead()  # drawn from the next turn
+            return True
         index, top = self._band
         scroll = self.stack.scroll_area(index)
         shown = self.stack.scroll_area(self.stack.currentIndex())

@@ -579,6 +579,7 @@ class MainWindow(QMainWindow):
         if self.closing:  # the window closed while the file was being read: let it go
             store.close()
             return
+        self.steps.setCurrentRow(1)  # shown first: the page shown before loads it when shown
         self._end_opening()
         self.set_session(ProjectSession(store, prepared=prepared))
         self.go(1, focus=True)

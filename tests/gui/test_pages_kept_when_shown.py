@@ -143,8 +143,54 @@ def test_hidden_pages_are_laid_out_at_the_shown_size_after_opening(
     evidence = window.stack.scroll_area(EVIDENCE)  # not drawn: its thumbnails are not asked for
     assert evidence is not None and evidence.geometry() != shown.geometry()
     assert window.evidence_page.thumbnails.pending() == 0
+    # the 检查 list, built only when shown otherwise, was built for its first showing
+    check = window.check_page
+    assert not check.isVisible() and check.built and check.tree.topLevelItemCount() > 0
+    group = check.tree.topLevelItem(0)
+    window.go(CHECK)
+    assert check.tree.topLevelItem(0) is group
 
     window.go(OUTPUT)  # shown as laid out, with this project's folder
     scroll = window.stack.scroll_area(OUTPUT)
     assert scroll is not None and scroll.isVisible() and scroll.geometry() == shown.geometry()
     assert window.output_page.out_edit.text().endswith("丙公司-申报材料")
+
+
+def test_the_items_page_loaded_hidden_builds_its_detail_a_turn_later(
+    qtbot, gui_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "丁公司.sbproj"
+    session = ProjectSession.create(path, DEFAULT_GUIDE_ID)
+    item = next(it for it in session.guide.items if it.table is not None)
+    assert item.table is not None
+    session.store.set_selected([item.id])
+    session.close()
+    window = MainWindow(today=dt.date(2019, 2, 1))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def given() -> ProjectSession:
+        session = ProjectSession.open(path)
+        window.set_session(session)  # no turn of the event loop yet: 开始 is shown
+        page.ensure_loaded()  # loaded hidden: the list now, the item's form and table later
+        assert page.current_item_id() == item.id
+        assert page.editors == {}
+        return session
+
+    page = window.items_page
+    given()
+    qtbot.waitUntil(lambda: item.table in page.editors)  # a later turn, still hidden
+    assert not page.isVisible() and page.item_title.text() == item.full_title
+
+    # asked for (a finding's table, the table editor): built there and then
+    window.set_session(None)
+    given()
+    editor = page.table_editor(item.table)
+    assert editor is not None and page.editors == {item.table: editor}
+
+    # shown before the later turn: built for the showing
+    window.set_session(None)
+    given()
+    window.go(ITEMS)
+    assert item.table in page.editors and page.table_host.isVisible()

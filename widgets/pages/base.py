@@ -84,6 +84,15 @@ class Page(QWidget):
         although no change reached it while hidden (a change did: it is ``stale``)."""
         return True
 
+    def load_more(self) -> bool:
+        """Do the next piece of loading left to a later turn (hidden after a project opened);
+        False when there is none. Called one piece per turn by ``hidden_pages``."""
+        return False
+
+    def before_drawn_ahead(self) -> None:
+        """Hidden, loaded, about to be drawn off screen after a project opened (a turn of its
+        own): what the page builds only when shown may be built now."""
+
     def note_change(self, topic: str) -> None:
         """A committed change while the page has not loaded its project yet (it shows when
         the page loads); for what must happen at once whether the page shows it or not."""

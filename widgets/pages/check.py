@@ -94,6 +94,14 @@ class CheckPage(Page):
             # finding, 1,000 at 1,000 files, was ~0.1 s of the window's thread after every
             # change)
             return
+        self._build()
+
+    def before_drawn_ahead(self) -> None:
+        # Once after a project opens, in a turn of its own: its first showing finds it built.
+        if not self.built and not self.stale and self.live_session() is not None:
+            self._build()
+
+    def _build(self) -> None:
         self.tree.clear()
         self.originals.clear()
         if self.session is None:

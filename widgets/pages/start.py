@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +39,9 @@ def days_left_text(guide: Guide, today: dt.date) -> list[str]:
             when = f"已过 {-days} 天"
         lines.append(f"{d.date.year}年{d.date.month}月{d.date.day}日　{d.title}（{when}）")
     return lines
+
+
+NOTICE_LATER_MS = 100  # a notice left to a later turn is looked for by then at the latest
 
 
 class StartPage(Page):
@@ -148,12 +151,26 @@ class StartPage(Page):
             self.intro.setText(f"{whose}《{guide.title}》{no}整理申报材料：{steps}")
             self.intro.setToolTip(guide_label(guide))
         self.dates_box.setTitle(f"申报时间（{guide.year}年）" if guide is not None else "申报时间")
-        if again or self._notice is None or self._notice[0] is not session:
+        if again or session is None:
             self._notice = (session, notice_for(session))
-        notice = self._notice[1]
+        elif self._notice is None or self._notice[0] is not session:
+            # A project's first: looked for on a turn of its own (it reads the project file;
+            # opening a project from this page goes on to 企业信息 in the same turn).
+            self._notice = None  # the window's ``hidden_pages`` asks for it before that:
+            QTimer.singleShot(NOTICE_LATER_MS, self, self._look_for_notice)
+        notice = self._notice[1] if self._notice is not None else ""
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
         self.upgrade_button.setVisible(bool(notice))
+
+    def _look_for_notice(self) -> None:
+        self.load_more()
+
+    def load_more(self) -> bool:
+        if self._notice is None and self.live_session() is not None:
+            self.show_guide()
+            return True
+        return False
 
     def first_field(self) -> QWidget | None:
         return self.new_button

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.project import ProjectLockedError, ProjectStore
 from app.rules.evaluation import fmt_money
 from widgets import errors, guides
+from widgets.hidden_pages import HiddenPages
 from widgets.instance import ProjectBeacon, forward
 from widgets.pages.base import Page
 from widgets.pages.check import CheckPage
@@ -65,7 +66,6 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F1", "使用说明"),
     ("Ctrl+Q", "退出"),
 )
-LOAD_GAP_MS = 10  # between two hidden pages loading a project just opened (one per turn)
 
 
 def shortcut_text() -> str:
@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session: ProjectSession | None = None
         self.opening: Path | None = None  # a project being opened in the background
-        self.pages_loading = False  # hidden pages still loading the project just opened
         self.closing = False
         self.beacon: ProjectBeacon | None = None
         self.setWindowTitle(APP_TITLE)
@@ -143,6 +142,11 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(f"{n}. {page.title}")
             self.steps.addItem(item)
         self.steps.currentRowChanged.connect(self._show_page)
+        self.hidden_pages = HiddenPages(
+            self.stack,
+            self.pages,
+            lambda: self.session is not None and not self.session.store.closed,
+        )
         self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1, focus=True))
         self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1, focus=True))
 
@@ -335,7 +339,7 @@ class MainWindow(QMainWindow):
             page.ensure_loaded()  # while still hidden: laid out whole when it shows
         self.stack.setCurrentIndex(index)
         self.undo_guard.page_shown()
-        if page.refreshed_when_shown:
+        if page.refreshed_when_shown and page.outdated_when_shown():
             page.stale = True  # built again now (the 检查 page only when shown)
         page.ensure_loaded()
         page.entering()
@@ -432,28 +436,23 @@ class MainWindow(QMainWindow):
         self._show_page_check(*(session.page_check.state if session is not None else (0, 0)))
         self._update_enabled()
         self.session_changed.emit(session)
-        self.pages_loading = session is not None
         if session is not None:
-            QTimer.singleShot(LOAD_GAP_MS, self, self._load_a_hidden_page)
+            self.hidden_pages.start()  # then loaded one per turn, and drawn ahead
+        else:
+            self.hidden_pages.stop()
 
     def _remember(self, path: Path) -> None:
         """A project just opened: first among 最近打开, and where 打开 looks next."""
         add_recent(path)
         set_last_dir("projects", path.parent)
-        self.start_page.refresh()
+        if self.start_page.showing():  # else built when it is shown
+            self.start_page.refresh()
 
-    def _load_a_hidden_page(self) -> None:
-        """The pages the clerk has not looked at yet load the project one per turn of the
-        event loop after it opens (all at once held the window ~0.1 s); a page shown or asked
-        for before its turn loads then."""
-        waiting = [page for page in self.pages if page.stale]
-        if self.session is None or self.session.store.closed:  # closed meanwhile
-            waiting = []
-        if waiting:
-            waiting[0].ensure_loaded()
-        self.pages_loading = len(waiting) > 1
-        if self.pages_loading:
-            QTimer.singleShot(LOAD_GAP_MS, self, self._load_a_hidden_page)
+    @property
+    def pages_loading(self) -> bool:
+        """Hidden pages are still loading the project just opened (one per turn of the event
+        loop; a page shown or asked for before its turn loads then)."""
+        return self.hidden_pages.loading
 
     def _listen_for(self, session: ProjectSession | None) -> None:
         """Opening this project again (Explorer, another window) brings this window forward."""
@@ -580,6 +579,7 @@ class MainWindow(QMainWindow):
         if self.closing:  # the window closed while the file was being read: let it go
             store.close()
             return
+        self.steps.setCurrentRow(1)  # shown first: the page shown before loads it when shown
         self._end_opening()
         self.set_session(ProjectSession(store, prepared=prepared))
         self.go(1, focus=True)
@@ -614,10 +614,8 @@ class MainWindow(QMainWindow):
 
     def flush_pages(self) -> None:
         """Save whatever is being typed (before leaving a page or closing)."""
-        for page in (self.company_page, self.items_page):
-            flush = getattr(page, "flush", None)
-            if flush is not None:
-                flush()
+        self.company_page.flush()
+        self.items_page.flush()
 
     def close_project(self) -> None:
         self.flush_pages()

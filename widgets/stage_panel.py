@@ -22,6 +22,7 @@ from app.entry.values import ValueProblem
 from app.rules.process import NextStep, current_stage, next_step, place_lines
 from widgets.date_edit import DateLineEdit
 from widgets.session import ProjectSession
+from widgets.wrapped_label import WrappedLabel
 
 RED = "#b3261e"
 AMBER = "#8a5a00"
@@ -71,7 +72,7 @@ class StagePanel(QGroupBox):
         font.setBold(True)
         self.stage_label.setFont(font)
         layout.addWidget(self.stage_label)
-        self.next_label = QLabel()
+        self.next_label = WrappedLabel()
         self.next_label.setObjectName("next_step")
         self.next_label.setWordWrap(True)
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
@@ -94,7 +95,7 @@ class StagePanel(QGroupBox):
         row.addWidget(self.date_edit)
         row.addWidget(self.record_button)
         layout.addLayout(row)
-        self.date_problem = QLabel()
+        self.date_problem = WrappedLabel()
         self.date_problem.setObjectName("stage_date_problem")
         self.date_problem.setWordWrap(True)
         self.date_problem.setStyleSheet(f"color: {RED};")

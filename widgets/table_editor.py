@@ -45,6 +45,7 @@ from widgets.session import ProjectSession
 from widgets.table_delegates import CellDelegate, RowsView
 from widgets.table_model import NUMERIC, ROW_MIME, TINT, Index, RowsModel
 from widgets.tasks import Task, TaskContext, run_task
+from widgets.wrapped_label import WrappedLabel
 
 __all__ = [
     "NUMERIC",
@@ -127,7 +128,7 @@ class TableEditor(QWidget):
 
         strip = QHBoxLayout()
         strip.setSpacing(4)
-        self.message = QLabel()
+        self.message = WrappedLabel()
         self.message.setObjectName(f"table_{table_id}_message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -25,6 +25,7 @@ from app.model import Value
 from app.rules.evaluation import currency_choices
 from widgets.items.style import RED, UNIT_NAMES
 from widgets.pages.base import Page
+from widgets.wrapped_label import WrappedLabel
 
 
 class InputRow:
@@ -100,7 +101,7 @@ class InputsForm(QObject):
         for spec in item.inputs:
             if spec.id in beside:
                 continue  # shown as a combo beside its money field
-            message = QLabel()
+            message = WrappedLabel()
             message.setObjectName(f"input_{spec.id}_message")
             message.setWordWrap(True)
             message.setStyleSheet(f"color: {RED};")
@@ -109,7 +110,7 @@ class InputsForm(QObject):
             box.setSpacing(2)
             line = QHBoxLayout()
             star = f"<span style='color:{RED}'>*</span>" if spec.required else ""
-            label = QLabel(f"{html.escape(spec.label)}{star}")
+            label = WrappedLabel(f"{html.escape(spec.label)}{star}")
             label.setWordWrap(True)
             if spec.type == "bool":
                 check = QCheckBox(spec.label + ("" if spec.required else "（选填）"))

@@ -14,6 +14,7 @@ from app.entry.values import ValueProblem, coerce
 from app.guide.model import FieldSpec
 from app.rules.evaluation import ItemResult, fmt_money
 from widgets.items.style import GREEN, GREY, RED
+from widgets.wrapped_label import WrappedLabel
 
 REQUESTED_SPEC = FieldSpec(id="requested", label="申请金额", type="money", unit="CNY")
 
@@ -32,11 +33,11 @@ class ResultBox(QFrame):
         self.status_label = QLabel()
         self.status_label.setObjectName("item_status")
         self.status_label.setStyleSheet("font-weight: bold; font-size: 11pt;")
-        self.reasons_label = QLabel()
+        self.reasons_label = WrappedLabel()
         self.reasons_label.setObjectName("item_reasons")
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.basis_label = QLabel()
+        self.basis_label = WrappedLabel()
         self.basis_label.setObjectName("item_basis")
         self.basis_label.setWordWrap(True)
         self.ceiling_label = QLabel()
@@ -53,7 +54,7 @@ class ResultBox(QFrame):
         requested_row.addWidget(self.requested_edit)
         requested_row.addWidget(QLabel("元"))
         requested_row.addStretch(1)
-        self.requested_note = QLabel()
+        self.requested_note = WrappedLabel()
         self.requested_note.setObjectName("item_requested_note")
         self.requested_note.setWordWrap(True)
         for w in (self.status_label, self.reasons_label, self.basis_label, self.ceiling_label):

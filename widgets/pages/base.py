@@ -19,15 +19,18 @@ class Page(QWidget):
     and lets hidden pages load one per turn of the event loop; accessors that read the page).
     Changes arriving meanwhile are left to that load (``note_change`` sees them).
 
-    A page ``refreshed_when_shown`` (built again each time it is shown) also leaves the changes
-    made while it is hidden to its next showing: after an import landed, the hidden pages'
-    refreshes were ~0.1 s of the window's thread at 1,000 files.
+    A page ``refreshed_when_shown`` also leaves the changes made while it is hidden to its next
+    showing (after an import landed, the hidden pages' refreshes were ~0.1 s of the window's
+    thread at 1,000 files), and is built again when it is shown unless it says it is up to date
+    (``outdated_when_shown``: what it shows comes from the session alone and no change reached it
+    since it was built).
     """
 
     title = ""
     needs_project = True
     shows_project = False  # without needing one, shows the open project when there is one
     refreshed_when_shown = False
+    drawn_ahead = True  # drawn off screen while hidden after a project opens (``hidden_pages``)
     loaded = Signal()  # the page has just loaded its (new) project
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -75,6 +78,20 @@ class Page(QWidget):
         if self.session is None or self.session.store.closed:
             return None
         return self.session
+
+    def outdated_when_shown(self) -> bool:
+        """For a page ``refreshed_when_shown``, about to be shown: whether it must be built again
+        although no change reached it while hidden (a change did: it is ``stale``)."""
+        return True
+
+    def load_more(self) -> bool:
+        """Do the next piece of loading left to a later turn (hidden after a project opened);
+        False when there is none. Called one piece per turn by ``hidden_pages``."""
+        return False
+
+    def before_drawn_ahead(self) -> None:
+        """Hidden, loaded, about to be drawn off screen after a project opened (a turn of its
+        own): what the page builds only when shown may be built now."""
 
     def note_change(self, topic: str) -> None:
         """A committed change while the page has not loaded its project yet (it shows when

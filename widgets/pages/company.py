@@ -27,6 +27,7 @@ from app.rules.company import (
 )
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
+from widgets.wrapped_label import WrappedLabel
 
 HINTS = {
     "name": "与营业执照一致的企业全称；Excel 文件将以它命名",
@@ -73,7 +74,7 @@ class CompanyPage(Page):
         heading.setObjectName("company_heading")
         heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
         form.addRow(heading)
-        hint = QLabel(
+        hint = WrappedLabel(
             "按营业执照和开户许可证填写，带 * 的必须填写；输入即自动保存，"
             "这些信息将用于封面、申请表和 Excel 文件。"
         )
@@ -95,7 +96,7 @@ class CompanyPage(Page):
                 editor.returnPressed.connect(self._next_field)  # Enter moves on, as in forms
             editor.setObjectName(f"company_{fid}")
             editor.setAccessibleName(label)
-            message = QLabel()
+            message = WrappedLabel()
             message.setObjectName(f"company_{fid}_message")
             message.setWordWrap(True)
             message.setStyleSheet("color: #b3261e;")
@@ -137,7 +138,7 @@ class CompanyPage(Page):
         self.conditions_box = QGroupBox("申请条件（申报指南“一、申请对象和条件”）")
         self.conditions_box.setObjectName("company_conditions")
         conditions = QVBoxLayout(self.conditions_box)
-        self.conditions_text = QLabel()
+        self.conditions_text = WrappedLabel()
         self.conditions_text.setObjectName("company_conditions_text")
         self.conditions_text.setWordWrap(True)
         self.conditions_text.setTextFormat(Qt.TextFormat.RichText)
@@ -222,7 +223,7 @@ class CompanyPage(Page):
                 editor.returnPressed.connect(self._next_field)
             editor.setObjectName(f"company_{spec.id}")
             editor.setAccessibleName(spec.label)
-            message = QLabel()
+            message = WrappedLabel()
             message.setObjectName(f"company_{spec.id}_message")
             message.setStyleSheet("color: #b3261e;")
             message.hide()

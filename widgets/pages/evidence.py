@@ -64,6 +64,7 @@ def open_document(path: Path) -> None:
 
 class EvidencePage(Page):
     title = "材料"
+    drawn_ahead = False  # drawing its file list asks for the thumbnails of the lines in view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -38,6 +38,7 @@ from widgets.items.style import GREEN, GREY, RED, UNIT_NAMES
 from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.table_editor import TableEditor
+from widgets.wrapped_label import WrappedLabel
 
 __all__ = [
     "GREEN",
@@ -62,6 +63,9 @@ SPLITTER_STYLE = (
 )
 
 
+DETAIL_LATER_MS = 100  # a detail left to a later turn is built by then at the latest
+
+
 class ItemsPage(Page):
     title = "申报项目"
     refreshed_when_shown = True
@@ -70,6 +74,7 @@ class ItemsPage(Page):
         super().__init__(parent)
         self._built_for: ProjectSession | None = None
         self._detail_key: tuple[str, bool] | None = None
+        self._detail_later = False  # the current item's form and table: on the next turn
         self._loading = False
         self.editors: dict[str, TableEditor] = {}
         self.inputs_form = InputsForm(self, self._current, lambda: self._loading)
@@ -109,18 +114,18 @@ class ItemsPage(Page):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(12, 0, 0, 0)
         right_layout.setSpacing(6)
-        self.item_title = QLabel()
+        self.item_title = WrappedLabel()
         self.item_title.setObjectName("item_title")
         self.item_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.item_title.setWordWrap(True)
-        self.item_summary = QLabel()
+        self.item_summary = WrappedLabel()
         self.item_summary.setObjectName("item_summary")
         self.item_summary.setWordWrap(True)
         self.item_summary.setStyleSheet(f"color: {GREY};")
         self.select_box = QCheckBox("申报此项目")
         self.select_box.setObjectName("item_selected")
         self.select_box.toggled.connect(self._select_box_toggled)
-        self.hint = QLabel()
+        self.hint = WrappedLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {GREY};")
         right_layout.addWidget(self.item_title)
@@ -162,7 +167,7 @@ class ItemsPage(Page):
         table_layout = QVBoxLayout(self.table_host)
         table_layout.setContentsMargins(0, 4, 0, 0)
         table_layout.setSpacing(4)
-        self.table_title = QLabel()
+        self.table_title = WrappedLabel()
         self.table_title.setObjectName("item_table_title")
         self.table_title.setWordWrap(True)
         self.table_title.setStyleSheet("font-weight: bold;")
@@ -209,6 +214,7 @@ class ItemsPage(Page):
 
     def refresh(self) -> None:
         if self.session is None or self.session.store.closed:
+            self._detail_later = False
             if self._built_for is not None:
                 self._drop_editors()
                 self.tree.clear()
@@ -233,10 +239,15 @@ class ItemsPage(Page):
                     )
                 )
             )
+            # Loaded while hidden (after opening): the item's form and table (a table editor,
+            # ~15-20 ms) on a turn of their own, unless the page is shown or asked before.
+            self._detail_later = not self.showing()
+            if self._detail_later:  # the window's ``hidden_pages`` asks for it before that
+                QTimer.singleShot(DETAIL_LATER_MS, self, self._detail_now)
             self._build_tree()
             # Open on the first item the company applies for (else the guide's first).
             if self.session.data.selected:
-                self.select_item(self.session.data.selected[0])
+                self._select(self.session.data.selected[0])
         self._update_tree()
         self._update_total()
         self._show_detail()
@@ -247,8 +258,25 @@ class ItemsPage(Page):
         if topic in ("selected", "inputs", "requested", "rates", "tables", "evidence", "options"):
             self.refresh()
 
+    def outdated_when_shown(self) -> bool:
+        # What it shows comes from the session: a change while hidden made it ``stale``.
+        return False
+
     def entering(self) -> None:  # refreshed first (``refreshed_when_shown``)
+        self._detail_now()
         QTimer.singleShot(0, self, self._fit_split)  # laid out while hidden: fit once shown
+
+    def load_more(self) -> bool:
+        later = self._detail_later
+        self._detail_now()
+        return later
+
+    def _detail_now(self) -> None:
+        """Build the current item's detail left to a later turn (``refresh``), if not done."""
+        if self._detail_later:
+            self._detail_later = False
+            self._show_detail()
+            self.loaded.emit()  # editors built: the read-only view turns them off too
 
     def flush(self) -> None:
         """Save whatever is being typed (before leaving the page or closing)."""
@@ -266,6 +294,10 @@ class ItemsPage(Page):
     def select_item(self, item_id: str) -> bool:
         """Make ``item_id`` the current item (its details show on the right)."""
         self.ensure_loaded()
+        self._detail_now()
+        return self._select(item_id)
+
+    def _select(self, item_id: str) -> bool:
         node = self._node(item_id)
         if node is None:
             return False
@@ -309,7 +341,7 @@ class ItemsPage(Page):
 
     # -- the detail ------------------------------------------------------------------------------
     def _show_detail(self) -> None:
-        if self.session is None:
+        if self.session is None or self._detail_later:
             return
         item_id = self.current_item_id()
         if item_id is None:
@@ -424,6 +456,7 @@ class ItemsPage(Page):
         self.table_host.show()
 
     def table_editor(self, table_id: str) -> TableEditor | None:
+        self._detail_now()
         return self.editors.get(table_id)
 
     # -- saving inputs ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from widgets.readonly import mark_view_only
 from widgets.session import ProjectSession
 from widgets.stage_panel import StagePanel
 from widgets.tasks import Task, TaskContext, run_task
+from widgets.wrapped_label import WrappedLabel
 
 PROOF_REPEAT = "在引用共用证明材料的各项目中重复附上这些材料（默认只注明所在页码）"
 
@@ -133,7 +134,7 @@ class OutputPage(Page):
         # The guide's packet requirements (申报材料要求), from the guide file's notes.
         self.requirements = QGroupBox("申报材料要求（申报指南）")
         req = QVBoxLayout(self.requirements)
-        self.requirements_text = QLabel()
+        self.requirements_text = WrappedLabel()
         self.requirements_text.setObjectName("output_requirements")
         self.requirements_text.setWordWrap(True)
         req.addWidget(self.requirements_text)
@@ -141,7 +142,7 @@ class OutputPage(Page):
         layout.addStretch(1)
         layout = outer  # from here on: below the scrolling part, always in view
 
-        self.state = QLabel()
+        self.state = WrappedLabel()
         self.state.setObjectName("output_state")
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
@@ -179,7 +180,7 @@ class OutputPage(Page):
 
         done = QGroupBox("生成结果")
         dl = QVBoxLayout(done)
-        self.result_label = QLabel("尚未生成。")
+        self.result_label = WrappedLabel("尚未生成。")
         self.result_label.setObjectName("result_label")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from widgets.pages.base import Page
 from widgets.session import ProjectSession
 from widgets.settings import recent_projects
 from widgets.stage_panel import StagePanel
+from widgets.wrapped_label import WrappedLabel
 
 
 def days_left_text(guide: Guide, today: dt.date) -> list[str]:
@@ -38,6 +39,9 @@ def days_left_text(guide: Guide, today: dt.date) -> list[str]:
             when = f"已过 {-days} 天"
         lines.append(f"{d.date.year}年{d.date.month}月{d.date.day}日　{d.title}（{when}）")
     return lines
+
+
+NOTICE_LATER_MS = 100  # a notice left to a later turn is looked for by then at the latest
 
 
 class StartPage(Page):
@@ -66,12 +70,12 @@ class StartPage(Page):
         heading.setFont(font)
         layout.addWidget(heading)
         self.guide: Guide | None = None
-        self.intro = QLabel()
+        self.intro = WrappedLabel()
         self.intro.setWordWrap(True)
         self.intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.intro)
         notice_row = QHBoxLayout()
-        self.notice = QLabel()
+        self.notice = WrappedLabel()
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #8a5a00;")
         self.upgrade_button = QPushButton("查看变化并更换…")
@@ -105,7 +109,7 @@ class StartPage(Page):
 
         self.dates_box = dates_box = QGroupBox("申报时间")
         dl = QVBoxLayout(dates_box)
-        self.dates = QLabel()
+        self.dates = WrappedLabel()
         self.dates.setWordWrap(True)
         self.dates.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         dl.addWidget(self.dates)
@@ -114,18 +118,22 @@ class StartPage(Page):
         layout.addLayout(row, 1)
         self.stage_panel = StagePanel(self.today)
         layout.addWidget(self.stage_panel)
-        self.show_guide()
+        # what ``notice_for`` said for a project (it reads the project file): said again when
+        # a guide file is opened (``show_guide``), not each time the page is shown
+        self._notice: tuple[ProjectSession | None, str] | None = None
         self.refresh()
 
     def set_session(self, session: ProjectSession | None) -> None:
-        self.stage_panel.set_session(session)
+        # Loaded now if shown, else when shown (``refresh``: the guide, the panel, the dates);
+        # opening a project from this page goes on to 企业信息 in the same turn: building this
+        # page for it three times there was ~10 ms of the window's thread.
+        self.stage_panel.set_session(session, refresh=False)
         super().set_session(session)
-        self.show_guide()
-        self.refresh()
 
-    def show_guide(self) -> None:
+    def show_guide(self, *, again: bool = True) -> None:
         """Speak of the open project's guide, else of the guide last chosen or opened (else the
-        newest bundled one): its name, year, 文号 and dates; and of another version at hand."""
+        newest bundled one): its name, year, 文号 and dates; and of another version at hand
+        (``again``: look for one again, else what was found for this project is said)."""
         session = self.live_session()
         self.guide = session.guide if session is not None else current_guide()
         guide = self.guide
@@ -143,15 +151,32 @@ class StartPage(Page):
             self.intro.setText(f"{whose}《{guide.title}》{no}整理申报材料：{steps}")
             self.intro.setToolTip(guide_label(guide))
         self.dates_box.setTitle(f"申报时间（{guide.year}年）" if guide is not None else "申报时间")
-        notice = notice_for(session)
+        if again or session is None:
+            self._notice = (session, notice_for(session))
+        elif self._notice is None or self._notice[0] is not session:
+            # A project's first: looked for on a turn of its own (it reads the project file;
+            # opening a project from this page goes on to 企业信息 in the same turn).
+            self._notice = None  # the window's ``hidden_pages`` asks for it before that:
+            QTimer.singleShot(NOTICE_LATER_MS, self, self._look_for_notice)
+        notice = self._notice[1] if self._notice is not None else ""
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
         self.upgrade_button.setVisible(bool(notice))
+
+    def _look_for_notice(self) -> None:
+        self.load_more()
+
+    def load_more(self) -> bool:
+        if self._notice is None and self.live_session() is not None:
+            self.show_guide()
+            return True
+        return False
 
     def first_field(self) -> QWidget | None:
         return self.new_button
 
     def refresh(self) -> None:
+        self.show_guide(again=False)
         self.recent.clear()
         for p in recent_projects():
             item = QListWidgetItem(f"{p.stem}　—　{p.parent}")

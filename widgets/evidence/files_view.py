@@ -93,9 +93,16 @@ class FilesView(QObject):
         if view.count() == 0:
             return
         metrics = view.fontMetrics()
+        advances: dict[str, int] = {}  # most second lines are alike ("    1 页")
+
+        def advance(line: str) -> int:
+            known = advances.get(line)
+            if known is None:
+                known = advances[line] = metrics.horizontalAdvance(line)
+            return known
 
         def width(lines: list[str]) -> int:
-            return max(metrics.horizontalAdvance(line) for line in lines)
+            return max(map(advance, lines))
 
         def qt_measure(entry: QListWidgetItem) -> QSize:
             return view.sizeHintForIndex(view.indexFromItem(entry))

@@ -22,6 +22,10 @@ VISIBLE_GUESS = 40
 """Rows whose thumbnails are asked for while the list is not laid out (not shown yet)."""
 VISIBLE_MARGIN = 5
 """Rows beyond either edge of the view whose thumbnails are asked for too."""
+FIRST_ROWS = 150
+"""Lines of the file list made in the turn a document is shown (several screenfuls; beyond the
+selected file's row when it lies further down); the rest follow :data:`ROWS_PER_TURN` a turn."""
+ROWS_PER_TURN = 300
 
 
 class FilesView(QObject):
@@ -44,7 +48,10 @@ class FilesView(QObject):
 
         self.file_list = FileList()
         self.file_list.viewport_moved.connect(self._want_visible_icons)
-        self._rows: dict[str, int] = {}  # file id -> its row in the list
+        self._rows: dict[str, int] = {}  # file id -> its row in the list (once added)
+        self._fill_generation = 0
+        self._filling = False  # lines still to be added, a few hundred a turn
+        self._line_shape: tuple[int, int, int] | None = None  # text lines, fixed width, height
         self._visible_timer = QTimer(self)
         self._visible_timer.setSingleShot(True)
         self._visible_timer.setInterval(0)
@@ -60,37 +67,70 @@ class FilesView(QObject):
         self.page_strip.setAccessibleName("页面缩略图")
 
     def set_files(self, files: list[EvidenceFile]) -> None:
-        """List ``files``, keeping the selected file if it is still there."""
-        if files == self._files and self.file_list.count() == len(files):
+        """List ``files``, keeping the selected file if it is still there. A long list is
+        filled a screenful first and the rest a few hundred lines a turn of the event loop
+        (creating 1,144 lines in one turn held the window 50-110 ms)."""
+        if files == self._files and (self.file_list.count() == len(files) or self._filling):
             return  # shown already (a refresh often asks twice: the tree's current item, then)
         keep = self.current_file_id()
         self._files = files
         self._rows = {f.id: row for row, f in enumerate(files)}
+        self._fill_generation += 1
+        self._filling = False
+        self._line_shape = None
         self.file_list.blockSignals(True)
         self.file_list.clear()
+        row = self._rows.get(keep, 0) if keep is not None else 0
+        row = row if self._files else -1
         # Icons already rendered are shown at once; the others are asked for only for the
         # lines in view (request_visible_icons), as the list scrolls: a document of 1,000
         # files does not render 1,000 thumbnails nobody looks at.
-        for n, f in enumerate(self._files, start=1):
-            self.file_list.addItem(file_item(n, f, self._file_icon(f, request=False)))
-        # Each line's size, measured once: otherwise every thumbnail that arrives (a new icon)
-        # makes the list measure the text of every line again (O(files) per thumbnail; ~25 ms
-        # a thumbnail at 1,000 files, on the window's thread).
-        self._measure_lines()
+        self._add_rows(max(FIRST_ROWS, row + FIRST_ROWS))
         self.file_list.blockSignals(False)
-        row = next((i for i, f in enumerate(self._files) if f.id == keep), 0 if self._files else -1)
         self.file_list.setCurrentRow(row)
         self.file_list.viewport().update()
         self._show_pages()
         self.request_visible_icons()
         self._want_visible_icons()  # again once the list is laid out
+        if self.file_list.count() < len(self._files):
+            self._filling = True
+            generation = self._fill_generation
+            QTimer.singleShot(0, lambda: self._fill_more(generation))
 
-    def _measure_lines(self) -> None:
-        """Give every line its size: Qt measures the first; a line with as many text lines is
-        as high, and as wide as its widest text line plus the icon's and margins' part (within
-        a pixel of Qt's own measure: asking Qt for each line was ~50 ms at 1,000 files)."""
+    def _fill_more(self, generation: int) -> None:
+        if generation != self._fill_generation or not self._filling:
+            return  # another list came meanwhile
+        self._add_rows(self.file_list.count() + ROWS_PER_TURN)
+        if self.file_list.count() < len(self._files):
+            QTimer.singleShot(0, lambda: self._fill_more(generation))
+        else:
+            self._filling = False
+
+    def complete(self) -> None:
+        """Add the lines still to come at once (before looking for one of them)."""
+        if self._filling:
+            self._add_rows(len(self._files))
+            self._filling = False
+
+    def _add_rows(self, until: int) -> None:
+        """Lines for ``self._files`` from the list's end up to row ``until`` (excluded), each
+        given its size. Signals stay as they are: adding lines changes no selection."""
+        start = self.file_list.count()
+        for n in range(start, min(until, len(self._files))):
+            f = self._files[n]
+            self.file_list.addItem(file_item(n + 1, f, self._file_icon(f, request=False)))
+        # Each line's size, measured once: otherwise every thumbnail that arrives (a new icon)
+        # makes the list measure the text of every line again (O(files) per thumbnail; ~25 ms
+        # a thumbnail at 1,000 files, on the window's thread).
+        self._measure_lines(start)
+
+    def _measure_lines(self, start: int = 0) -> None:
+        """Give the lines from row ``start`` their size: Qt measures the list's first; a line
+        with as many text lines is as high, and as wide as its widest text line plus the icon's
+        and margins' part (within a pixel of Qt's own measure: asking Qt for each line was
+        ~50 ms at 1,000 files)."""
         view = self.file_list
-        if view.count() == 0:
+        if view.count() <= start:
             return
         metrics = view.fontMetrics()
         advances: dict[str, int] = {}  # most second lines are alike ("    1 页")
@@ -107,16 +147,20 @@ class FilesView(QObject):
         def qt_measure(entry: QListWidgetItem) -> QSize:
             return view.sizeHintForIndex(view.indexFromItem(entry))
 
-        first = view.item(0)
-        hint = qt_measure(first)
-        first.setSizeHint(hint)
-        shape = first.text().split("\n")
-        fixed = hint.width() - width(shape) + 1  # never narrower than Qt's measure
-        for row in range(1, view.count()):
+        if self._line_shape is None:
+            first = view.item(0)
+            hint = qt_measure(first)
+            first.setSizeHint(hint)
+            shape = len(first.text().split("\n"))
+            fixed = hint.width() - width(first.text().split("\n")) + 1  # never narrower
+            self._line_shape = (shape, fixed, hint.height())
+            start = max(start, 1)
+        shape, fixed, height = self._line_shape
+        for row in range(start, view.count()):
             entry = view.item(row)
             lines = entry.text().split("\n")
-            if len(lines) == len(shape):
-                entry.setSizeHint(QSize(fixed + width(lines), hint.height()))
+            if len(lines) == shape:
+                entry.setSizeHint(QSize(fixed + width(lines), height))
             else:  # a name with a line break in it
                 entry.setSizeHint(qt_measure(entry))
 
@@ -231,6 +275,7 @@ class FilesView(QObject):
 
     def select_file(self, file_id: str) -> None:
         """Make ``file_id`` the selected file, if it is listed."""
+        self.complete()
         for row in range(self.file_list.count()):
             if self.file_list.item(row).data(ROLE_FILE) == file_id:
                 self.file_list.setCurrentRow(row)

@@ -34,6 +34,9 @@ def _flipped(seed: int) -> bytes:
     return bytes(data)
 
 
+_AFTER_SCAN = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")  # the first marker after scan data
+
+
 def _structure_whole(data: bytes) -> bool:
     """Markers, segment lengths and the end-of-image marker all in place: what a damaged copy
     keeps when only its scan data is hurt (only decoding that data notices)."""
@@ -55,7 +58,7 @@ def _structure_whole(data: bytes) -> bool:
         pos += length
         if marker == 0xDA:
             scans += 1
-            found = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]").search(data, pos)
+            found = _AFTER_SCAN.search(data, pos)
             if found is None:
                 return False
             pos = found.start()

@@ -136,7 +136,7 @@ def _from_cache(
 
 
 def _mark_used(entry: Path) -> None:
-    """Note that ``entry`` was read now (its modification time), for :func:`_remove_unused`."""
+    """Note that ``entry`` was read now (its modification time), for :func:`_remove_older`."""
     with contextlib.suppress(OSError):
         if time.time() - entry.stat().st_mtime > _TOUCH_SECONDS:
             os.utime(entry)
@@ -274,8 +274,8 @@ def _store(entry: Path, key: tuple[Any, ...] | None, face: pdfmetrics.TypeFace) 
         payload = marshal.dumps((key, *encoded), _MARSHAL_VERSION)
         digest = hashlib.sha256(payload).digest()[:_DIGEST]
         entry.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(entry.parent)
-        _remove_unused(entry.parent)
+        _remove_older(entry.parent, "*.tmp", _STALE_TEMP_SECONDS)
+        _remove_older(entry.parent, "*.marshal", UNUSED_SECONDS)
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=entry.stem + ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
@@ -289,19 +289,12 @@ def _store(entry: Path, key: tuple[Any, ...] | None, face: pdfmetrics.TypeFace) 
         return
 
 
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Temporary files left by a process that died while writing (a day old: not in use)."""
+def _remove_older(folder: Path, pattern: str, seconds: float) -> None:
+    """Files of ``folder`` matching ``pattern`` last changed more than ``seconds`` ago:
+    temporary files (``*.tmp``, a day old) left by a process that died while writing, and
+    entries (``*.marshal``) not read for :data:`UNUSED_SECONDS` (each is a few megabytes)."""
     now = time.time()
-    for temporary in folder.glob("*.tmp"):
+    for old in folder.glob(pattern):
         with contextlib.suppress(OSError):
-            if now - temporary.stat().st_mtime > _STALE_TEMP_SECONDS:
-                temporary.unlink()
-
-
-def _remove_unused(folder: Path) -> None:
-    """Entries not read for :data:`UNUSED_SECONDS` (each is a few megabytes)."""
-    now = time.time()
-    for old in folder.glob("*.marshal"):
-        with contextlib.suppress(OSError):
-            if now - old.stat().st_mtime > UNUSED_SECONDS:
+            if now - old.stat().st_mtime > seconds:
                 old.unlink()

@@ -35,6 +35,10 @@ gap, how many gaps exceeded 100 ms, and the most CPU time the GUI thread itself 
 gap (max own CPU: the work of our own slots and Qt's; the rest of a gap is time waiting for
 Python's GIL or for a core).
 
+``--only build,preview`` runs those phases only (open always runs; keep ``idle`` in to let the
+warm-up's imports finish first, as they would before a clerk's first click). ``--trace`` also
+lists every late beat (over 35 ms): where in its phase, how long, the GUI thread's own CPU in it.
+
 ``--gaps FILE`` writes every gap over 35 ms and Python's garbage collections (each full one,
 and any over 5 ms, with the thread that ran it) with CLOCK_MONOTONIC times, to line up with
 ``perf record -a -g -k mono -e sched:sched_switch -e sched:sched_waking``: where the GUI thread
@@ -178,6 +182,8 @@ class Heartbeat:
         self.phases: dict[str, list[float]] = {}
         self.busy: dict[str, list[float]] = {}  # the thread's own CPU time within each gap
         self.late: list[tuple[str, float, float]] = []  # (phase, monotonic start, gap) > 35 ms
+        self.late_detail: list[tuple[str, float, float, float]] = []  # (phase, at, gap, own CPU)
+        self.phase_start = time.perf_counter()
         self.spans: dict[str, float] = {}
         self.current: list[float] | None = None
         self.current_busy: list[float] = []
@@ -201,6 +207,9 @@ class Heartbeat:
             if now - self.last > 0.035:
                 started = time.clock_gettime(time.CLOCK_MONOTONIC) - (now - self.last)
                 self.late.append((self.name, started, now - self.last))
+                self.late_detail.append(
+                    (self.name, self.last - self.phase_start, now - self.last, cpu - self.last_cpu)
+                )
         self.last, self.last_cpu = now, cpu
 
     def phase(self, name: str, run: Callable[[], None]) -> None:
@@ -210,7 +219,7 @@ class Heartbeat:
         self.name = name
         if self.tracer is not None:
             self.tracer.mark(name)
-        start = time.perf_counter()
+        start = self.phase_start = time.perf_counter()
         run()
         self.beat()  # the gap up to the end of the phase counts too
         self.spans[name] = time.perf_counter() - start
@@ -373,15 +382,21 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
         task.cancel()  # the first pages show it; the rest would only be more of the same
         wait_until(lambda: not task.running, 60, settle_ms=300)
 
-    beat.phase("idle (the machine's floor)", lambda: wait_until(lambda: True, 5, settle_ms=3000))
-    beat.phase("open", open_it)
-    beat.phase("page switches", switch_pages)
+    only = [word for word in os.environ.get("BENCH_GUI_ONLY", "").split(",") if word]
+
+    def phase(name: str, run: Callable[[], None], key: str) -> None:
+        if key == "open" or not only or key in only:  # the others need the project open
+            beat.phase(name, run)
+
+    phase("idle (the machine's floor)", lambda: wait_until(lambda: True, 5, settle_ms=3000), "idle")
+    phase("open", open_it, "open")
+    phase("page switches", switch_pages, "pages")
     files = len(window.session.data.files_for(BIG_DOC, None)) if window.session else 0
-    beat.phase(f"document with {files} files", big_document)
-    beat.phase(f"drop of {len(drop)} files", drop_files)
-    beat.phase("build", build)
-    beat.phase("packet preview (30 pages)", preview)
-    beat.phase("printing (8 s of it)", print_packet)
+    phase(f"document with {files} files", big_document, "document")
+    phase(f"drop of {len(drop)} files", drop_files, "drop")
+    phase("build", build, "build")
+    phase("packet preview (30 pages)", preview, "preview")
+    phase("printing (8 s of it)", print_packet, "print")
     result: dict[str, object] = {}
     for name, gaps in beat.phases.items():
         ordered = sorted(gaps) or [0.0]
@@ -410,6 +425,11 @@ def child(project: Path, drop: list[Path], out_dir: Path) -> dict[str, object]:
         )
     if tracer is not None:
         tracer.report()
+        for name, at, gap, own in beat.late_detail:
+            sys.stderr.write(
+                f"late beat [{name}] {at * 1000:7.0f} ms in: {gap * 1000:3.0f} ms, "
+                f"own CPU {own * 1000:3.0f} ms\n"
+            )
     window.close()
     return result
 
@@ -448,6 +468,12 @@ def main() -> None:
         "--work", help="keep the corpus and the project file in this folder for the next runs"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run these phases only, comma-separated: idle, pages, document, drop, build, "
+        "preview (needs build), print (needs build); open always runs",
+    )
     parser.add_argument(
         "--trace", action="store_true", help="print where the GUI thread was when it stalled"
     )
@@ -489,6 +515,7 @@ def main() -> None:
                 os.environ,
                 QT_QPA_PLATFORM="offscreen",
                 BENCH_GUI_TRACE=str(args.trace_after) if args.trace else "",
+                BENCH_GUI_ONLY=args.only,
                 BENCH_GUI_GAPS=str(Path(args.gaps).resolve()) if args.gaps else "",
             ),
         )

@@ -13,16 +13,40 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+PROGRESS_EVERY_MS = 50
+"""A task's progress reaches the window at most this often (the latest state each time): a
+build reports every page (~270 a second on a large packet) and an import every file, and each
+report shown is Python run on the window's thread, which waits for the GIL the worker holds."""
+
+Progress = tuple[int, int, str]
 
 
 class TaskContext:
     def __init__(self, relay: _Relay) -> None:
         self._relay = relay
         self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._latest: Progress | None = None
+        self._signalled = False  # the window has been told and has not taken it yet
 
     def progress(self, done: int, total: int, label: str = "") -> None:
-        self._relay.progress.emit(done, total, label)
+        """(worker) Report progress: kept as the latest; the window is told once until it takes
+        it (:meth:`take_progress`), so reports between two of its looks cost it nothing."""
+        with self._lock:
+            self._latest = (done, total, label)
+            if self._signalled:
+                return
+            self._signalled = True
+        self._relay.progress_ready.emit()
+
+    def take_progress(self) -> Progress | None:
+        """(window) The latest report not yet taken, if any."""
+        with self._lock:
+            latest, self._latest = self._latest, None
+            self._signalled = False
+        return latest
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -34,11 +58,15 @@ class TaskContext:
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
-    progress = Signal(int, int, str)
+    progress_ready = Signal()
 
 
 class Task(QObject):
-    """A running background job. Keep a reference while it runs (run_task does)."""
+    """A running background job. Keep a reference while it runs (run_task does).
+
+    ``progress(done, total, label)`` is emitted on the window's thread with the latest report, at
+    most every :data:`PROGRESS_EVERY_MS` (the first at once), and once more with the last report
+    before the job's result is delivered."""
 
     finished = Signal()
     progress = Signal(int, int, str)
@@ -49,10 +77,30 @@ class Task(QObject):
         self.context = TaskContext(self.relay)
         self.running = True
         self.quiet = False
-        self.relay.progress.connect(self.progress)
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.setInterval(PROGRESS_EVERY_MS)
+        self._pace.timeout.connect(self._show_progress)
+        self.relay.progress_ready.connect(self._progress_ready)
 
     def cancel(self) -> None:
         self.context.cancel()
+
+    def _progress_ready(self) -> None:
+        if not self._pace.isActive():  # else shown when the interval is over
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        latest = self.context.take_progress()
+        if latest is not None:
+            self._pace.start()
+            self.progress.emit(*latest)
+
+    def flush_progress(self) -> None:
+        """Show the last report now (before the result): nothing is left to come after it."""
+        self._pace.stop()
+        self._show_progress()
+        self._pace.stop()
 
 
 class _Runnable(QRunnable):
@@ -98,6 +146,7 @@ def run_task(
 
     @Slot(object)
     def done(result: Any) -> None:
+        task.flush_progress()
         task.running = False
         _live.discard(task)
         try:
@@ -108,6 +157,7 @@ def run_task(
 
     @Slot(object)
     def failed(exc: BaseException) -> None:
+        task.flush_progress()
         task.running = False
         _live.discard(task)
         try:

@@ -35,7 +35,7 @@ from widgets.pages.start import StartPage
 from widgets.readonly import apply_read_only
 from widgets.session import ProjectSession
 from widgets.session_prepare import Prepared, prepare
-from widgets.settings import add_recent, last_dir, set_last_dir, settings
+from widgets.settings import last_dir, remember_project, set_last_dir, settings, wait_for_writes
 from widgets.tasks import TaskContext, run_task
 from widgets.undo_guard import UndoGuard
 from widgets.window_frame import (  # noqa: F401 - the geometry helpers' old home
@@ -431,8 +431,7 @@ class MainWindow(QMainWindow):
         if session is not None:
             session.changed.connect(self._on_session_changed)
             session.page_check.progress.connect(self._show_page_check)
-            # the settings file is written (and synced) on a later turn of the event loop
-            QTimer.singleShot(0, self, lambda path=session.path: self._remember(path))
+            remember_project(self, session.path, self._remembered)  # written off this thread
         self._show_page_check(*(session.page_check.state if session is not None else (0, 0)))
         self._update_enabled()
         self.session_changed.emit(session)
@@ -441,10 +440,8 @@ class MainWindow(QMainWindow):
         else:
             self.hidden_pages.stop()
 
-    def _remember(self, path: Path) -> None:
-        """A project just opened: first among 最近打开, and where 打开 looks next."""
-        add_recent(path)
-        set_last_dir("projects", path.parent)
+    def _remembered(self) -> None:
+        """The opened project is now first among 最近打开."""
         if self.start_page.showing():  # else built when it is shown
             self.start_page.refresh()
 
@@ -690,6 +687,7 @@ class MainWindow(QMainWindow):
             return
         self.closing = True
         self.flush_pages()
+        wait_for_writes()
         settings().setValue("window/geometry", self.saveGeometry())
         if self.session is not None:
             self.session.close()

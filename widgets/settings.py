@@ -3,11 +3,15 @@ the user's data folder, separate from project data."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThreadPool
 
 from app.system.logs import user_data_dir
+
+log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 
@@ -44,6 +48,41 @@ def last_dir(key: str) -> str:
 
 def set_last_dir(key: str, path: str | Path) -> None:
     settings().setValue(f"dirs/{key}", str(path))
+
+
+_writer: QThreadPool | None = None
+
+
+def _writes() -> QThreadPool:
+    """One thread writing the settings file, in the order asked (the application owns it)."""
+    global _writer
+    if _writer is None:
+        _writer = QThreadPool(QCoreApplication.instance())
+        _writer.setMaxThreadCount(1)
+    return _writer
+
+
+def remember_project(parent: QObject, path: Path, then: Callable[[], None]) -> None:
+    """A project just opened: first among 最近打开, and where 打开 looks next. Written on a
+    thread of its own: each change rewrites the settings file and syncs it to the disk (on this
+    project's machine 10-30 ms of the window's thread at every opening; longer on a slow or
+    network drive). ``then`` runs on the window's thread once it is written."""
+    from widgets.tasks import TaskContext, run_task
+
+    def work(_ctx: TaskContext) -> None:
+        add_recent(path)
+        set_last_dir("projects", path.parent)
+
+    def failed(exc: BaseException) -> None:  # a read-only user folder: only the list is lost
+        log.warning("could not remember %s in the settings file: %r", path, exc)
+
+    run_task(parent, work, lambda _none: then(), failed, pool=_writes(), quiet=True)
+
+
+def wait_for_writes(timeout_ms: int = 5000) -> None:
+    """Let the settings writes asked for be done (before the window writes its own on closing)."""
+    if _writer is not None:
+        _writer.waitForDone(timeout_ms)
 
 
 MAX_GUIDES = 12

@@ -74,6 +74,32 @@ def test_recent_projects_and_window_size_are_remembered(qtbot, gui_app, tmp_path
     assert again.stack.currentIndex() == 1
 
 
+def test_opening_writes_the_recent_list_off_the_windows_thread(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The settings file is rewritten and synced to the disk at every opening: on a worker
+    thread, then 最近打开 shows the project first."""
+    import threading
+
+    import widgets.settings as settings_module
+
+    writers: list[threading.Thread] = []
+    add_recent = settings_module.add_recent
+
+    def spy(path: Path) -> None:
+        writers.append(threading.current_thread())
+        add_recent(path)
+
+    monkeypatch.setattr(settings_module, "add_recent", spy)
+    first, second = new_project(tmp_path), new_project(tmp_path, "乙公司.sbproj")
+    window = make_window(qtbot)
+    open_and_wait(window, first)
+    open_and_wait(window, second)
+    qtbot.waitUntil(lambda: len(writers) == 2)
+    settings_module.wait_for_writes()
+    assert all(t is not threading.main_thread() for t in writers)
+    assert settings_module.recent_projects()[:2] == [second.resolve(), first.resolve()]
+    assert settings_module.last_dir("projects") == str(tmp_path.resolve())
+
+
 def test_a_damaged_project_file_is_refused_with_a_message(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     bad = tmp_path / "坏.sbproj"
     bad.write_bytes(b"this is not a project" * 100)

@@ -16,14 +16,18 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 8
 
 
-def settings() -> QSettings:
-    path = user_data_dir() / "settings.ini"
+def settings_file() -> Path:
+    return user_data_dir() / "settings.ini"
+
+
+def settings(file: Path | None = None) -> QSettings:
+    path = file or settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
-def recent_projects() -> list[Path]:
-    raw = settings().value("recent", [])
+def recent_projects(file: Path | None = None) -> list[Path]:
+    raw = settings(file).value("recent", [])
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
@@ -31,10 +35,10 @@ def recent_projects() -> list[Path]:
     return [Path(str(p)) for p in raw if p]
 
 
-def add_recent(path: Path) -> None:
-    items = [p for p in recent_projects() if p.resolve() != path.resolve()]
+def add_recent(path: Path, file: Path | None = None) -> None:
+    items = [p for p in recent_projects(file) if p.resolve() != path.resolve()]
     items.insert(0, path.resolve())
-    settings().setValue("recent", [str(p) for p in items[:MAX_RECENT]])
+    settings(file).setValue("recent", [str(p) for p in items[:MAX_RECENT]])
 
 
 def remove_recent(path: Path) -> None:
@@ -46,8 +50,8 @@ def last_dir(key: str) -> str:
     return str(value or "")
 
 
-def set_last_dir(key: str, path: str | Path) -> None:
-    settings().setValue(f"dirs/{key}", str(path))
+def set_last_dir(key: str, path: str | Path, file: Path | None = None) -> None:
+    settings(file).setValue(f"dirs/{key}", str(path))
 
 
 _writer: QThreadPool | None = None
@@ -69,9 +73,11 @@ def remember_project(parent: QObject, path: Path, then: Callable[[], None]) -> N
     network drive). ``then`` runs on the window's thread once it is written."""
     from widgets.tasks import TaskContext, run_task
 
+    file = settings_file()  # the user's folder now, whatever it is when the thread runs
+
     def work(_ctx: TaskContext) -> None:
-        add_recent(path)
-        set_last_dir("projects", path.parent)
+        add_recent(path, file)
+        set_last_dir("projects", path.parent, file)
 
     def failed(exc: BaseException) -> None:  # a read-only user folder: only the list is lost
         log.warning("could not remember %s in the settings file: %r", path, exc)

@@ -74,7 +74,7 @@ def test_recent_projects_and_window_size_are_remembered(qtbot, gui_app, tmp_path
     assert again.stack.currentIndex() == 1
 
 
-def test_opening_writes_the_recent_list_off_the_windows_thread(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_opening_writes_recent_off_the_windows_thread(qtbot, gui_app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """The settings file is rewritten and synced to the disk at every opening: on a worker
     thread, then 最近打开 shows the project first."""
     import threading
@@ -84,9 +84,9 @@ def test_opening_writes_the_recent_list_off_the_windows_thread(qtbot, gui_app, t
     writers: list[threading.Thread] = []
     add_recent = settings_module.add_recent
 
-    def spy(path: Path) -> None:
+    def spy(path: Path, file: Path | None = None) -> None:
         writers.append(threading.current_thread())
-        add_recent(path)
+        add_recent(path, file)
 
     monkeypatch.setattr(settings_module, "add_recent", spy)
     first, second = new_project(tmp_path), new_project(tmp_path, "乙公司.sbproj")

@@ -237,6 +237,8 @@ def refused(path: Path) -> str:
         ({"page": 0}, "pages[0].page", "从 1 数起"),
         ({"page": -2}, "pages[0].page", "从 1 数起"),
         ({"page": 1.5}, "pages[0].page", "从 1 数起"),
+        ({"page": 2.0}, "pages[0].page", "从 1 数起"),
+        ({"page": 1, "rotate": 90.0}, "pages[0].rotate", "0、90、180 或 270"),
         ({"page": "2"}, "pages[0].page", "从 1 数起"),
         ({"rotate": 90}, "pages[0]", "缺少"),
         ({"page": 1, "roate": 90}, "pages[0].roate", "未知的键"),
@@ -266,7 +268,9 @@ def test_a_bad_entry_object_is_refused_naming_its_key(tmp_path: Path) -> None:
 def test_the_object_form_and_a_plain_path_read_alike(tmp_path: Path) -> None:
     plain = load_manifest(manifest_with(tmp_path, "四页.pdf")).evidence[0]
     bare = load_manifest(manifest_with(tmp_path, {"file": "四页.pdf"})).evidence[0]
-    assert (plain.path, plain.pages) == (bare.path, bare.pages) and plain.pages == ()
+    empty = load_manifest(manifest_with(tmp_path, {"file": "四页.pdf", "pages": None})).evidence[0]
+    assert (plain.path, plain.pages) == (bare.path, bare.pages) == (empty.path, empty.pages)
+    assert plain.pages == ()
     edited = load_manifest(
         manifest_with(
             tmp_path,
@@ -286,13 +290,14 @@ def test_the_object_form_and_a_plain_path_read_alike(tmp_path: Path) -> None:
 
 
 def test_a_page_beyond_the_file_is_refused_once_it_is_imported(tmp_path: Path) -> None:
-    path = manifest_with(tmp_path, {"file": "四页.pdf", "pages": [{"page": 5, "rotate": 90}]})
+    edits = [{"page": 2, "rotate": 90}, {"page": 5, "rotate": 90}]
+    path = manifest_with(tmp_path, {"file": "四页.pdf", "pages": edits})
     manifest = load_manifest(path)  # the file's pages are known only once it is read
     project = tmp_path / "p.sbproj"
     with pytest.raises(ManifestError) as info:
         import_manifest(manifest, project)
     message = info.value.message
-    assert "evidence.business_license[0]" in message
+    assert "evidence.business_license[0].pages[1].page：" in message
     assert "四页.pdf" in message and "第 5 页" in message and "4 页" in message
     assert not project.exists() and list(tmp_path.glob("*.sbproj*")) == []
     # check says the same, as a blocking finding

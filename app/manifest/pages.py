@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from app.model import EvidenceFile, PageInfo
@@ -34,6 +33,7 @@ class PageEdit:
     rotate: int = 0  # the page's user rotation, clockwise: 0/90/180/270
     blank_ok: bool = False  # a page flagged nearly blank is meant (PageInfo.fine_blank)
     turn_ok: int | None = None  # the rotation at which a flagged page is right (fine_turn)
+    where: str = dataclasses.field(default="", compare=False)  # its key path, for messages
 
 
 Fail = Callable[[str, str], Exception]
@@ -49,7 +49,9 @@ def parse_entry(raw: dict[str, Any], where: str, fail: Fail) -> tuple[Any, tuple
             raise fail(f"{where}.{key}", "未知的键，可用：file、pages")
     if "file" not in raw:
         raise fail(where, '缺少 "file"：证明文件的路径（相对于清单文件所在文件夹）')
-    pages_raw = raw.get("pages", [])
+    pages_raw = raw.get("pages")
+    if pages_raw is None:
+        pages_raw = []
     if not isinstance(pages_raw, list):
         raise fail(f"{where}.pages", '应为数组，如 [{"page": 2, "rotate": 90}]')
     edits: dict[int, PageEdit] = {}
@@ -92,14 +94,13 @@ def _page(raw: Any, where: str, fail: Fail) -> PageEdit:
             "应为 true（这一页按 rotate 放置即正确，不再提醒方向），"
             "或 0、90、180、270（转到该角度时正确）",
         )
-    return PageEdit(number - 1, rotate, blank_ok, turn_ok)
+    return PageEdit(number - 1, rotate, blank_ok, turn_ok, f"{where}.page")
 
 
 def _whole(v: Any) -> bool:
-    """A JSON whole number (the loader reads numbers as int or Decimal; never a bool)."""
-    if isinstance(v, bool):
-        return False
-    return isinstance(v, int) or (isinstance(v, Decimal) and v.is_finite() and v == int(v))
+    """A JSON integer, written without a decimal point (the loader reads those as int, others
+    as Decimal); never true/false."""
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def beyond(edits: Sequence[PageEdit], count: int) -> PageEdit | None:
@@ -107,9 +108,10 @@ def beyond(edits: Sequence[PageEdit], count: int) -> PageEdit | None:
     return next((e for e in edits if e.index >= count), None)
 
 
-def beyond_message(manifest: str, where: str, name: str, edit: PageEdit, count: int) -> str:
+def beyond_message(manifest: str, name: str, edit: PageEdit, count: int) -> str:
+    """The refusal of a page the file does not have, naming the page's key and the file."""
     return (
-        f"清单文件 {manifest} 有误：{where}：文件“{name}”只有 {count} 页，"
+        f"清单文件 {manifest} 有误：{edit.where}：文件“{name}”只有 {count} 页，"
         f"没有第 {edit.index + 1} 页，请检查页码（从 1 数起）。"
     )
 

@@ -113,9 +113,7 @@ def _load_manifest(
         # a finding here either
         missing = beyond(ref.pages, imp.page_count)
         if missing is not None:
-            message = beyond_message(
-                manifest.source.name, ref.where, imp.name, missing, imp.page_count
-            )
+            message = beyond_message(manifest.source.name, imp.name, missing, imp.page_count)
             extra.append(Finding("evidence.page_missing", "blocking", where, message))
             continue
         key = (ref.document_id, ref.row_id)

@@ -141,7 +141,7 @@ def _apply_page_edits(
         missing = beyond(ref.pages, file.page_count)
         if missing is not None:
             raise ManifestError(
-                beyond_message(manifest.source.name, ref.where, file.name, missing, file.page_count)
+                beyond_message(manifest.source.name, file.name, missing, file.page_count)
             )
         apply_to_store(store, file_id, file.pages, ref.pages)
 

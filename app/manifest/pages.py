@@ -175,6 +175,10 @@ def export_content(store: Any, file: EvidenceFile) -> tuple[bytes, bool]:
     from app.system.errors import EvidenceDamagedError
 
     original = store.evidence_original(file.id)
+    if file.page_count == 1 and _one_image(file.name, original):
+        # one frame was one page whatever version imported it, and a file keeps a page: none
+        # was removed (the scans, most files; normalising them again is most of the cost)
+        return original, True
     try:
         stored = store.evidence_pdf(file.id)
     except EvidenceDamagedError:
@@ -195,3 +199,20 @@ def export_content(store: Any, file: EvidenceFile) -> tuple[bytes, bool]:
     except IntakeError:
         return stored, False
     return (original, True) if again == stored else (stored, False)
+
+
+def _one_image(name: str, original: bytes) -> bool:
+    """The original is a picture of one frame (read from its header: nothing is decoded)."""
+    import io
+
+    from PIL import Image
+
+    from app.intake.sniff import Kind, sniff
+
+    try:
+        if sniff(name, original) is Kind.PDF:
+            return False
+        with Image.open(io.BytesIO(original)) as image:
+            return int(getattr(image, "n_frames", 1)) == 1
+    except (IntakeError, OSError, ValueError, Image.DecompressionBombError):
+        return False  # not sure: the full comparison decides

@@ -211,7 +211,9 @@ def _packet_order(
 def manifest_dict(
     data: ProjectData, guide: Guide, evidence_paths: Mapping[str, str], options: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The manifest as a JSON-able dict; ``evidence_paths`` maps file id -> relative path."""
+    """The manifest as a JSON-able dict; ``evidence_paths`` maps file id -> relative path. A
+    file whose pages the clerk turned or said to be right is written in the object form with
+    its page edits (:func:`app.manifest.pages.entry_json`), any other as its bare path."""
     items: dict[str, Any] = {}
     for item in guide.items:
         body: dict[str, Any] = {}

@@ -93,8 +93,9 @@ def trip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         store.remove_pages(tiff, [1])
         data1 = store.load()
     out1 = base / "export1" / "manifest.json"
+    notes: list[str] = []
     with ProjectStore.open(p1) as store:
-        export_manifest(store, out1)
+        export_manifest(store, out1, notes)
     p2 = base / "two.sbproj"
     import_manifest(load_manifest(out1), p2)
     out2 = base / "export2" / "manifest.json"
@@ -109,6 +110,7 @@ def trip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "data1": data1,
         "data2": data2,
         "ids": {"pdf": pdf, "scan": scan, "tiff": tiff},
+        "notes": notes,
     }
 
 
@@ -177,6 +179,13 @@ def test_exported_files_are_the_originals_unless_pages_were_removed(trip: dict[s
         assert (folder / "business_license" / "营业执照副本.jpg").read_bytes() == (
             store.evidence_original(licence.id)
         )
+    # each file written as the program's PDF is said so, and only those
+    assert len(trip["notes"]) == 2
+    assert "“执照附页.pdf”" in trip["notes"][0] and "不是原文件" in trip["notes"][0]
+    assert (
+        f"“{TIFF}”" in trip["notes"][1]
+        and "合同02-工业产品外观设计外包合同.pdf" in trip["notes"][1]
+    )
 
 
 def test_export_import_export_is_a_fixed_point(trip: dict[str, Any]) -> None:
@@ -391,3 +400,15 @@ def test_a_damaged_packet_copy_exports_the_original_only_when_it_fits(tmp_path: 
         export_manifest(store, tmp_path / "b" / "m.json")
     assert "删.pdf" in info.value.message and "损坏" in info.value.message
     assert not (tmp_path / "b" / "m.json").exists()
+
+
+def test_the_command_line_export_says_which_files_are_not_originals(tmp_path: Path) -> None:
+    path = tmp_path / "p.sbproj"
+    with ProjectStore.create(path, DEFAULT_GUIDE_ID) as store:
+        cut = store.add_evidence("business_license", None, import_bytes("删.pdf", four_pages()))
+        store.add_evidence("business_license", None, import_bytes("整.pdf", four_pages()))
+        store.remove_pages(cut, [2])
+    out = io.StringIO()
+    assert main(["export", str(path), str(tmp_path / "out" / "m.json")], out, io.StringIO()) == 0
+    said = [line for line in out.getvalue().splitlines() if line.startswith("提醒：")]
+    assert len(said) == 1 and "“删.pdf”" in said[0] and "不是原文件" in said[0]

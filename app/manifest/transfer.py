@@ -267,9 +267,10 @@ def manifest_dict(
     return out
 
 
-def export_manifest(store: Any, manifest_path: Path) -> Path:
+def export_manifest(store: Any, manifest_path: Path, notes: list[str] | None = None) -> Path:
     """Write ``manifest_path`` and copy every evidence file into ``evidence/`` beside it: its
-    original, or (pages removed) the stored PDF of the pages kept, named ``<stem>.pdf``."""
+    original, or (pages removed) the stored PDF of the pages kept, named ``<stem>.pdf``; each
+    such file is said in ``notes`` (Chinese, for the user)."""
     data: ProjectData = store.load()
     guide = project_guide(data)
     folder = manifest_path.parent / "evidence"
@@ -293,6 +294,11 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         rel_paths[f.id] = rel
+        if not is_original and notes is not None:
+            notes.append(
+                f"“{f.name}”导出的是申报材料所用页面的 PDF（{rel}），不是原文件"
+                "（删除过页面的文件都这样导出；原文件仍保存在项目文件中）。"
+            )
     options = store.get_options()
     out = manifest_dict(data, guide, rel_paths, options)
     guide_file = _export_guide(data, guide, manifest_path.parent)

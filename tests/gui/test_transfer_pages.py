@@ -46,7 +46,9 @@ def test_the_windows_export_imports_back_with_the_page_edits(  # type: ignore[no
     monkeypatch.setattr(errors, "inform", lambda parent, title, text: said.append(text))
     monkeypatch.setattr(errors, "show_error", lambda *a, **k: said.append(f"error {a[1]}"))
     assert export_manifest_dialog(None, session) == manifest
-    assert said and "已导出" in said[0]
+    assert len(said) == 1 and "已导出" in said[0]
+    assert "“执照.pdf”导出的是申报材料所用页面的 PDF" in said[0]  # its empty page removed
+    assert "倒放.jpg" not in said[0]  # turned only: its original
 
     target = tmp_path / "导入.sbproj"
     monkeypatch.setattr(errors, "choose_open_file", lambda *a, **k: str(manifest))

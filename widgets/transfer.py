@@ -83,14 +83,19 @@ def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> P
     from app.manifest.transfer import export_manifest
 
     store = session.store
+    notes: list[str] = []
 
     def work(ctx: TaskContext) -> Path:
-        return export_manifest(store, Path(path))
+        return export_manifest(store, Path(path), notes)
 
     result = _run_with_progress(parent, "正在导出…", work)
     if result is not None:
+        shown = "".join(f"\n· {n}" for n in notes[:10])
+        more = f"\n……共 {len(notes)} 个" if len(notes) > 10 else ""
         errors.inform(
-            parent, "已导出", f"已导出到“{result}”，证明文件在同一文件夹的 evidence 文件夹中。"
+            parent,
+            "已导出",
+            f"已导出到“{result}”，证明文件在同一文件夹的 evidence 文件夹中。{shown}{more}",
         )
     return result
 

@@ -302,9 +302,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.project.exists():
         raise UsageError(f"找不到项目文件 {args.project}。")
+    notes: list[str] = []
     with open_for_command(args.project, "导出") as store:
-        export_manifest(store, args.manifest)
+        export_manifest(store, args.manifest, notes)
     out.write(f"已导出：{args.manifest}（证明文件在 {args.manifest.parent / 'evidence'}）\n")
+    for note in notes:
+        out.write(f"提醒：{note}\n")
     return EXIT_OK
 
 

@@ -41,6 +41,33 @@ class ImportedFile:
 
 def import_bytes(name: str, data: bytes, password: PasswordCallback | None = None) -> ImportedFile:
     """Normalise one evidence file given as bytes, or raise ``IntakeError`` naming it."""
+    kind, normal, pages, views, notes = _normalised(name, data, password)
+    pages = pagecheck.judged(pages, normal.pdf, views)
+    notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
+    notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
+    return ImportedFile(
+        name=name,
+        original=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        pdf=normal.pdf,
+        pages=pages,
+        warnings=tuple(notes),
+    )
+
+
+def normalised_pdf(name: str, data: bytes, password: PasswordCallback | None = None) -> bytes:
+    """The normalised PDF :func:`import_bytes` would store for these bytes (the same bytes:
+    normalising is deterministic), without judging its pages (a third of the work); raises
+    ``IntakeError`` naming the file as it does. Export uses it to tell whether a stored file is
+    still what its original gives (no pages removed since)."""
+    return _normalised(name, data, password)[1].pdf
+
+
+def _normalised(
+    name: str, data: bytes, password: PasswordCallback | None
+) -> tuple[Kind, NormalisedPdf, tuple[PageInfo, ...], tuple[Image.Image | None, ...], list[str]]:
+    """Sniff and normalise: the kind, the normalised PDF, its pages (not judged yet), the
+    decoded images the page check may reuse, and the notes so far."""
     with errors.refusals(name):
         kind = sniff(name, data)
         notes: list[str] = []
@@ -78,17 +105,7 @@ def import_bytes(name: str, data: bytes, password: PasswordCallback | None = Non
             )
             for page, rotation in zip(normal.pages, rotations, strict=True)
         )
-    pages = pagecheck.judged(pages, normal.pdf, views)
-    notes.extend(_resolution_warnings(name, pages, _looks_like_screenshot(name, kind, data)))
-    notes.extend(_size_warnings(name, pages, kind is Kind.PDF))
-    return ImportedFile(
-        name=name,
-        original=data,
-        sha256=hashlib.sha256(data).hexdigest(),
-        pdf=normal.pdf,
-        pages=pages,
-        warnings=tuple(notes),
-    )
+    return kind, normal, pages, views, notes
 
 
 def _normalise_pdf(

@@ -16,6 +16,7 @@ from typing import Any
 from app.entry.values import MAX_NUMBER_CHARS, ValueProblem, coerce, parse_decimal
 from app.guide import guide_by_id, read_guide_file
 from app.guide.model import FieldSpec, Guide
+from app.manifest.pages import PageEdit, parse_entry
 from app.model import COMPANY_FIELDS, Company, ProjectData, Rate, Row, Value
 from app.system.errors import AppError, ManifestError
 
@@ -31,6 +32,8 @@ class EvidenceRef:
     row_id: str | None
     path: Path  # absolute
     outside: bool = False  # the file lies outside the manifest's folder (allowed on request)
+    pages: tuple[PageEdit, ...] = ()  # the clerk's page edits (the entry's object form)
+    where: str = ""  # the entry's key path, for messages: "evidence.business_license[0]"
 
 
 @dataclass(frozen=True)
@@ -333,7 +336,9 @@ def parse_manifest(
         declaration_confirmed=confirmed,
         guide_text=guide_text,
     )
-    refs = tuple(EvidenceRef(r.document_id, r.row_id, r.path, r.outside) for r in evidence)
+    refs = tuple(
+        EvidenceRef(r.document_id, r.row_id, r.path, r.outside, r.pages, r.where) for r in evidence
+    )
     return Manifest(source=path, guide=guide, data=data, evidence=refs, options=options)
 
 
@@ -440,6 +445,7 @@ class _Ref:
     path: Path
     outside: bool
     where: str
+    pages: tuple[PageEdit, ...] = ()
 
 
 def _evidence(path: Path, ev: Any, guide: Guide, row_ids: set[str]) -> list[_Ref]:
@@ -459,36 +465,58 @@ def _evidence(path: Path, ev: Any, guide: Guide, row_ids: set[str]) -> list[_Ref
             for rid, files in spec.items():
                 if rid not in row_ids:
                     raise _fail(path, f"evidence.{doc_id}.{rid}", "没有这个行编号")
-                for where, p in _paths(path, f"evidence.{doc_id}.{rid}", files):
-                    out.append(_ref(path, base, where, doc_id, rid, p))
+                for where, p, edits in _paths(path, f"evidence.{doc_id}.{rid}", files):
+                    out.append(_ref(path, base, where, doc_id, rid, p, edits))
         else:
-            for where, p in _paths(path, f"evidence.{doc_id}", spec):
-                out.append(_ref(path, base, where, doc_id, None, p))
+            for where, p, edits in _paths(path, f"evidence.{doc_id}", spec):
+                out.append(_ref(path, base, where, doc_id, None, p, edits))
     return out
 
 
-def _ref(path: Path, base: Path, where: str, doc_id: str, rid: str | None, p: str) -> _Ref:
+def _ref(
+    path: Path,
+    base: Path,
+    where: str,
+    doc_id: str,
+    rid: str | None,
+    p: str,
+    edits: tuple[PageEdit, ...] = (),
+) -> _Ref:
     try:
         resolved = (base / p).resolve()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, an impossible name
         raise _fail(path, where, f"无法解析文件路径“{p}”") from None
     outside = resolved != base and base not in resolved.parents
-    return _Ref(doc_id, rid, resolved, outside, where)
+    return _Ref(doc_id, rid, resolved, outside, where, edits)
 
 
-def _paths(path: Path, where: str, files: Any) -> list[tuple[str, str]]:
+def _paths(path: Path, where: str, files: Any) -> list[tuple[str, str, tuple[PageEdit, ...]]]:
+    """Each entry of an evidence list: a path, or ``{"file": path, "pages": [...]}`` (see
+    :mod:`app.manifest.pages`); its key path, the path and its page edits."""
     if not isinstance(files, list):
         raise _fail(path, where, "应为文件路径（相对于清单文件）的数组")
     out = []
-    for n, f in enumerate(files):
+    for n, entry in enumerate(files):
         at = f"{where}[{n}]"
+        edits: tuple[PageEdit, ...] = ()
+        f = entry
+        if isinstance(entry, dict):
+            f, edits = parse_entry(entry, at, lambda key, reason: _fail(path, key, reason))
+            at_file = f"{at}.file"
+        else:
+            at_file = at
         if not isinstance(f, str) or not f.strip():
-            raise _fail(path, at, "应为文件路径（相对于清单文件所在文件夹）")
+            raise _fail(
+                path,
+                at_file,
+                "应为文件路径（相对于清单文件所在文件夹）"
+                + ('，或 {"file": 路径, "pages": [...]}' if at_file == at else ""),
+            )
         if len(f) > MAX_PATH_CHARS:
-            raise _fail(path, at, f"文件路径过长（{len(f)} 个字符，最多 {MAX_PATH_CHARS} 个）")
+            raise _fail(path, at_file, f"文件路径过长（{len(f)} 个字符，最多 {MAX_PATH_CHARS} 个）")
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in f):
-            raise _fail(path, at, "文件路径含有控制字符（如换行或 NUL），请检查")
-        out.append((at, f))
+            raise _fail(path, at_file, "文件路径含有控制字符（如换行或 NUL），请检查")
+        out.append((at, f, edits))
     return out
 
 

@@ -76,6 +76,7 @@ def _load_manifest(
 
     from app.intake import import_file
     from app.manifest.load import load_manifest
+    from app.manifest.pages import applied, beyond, beyond_message
 
     manifest = load_manifest(src, allow_outside=allow_outside, guide_file=guide_file)
     files: list[EvidenceFile] = []
@@ -108,6 +109,13 @@ def _load_manifest(
             extra.append(Finding("evidence.refused", "blocking", where, exc.message))
             continue
         extra.extend(Finding("evidence.intake_note", "warning", where, w) for w in imp.warnings)
+        # the page edits, as import applies them: a page marked right or turned upright is not
+        # a finding here either
+        missing = beyond(ref.pages, imp.page_count)
+        if missing is not None:
+            message = beyond_message(manifest.source.name, imp.name, missing, imp.page_count)
+            extra.append(Finding("evidence.page_missing", "blocking", where, message))
+            continue
         key = (ref.document_id, ref.row_id)
         order = orders.get(key, 0)
         orders[key] = order + 1
@@ -120,7 +128,7 @@ def _load_manifest(
                 sha256=imp.sha256,
                 size=len(imp.original),
                 order=order,
-                pages=imp.pages,
+                pages=applied(imp.pages, ref.pages),
             )
         )
     return manifest.guide, replace(manifest.data, evidence=tuple(files)), extra

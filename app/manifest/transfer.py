@@ -1,6 +1,8 @@
 """A manifest into a project file and back: import builds a project file (evidence normalised
-through app.intake); export writes the manifest and copies every original evidence file into
-``evidence/`` beside it, so export → import → export is lossless."""
+through app.intake, then the page edits applied); export writes the manifest and copies every
+evidence file into ``evidence/`` beside it (its original, or the program's PDF of the pages kept
+when pages were removed: :func:`app.manifest.pages.export_content`) with the page edits, so
+export → import → export is lossless."""
 
 from __future__ import annotations
 
@@ -19,7 +21,16 @@ from app.manifest.load import (
     _DEC_MARK,
     FORMAT,
     VERSION,
+    EvidenceRef,
     Manifest,
+)
+from app.manifest.pages import (
+    apply_to_store,
+    beyond,
+    beyond_message,
+    edits_of,
+    entry_json,
+    export_content,
 )
 from app.model import COMPANY_FIELDS, EvidenceFile, ProjectData, Rate, Value
 from app.project.records import DECLARATION_OPTION
@@ -74,9 +85,9 @@ def import_manifest(
     if project_path.exists():
         raise ManifestError(f"项目文件 {project_path} 已存在，请另选文件名。")
     total = len(manifest.evidence)
-    groups: dict[tuple[str, str | None], list[Path]] = {}
+    groups: dict[tuple[str, str | None], list[EvidenceRef]] = {}
     for ref in manifest.evidence:
-        groups.setdefault((ref.document_id, ref.row_id), []).append(ref.path)
+        groups.setdefault((ref.document_id, ref.row_id), []).append(ref)
     notes: list[str] = []
     tmp = project_path.with_name(project_path.name + ".importing")
     tmp.unlink(missing_ok=True)
@@ -92,8 +103,9 @@ def import_manifest(
             for key, value in manifest.options.items():
                 store.set_option(key, value)
             done = 0
-            for (doc_id, row_id), paths in groups.items():
+            for (doc_id, row_id), refs in groups.items():
                 base = done
+                paths = [ref.path for ref in refs]
 
                 def step(n: int, _total: int, name: str, base: int = base) -> None:
                     if progress is not None and name:
@@ -102,7 +114,8 @@ def import_manifest(
                 # files are normalised and written one after another (memory holds a few),
                 # all or none per document; the project file appears only when all are in
                 stream = import_stream(paths, password, step, cancel)
-                store.add_evidence_stream(doc_id, row_id, _noted(stream, notes))
+                ids = store.add_evidence_stream(doc_id, row_id, _noted(stream, notes))
+                _apply_page_edits(store, manifest, refs, ids)
                 done += len(paths)
         tmp.replace(project_path)
     except BaseException:
@@ -111,6 +124,26 @@ def import_manifest(
     if progress is not None:
         progress(total, total, "导入完成")
     return notes
+
+
+def _apply_page_edits(
+    store: Any, manifest: Manifest, refs: list[EvidenceRef], ids: list[str]
+) -> None:
+    """Turn pages and record 此页无误 as the manifest says, once its files are in; a page the
+    file does not have is refused (the whole import with it)."""
+    if not any(ref.pages for ref in refs):
+        return
+    stored = {f.id: f for f in store.load().evidence}
+    for ref, file_id in zip(refs, ids, strict=True):
+        if not ref.pages:
+            continue
+        file = stored[file_id]
+        missing = beyond(ref.pages, file.page_count)
+        if missing is not None:
+            raise ManifestError(
+                beyond_message(manifest.source.name, file.name, missing, file.page_count)
+            )
+        apply_to_store(store, file_id, file.pages, ref.pages)
 
 
 def _noted(items: Iterable[Any], notes: list[str]) -> Iterator[Any]:
@@ -178,7 +211,9 @@ def _packet_order(
 def manifest_dict(
     data: ProjectData, guide: Guide, evidence_paths: Mapping[str, str], options: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The manifest as a JSON-able dict; ``evidence_paths`` maps file id -> relative path."""
+    """The manifest as a JSON-able dict; ``evidence_paths`` maps file id -> relative path. A
+    file whose pages the clerk turned or said to be right is written in the object form with
+    its page edits (:func:`app.manifest.pages.entry_json`), any other as its bare path."""
     items: dict[str, Any] = {}
     for item in guide.items:
         body: dict[str, Any] = {}
@@ -201,7 +236,7 @@ def manifest_dict(
             ]
     evidence: dict[str, Any] = {}
     for f in sorted(data.evidence, key=_packet_order(guide, data)):
-        rel = evidence_paths[f.id]
+        rel = entry_json(evidence_paths[f.id], edits_of(f))
         if f.row_id is None:
             evidence.setdefault(f.document_id, []).append(rel)
         else:
@@ -232,8 +267,10 @@ def manifest_dict(
     return out
 
 
-def export_manifest(store: Any, manifest_path: Path) -> Path:
-    """Write ``manifest_path`` and copy every evidence original into ``evidence/`` beside it."""
+def export_manifest(store: Any, manifest_path: Path, notes: list[str] | None = None) -> Path:
+    """Write ``manifest_path`` and copy every evidence file into ``evidence/`` beside it: its
+    original, or (pages removed) the stored PDF of the pages kept, named ``<stem>.pdf``; each
+    such file is said in ``notes`` (Chinese, for the user)."""
     data: ProjectData = store.load()
     guide = project_guide(data)
     folder = manifest_path.parent / "evidence"
@@ -243,8 +280,9 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
     for f in sorted(data.evidence, key=_packet_order(guide, data)):
         # Keep the user's own file name (only characters Windows forbids are replaced), so that
         # export -> import -> export is a fixed point; the manifest's list gives the order.
+        content, is_original = export_content(store, f)
         stem, _ = safe_file_stem(Path(f.name).stem)
-        suffix = Path(f.name).suffix
+        suffix = Path(f.name).suffix if is_original else ".pdf"
         sub = f.document_id + (f"/{f.row_id}" if f.row_id else "")
         rel = f"evidence/{sub}/{stem}{suffix}"
         k = 2
@@ -254,8 +292,13 @@ def export_manifest(store: Any, manifest_path: Path) -> Path:
         used.add(rel.lower())
         target = manifest_path.parent / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(store.evidence_original(f.id))
+        target.write_bytes(content)
         rel_paths[f.id] = rel
+        if not is_original and notes is not None:
+            notes.append(
+                f"“{f.name}”导出的是申报材料所用页面的 PDF（{rel}），不是原文件"
+                "（删除过页面的文件都这样导出；原文件仍保存在项目文件中）。"
+            )
     options = store.get_options()
     out = manifest_dict(data, guide, rel_paths, options)
     guide_file = _export_guide(data, guide, manifest_path.parent)

@@ -4,6 +4,7 @@ stream into the project all or none, and older project files are converted."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import random
@@ -64,6 +65,11 @@ def test_a_normalised_jpeg_is_stored_as_a_few_hundred_bytes_plus_the_original(
     blob = pdfdelta.encode(pdf, original)
     assert pdfdelta.is_delta(blob) and len(blob) < 2000 < len(original)
     assert pdfdelta.decode(blob, original) == pdf
+    # the check of a stored file hashes the pieces without putting the PDF together
+    assert pdfdelta.sha256(blob, original) == hashlib.sha256(pdf).hexdigest()
+    assert pdfdelta.sha256(pdf, b"") == hashlib.sha256(pdf).hexdigest()  # stored whole
+    damaged = original[:100] + bytes([original[100] ^ 1]) + original[101:]
+    assert pdfdelta.sha256(blob, damaged) != hashlib.sha256(pdf).hexdigest()
 
 
 def test_a_png_s_image_data_split_over_chunks_is_found_piece_by_piece() -> None:
@@ -97,6 +103,8 @@ def test_what_shares_nothing_is_stored_whole() -> None:
 def test_a_malformed_stored_pdf_is_an_error_not_garbage(blob: bytes) -> None:
     with pytest.raises(ValueError):
         pdfdelta.decode(blob, b"0123456789")
+    with pytest.raises(ValueError):
+        pdfdelta.sha256(blob, b"0123456789")
 
 
 # ------------------------------------------------------------------------ the project file

@@ -501,7 +501,7 @@ def damaged(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
         parts = tuple(
             part
             for part, ok in (
-                ("pdf", _matches(_whole_pdf(pdf, original), pdf_sha256)),
+                ("pdf", _pdf_matches(pdf, original, pdf_sha256)),
                 ("original", _matches(original, sha256)),
             )
             if not ok
@@ -545,7 +545,7 @@ def damaged_parts(stored: StoredBytes) -> tuple[str, ...]:
     return tuple(
         part
         for part, ok in (
-            ("pdf", _matches(_whole_pdf(pdf, original), pdf_sha256)),
+            ("pdf", _pdf_matches(pdf, original, pdf_sha256)),
             ("original", _matches(original, sha256)),
         )
         if not ok
@@ -561,7 +561,7 @@ def bad_files(conn: sqlite3.Connection) -> list[str]:
         " ORDER BY e.document_id, e.row_id, e.position, e.id"
     )
     for file_id, sha256, original, pdf_sha256, pdf in rows:
-        if not _matches(original, sha256) or not _matches(_whole_pdf(pdf, original), pdf_sha256):
+        if not _matches(original, sha256) or not _pdf_matches(pdf, original, pdf_sha256):
             bad.append(str(file_id))
     return bad
 
@@ -573,6 +573,17 @@ def _whole_pdf(pdf: bytes | None, original: bytes | None) -> bytes | None:
         return pdfdelta.decode(bytes(pdf), bytes(original))
     except ValueError:
         return None
+
+
+def _pdf_matches(pdf: bytes | None, original: bytes | None, sha256: str | None) -> bool:
+    """Whether the stored PDF (maybe as what it adds to its original) hashes to ``sha256``,
+    hashed without being put together (see :func:`app.project.pdfdelta.sha256`)."""
+    if pdf is None or original is None:
+        return _matches(pdf, sha256)
+    try:
+        return pdfdelta.sha256(bytes(pdf), bytes(original)) == sha256
+    except ValueError:
+        return False
 
 
 def _matches(data: bytes | None, sha256: str | None) -> bool:

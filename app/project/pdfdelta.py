@@ -15,6 +15,7 @@ the result is checked by decoding it before it is used.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 MAGIC = b"%SBPD-delta-1\n"
@@ -69,7 +70,22 @@ def decode(blob: bytes, original: bytes) -> bytes:
     when the blob is malformed or refers beyond the original."""
     if not blob.startswith(MAGIC):
         return blob
-    parts: list[bytes | memoryview] = []  # joined once: a reference is copied once
+    return b"".join(_pieces(blob, original))  # joined once: a reference is copied once
+
+
+def sha256(blob: bytes, original: bytes) -> str:
+    """The SHA-256 (hex) of :func:`decode`'s PDF, hashed piece by piece: the PDF is never put
+    together (a scan's megabyte copied while holding Python's lock, for a check that only
+    hashes it). ValueError as :func:`decode`."""
+    digest = hashlib.sha256()
+    for piece in _pieces(blob, original) if blob.startswith(MAGIC) else (blob,):
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def _pieces(blob: bytes, original: bytes) -> list[bytes | memoryview]:
+    """The encoded blob's segments, in order: literal bytes and views of the original."""
+    parts: list[bytes | memoryview] = []
     pos, end = len(MAGIC), len(blob)
     view = memoryview(original)
     while pos < end:
@@ -93,7 +109,7 @@ def decode(blob: bytes, original: bytes) -> bytes:
             parts.append(view[offset : offset + length])
         else:
             raise ValueError("unknown segment")
-    return b"".join(parts)
+    return parts
 
 
 def _match(

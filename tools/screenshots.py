@@ -51,6 +51,12 @@ def take(out: Path, screen_w: int, screen_h: int, scale: float) -> None:
     window.resize(initial_geometry(logical).size())
     window.show()
     window.open_project(project)
+    for _ in range(800):  # the project is read in the background: the pages wait for it
+        if window.session is not None and window.opening is None:
+            break
+        QTest.qWait(25)
+    else:
+        raise SystemExit(f"the sample project did not open: {window.status.text()}")
     out.mkdir(parents=True, exist_ok=True)
     for index, name in enumerate(NAMES):
         window.go(index)

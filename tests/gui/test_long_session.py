@@ -23,6 +23,21 @@ from widgets import refguard
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_the_margin_is_added_when_it_is_the_first_thing_a_process_does() -> None:
+    """The check that the margin landed in the count compared it exactly, and the count moves
+    by a few on its own meanwhile: called first in a fresh process, it refused every time."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from widgets.refguard import keep_singletons_alive, protected;"
+        "print(keep_singletons_alive(), protected())"
+    )
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.split() == ["True", "True"], done.stdout + done.stderr
+
+
 def test_the_singletons_are_protected_once_the_program_starts(gui_app):  # type: ignore[no-untyped-def]
     assert refguard.protected()
     before = sys.getrefcount(None)

@@ -32,7 +32,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错�
 def inform(
     parent: QWidget | None, title: str, text: str, error: bool = False, details: str = ""
 ) -> None:
-    """A message with an OK button; ``details`` (a long list) behind 显示详细信息…."""
+    """A message with an OK button; ``details`` (a long list) behind 显示详情…."""
     box = QMessageBox(
         QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
         title,

@@ -101,12 +101,12 @@ def guide_problems(path: Path) -> list[str]:
 
 
 def _refuse(parent: QWidget | None, entry: GuideEntry) -> None:
-    """A broken guide file: its first problem, and all of them behind 显示详细信息…."""
+    """A broken guide file: its first problem, and all of them behind 显示详情…."""
     found = guide_problems(entry.path)
     errors_only = [line for line in found if "　错误　" in line]
     text = entry.error or ""
     if len(errors_only) > 1:
-        text += f"\n\n共 {len(errors_only)} 处错误，点“显示详细信息…”查看全部（每处注明行号）。"
+        text += f"\n\n共 {len(errors_only)} 处错误，点“显示详情…”查看全部（每处注明行号）。"
     errors.inform(parent, "申报指南文件有误", text, error=True, details="\n".join(found))
 
 

@@ -90,13 +90,13 @@ def export_manifest_dialog(parent: QWidget | None, session: ProjectSession) -> P
 
     result = _run_with_progress(parent, "正在导出…", work)
     if result is not None:
-        shown = "".join(f"\n· {n}" for n in notes[:10])
-        more = f"\n……共 {len(notes)} 个" if len(notes) > 10 else ""
-        errors.inform(
-            parent,
-            "已导出",
-            f"已导出到“{result}”，证明文件在同一文件夹的 evidence 文件夹中。{shown}{more}",
-        )
+        text = f"已导出到“{result}”，证明文件在同一文件夹的 evidence 文件夹中。"
+        if notes:  # the files themselves behind 显示详情…: a long list would outgrow the screen
+            text += (
+                f"\n\n其中 {len(notes)} 个文件删除过页面（或无法重新读取原文件），导出的是申报材料"
+                "所用页面的 PDF，不是原文件；原文件仍保存在项目文件中。点“显示详情…”查看是哪些文件。"
+            )
+        errors.inform(parent, "已导出", text, details="\n".join(notes))
     return result
 
 

@@ -89,7 +89,7 @@ def test_every_problem_of_a_broken_guide_file_is_listed_with_its_line(  # type: 
     qtbot, gui_app, tmp_path, monkeypatch
 ):
     """The window says the first problem and lists all of them (as `guide check` does), each
-    with its line, behind 显示详细信息…."""
+    with its line, behind 显示详情…."""
     text = variant("broken-2020")
     text = text.replace("percent = 80", "percent = 800", 1)  # two meaningless values and a typo
     text = text.replace("format = 1", "format = 1\nnonsense_key = 1", 1)

@@ -91,3 +91,19 @@ def test_company_messages_do_not_push_the_fields_below(qtbot, session, tmp_path:
     assert page.messages["phone"].isVisible()
     assert email.mapTo(page, QPoint(0, 0)) == before
     assert page.findChild(QLabel, "company_heading").text() == "企业信息"
+
+
+def test_the_details_button_is_called_what_the_messages_call_it(qtbot, gui_app, monkeypatch):  # type: ignore[no-untyped-def]
+    """Messages send the clerk to “显示详情…” (a broken guide file's errors, an export's files
+    that are not originals): that is the button Qt's own Chinese text puts on the message."""
+    from PySide6.QtWidgets import QMessageBox
+
+    buttons: list[str] = []
+
+    def shown(box: QMessageBox) -> int:
+        buttons.extend(b.text() for b in box.buttons())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
+    errors.inform(None, "已导出", "点“显示详情…”查看是哪些文件。", details="“甲.pdf”")
+    assert any(text.replace("...", "…").startswith("显示详情…") for text in buttons), buttons

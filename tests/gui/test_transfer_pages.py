@@ -43,10 +43,13 @@ def test_the_windows_export_imports_back_with_the_page_edits(  # type: ignore[no
     manifest.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(manifest), ""))
     said: list[str] = []
-    monkeypatch.setattr(errors, "inform", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(
+        errors, "inform", lambda parent, title, text, details="": said.append(text + details)
+    )
     monkeypatch.setattr(errors, "show_error", lambda *a, **k: said.append(f"error {a[1]}"))
     assert export_manifest_dialog(None, session) == manifest
     assert len(said) == 1 and "已导出" in said[0]
+    assert "其中 1 个文件" in said[0]  # said in a line, the files named in the details
     assert "“执照.pdf”导出的是申报材料所用页面的 PDF" in said[0]  # its empty page removed
     assert "倒放.jpg" not in said[0]  # turned only: its original
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThreadPool
 
 from app.system.logs import user_data_dir
+from widgets.tasks import TaskContext, run_task
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,6 @@ def remember_project(parent: QObject, path: Path, then: Callable[[], None]) -> N
     thread of its own: each change rewrites the settings file and syncs it to the disk (on this
     project's machine 10-30 ms of the window's thread at every opening; longer on a slow or
     network drive). ``then`` runs on the window's thread once it is written."""
-    from widgets.tasks import TaskContext, run_task
-
     file = settings_file()  # the user's folder now, whatever it is when the thread runs
 
     def work(_ctx: TaskContext) -> None:

@@ -98,7 +98,6 @@ class Task(QObject):
 
     def flush_progress(self) -> None:
         """Show the last report now (before the result): nothing is left to come after it."""
-        self._pace.stop()
         self._show_progress()
         self._pace.stop()
 
